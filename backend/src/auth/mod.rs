@@ -1,0 +1,78 @@
+//! Who is calling: login (local argon2id or directory), tokens, throttling, and the `CurrentUser` extractor.
+pub mod directory;
+pub mod jwt;
+pub mod login;
+pub mod password;
+pub mod routes;
+pub mod sessions;
+pub mod throttle;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use futures_util::future::LocalBoxFuture;
+
+use crate::db::schema::users;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::users::domain::{Role, UserRow};
+
+/// The authenticated caller, loaded fresh from the database on every request so that a
+/// deactivated account or a changed role takes effect at once.
+#[derive(Clone, Debug)]
+pub struct CurrentUser(pub UserRow);
+
+const INVALID_TOKEN: AppError =
+    AppError::Unauthenticated { code: "invalid_token", detail: "The access token is missing, expired or invalid" };
+
+impl CurrentUser {
+    pub fn role(&self) -> Role {
+        self.0.role
+    }
+
+    /// 403 unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.contains(&self.0.role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        self.require(&[Role::Admin])
+    }
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(|t| t.trim().to_owned());
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::Internal(anyhow::anyhow!("AppState not registered")))?;
+            let token = token.ok_or(INVALID_TOKEN)?;
+            let claims = state.jwt.verify(&token).map_err(|_| INVALID_TOKEN)?;
+            let mut conn = state.pool.get().await?;
+            let user: Option<UserRow> = users::table
+                .find(claims.sub)
+                .select(UserRow::as_select())
+                .first(&mut conn)
+                .await
+                .optional()?;
+            match user {
+                Some(u) if u.active => Ok(CurrentUser(u)),
+                _ => Err(INVALID_TOKEN),
+            }
+        })
+    }
+}

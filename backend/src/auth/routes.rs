@@ -1,0 +1,249 @@
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::login::{self as login_flow, Outcome, INVALID_CREDENTIALS};
+use super::sessions::{self, Rotation};
+use super::throttle::{self, ThrottleKeys};
+use super::CurrentUser;
+use crate::db::schema::users;
+use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::http::JsonBody;
+use crate::state::AppState;
+use crate::users::domain::{User, UserRow, LOCALES};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// `nombre.apellido`, `DOMINIO\nombre.apellido` or `nombre.apellido@dominio`.
+    #[schema(example = "maria.gomez")]
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogoutRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// JWT for `Authorization: Bearer`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    /// Opaque; single use: every refresh returns a new one.
+    pub refresh_token: String,
+    /// Seconds until the refresh token expires.
+    pub refresh_expires_in: u64,
+    pub user: User,
+}
+
+const INVALID_REFRESH: AppError =
+    AppError::Unauthenticated { code: "invalid_refresh_token", detail: "The refresh token is unknown, expired or revoked" };
+
+fn client_ip(req: &HttpRequest, state: &AppState) -> Option<String> {
+    if state.config.trust_forwarded_for {
+        req.connection_info().realip_remote_addr().map(str::to_owned)
+    } else {
+        req.peer_addr().map(|a| a.ip().to_string())
+    }
+}
+
+fn check_login_fields(body: &LoginRequest) -> AppResult<()> {
+    let mut errors = Vec::new();
+    if body.username.trim().is_empty() {
+        errors.push(FieldError::new("username", "required", "is required"));
+    } else if body.username.len() > 256 {
+        errors.push(FieldError::new("username", "too_long", "must be at most 256 bytes"));
+    }
+    if body.password.is_empty() {
+        errors.push(FieldError::new("password", "required", "is required"));
+    } else if body.password.len() > 1024 {
+        errors.push(FieldError::new("password", "too_long", "must be at most 1024 bytes"));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+async fn token_response(state: &AppState, user: UserRow, family: Option<sessions::IssuedRefresh>) -> AppResult<TokenResponse> {
+    let issued = match family {
+        Some(r) => r,
+        None => {
+            let mut conn = state.pool.get().await?;
+            sessions::issue(&mut conn, user.id, None, state.config.refresh_token_ttl).await?
+        }
+    };
+    let now = Utc::now();
+    Ok(TokenResponse {
+        access_token: state.jwt.issue(user.id, user.role, now.timestamp()),
+        token_type: "Bearer".into(),
+        expires_in: state.jwt.ttl.as_secs(),
+        refresh_token: issued.token,
+        refresh_expires_in: (issued.expires_at - now).num_seconds().max(0) as u64,
+        user: user.into(),
+    })
+}
+
+/// Log in with a local account or the directory (Active Directory / LDAP) account.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in", body = TokenResponse),
+        (status = 401, description = "Unknown user or wrong password (indistinguishable)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing username or password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts; see `Retry-After`", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "The directory cannot be reached", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<LoginRequest>) -> AppResult<web::Json<TokenResponse>> {
+    let body = body.0;
+    check_login_fields(&body)?;
+    let keys = ThrottleKeys::new(&body.username, client_ip(&req, &state));
+    {
+        let mut conn = state.pool.get().await?;
+        throttle::check(&mut conn, &keys, &state.config.login_throttle).await?;
+    }
+    match login_flow::authenticate(&state, &body.username, &body.password).await? {
+        Outcome::Success(user) => {
+            let mut conn = state.pool.get().await?;
+            throttle::clear_user(&mut conn, &keys).await?;
+            login_flow::touch_last_login(&mut conn, user.id).await?;
+            drop(conn);
+            log::info!("login ok user={} source={}", user.username, user.auth_source);
+            Ok(web::Json(token_response(&state, user, None).await?))
+        }
+        Outcome::Refused(why) => {
+            let mut conn = state.pool.get().await?;
+            throttle::record_failure(&mut conn, &keys, &state.config.login_throttle).await?;
+            log::info!("login refused key={} reason={why:?}", keys.user);
+            Err(INVALID_CREDENTIALS)
+        }
+    }
+}
+
+/// Exchange a refresh token for new tokens. The old refresh token stops working; presenting it
+/// again revokes every token of that login.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens", body = TokenResponse),
+        (status = 401, description = "Unknown, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> AppResult<web::Json<TokenResponse>> {
+    let mut conn = state.pool.get().await?;
+    match sessions::rotate(&mut conn, &body.0.refresh_token, state.config.refresh_token_ttl).await? {
+        Rotation::Rotated { user_id, refresh: issued } => {
+            let user: UserRow = users::table.find(user_id).select(UserRow::as_select()).first(&mut conn).await?;
+            if !user.active {
+                sessions::revoke_all_for_user(&mut conn, user.id).await?;
+                return Err(INVALID_REFRESH);
+            }
+            drop(conn);
+            Ok(web::Json(token_response(&state, user, Some(issued)).await?))
+        }
+        Rotation::Reused => {
+            log::warn!("refresh token reuse detected; family revoked");
+            Err(INVALID_REFRESH)
+        }
+        Rotation::Invalid => Err(INVALID_REFRESH),
+    }
+}
+
+/// Log out: revokes the refresh token and every token rotated from the same login.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LogoutRequest,
+    responses(
+        (status = 204, description = "Logged out (also for unknown tokens)"),
+        (status = 422, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, body: JsonBody<LogoutRequest>) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    sessions::revoke(&mut conn, &body.0.refresh_token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The logged-in user.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The caller", body = User),
+        (status = 401, description = "Missing, expired or invalid token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me")]
+pub async fn me(user: CurrentUser) -> web::Json<User> {
+    web::Json(user.0.into())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMe {
+    /// `es-CO` or `en`.
+    pub locale: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Change one's own preferences (language, contact phone).
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer_auth" = [])),
+    request_body = UpdateMe,
+    responses(
+        (status = 200, description = "Updated", body = User),
+        (status = 401, description = "Missing, expired or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/me")]
+pub async fn update_me(state: web::Data<AppState>, user: CurrentUser, body: JsonBody<UpdateMe>) -> AppResult<web::Json<User>> {
+    let body = body.0;
+    if let Some(l) = &body.locale {
+        if !LOCALES.contains(&l.as_str()) {
+            return Err(AppError::field("locale", "invalid_choice", format!("must be one of {}", LOCALES.join(", "))));
+        }
+    }
+    if let Some(p) = &body.phone {
+        if p.chars().count() > 40 {
+            return Err(AppError::field("phone", "too_long", "must be at most 40 characters"));
+        }
+    }
+    let mut conn = state.pool.get().await?;
+    let row: UserRow = diesel::update(users::table.find(user.0.id))
+        .set((
+            users::locale.eq(body.locale.unwrap_or(user.0.locale.clone())),
+            users::phone.eq(body.phone.or(user.0.phone.clone())),
+            users::updated_at.eq(Utc::now()),
+            users::version.eq(users::version + 1),
+        ))
+        .returning(UserRow::as_returning())
+        .get_result(&mut conn)
+        .await?;
+    Ok(web::Json(row.into()))
+}

@@ -1,0 +1,282 @@
+//! Configuration from environment variables. Every variable is documented in README.md.
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::auth::directory::{LdapAttributes, LdapConfig};
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: SocketAddr,
+    pub public_url: url::Url,
+    pub jwt_secret: Vec<u8>,
+    pub dev_mode: bool,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub ldap: Option<LdapConfig>,
+    pub smtp_url: Option<url::Url>,
+    pub cors_origins: Vec<String>,
+    pub spa_dir: Option<PathBuf>,
+    pub login_throttle: ThrottleConfig,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct ThrottleConfig {
+    pub max_failures_per_user: i32,
+    pub max_failures_per_ip: i32,
+    pub window: Duration,
+}
+
+/// A bad or missing variable: printed as one line naming it.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("configuration error: {var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+fn err(var: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError { var, message: message.into() }
+}
+
+const DEV_JWT_SECRET: &str = "mesa-dev-mode-secret-do-not-use-in-production!";
+const MIN_SECRET_LEN: usize = 32;
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads through `get` so tests can supply variables without touching the process environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |k: &str| get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+
+        let database_url = var("DATABASE_URL").ok_or_else(|| err("DATABASE_URL", "is required (postgres://user@host:port/db)"))?;
+        if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(err("DATABASE_URL", "must start with postgres:// or postgresql://"));
+        }
+
+        let dev_mode = parse_bool("MESA_DEV_MODE", var("MESA_DEV_MODE"))?.unwrap_or(false);
+
+        let bind_text = var("MESA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind: SocketAddr =
+            bind_text.parse().map_err(|_| err("MESA_BIND", format!("'{bind_text}' is not host:port, e.g. 127.0.0.1:8080")))?;
+
+        let public_text = var("MESA_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
+        let public_url = url::Url::parse(&public_text)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .ok_or_else(|| err("MESA_PUBLIC_URL", format!("'{public_text}' is not an http(s) URL")))?;
+
+        let jwt_secret = match var("MESA_JWT_SECRET") {
+            Some(s) if s.len() >= MIN_SECRET_LEN => s.into_bytes(),
+            Some(_) => return Err(err("MESA_JWT_SECRET", format!("must be at least {MIN_SECRET_LEN} characters"))),
+            None if dev_mode => DEV_JWT_SECRET.as_bytes().to_vec(),
+            None => return Err(err("MESA_JWT_SECRET", "is required (or set MESA_DEV_MODE=true for development)")),
+        };
+
+        let access_token_ttl = parse_secs("MESA_ACCESS_TOKEN_TTL", var("MESA_ACCESS_TOKEN_TTL"), 900)?;
+        let refresh_token_ttl = parse_secs("MESA_REFRESH_TOKEN_TTL", var("MESA_REFRESH_TOKEN_TTL"), 14 * 24 * 3600)?;
+
+        let ldap = match var("MESA_LDAP_URL") {
+            None => None,
+            Some(url) => {
+                let parsed = url::Url::parse(&url).ok().filter(|u| matches!(u.scheme(), "ldap" | "ldaps"));
+                if parsed.is_none() {
+                    return Err(err("MESA_LDAP_URL", format!("'{url}' is not an ldap:// or ldaps:// URL")));
+                }
+                let required = |k: &'static str| var(k).ok_or_else(|| err(k, "is required when MESA_LDAP_URL is set"));
+                let user_filter = var("MESA_LDAP_USER_FILTER").unwrap_or_else(|| "(sAMAccountName={username})".into());
+                if !user_filter.contains("{username}") || !user_filter.starts_with('(') || !user_filter.ends_with(')') {
+                    return Err(err("MESA_LDAP_USER_FILTER", "must be a parenthesised filter containing {username}"));
+                }
+                let defaults = LdapAttributes::default();
+                let attr = |k: &str, d: String| var(k).unwrap_or(d);
+                Some(LdapConfig {
+                    url,
+                    bind_dn: required("MESA_LDAP_BIND_DN")?,
+                    bind_password: required("MESA_LDAP_BIND_PASSWORD")?,
+                    base_dn: required("MESA_LDAP_BASE_DN")?,
+                    user_filter,
+                    // Explicitly empty disables `x@domain` matching; unset keeps the AD default.
+                    upn_attribute: match get("MESA_LDAP_UPN_ATTRIBUTE") {
+                        Some(v) if v.trim().is_empty() => None,
+                        Some(v) => Some(v.trim().to_owned()),
+                        None => Some("userPrincipalName".into()),
+                    },
+                    attributes: LdapAttributes {
+                        username: attr("MESA_LDAP_ATTR_USERNAME", defaults.username),
+                        display_name: attr("MESA_LDAP_ATTR_DISPLAY_NAME", defaults.display_name),
+                        email: attr("MESA_LDAP_ATTR_EMAIL", defaults.email),
+                        phone: attr("MESA_LDAP_ATTR_PHONE", defaults.phone),
+                        department: attr("MESA_LDAP_ATTR_DEPARTMENT", defaults.department),
+                        company: attr("MESA_LDAP_ATTR_COMPANY", defaults.company),
+                    },
+                    timeout: parse_secs("MESA_LDAP_TIMEOUT", var("MESA_LDAP_TIMEOUT"), 5)?,
+                })
+            }
+        };
+
+        let smtp_url = match var("MESA_SMTP_URL") {
+            None => None,
+            Some(s) => Some(
+                url::Url::parse(&s)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host_str().is_some())
+                    .ok_or_else(|| err("MESA_SMTP_URL", format!("'{s}' is not an smtp:// or smtps:// URL")))?,
+            ),
+        };
+
+        let cors_origins = match var("MESA_CORS_ORIGINS") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .map(|o| match url::Url::parse(o) {
+                    Ok(u) if matches!(u.scheme(), "http" | "https") && u.path() == "/" => {
+                        Ok(o.trim_end_matches('/').to_owned())
+                    }
+                    _ => Err(err("MESA_CORS_ORIGINS", format!("'{o}' is not an origin like https://mesa.example.gov.co"))),
+                })
+                .collect::<Result<_, _>>()?,
+        };
+
+        let spa_dir = var("MESA_SPA_DIR").map(PathBuf::from);
+        let trust_forwarded_for = parse_bool("MESA_TRUST_FORWARDED_FOR", var("MESA_TRUST_FORWARDED_FOR"))?.unwrap_or(false);
+
+        let login_throttle = ThrottleConfig {
+            max_failures_per_user: parse_positive("MESA_LOGIN_MAX_FAILURES", var("MESA_LOGIN_MAX_FAILURES"), 5)?,
+            max_failures_per_ip: parse_positive("MESA_LOGIN_MAX_FAILURES_PER_IP", var("MESA_LOGIN_MAX_FAILURES_PER_IP"), 20)?,
+            window: Duration::from_secs(15 * 60),
+        };
+
+        Ok(Config {
+            database_url,
+            bind,
+            public_url,
+            jwt_secret,
+            dev_mode,
+            access_token_ttl,
+            refresh_token_ttl,
+            ldap,
+            smtp_url,
+            cors_origins,
+            spa_dir,
+            login_throttle,
+            trust_forwarded_for,
+        })
+    }
+}
+
+fn parse_bool(var: &'static str, v: Option<String>) -> Result<Option<bool>, ConfigError> {
+    match v.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(None),
+        Some("1" | "true" | "yes" | "on") => Ok(Some(true)),
+        Some("0" | "false" | "no" | "off") => Ok(Some(false)),
+        Some(other) => Err(err(var, format!("'{other}' is not a boolean (true/false)"))),
+    }
+}
+
+fn parse_secs(var: &'static str, v: Option<String>, default: u64) -> Result<Duration, ConfigError> {
+    let secs = match v {
+        None => default,
+        Some(s) => s.parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| err(var, format!("'{s}' is not a positive number of seconds")))?,
+    };
+    Ok(Duration::from_secs(secs))
+}
+
+fn parse_positive(var: &'static str, v: Option<String>, default: i32) -> Result<i32, ConfigError> {
+    match v {
+        None => Ok(default),
+        Some(s) => s.parse::<i32>().ok().filter(|n| *n > 0).ok_or_else(|| err(var, format!("'{s}' is not a positive integer"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    const DB: (&str, &str) = ("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mesa");
+    const SECRET: (&str, &str) = ("MESA_JWT_SECRET", "0123456789abcdef0123456789abcdef");
+
+    #[test]
+    fn defaults() {
+        let c = load(&[DB, SECRET]).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.public_url.as_str(), "http://127.0.0.1:8080/");
+        assert_eq!(c.access_token_ttl, Duration::from_secs(900));
+        assert!(c.ldap.is_none());
+        assert!(c.smtp_url.is_none());
+        assert!(c.cors_origins.is_empty());
+        assert_eq!(c.login_throttle.max_failures_per_user, 5);
+    }
+
+    #[test]
+    fn missing_database_url_names_the_variable() {
+        assert_eq!(load(&[SECRET]).unwrap_err().var, "DATABASE_URL");
+        assert_eq!(load(&[("DATABASE_URL", "mysql://x"), SECRET]).unwrap_err().var, "DATABASE_URL");
+    }
+
+    #[test]
+    fn jwt_secret_is_mandatory_outside_dev_mode() {
+        assert_eq!(load(&[DB]).unwrap_err().var, "MESA_JWT_SECRET");
+        assert_eq!(load(&[DB, ("MESA_JWT_SECRET", "short")]).unwrap_err().var, "MESA_JWT_SECRET");
+        assert!(load(&[DB, ("MESA_DEV_MODE", "true")]).is_ok());
+        assert_eq!(load(&[DB, ("MESA_DEV_MODE", "maybe")]).unwrap_err().var, "MESA_DEV_MODE");
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let cases = [
+            ("MESA_BIND", "localhost"),
+            ("MESA_PUBLIC_URL", "ftp://x"),
+            ("MESA_ACCESS_TOKEN_TTL", "-3"),
+            ("MESA_REFRESH_TOKEN_TTL", "soon"),
+            ("MESA_SMTP_URL", "http://mail"),
+            ("MESA_CORS_ORIGINS", "https://ok.example, not an origin"),
+            ("MESA_LDAP_URL", "http://ad"),
+            ("MESA_LOGIN_MAX_FAILURES", "0"),
+        ];
+        for (var, value) in cases {
+            let e = load(&[DB, SECRET, (var, value)]).unwrap_err();
+            assert_eq!(e.var, var, "{var}={value} gave {e}");
+            assert!(e.to_string().starts_with(&format!("configuration error: {var}: ")));
+        }
+    }
+
+    #[test]
+    fn ldap_requires_its_companions() {
+        let url = ("MESA_LDAP_URL", "ldap://127.0.0.1:389");
+        assert_eq!(load(&[DB, SECRET, url]).unwrap_err().var, "MESA_LDAP_BIND_DN");
+        let full = [
+            DB,
+            SECRET,
+            url,
+            ("MESA_LDAP_BIND_DN", "cn=svc,dc=x"),
+            ("MESA_LDAP_BIND_PASSWORD", "pw"),
+            ("MESA_LDAP_BASE_DN", "dc=x"),
+        ];
+        let c = load(&full).unwrap().ldap.unwrap();
+        assert_eq!(c.user_filter, "(sAMAccountName={username})");
+        assert_eq!(c.upn_attribute.as_deref(), Some("userPrincipalName"));
+        let mut bad_filter = full.to_vec();
+        bad_filter.push(("MESA_LDAP_USER_FILTER", "(uid=*)"));
+        assert_eq!(load(&bad_filter).unwrap_err().var, "MESA_LDAP_USER_FILTER");
+    }
+
+    #[test]
+    fn cors_origins_are_normalised() {
+        let c = load(&[DB, SECRET, ("MESA_CORS_ORIGINS", "http://localhost:5173/, https://mesa.cali.gov.co")]).unwrap();
+        assert_eq!(c.cors_origins, vec!["http://localhost:5173", "https://mesa.cali.gov.co"]);
+    }
+}

@@ -1,0 +1,236 @@
+//! One error type for the whole API, rendered as `application/problem+json` (RFC 9457).
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem document. `code` is stable and meant for programs; `title` and `detail` for people.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// URI reference naming the problem type (`/problems/<code>`).
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Stable machine-readable code, e.g. `validation_failed`, `invalid_credentials`.
+    pub code: String,
+    /// Field-level problems, for validation errors.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub errors: Vec<FieldError>,
+    /// Actions allowed in the current state, for conflicts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_actions: Option<Vec<String>>,
+}
+
+/// One invalid field: `field` is a JSON path such as `username` or `attributes.0.label`.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code: code.into(), message: message.into() }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("malformed request: {0}")]
+    BadRequest(String),
+    #[error("authentication required")]
+    Unauthenticated { code: &'static str, detail: &'static str },
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {detail}")]
+    Conflict { code: &'static str, detail: String, allowed_actions: Option<Vec<String>> },
+    #[error("precondition failed")]
+    PreconditionFailed,
+    #[error("payload too large")]
+    PayloadTooLarge(String),
+    #[error("too many attempts")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("service unavailable: {detail}")]
+    Unavailable { code: &'static str, detail: String },
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError::new(field, code, message)])
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        AppError::Conflict { code, detail: detail.into(), allowed_actions: None }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "validation_failed",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Unauthenticated { code, .. } => code,
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Conflict { code, .. } => code,
+            AppError::PreconditionFailed => "version_mismatch",
+            AppError::PayloadTooLarge(_) => "payload_too_large",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::Unavailable { code, .. } => code,
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "The request has invalid fields",
+            AppError::BadRequest(_) => "The request is malformed",
+            AppError::Unauthenticated { .. } => "Authentication failed",
+            AppError::Forbidden => "You may not do this",
+            AppError::NotFound => "Not found",
+            AppError::Conflict { .. } => "Conflict with the current state",
+            AppError::PreconditionFailed => "The resource changed since you read it",
+            AppError::PayloadTooLarge(_) => "The request is too large",
+            AppError::TooManyAttempts { .. } => "Too many attempts",
+            AppError::Unavailable { .. } => "Service unavailable",
+            AppError::Internal(_) => "Internal error",
+        }
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            AppError::Validation(errors) => Some(
+                errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
+            ),
+            AppError::BadRequest(d) | AppError::PayloadTooLarge(d) => Some(d.clone()),
+            AppError::Unauthenticated { detail, .. } => Some((*detail).to_owned()),
+            AppError::Conflict { detail, .. } | AppError::Unavailable { detail, .. } => Some(detail.clone()),
+            AppError::TooManyAttempts { retry_after_secs } => {
+                Some(format!("Try again in {retry_after_secs} seconds"))
+            }
+            AppError::PreconditionFailed => Some("Reload the resource and apply your change again".into()),
+            AppError::Forbidden | AppError::NotFound | AppError::Internal(_) => None,
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let code = self.code();
+        Problem {
+            type_: format!("/problems/{code}"),
+            title: self.title().to_owned(),
+            status: self.status_code().as_u16(),
+            detail: self.detail(),
+            code: code.to_owned(),
+            errors: match self {
+                AppError::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+            allowed_actions: match self {
+                AppError::Conflict { allowed_actions, .. } => allowed_actions.clone(),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::Internal(e) = self {
+            log::error!("internal error: {e:#}");
+        }
+        let mut builder = HttpResponse::build(self.status_code());
+        builder.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        if let AppError::TooManyAttempts { retry_after_secs } = self {
+            builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        if let AppError::Unauthenticated { .. } = self {
+            builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        builder.body(serde_json::to_string(&self.problem()).expect("problem serializes"))
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => AppError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                AppError::conflict("already_exists", format!("already exists ({})", info.constraint_name().unwrap_or("unique")))
+            }
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => AppError::Validation(vec![FieldError::new(
+                foreign_key_field(info.constraint_name()),
+                "unknown_reference",
+                "refers to something that does not exist or is still in use",
+            )]),
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+/// `users_area_id_fkey` → `area_id`: Postgres names foreign keys `<table>_<column>_fkey`.
+fn foreign_key_field(constraint: Option<&str>) -> String {
+    let Some(name) = constraint.and_then(|c| c.strip_suffix("_fkey")) else { return "id".into() };
+    for column in ["organization_id", "area_id", "location_id", "user_id"] {
+        if name.ends_with(column) {
+            return column.into();
+        }
+    }
+    name.to_owned()
+}
+
+impl From<diesel_async::pooled_connection::bb8::RunError> for AppError {
+    fn from(e: diesel_async::pooled_connection::bb8::RunError) -> Self {
+        log::warn!("database pool: {e}");
+        AppError::Unavailable { code: "database_unavailable", detail: "The database is not reachable".into() }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn foreign_key_names_map_to_fields() {
+        assert_eq!(foreign_key_field(Some("users_area_id_fkey")), "area_id");
+        assert_eq!(foreign_key_field(Some("areas_organization_id_fkey")), "organization_id");
+        assert_eq!(foreign_key_field(None), "id");
+    }
+
+    #[test]
+    fn validation_problem_lists_fields() {
+        let p = AppError::field("username", "required", "is required").problem();
+        assert_eq!(p.status, 422);
+        assert_eq!(p.code, "validation_failed");
+        assert_eq!(p.errors[0].field, "username");
+        assert_eq!(p.type_, "/problems/validation_failed");
+    }
+}

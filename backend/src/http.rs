@@ -1,0 +1,226 @@
+//! Request/response plumbing shared by every feature: JSON bodies with field-level errors,
+//! `If-Match` row versions, keyset cursors.
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use base64::Engine;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, FieldError};
+
+/// Largest JSON body accepted anywhere in the API.
+pub const JSON_LIMIT: usize = 256 * 1024;
+
+/// A JSON request body whose deserialisation errors name the field at fault.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|ct| {
+                let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                essence == "application/json" || essence.ends_with("+json")
+            })
+            .unwrap_or(false);
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(AppError::BadRequest("Content-Type must be application/json".into()));
+            }
+            let bytes = body.await.map_err(|e| {
+                if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::PayloadTooLarge(format!("the body exceeds {JSON_LIMIT} bytes"))
+                } else {
+                    AppError::BadRequest(format!("could not read the body: {e}"))
+                }
+            })?;
+            parse_json(&bytes).map(JsonBody)
+        })
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return AppError::BadRequest(format!("invalid JSON: {inner}"));
+        }
+        AppError::Validation(vec![field_error_from_serde(&path, &inner.to_string())])
+    })
+}
+
+/// serde reports a missing or unknown field on its parent, with the name only in the message.
+fn field_error_from_serde(path: &str, message: &str) -> FieldError {
+    let parent = if path == "." { "" } else { path };
+    let join = |name: &str| if parent.is_empty() { name.to_owned() } else { format!("{parent}.{name}") };
+    let quoted = |m: &str| m.split('`').nth(1).map(str::to_owned);
+    let message = message.split(" at line ").next().unwrap_or(message);
+    if message.starts_with("missing field") {
+        let name = quoted(message).unwrap_or_default();
+        return FieldError::new(join(&name), "required", "is required");
+    }
+    if message.starts_with("unknown field") {
+        // Unlike a missing field, an unknown one is already on the path.
+        let name = quoted(message).unwrap_or_default();
+        let field = if parent == name || parent.ends_with(&format!(".{name}")) { parent.to_owned() } else { join(&name) };
+        return FieldError::new(field, "unknown_field", "is not a known field");
+    }
+    let code = if message.starts_with("invalid type") {
+        "invalid_type"
+    } else if message.starts_with("unknown variant") {
+        "invalid_choice"
+    } else {
+        "invalid"
+    };
+    FieldError::new(if parent.is_empty() { "body".to_owned() } else { parent.to_owned() }, code, message.to_owned())
+}
+
+/// The row version a client read, from `If-Match: "7"` (strong or weak, quotes optional).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct IfMatch(pub Option<i32>);
+
+impl FromRequest for IfMatch {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_if_match(req.headers().get(header::IF_MATCH).map(|v| v.to_str().unwrap_or("?"))))
+    }
+}
+
+fn parse_if_match(value: Option<&str>) -> Result<IfMatch, AppError> {
+    let Some(raw) = value else { return Ok(IfMatch(None)) };
+    let raw = raw.trim();
+    if raw == "*" {
+        return Ok(IfMatch(None));
+    }
+    raw.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i32>()
+        .map(|v| IfMatch(Some(v)))
+        .map_err(|_| AppError::field("If-Match", "invalid", "must be the row version from the ETag, e.g. \"3\""))
+}
+
+impl IfMatch {
+    /// 412 when the client's version is not the stored one.
+    pub fn check(self, current: i32) -> Result<(), AppError> {
+        match self.0 {
+            Some(v) if v != current => Err(AppError::PreconditionFailed),
+            _ => Ok(()),
+        }
+    }
+}
+
+pub fn etag(version: i32) -> (header::HeaderName, String) {
+    (header::ETAG, format!("\"{version}\""))
+}
+
+/// Opaque keyset cursor: the sort key and id of the last row of the previous page.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub key: String,
+    pub id: uuid::Uuid,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).expect("cursor serializes"))
+    }
+
+    pub fn decode(raw: &str) -> Result<Self, AppError> {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(raw)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .ok_or_else(|| AppError::field("cursor", "invalid", "is not a cursor returned by this list"))
+    }
+}
+
+pub const DEFAULT_PAGE: i64 = 50;
+pub const MAX_PAGE: i64 = 200;
+
+pub fn page_limit(limit: Option<i64>) -> Result<i64, AppError> {
+    match limit {
+        None => Ok(DEFAULT_PAGE),
+        Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+        Some(_) => Err(AppError::field("limit", "out_of_range", format!("must be between 1 and {MAX_PAGE}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        name: String,
+        level: u8,
+    }
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        title: String,
+        inner: Inner,
+    }
+
+    fn fail(json: &str) -> FieldError {
+        match parse_json::<Outer>(json.as_bytes()) {
+            Err(AppError::Validation(mut v)) => v.remove(0),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        assert_eq!(fail(r#"{"inner":{"name":"x","level":1}}"#).field, "title");
+        assert_eq!(fail(r#"{"title":"t","inner":{"level":1}}"#).field, "inner.name");
+        let e = fail(r#"{"title":"t","inner":{"name":"x","level":"high"}}"#);
+        assert_eq!((e.field.as_str(), e.code.as_str()), ("inner.level", "invalid_type"));
+        let e = fail(r#"{"title":"t","extra":1,"inner":{"name":"x","level":1}}"#);
+        assert_eq!((e.field.as_str(), e.code.as_str()), ("extra", "unknown_field"));
+        assert!(matches!(parse_json::<Outer>(b"{not json"), Err(AppError::BadRequest(_))));
+    }
+
+    #[test]
+    fn if_match_forms() {
+        assert_eq!(parse_if_match(None).unwrap(), IfMatch(None));
+        assert_eq!(parse_if_match(Some("\"3\"")).unwrap(), IfMatch(Some(3)));
+        assert_eq!(parse_if_match(Some("W/\"4\"")).unwrap(), IfMatch(Some(4)));
+        assert_eq!(parse_if_match(Some("5")).unwrap(), IfMatch(Some(5)));
+        assert!(parse_if_match(Some("abc")).is_err());
+        assert!(IfMatch(Some(2)).check(3).is_err());
+        assert!(IfMatch(None).check(3).is_ok());
+    }
+
+    #[test]
+    fn cursor_round_trip_and_garbage() {
+        let c = Cursor { key: "maría".into(), id: uuid::Uuid::now_v7() };
+        assert_eq!(Cursor::decode(&c.encode()).unwrap(), c);
+        assert!(Cursor::decode("%%%").is_err());
+        assert!(Cursor::decode("bm90IGpzb24").is_err());
+    }
+}
+
+/// Splits the `limit + 1` rows a keyset query fetched into one page and the cursor of the next.
+pub fn paginate<T>(mut rows: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> Cursor) -> (Vec<T>, Option<String>) {
+    if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        let next = rows.last().map(|last| cursor_of(last).encode());
+        (rows, next)
+    } else {
+        (rows, None)
+    }
+}

@@ -1,0 +1,143 @@
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use mesa::auth::password;
+use mesa::config::{Config, ConfigError};
+use mesa::users::domain::{normalize_username, validate_username, AuthSource, Role};
+use mesa::users::queries::{upsert_local, NewUser};
+use mesa::{db, seed, startup, state::AppState};
+
+#[derive(Parser)]
+#[command(name = "mesa", version, about = "Mesa service desk: API server and administration commands")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations, then serve the API (and the SPA when MESA_SPA_DIR is set).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load data into the database.
+    Seed {
+        /// Demo organizations and accounts for every role (password in README).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Print the OpenAPI document (JSON) to stdout.
+    Openapi,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a local account, or reset its password and role if it exists.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, env = "MESA_NEW_USER_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// requester, agent, supervisor or admin
+        #[arg(long, default_value = "admin")]
+        role: Role,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+    },
+}
+
+fn database_url() -> Result<String, ConfigError> {
+    let url = std::env::var("DATABASE_URL").unwrap_or_default();
+    if url.trim().is_empty() {
+        return Err(ConfigError { var: "DATABASE_URL", message: "is required (postgres://user@host:port/db)".into() });
+    }
+    Ok(url)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    match run(cli.command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if let Some(c) = e.downcast_ref::<ConfigError>() {
+                eprintln!("mesa: {c}");
+                return ExitCode::from(2);
+            }
+            eprintln!("mesa: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Openapi => {
+            println!("{}", startup::openapi().to_pretty_json()?);
+        }
+        Command::Migrate => {
+            let applied = db::migrate(&database_url()?).await?;
+            log::info!("migrations applied: {}", if applied.is_empty() { "none pending".into() } else { applied.join(", ") });
+        }
+        Command::Seed { demo } => {
+            if !demo {
+                anyhow::bail!("nothing to seed: pass --demo");
+            }
+            let url = database_url()?;
+            db::migrate(&url).await?;
+            let pool = db::connect(&url, 2).await?;
+            let mut conn = pool.get().await?;
+            seed::demo(&mut conn).await?;
+            log::info!("demo data loaded (password of the demo accounts: see README)");
+        }
+        Command::User { command: UserCommand::Create { username, password: pw, role, display_name, email } } => {
+            let username = normalize_username(&username);
+            validate_username(&username).map_err(|m| anyhow::anyhow!("--username: {m}"))?;
+            password::check_strength(&pw).map_err(|m| anyhow::anyhow!("--password: {m}"))?;
+            let url = database_url()?;
+            db::migrate(&url).await?;
+            let pool = db::connect(&url, 1).await?;
+            let mut conn = pool.get().await?;
+            let hash = tokio::task::spawn_blocking(move || password::hash(&pw)).await?;
+            let user = upsert_local(
+                &mut conn,
+                NewUser {
+                    display_name: display_name.unwrap_or_else(|| username.clone()),
+                    username,
+                    email,
+                    phone: None,
+                    role,
+                    auth_source: AuthSource::Local,
+                    password_hash: Some(hash),
+                    locale: "es-CO".into(),
+                    organization_id: None,
+                    area_id: None,
+                    location_id: None,
+                },
+            )
+            .await?;
+            println!("user {} ({}) ready, id {}", user.username, user.role, user.id);
+        }
+        Command::Serve => {
+            let config = Config::from_env()?;
+            let applied = db::migrate(&config.database_url).await?;
+            if !applied.is_empty() {
+                log::info!("migrations applied: {}", applied.join(", "));
+            }
+            let pool = db::connect(&config.database_url, 16).await?;
+            let listener = TcpListener::bind(config.bind).map_err(|e| anyhow::anyhow!("MESA_BIND {}: {e}", config.bind))?;
+            log::info!("listening on http://{} (public URL {})", config.bind, config.public_url);
+            startup::build_server(AppState::new(pool, config), listener)?.await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,152 @@
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use actix_cors::Cors;
+use actix_web::dev::{fn_service, Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::{Compress, DefaultHeaders, Logger};
+use actix_web::{web, App, HttpResponse, HttpServer};
+use utoipa::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::AppError;
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+use crate::{auth, health, http, organizations, users};
+
+/// Every API route, registered through utoipa so each one lands in the OpenAPI document.
+fn api_routes(cfg: &mut ServiceConfig) {
+    use auth::routes as a;
+    use organizations::routes as o;
+    use users::routes as u;
+    cfg.service(health::health)
+        .service(health::ready)
+        .service(a::login)
+        .service(a::refresh)
+        .service(a::logout)
+        .service(a::me)
+        .service(a::update_me)
+        .service(u::list_users)
+        .service(u::create_user)
+        .service(u::get_user)
+        .service(u::update_user)
+        .service(u::deactivate_user)
+        .service(o::list_organizations)
+        .service(o::create_organization)
+        .service(o::get_organization)
+        .service(o::update_organization)
+        .service(o::delete_organization)
+        .service(o::list_areas)
+        .service(o::create_area)
+        .service(o::get_area)
+        .service(o::update_area)
+        .service(o::delete_area)
+        .service(o::list_locations)
+        .service(o::create_location)
+        .service(o::get_location)
+        .service(o::update_location)
+        .service(o::delete_location);
+}
+
+/// The OpenAPI document, as `mesa openapi` prints it and `/api/openapi.json` serves it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).service(scope("/api/v1").configure(api_routes)).split_for_parts();
+    api
+}
+
+fn security_headers(public_https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            // Inline styles: Mantine and Swagger UI inject them; scripts only from our origin.
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; \
+             connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        ));
+    if public_https {
+        headers.add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"))
+    } else {
+        headers
+    }
+}
+
+fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |c, o| c.allowed_origin(o))
+        .allowed_methods(["GET", "POST", "PATCH", "PUT", "DELETE"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_MATCH, header::ACCEPT_LANGUAGE])
+        .allowed_header("Idempotency-Key")
+        .expose_headers([header::ETAG, header::RETRY_AFTER, header::LOCATION])
+        .max_age(3600)
+}
+
+fn problem_response(e: AppError) -> HttpResponse {
+    actix_web::ResponseError::error_response(&e)
+}
+
+/// Unknown API paths answer problem+json; anything else is the SPA's (client-side routes).
+async fn fallback(req: ServiceRequest, spa_index: Option<PathBuf>) -> Result<ServiceResponse, actix_web::Error> {
+    let (req, _) = req.into_parts();
+    let is_api = req.path().starts_with("/api/") || req.path() == "/api";
+    let response = match spa_index {
+        Some(index) if !is_api && req.method() == actix_web::http::Method::GET => {
+            actix_files::NamedFile::open_async(index).await?.into_response(&req)
+        }
+        _ => problem_response(AppError::NotFound),
+    };
+    Ok(ServiceResponse::new(req, response))
+}
+
+pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
+    let config = state.config.clone();
+    let spa_dir = config.spa_dir.clone().filter(|d| d.join("index.html").is_file());
+    match (&config.spa_dir, &spa_dir) {
+        (Some(d), None) => log::warn!("MESA_SPA_DIR={} has no index.html: serving the API only", d.display()),
+        (_, Some(d)) => log::info!("serving the SPA from {}", d.display()),
+        _ => {}
+    }
+    let public_https = config.public_url.scheme() == "https";
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let (app, api) = App::new()
+            .into_utoipa_app()
+            .openapi(ApiDoc::openapi())
+            .service(scope("/api/v1").configure(api_routes))
+            .split_for_parts();
+        let spa_index = spa_dir.as_ref().map(|d| d.join("index.html"));
+        let mut app = app
+            .app_data(data.clone())
+            .app_data(web::PayloadConfig::new(http::JSON_LIMIT))
+            .app_data(web::QueryConfig::default().error_handler(|e, _| AppError::BadRequest(format!("query string: {e}")).into()))
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+            .service(web::redirect("/api/docs", "/api/docs/"));
+        if let Some(dir) = &spa_dir {
+            let index = spa_index.clone();
+            app = app.service(
+                actix_files::Files::new("/", dir)
+                    .index_file("index.html")
+                    .prefer_utf8(true)
+                    .default_handler(fn_service(move |req| fallback(req, index.clone()))),
+            );
+        }
+        app.default_service(fn_service(move |req| fallback(req, spa_index.clone())))
+            .wrap(Compress::default())
+            .wrap(cors(&config.cors_origins))
+            .wrap(security_headers(public_https))
+            // Path only: query strings and headers may carry secrets, so they are never logged.
+            .wrap(
+                Logger::new("%{r}a \"%{method}xi %U\" %s %b %Dms")
+                    .custom_request_replace("method", |req| req.method().to_string()),
+            )
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

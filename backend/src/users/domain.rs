@@ -1,0 +1,130 @@
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::db::schema::users;
+use crate::text_enum;
+
+text_enum! {
+    /// What a person may do: requesters file cases, agents work them, supervisors run a desk, admins configure Mesa.
+    pub enum Role { Requester => "requester", Agent => "agent", Supervisor => "supervisor", Admin => "admin" }
+}
+
+text_enum! {
+    /// Where the password is checked: Mesa's own argon2id hash, or the directory (LDAP / Active Directory).
+    pub enum AuthSource { Local => "local", Directory => "directory" }
+}
+
+#[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+pub struct UserRow {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: Role,
+    pub auth_source: AuthSource,
+    pub password_hash: Option<String>,
+    pub directory_dn: Option<String>,
+    pub active: bool,
+    pub locale: String,
+    pub organization_id: Option<Uuid>,
+    pub area_id: Option<Uuid>,
+    pub location_id: Option<Uuid>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// A person as the API shows them (never the password hash).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct User {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: Role,
+    pub auth_source: AuthSource,
+    pub active: bool,
+    /// BCP 47 tag of the preferred language: `es-CO` or `en`.
+    pub locale: String,
+    pub organization_id: Option<Uuid>,
+    pub area_id: Option<Uuid>,
+    pub location_id: Option<Uuid>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Row version, for `If-Match` on updates.
+    pub version: i32,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        User {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            email: r.email,
+            phone: r.phone,
+            role: r.role,
+            auth_source: r.auth_source,
+            active: r.active,
+            locale: r.locale,
+            organization_id: r.organization_id,
+            area_id: r.area_id,
+            location_id: r.location_id,
+            last_login_at: r.last_login_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            version: r.version,
+        }
+    }
+}
+
+pub const LOCALES: &[&str] = &["es-CO", "en"];
+
+/// Login names are compared lowercased, as Active Directory does.
+pub fn normalize_username(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
+/// A username Mesa itself accepts for local accounts: letters, digits and `._-`, 2–64 chars.
+pub fn validate_username(name: &str) -> Result<(), &'static str> {
+    let len = name.chars().count();
+    if !(2..=64).contains(&len) {
+        return Err("must be 2 to 64 characters");
+    }
+    if !name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+        return Err("may contain only letters, digits, '.', '_' and '-'");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert_eq!(normalize_username("  Maria.Gomez "), "maria.gomez");
+        assert!(validate_username("maria.gomez").is_ok());
+        assert!(validate_username("josé.peña").is_ok());
+        assert!(validate_username("a").is_err());
+        assert!(validate_username("a b").is_err());
+        assert!(validate_username("x*)(uid=*").is_err());
+    }
+
+    #[test]
+    fn role_round_trips() {
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>().unwrap(), *r);
+            assert_eq!(serde_json::to_value(r).unwrap(), serde_json::json!(r.as_str()));
+        }
+        assert!("root".parse::<Role>().is_err());
+    }
+}

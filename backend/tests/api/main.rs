@@ -1,0 +1,14 @@
+//! API tests: the real server on loopback, each test on its own Postgres database; directory
+//! tests against a real slapd.
+mod auth_local;
+mod cli;
+mod compose;
+mod directory;
+mod directory_login;
+mod errors;
+mod health;
+mod openapi_contract;
+mod organizations;
+mod support;
+mod tokens;
+mod users;
