@@ -126,5 +126,8 @@ mod tests {
             assert_eq!(serde_json::to_value(r).unwrap(), serde_json::json!(r.as_str()));
         }
         assert!("root".parse::<Role>().is_err());
+        for a in AuthSource::ALL {
+            assert_eq!(serde_json::to_value(a).unwrap(), serde_json::json!(a.as_str()));
+        }
     }
 }

@@ -1,0 +1,81 @@
+// @ts-check
+// Shared set-up for the browser tests: configuration, Chromium, axe and screenshots.
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium } from 'playwright-core';
+
+/** A running backend that serves the API and the built SPA, with demo data. */
+export const BASE_URL = (process.env.MESA_BASE_URL ?? 'http://127.0.0.1:18080').replace(/\/+$/, '');
+export const USERNAME = process.env.MESA_E2E_USERNAME ?? 'admin';
+export const PASSWORD = process.env.MESA_E2E_PASSWORD ?? 'MesaDemo2026!';
+/** Debian's Chromium: test tools cannot download browsers on these machines. */
+export const CHROMIUM = process.env.MESA_E2E_CHROMIUM ?? '/usr/bin/chromium';
+
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
+
+/** Chromium flags that work as root without network access (see RECIPES.md). */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Fails fast, with a readable message, when nothing answers at MESA_BASE_URL. */
+export async function assertBackendUp() {
+  try {
+    await fetch(`${BASE_URL}/`, { signal: AbortSignal.timeout(5_000) });
+  } catch (error) {
+    throw new Error(
+      `No server answers at MESA_BASE_URL=${BASE_URL}: start the backend (serving the API and frontend/dist) first. ${String(error)}`,
+    );
+  }
+}
+
+/** Playwright gives every launched browser its own fresh temporary profile (--user-data-dir). */
+export async function launchBrowser() {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A new context (fresh storage: no session, no remembered language) and a page in it.
+ * @param {import('playwright-core').Browser} browser
+ */
+export async function newPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/**
+ * Runs axe (WCAG 2.1 A/AA) and returns the serious and critical violations, one line each.
+ * @param {import('playwright-core').Page} page
+ */
+export async function seriousViolations(page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) =>
+        `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes
+          .map((node) => node.target.join(' '))
+          .join(', ')}`,
+    );
+}
+
+/**
+ * @param {import('playwright-core').Page} page
+ * @param {string} name file name without extension
+ */
+export async function screenshot(page, name) {
+  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage: true });
+}
