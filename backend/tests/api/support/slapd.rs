@@ -58,7 +58,8 @@ impl Slapd {
         let dir = tempdir.path();
         std::fs::create_dir(dir.join("data")).expect("slapd data dir");
         std::fs::copy(
-            Path::new(SUPPORT_DIR).join("ad-lite.schema"),
+            // One schema for tests, `make run` and compose.
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/ldap/ad-lite.schema"),
             dir.join("ad-lite.schema"),
         )
         .expect("copy ad-lite.schema");
