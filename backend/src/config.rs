@@ -21,6 +21,10 @@ pub struct Config {
     pub login_throttle: ThrottleConfig,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
+    /// Where attachments are stored (local disk).
+    pub attachments_dir: PathBuf,
+    pub attachment_max_bytes: usize,
+    pub attachment_max_files: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -146,6 +150,9 @@ impl Config {
         };
 
         let spa_dir = var("MESA_SPA_DIR").map(PathBuf::from);
+        let attachments_dir = var("MESA_ATTACHMENTS_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".data/attachments"));
+        let attachment_max_bytes = parse_positive("MESA_ATTACHMENT_MAX_BYTES", var("MESA_ATTACHMENT_MAX_BYTES"), 10 * 1024 * 1024)? as usize;
+        let attachment_max_files = parse_positive("MESA_ATTACHMENT_MAX_FILES", var("MESA_ATTACHMENT_MAX_FILES"), 10)? as usize;
         let trust_forwarded_for = parse_bool("MESA_TRUST_FORWARDED_FOR", var("MESA_TRUST_FORWARDED_FOR"))?.unwrap_or(false);
 
         let login_throttle = ThrottleConfig {
@@ -168,6 +175,9 @@ impl Config {
             spa_dir,
             login_throttle,
             trust_forwarded_for,
+            attachments_dir,
+            attachment_max_bytes,
+            attachment_max_files,
         })
     }
 }
@@ -246,6 +256,7 @@ mod tests {
             ("MESA_CORS_ORIGINS", "https://ok.example, not an origin"),
             ("MESA_LDAP_URL", "http://ad"),
             ("MESA_LOGIN_MAX_FAILURES", "0"),
+            ("MESA_ATTACHMENT_MAX_BYTES", "ten"),
         ];
         for (var, value) in cases {
             let e = load(&[DB, SECRET, (var, value)]).unwrap_err();

@@ -1,8 +1,13 @@
 //! Mesa: an open-source IT service desk for public-sector IT offices.
+pub mod attachments;
 pub mod auth;
+pub mod bench_seed;
+pub mod catalog;
 pub mod config;
 pub mod db;
+pub mod desks;
 pub mod error;
+pub mod groups;
 pub mod health;
 pub mod http;
 pub mod openapi;
@@ -10,5 +15,6 @@ pub mod organizations;
 pub mod seed;
 pub mod startup;
 pub mod state;
+pub mod tickets;
 pub mod users;
 pub mod validate;

@@ -26,6 +26,9 @@ enum Command {
         /// Demo organizations and accounts for every role (password in README).
         #[arg(long)]
         demo: bool,
+        /// N realistic cases for the performance bench (after --demo; tests/bench/).
+        #[arg(long, value_name = "N")]
+        bench: Option<u64>,
     },
     /// Print the OpenAPI document (JSON) to stdout.
     Openapi,
@@ -88,16 +91,21 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let applied = db::migrate(&database_url()?).await?;
             log::info!("migrations applied: {}", if applied.is_empty() { "none pending".into() } else { applied.join(", ") });
         }
-        Command::Seed { demo } => {
-            if !demo {
-                anyhow::bail!("nothing to seed: pass --demo");
+        Command::Seed { demo, bench } => {
+            if !demo && bench.is_none() {
+                anyhow::bail!("nothing to seed: pass --demo and/or --bench N");
             }
             let url = database_url()?;
             db::migrate(&url).await?;
             let pool = db::connect(&url, 2).await?;
             let mut conn = pool.get().await?;
-            seed::demo(&mut conn).await?;
-            log::info!("demo data loaded (password of the demo accounts: see README)");
+            if demo {
+                seed::demo(&mut conn).await?;
+                log::info!("demo data loaded (password of the demo accounts: see README)");
+            }
+            if let Some(n) = bench {
+                mesa::bench_seed::load(&mut conn, n, &Default::default()).await?;
+            }
         }
         Command::User { command: UserCommand::Create { username, password: pw, role, display_name, email } } => {
             let username = normalize_username(&username);
@@ -136,7 +144,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let pool = db::connect(&config.database_url, 16).await?;
             let listener = TcpListener::bind(config.bind).map_err(|e| anyhow::anyhow!("MESA_BIND {}: {e}", config.bind))?;
             log::info!("listening on http://{} (public URL {})", config.bind, config.public_url);
-            startup::build_server(AppState::new(pool, config), listener)?.await?;
+            let state = AppState::new(pool, config).map_err(|e| anyhow::anyhow!("MESA_ATTACHMENTS_DIR: {e}"))?;
+            startup::build_server(state, listener)?.await?;
         }
     }
     Ok(())

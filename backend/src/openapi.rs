@@ -17,6 +17,11 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "Login (local or directory), tokens, the current user"),
         (name = "users", description = "People and their roles"),
         (name = "organizations", description = "Organizations, areas and locations"),
+        (name = "desks", description = "Service desks and their settings"),
+        (name = "groups", description = "Support groups (levels 1–3), members, agent availability"),
+        (name = "catalog", description = "Each desk's catalog tree of categories and services; import and export"),
+        (name = "tickets", description = "Cases: registration, lists and search, follow-ups, audit trail, attachments"),
+        (name = "ticket actions", description = "The lifecycle: take, assign, classify, escalate, hold, resume, resolve, reject, cancel, reopen, close"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -5,6 +5,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::auth::password;
+use crate::catalog::transfer::{import, CatalogDocument};
 use crate::db::schema::locations;
 use crate::organizations::queries::{find_or_create_area, find_or_create_organization};
 use crate::users::domain::{AuthSource, Role};
@@ -43,8 +44,27 @@ const USERS: &[DemoUser] = &[
     DemoUser { username: "agente.n1", display_name: "Andrés Agudelo (agente nivel 1)", role: Role::Agent, organization: "DATIC", area: "Mesa de servicios" },
     DemoUser { username: "especialista.n2", display_name: "Diana Castro (especialista nivel 2)", role: Role::Agent, organization: "DATIC", area: "Subdirección de Tecnología Digital" },
     DemoUser { username: "proveedor.n3", display_name: "Redes del Pacífico S.A.S. (proveedor nivel 3)", role: Role::Agent, organization: "DATIC", area: "Subdirección de Tecnología Digital" },
+    DemoUser { username: "cto.hacienda", display_name: "Jorge Rivas (CTO Secretaría de Hacienda)", role: Role::Agent, organization: "SHAC", area: "Subdirección de Tesorería" },
+    DemoUser { username: "cto.educacion", display_name: "Marcela Ortiz (CTO Secretaría de Educación)", role: Role::Agent, organization: "SEDU", area: "Oficina de Talento Humano" },
+    DemoUser { username: "auxiliar.adm", display_name: "Camilo Beltrán (servicios administrativos)", role: Role::Agent, organization: "DATIC", area: "Mesa de servicios" },
+    DemoUser { username: "mantenimiento.n2", display_name: "Óscar Valencia (mantenimiento nivel 2)", role: Role::Agent, organization: "DATIC", area: "Mesa de servicios" },
     DemoUser { username: "lucia.martinez", display_name: "Lucía Martínez", role: Role::Requester, organization: "SHAC", area: "Subdirección de Tesorería" },
     DemoUser { username: "pedro.suarez", display_name: "Pedro Suárez", role: Role::Requester, organization: "SEDU", area: "Subsecretaría de Cobertura Educativa" },
+];
+
+/// The demo desks: the real catalogs of the seeds, as `mesa.catalog/v1` documents.
+pub const DEMO_CATALOGS: &[&str] = &[include_str!("../demo/catalog-tic.json"), include_str!("../demo/catalog-administrativos.json")];
+
+/// Who works in which demo group (desk code, group name, usernames).
+const MEMBERSHIPS: &[(&str, &str, &[&str])] = &[
+    ("TIC", "Mesa de servicios - Nivel 1", &["agente.n1"]),
+    ("TIC", "CTO Secretaría de Hacienda - Nivel 1", &["cto.hacienda"]),
+    ("TIC", "CTO Secretaría de Educación - Nivel 1", &["cto.educacion"]),
+    ("TIC", "Especialistas Infraestructura - Nivel 2", &["especialista.n2"]),
+    ("TIC", "Especialistas Aplicaciones - Nivel 2", &["especialista.n2"]),
+    ("TIC", "Proveedor de redes y conectividad - Nivel 3", &["proveedor.n3"]),
+    ("ADM", "Servicios administrativos - Nivel 1", &["auxiliar.adm"]),
+    ("ADM", "Mantenimiento - Nivel 2", &["mantenimiento.n2"]),
 ];
 
 pub async fn demo(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
@@ -87,6 +107,58 @@ pub async fn demo(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
                 location_id: None,
             },
         )
+        .await?;
+    }
+    demo_desks(conn).await
+}
+
+async fn demo_desks(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
+    use crate::db::schema::{desk_supervisors, desks, group_members, support_groups, users};
+    use diesel_async::AsyncConnection;
+    for text in DEMO_CATALOGS {
+        let doc: CatalogDocument = serde_json::from_str(text)?;
+        conn.transaction(async |conn| -> anyhow::Result<()> {
+            let desk_id: Uuid = match desks::table.filter(desks::code.eq(&doc.desk.code)).select(desks::id).first(conn).await.optional()? {
+                Some(id) => id,
+                None => {
+                    let id = Uuid::now_v7();
+                    diesel::insert_into(desks::table)
+                        .values((
+                            desks::id.eq(id),
+                            desks::code.eq(&doc.desk.code),
+                            desks::name.eq(&doc.desk.name),
+                            desks::description.eq(&doc.desk.description),
+                            desks::mailbox.eq(&doc.desk.mailbox),
+                            desks::timezone.eq(doc.desk.timezone.clone().unwrap_or_else(|| "America/Bogota".into())),
+                            desks::auto_close_hours.eq(doc.desk.auto_close_hours.unwrap_or(48)),
+                            desks::survey_satisfied_min.eq(doc.desk.survey_satisfied_min.unwrap_or(3)),
+                        ))
+                        .execute(conn)
+                        .await?;
+                    id
+                }
+            };
+            import(conn, desk_id, &doc).await.map_err(|e| anyhow::anyhow!("demo catalog {}: {:?}", doc.desk.code, e.problem()))?;
+            let supervisor: Uuid = users::table.filter(users::username.eq("supervisor.tic")).select(users::id).first(conn).await?;
+            diesel::insert_into(desk_supervisors::table)
+                .values((desk_supervisors::desk_id.eq(desk_id), desk_supervisors::user_id.eq(supervisor)))
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await?;
+            for (code, group, members) in MEMBERSHIPS.iter().filter(|(c, ..)| *c == doc.desk.code) {
+                let group_id: Uuid = support_groups::table
+                    .filter(support_groups::desk_id.eq(desk_id))
+                    .filter(support_groups::name.eq(group))
+                    .select(support_groups::id)
+                    .first(conn)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo group {code}/{group}: {e}"))?;
+                let ids: Vec<Uuid> = users::table.filter(users::username.eq_any(*members)).select(users::id).load(conn).await?;
+                let rows: Vec<_> = ids.iter().map(|u| (group_members::group_id.eq(group_id), group_members::user_id.eq(*u))).collect();
+                diesel::insert_into(group_members::table).values(rows).on_conflict_do_nothing().execute(conn).await?;
+            }
+            Ok(())
+        })
         .await?;
     }
     Ok(())

@@ -14,7 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::AppError;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{auth, health, http, organizations, users};
+use crate::{auth, catalog, desks, groups, health, http, organizations, tickets, users};
 
 /// Every API route, registered through utoipa so each one lands in the OpenAPI document.
 fn api_routes(cfg: &mut ServiceConfig) {
@@ -47,7 +47,46 @@ fn api_routes(cfg: &mut ServiceConfig) {
         .service(o::create_location)
         .service(o::get_location)
         .service(o::update_location)
-        .service(o::delete_location);
+        .service(o::delete_location)
+        .service(desks::routes::list_desks)
+        .service(desks::routes::create_desk)
+        .service(desks::routes::get_desk)
+        .service(desks::routes::update_desk)
+        .service(groups::routes::list_groups)
+        .service(groups::routes::create_group)
+        .service(groups::routes::get_group)
+        .service(groups::routes::update_group)
+        .service(groups::routes::set_members)
+        .service(groups::routes::set_availability)
+        .service(catalog::routes::get_catalog)
+        .service(catalog::routes::create_node)
+        .service(catalog::routes::get_node)
+        .service(catalog::routes::update_node)
+        .service(catalog::routes::move_node)
+        .service(catalog::routes::delete_node)
+        .service(catalog::routes::export_catalog)
+        .service(catalog::routes::import_catalog)
+        // Before `/tickets/{number}`, which would otherwise swallow it.
+        .service(tickets::routes::queue_counts)
+        .service(tickets::create::create_ticket)
+        .service(tickets::routes::list_tickets)
+        .service(tickets::routes::get_ticket)
+        .service(tickets::actions::take)
+        .service(tickets::actions::assign)
+        .service(tickets::actions::classify)
+        .service(tickets::actions::escalate)
+        .service(tickets::actions::hold)
+        .service(tickets::actions::resume)
+        .service(tickets::actions::resolve)
+        .service(tickets::actions::reject)
+        .service(tickets::actions::cancel)
+        .service(tickets::actions::reopen)
+        .service(tickets::actions::close)
+        .service(tickets::followups::list_followups)
+        .service(tickets::followups::create_followup)
+        .service(tickets::followups::list_events)
+        .service(tickets::followups::list_attachments)
+        .service(tickets::followups::download_attachment);
 }
 
 /// The OpenAPI document, as `mesa openapi` prints it and `/api/openapi.json` serves it.

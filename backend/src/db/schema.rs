@@ -56,6 +56,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        absent_until -> Nullable<Timestamptz>,
+        absence_note -> Nullable<Text>,
     }
 }
 
@@ -80,6 +82,212 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    desks (id) {
+        id -> Uuid,
+        code -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        mailbox -> Nullable<Text>,
+        timezone -> Text,
+        auto_close_hours -> Int4,
+        survey_satisfied_min -> Int2,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+        priority_matrix -> Jsonb,
+    }
+}
+
+diesel::table! {
+    desk_organizations (desk_id, organization_id) {
+        desk_id -> Uuid,
+        organization_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    desk_supervisors (desk_id, user_id) {
+        desk_id -> Uuid,
+        user_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    support_groups (id) {
+        id -> Uuid,
+        desk_id -> Uuid,
+        name -> Text,
+        level -> Int2,
+        external_provider -> Bool,
+        description -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    group_members (group_id, user_id) {
+        group_id -> Uuid,
+        user_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    catalog_nodes (id) {
+        id -> Uuid,
+        desk_id -> Uuid,
+        parent_id -> Nullable<Uuid>,
+        code -> Text,
+        kind -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        position -> Int4,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    services (node_id) {
+        node_id -> Uuid,
+        objective -> Nullable<Text>,
+        scope -> Nullable<Text>,
+        audience -> Jsonb,
+        form_fields -> Jsonb,
+        required_attachments -> Jsonb,
+        default_type -> Text,
+        default_priority -> Text,
+        responsible_group_id -> Nullable<Uuid>,
+        sla_policy_id -> Nullable<Uuid>,
+        availability -> Nullable<Text>,
+        promised_resolution -> Nullable<Text>,
+        resolution_minutes -> Nullable<Int4>,
+    }
+}
+
+diesel::table! {
+    service_routes (service_id, organization_id) {
+        service_id -> Uuid,
+        organization_id -> Uuid,
+        group_id -> Uuid,
+    }
+}
+
+// `tickets.search` and `followups.search` (generated tsvector columns) are used from raw SQL only.
+diesel::table! {
+    tickets (id) {
+        id -> Uuid,
+        number -> Int8,
+        desk_id -> Uuid,
+        service_id -> Uuid,
+        ticket_type -> Text,
+        priority -> Text,
+        impact -> Nullable<Text>,
+        urgency -> Nullable<Text>,
+        status -> Text,
+        subject -> Text,
+        description -> Text,
+        contact_phone -> Nullable<Text>,
+        location_id -> Nullable<Uuid>,
+        area_id -> Nullable<Uuid>,
+        organization_id -> Nullable<Uuid>,
+        requester_id -> Uuid,
+        created_by_id -> Uuid,
+        channel -> Text,
+        assigned_group_id -> Nullable<Uuid>,
+        assigned_agent_id -> Nullable<Uuid>,
+        level -> Int2,
+        fields -> Jsonb,
+        hold_reason -> Nullable<Text>,
+        hold_note -> Nullable<Text>,
+        desist_at -> Nullable<Timestamptz>,
+        rejection_reason -> Nullable<Text>,
+        redirected_to -> Nullable<Text>,
+        solution -> Nullable<Text>,
+        solution_type -> Nullable<Text>,
+        reopen_count -> Int4,
+        response_due_at -> Nullable<Timestamptz>,
+        resolution_due_at -> Nullable<Timestamptz>,
+        taken_at -> Nullable<Timestamptz>,
+        resolved_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    followups (id) {
+        id -> Uuid,
+        ticket_id -> Uuid,
+        author_id -> Uuid,
+        visibility -> Text,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Uuid,
+        ticket_id -> Uuid,
+        followup_id -> Nullable<Uuid>,
+        requirement_key -> Nullable<Text>,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ticket_events (id) {
+        id -> Uuid,
+        ticket_id -> Uuid,
+        actor_id -> Nullable<Uuid>,
+        kind -> Text,
+        old_value -> Nullable<Jsonb>,
+        new_value -> Nullable<Jsonb>,
+        visibility -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Uuid,
+        key -> Text,
+        request_hash -> Text,
+        ticket_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(followups -> tickets (ticket_id));
+diesel::joinable!(attachments -> tickets (ticket_id));
+diesel::joinable!(attachments -> followups (followup_id));
+diesel::joinable!(ticket_events -> tickets (ticket_id));
+diesel::joinable!(tickets -> desks (desk_id));
+diesel::joinable!(tickets -> catalog_nodes (service_id));
+diesel::joinable!(desk_organizations -> desks (desk_id));
+diesel::joinable!(desk_supervisors -> desks (desk_id));
+diesel::joinable!(support_groups -> desks (desk_id));
+diesel::joinable!(group_members -> support_groups (group_id));
+diesel::joinable!(group_members -> users (user_id));
+diesel::joinable!(catalog_nodes -> desks (desk_id));
+diesel::joinable!(services -> catalog_nodes (node_id));
+diesel::joinable!(services -> support_groups (responsible_group_id));
+diesel::joinable!(service_routes -> support_groups (group_id));
 diesel::joinable!(areas -> organizations (organization_id));
 diesel::joinable!(locations -> organizations (organization_id));
 diesel::joinable!(users -> organizations (organization_id));
@@ -87,4 +295,24 @@ diesel::joinable!(users -> areas (area_id));
 diesel::joinable!(users -> locations (location_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 
-diesel::allow_tables_to_appear_in_same_query!(organizations, areas, locations, users, refresh_tokens, login_throttle);
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    areas,
+    locations,
+    users,
+    refresh_tokens,
+    login_throttle,
+    desks,
+    desk_organizations,
+    desk_supervisors,
+    support_groups,
+    group_members,
+    catalog_nodes,
+    services,
+    service_routes,
+    tickets,
+    followups,
+    attachments,
+    ticket_events,
+    idempotency_keys,
+);

@@ -38,6 +38,8 @@ pub struct UserRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    pub absent_until: Option<DateTime<Utc>>,
+    pub absence_note: Option<String>,
 }
 
 /// A person as the API shows them (never the password hash).
@@ -61,6 +63,9 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
     /// Row version, for `If-Match` on updates.
     pub version: i32,
+    /// Agents: absent (not assigned new cases) until this instant.
+    pub absent_until: Option<DateTime<Utc>>,
+    pub absence_note: Option<String>,
 }
 
 impl From<UserRow> for User {
@@ -82,6 +87,8 @@ impl From<UserRow> for User {
             created_at: r.created_at,
             updated_at: r.updated_at,
             version: r.version,
+            absent_until: r.absent_until,
+            absence_note: r.absence_note,
         }
     }
 }

@@ -34,7 +34,7 @@ async fn not_ready_when_database_is_unreachable() {
     let bad = mesa::db::connect(&format!("postgres://postgres@127.0.0.1:{port}/none"), 1).await.unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = mesa::startup::build_server(mesa::state::AppState::new(bad, app.config.clone()), listener).unwrap();
+    let server = mesa::startup::build_server(mesa::state::AppState::new(bad, app.config.clone()).unwrap(), listener).unwrap();
     tokio::spawn(server);
     let r = app.client.get(format!("{base}/api/v1/ready")).send().await.unwrap();
     assert_eq!(r.status(), 503);

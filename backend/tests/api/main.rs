@@ -1,6 +1,7 @@
 //! API tests: the real server on loopback, each test on its own Postgres database; directory
 //! tests against a real slapd.
 mod auth_local;
+mod catalog;
 mod cli;
 mod compose;
 mod directory;
@@ -9,6 +10,8 @@ mod errors;
 mod health;
 mod openapi_contract;
 mod organizations;
+mod seed;
 mod support;
+mod tickets;
 mod tokens;
 mod users;

@@ -17,6 +17,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub pool: DbPool,
     pub config: Config,
+    /// Attachments of this test; deleted with it.
+    #[allow(dead_code)]
+    pub files: tempfile::TempDir,
     /// Kept for its `Drop`, which deletes the database.
     #[allow(dead_code)]
     pub db: TestDb,
@@ -38,15 +41,17 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let db = TestDb::new().await;
+    let files = tempfile::tempdir().unwrap();
     let mut config = base_config(&db.url);
+    config.attachments_dir = files.path().to_path_buf();
     adjust(&mut config);
     let pool = mesa::db::connect(&config.database_url, 8).await.unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = mesa::startup::build_server(AppState::new(pool.clone(), config.clone()), listener).unwrap();
+    let server = mesa::startup::build_server(AppState::new(pool.clone(), config.clone()).unwrap(), listener).unwrap();
     tokio::spawn(server);
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { base, client, pool, config, db }
+    TestApp { base, client, pool, config, files, db }
 }
 
 pub struct Reply {

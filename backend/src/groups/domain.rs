@@ -1,0 +1,97 @@
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::db::schema::support_groups;
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = support_groups, check_for_backend(diesel::pg::Pg))]
+pub struct GroupRow {
+    pub id: Uuid,
+    pub desk_id: Uuid,
+    pub name: String,
+    pub level: i16,
+    pub external_provider: bool,
+    pub description: Option<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Group {
+    pub id: Uuid,
+    pub desk_id: Uuid,
+    pub name: String,
+    /// 1 first level (agents), 2 specialists, 3 providers / vendors.
+    #[schema(minimum = 1, maximum = 3)]
+    pub level: i16,
+    /// An external provider (vendor) rather than staff.
+    pub external_provider: bool,
+    pub description: Option<String>,
+    pub active: bool,
+    pub member_ids: Vec<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl Group {
+    pub fn from_row(r: GroupRow, member_ids: Vec<Uuid>) -> Self {
+        Group {
+            id: r.id,
+            desk_id: r.desk_id,
+            name: r.name,
+            level: r.level,
+            external_provider: r.external_provider,
+            description: r.description,
+            active: r.active,
+            member_ids,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            version: r.version,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateGroup {
+    pub desk_id: Uuid,
+    #[schema(example = "Mesa de servicios - Nivel 1")]
+    pub name: String,
+    pub level: i16,
+    #[serde(default)]
+    pub external_provider: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateGroup {
+    pub name: Option<String>,
+    pub level: Option<i16>,
+    pub external_provider: Option<bool>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    pub active: Option<bool>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetMembers {
+    /// The complete member list (agents, supervisors or admins).
+    pub user_ids: Vec<Uuid>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetAvailability {
+    /// Absent (no new assignments) until this instant; `null` = available.
+    pub absent_until: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+}

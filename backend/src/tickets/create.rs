@@ -1,0 +1,421 @@
+//! Registering a case: from the portal, on someone's behalf (phone), or through the API.
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::access::Scope;
+use super::domain::*;
+use super::model::*;
+use super::queries::{self, Names, NewEvent};
+use super::state_machine::Status;
+use crate::attachments::upload::{is_multipart, multipart, read_multipart, Upload, UploadedFile};
+use crate::auth::CurrentUser;
+use crate::catalog::domain::{NodeKind, Viewer};
+use crate::catalog::form;
+use crate::db::schema::{attachments, desk_organizations, desks, group_members, idempotency_keys, tickets, users};
+use crate::error::{AppError, AppResult, Problem};
+use crate::http::parse_json;
+use crate::state::AppState;
+use crate::users::domain::{Role, UserRow};
+use crate::validate::Errors;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTicket {
+    /// A service (catalog leaf) the requester may request.
+    pub service_id: Uuid,
+    #[schema(example = "El equipo no enciende")]
+    pub subject: String,
+    pub description: String,
+    pub contact_phone: Option<String>,
+    pub location_id: Option<Uuid>,
+    /// Defaults from the requester's profile.
+    pub area_id: Option<Uuid>,
+    /// Defaults from the requester's profile.
+    pub organization_id: Option<Uuid>,
+    /// Defaults from the service.
+    #[serde(rename = "type")]
+    pub ticket_type: Option<TicketType>,
+    /// Values for the service's extra fields, by key.
+    #[serde(default)]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    /// Staff registering on someone's behalf (e.g. a phone call): the person the case is for.
+    pub requester_id: Option<Uuid>,
+    /// `portal` (default for requesters), `phone` (default on behalf), `api`.
+    pub channel: Option<Channel>,
+}
+
+/// Multipart body of `POST /tickets`: a `data` part with the JSON above and file parts named
+/// `file` (extra documents) or `attachment.<key>` (the service's required attachments).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct CreateTicketMultipart {
+    pub data: CreateTicket,
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub file: Vec<Vec<u8>>,
+}
+
+fn request_hash(data: &[u8], files: &[UploadedFile]) -> String {
+    let mut h = Sha256::new();
+    h.update(data);
+    for f in files {
+        h.update(f.part_name.as_bytes());
+        h.update(f.sha256.as_bytes());
+    }
+    hex(&h.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Register a case. Answers at once with its number. Send `Idempotency-Key` to retry safely:
+/// the same key returns the first case, never a duplicate.
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Unique per logical creation; retries with the same key return the first case")),
+    request_body(content(
+        (CreateTicket = "application/json"),
+        (CreateTicketMultipart = "multipart/form-data"),
+    )),
+    responses((status = 201, body = Ticket, headers(("Location" = String))),
+        (status = 200, description = "Replay of an earlier creation with the same Idempotency-Key", body = Ticket),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The requester may not request this service", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Idempotency-Key reused with a different request", body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/tickets")]
+pub async fn create_ticket(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest, payload: web::Payload) -> AppResult<HttpResponse> {
+    let key = req
+        .headers()
+        .get("Idempotency-Key")
+        .map(|v| v.to_str().map(|s| s.trim().to_owned()).map_err(|_| AppError::field("Idempotency-Key", "invalid", "must be visible ASCII")))
+        .transpose()?;
+    if key.as_ref().is_some_and(|k| k.is_empty() || k.len() > 200) {
+        return Err(AppError::field("Idempotency-Key", "invalid", "must be 1 to 200 characters"));
+    }
+    let (upload, raw): (Upload<CreateTicket>, Vec<u8>) = if is_multipart(&req) {
+        let upload: Upload<serde_json::Value> = read_multipart(multipart(req.headers(), payload, &state.attachment_limits()), &state.attachment_limits()).await?;
+        let raw = serde_json::to_vec(&upload.data).expect("json");
+        (Upload { data: parse_json(&raw)?, files: upload.files }, raw)
+    } else {
+        let bytes = read_json_body(&req, payload).await?;
+        (Upload { data: parse_json(&bytes)?, files: vec![] }, bytes)
+    };
+    let hash = request_hash(&raw, &upload.files);
+    let mut conn = state.pool.get().await?;
+    if let Some(k) = &key {
+        if let Some(ticket) = replay(&mut conn, &user, k, &hash).await? {
+            return Ok(HttpResponse::Ok().json(ticket));
+        }
+    }
+    let prepared = prepare(&mut conn, &user, upload.data, &upload.files).await?;
+    // Files go to storage first; if the transaction then fails they are removed again.
+    let mut stored = Vec::new();
+    for f in &upload.files {
+        match state.storage.put(&f.bytes).await {
+            Ok(k) => stored.push(k),
+            Err(e) => {
+                cleanup(&state, &stored).await;
+                return Err(AppError::Internal(anyhow::anyhow!("storing an attachment: {e}")));
+            }
+        }
+    }
+    let files = &upload.files;
+    let stored_keys = stored.clone();
+    let user_id = user.0.id;
+    let result = conn
+        .transaction(async |conn| -> Result<Option<TicketRow>, AppError> {
+            if let Some(k) = &key {
+                let inserted = diesel::insert_into(idempotency_keys::table)
+                    .values((idempotency_keys::user_id.eq(user_id), idempotency_keys::key.eq(k), idempotency_keys::request_hash.eq(&hash)))
+                    .on_conflict_do_nothing()
+                    .execute(conn)
+                    .await?;
+                if inserted == 0 {
+                    // A concurrent request with the same key committed first.
+                    return Ok(None);
+                }
+            }
+            let row = insert(conn, &prepared, user_id).await?;
+            for (f, storage_key) in files.iter().zip(&stored_keys) {
+                insert_attachment(conn, row.id, None, f, storage_key, user_id).await?;
+            }
+            if let Some(k) = &key {
+                diesel::update(idempotency_keys::table.find((user_id, k))).set(idempotency_keys::ticket_id.eq(row.id)).execute(conn).await?;
+            }
+            Ok(Some(row))
+        })
+        .await;
+    let row = match result {
+        Ok(Some(row)) => row,
+        Ok(None) => {
+            cleanup(&state, &stored).await;
+            let ticket = replay(&mut conn, &user, key.as_deref().unwrap_or_default(), &hash).await?.ok_or(AppError::conflict("idempotency_in_progress", "retry in a moment"))?;
+            return Ok(HttpResponse::Ok().json(ticket));
+        }
+        Err(e) => {
+            cleanup(&state, &stored).await;
+            return Err(e);
+        }
+    };
+    let scope = Scope::of(&mut conn, &user).await?;
+    let names = Names::load(&mut conn, std::slice::from_ref(&row), &[]).await?;
+    let ticket = names.to_api(row, &scope);
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/tickets/{}", ticket.number))).json(ticket))
+}
+
+async fn cleanup(state: &AppState, keys: &[String]) {
+    for k in keys {
+        if let Err(e) = state.storage.delete(k).await {
+            log::warn!("could not remove orphan attachment {k}: {e}");
+        }
+    }
+}
+
+async fn read_json_body(req: &HttpRequest, payload: web::Payload) -> AppResult<Vec<u8>> {
+    let is_json = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|ct| {
+            let e = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            e == "application/json" || e.ends_with("+json")
+        })
+        .unwrap_or(false);
+    if !is_json {
+        return Err(AppError::BadRequest("Content-Type must be application/json or multipart/form-data".into()));
+    }
+    let bytes = payload.to_bytes_limited(crate::http::JSON_LIMIT).await.map_err(|_| AppError::PayloadTooLarge(format!("the body exceeds {} bytes", crate::http::JSON_LIMIT)))?;
+    bytes.map(|b| b.to_vec()).map_err(|e| AppError::BadRequest(format!("could not read the body: {e}")))
+}
+
+/// The case an earlier request with this key created, if any.
+async fn replay(conn: &mut AsyncPgConnection, user: &CurrentUser, key: &str, hash: &str) -> AppResult<Option<Ticket>> {
+    let found: Option<(String, Option<Uuid>)> = idempotency_keys::table
+        .find((user.0.id, key))
+        .select((idempotency_keys::request_hash, idempotency_keys::ticket_id))
+        .first(conn)
+        .await
+        .optional()?;
+    match found {
+        None => Ok(None),
+        Some((stored, _)) if stored != hash => Err(AppError::conflict("idempotency_key_reused", "this Idempotency-Key was used for a different request")),
+        Some((_, None)) => Ok(None),
+        Some((_, Some(ticket_id))) => {
+            let row: TicketRow = tickets::table.find(ticket_id).select(TicketRow::as_select()).first(conn).await?;
+            let scope = Scope::of(conn, user).await?;
+            let names = Names::load(conn, std::slice::from_ref(&row), &[]).await?;
+            Ok(Some(names.to_api(row, &scope)))
+        }
+    }
+}
+
+/// A checked registration, ready to insert.
+pub struct Prepared {
+    desk_id: Uuid,
+    service_id: Uuid,
+    ticket_type: TicketType,
+    priority: Priority,
+    subject: String,
+    description: String,
+    contact_phone: Option<String>,
+    location_id: Option<Uuid>,
+    area_id: Option<Uuid>,
+    organization_id: Option<Uuid>,
+    requester_id: Uuid,
+    channel: Channel,
+    group_id: Option<Uuid>,
+    fields: serde_json::Value,
+}
+
+/// Every check that needs the database but writes nothing: the service, who may request it,
+/// the extra fields, the required attachments, the routing.
+async fn prepare(conn: &mut AsyncPgConnection, user: &CurrentUser, b: CreateTicket, files: &[UploadedFile]) -> AppResult<Prepared> {
+    let staff = user.role() != Role::Requester;
+    let requester: UserRow = match b.requester_id {
+        Some(id) if id != user.0.id => {
+            if !staff {
+                return Err(AppError::field("requester_id", "not_allowed", "only staff register cases on someone's behalf"));
+            }
+            users::table
+                .find(id)
+                .select(UserRow::as_select())
+                .first(conn)
+                .await
+                .optional()?
+                .filter(|u| u.active)
+                .ok_or_else(|| AppError::field("requester_id", "unknown_reference", "no such active user"))?
+        }
+        _ => user.0.clone(),
+    };
+    let (desk_id, node) = match crate::catalog::queries::load_node(conn, b.service_id).await {
+        Ok(found) => found,
+        Err(diesel::result::Error::NotFound) => return Err(AppError::field("service_id", "unknown_reference", "no such service")),
+        Err(e) => return Err(e.into()),
+    };
+    let service = match (node.kind, node.service) {
+        (NodeKind::Service, Some(s)) if node.active => s,
+        _ => return Err(AppError::field("service_id", "not_a_service", "must be an active service of the catalog")),
+    };
+    let (desk_active, allowed_orgs): (bool, Vec<Uuid>) = {
+        let active: bool = desks::table.find(desk_id).select(desks::active).first(conn).await?;
+        let orgs = desk_organizations::table.filter(desk_organizations::desk_id.eq(desk_id)).select(desk_organizations::organization_id).load(conn).await?;
+        (active, orgs)
+    };
+    let organization_id = b.organization_id.or(requester.organization_id);
+    if requester.role == Role::Requester || !staff {
+        let groups: Vec<Uuid> = group_members::table.filter(group_members::user_id.eq(requester.id)).select(group_members::group_id).load(conn).await?;
+        let viewer = Viewer { role: requester.role, area_id: requester.area_id, group_ids: groups };
+        let org_ok = allowed_orgs.is_empty() || requester.organization_id.is_some_and(|o| allowed_orgs.contains(&o));
+        if !desk_active || !org_ok || (!staff && !viewer.may_request(&service.audience)) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let mut e = Errors::default();
+    let subject = e.text("subject", &b.subject, 200);
+    let description = e.text("description", &b.description, 20_000);
+    let contact_phone = e.optional_text("contact_phone", b.contact_phone.as_deref(), 40);
+    for p in form::validate_values("fields", &service.form_fields, &b.fields) {
+        e.add(&p.field, &p.code, p.message);
+    }
+    for req in &service.required_attachments {
+        let part = format!("attachment.{}", req.key);
+        if !files.iter().any(|f| f.part_name == part) {
+            e.add(&part, "required", format!("attach '{}'", req.label.es));
+        }
+    }
+    for (i, f) in files.iter().enumerate() {
+        if let Some(k) = f.part_name.strip_prefix("attachment.") {
+            if !service.required_attachments.iter().any(|r| r.key == k) {
+                e.add(&f.part_name, "unknown_field", format!("this service asks for no attachment '{k}' (file {i})"));
+            }
+        }
+    }
+    let channel = match b.channel {
+        Some(Channel::Email) => {
+            e.add("channel", "not_allowed", "email cases arrive through the desk's mailbox");
+            Channel::Email
+        }
+        Some(Channel::Phone) if !staff => {
+            e.add("channel", "not_allowed", "only staff register phone calls");
+            Channel::Phone
+        }
+        Some(c) => c,
+        None if requester.id != user.0.id => Channel::Phone,
+        None => Channel::Portal,
+    };
+    e.finish()?;
+    Ok(Prepared {
+        desk_id,
+        service_id: node.id,
+        ticket_type: b.ticket_type.unwrap_or(service.default_type),
+        priority: service.default_priority,
+        subject,
+        description,
+        contact_phone: contact_phone.or(requester.phone.clone()),
+        location_id: b.location_id.or(requester.location_id),
+        area_id: b.area_id.or(requester.area_id),
+        organization_id,
+        requester_id: requester.id,
+        channel,
+        group_id: service.responsible_group_for(organization_id),
+        fields: serde_json::Value::Object(b.fields),
+    })
+}
+
+async fn insert(conn: &mut AsyncPgConnection, p: &Prepared, created_by: Uuid) -> AppResult<TicketRow> {
+    let agent = match p.group_id {
+        Some(g) => queries::pick_agent(conn, g).await?,
+        None => None,
+    };
+    let status = if p.group_id.is_some() || agent.is_some() { Status::Assigned } else { Status::New };
+    let row: TicketRow = diesel::insert_into(tickets::table)
+        .values((
+            tickets::id.eq(Uuid::now_v7()),
+            tickets::desk_id.eq(p.desk_id),
+            tickets::service_id.eq(p.service_id),
+            tickets::ticket_type.eq(p.ticket_type),
+            tickets::priority.eq(p.priority),
+            tickets::status.eq(status),
+            tickets::subject.eq(&p.subject),
+            tickets::description.eq(&p.description),
+            tickets::contact_phone.eq(&p.contact_phone),
+            tickets::location_id.eq(p.location_id),
+            tickets::area_id.eq(p.area_id),
+            tickets::organization_id.eq(p.organization_id),
+            tickets::requester_id.eq(p.requester_id),
+            tickets::created_by_id.eq(created_by),
+            tickets::channel.eq(p.channel),
+            tickets::assigned_group_id.eq(p.group_id),
+            tickets::assigned_agent_id.eq(agent),
+            tickets::fields.eq(&p.fields),
+        ))
+        .returning(TicketRow::as_returning())
+        .get_result(conn)
+        .await?;
+    let mut events = vec![NewEvent {
+        kind: "created",
+        old_value: None,
+        new_value: Some(serde_json::json!({"status": status, "channel": p.channel, "priority": p.priority, "type": p.ticket_type})),
+        visibility: Visibility::Public,
+    }];
+    if p.group_id.is_some() || agent.is_some() {
+        events.push(NewEvent {
+            kind: "assignment",
+            old_value: None,
+            new_value: Some(serde_json::json!({"group_id": p.group_id, "agent_id": agent, "automatic": true})),
+            visibility: Visibility::Public,
+        });
+    }
+    queries::record(conn, row.id, Some(created_by), events).await?;
+    Ok(row)
+}
+
+pub async fn insert_attachment(
+    conn: &mut AsyncPgConnection,
+    ticket_id: Uuid,
+    followup: Option<(Uuid, Visibility)>,
+    f: &UploadedFile,
+    storage_key: &str,
+    user_id: Uuid,
+) -> AppResult<()> {
+    let followup_id = followup.map(|(id, _)| id);
+    // A file on a private follow-up is as private as the follow-up.
+    let visibility = followup.map(|(_, v)| v).unwrap_or(Visibility::Public);
+    let id = Uuid::now_v7();
+    diesel::insert_into(attachments::table)
+        .values((
+            attachments::id.eq(id),
+            attachments::ticket_id.eq(ticket_id),
+            attachments::followup_id.eq(followup_id),
+            attachments::requirement_key.eq(f.part_name.strip_prefix("attachment.")),
+            attachments::file_name.eq(&f.file_name),
+            attachments::content_type.eq(f.sniffed.mime),
+            attachments::size_bytes.eq(f.bytes.len() as i64),
+            attachments::sha256.eq(&f.sha256),
+            attachments::storage_key.eq(storage_key),
+            attachments::uploaded_by_id.eq(user_id),
+            attachments::created_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .await?;
+    queries::record(
+        conn,
+        ticket_id,
+        Some(user_id),
+        vec![NewEvent {
+            kind: "attachment",
+            old_value: None,
+            new_value: Some(serde_json::json!({"attachment_id": id, "file_name": f.file_name, "followup_id": followup_id})),
+            visibility,
+        }],
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,273 @@
+//! Follow-ups (public or private), the audit trail and attachment downloads of a case.
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::create::insert_attachment;
+use super::domain::*;
+use super::model::*;
+use super::queries::{self, Names, NewEvent};
+use super::routes::load_visible;
+use super::state_machine::{Actor, Status};
+use crate::attachments::upload::{is_multipart, multipart, read_multipart, Upload};
+use crate::auth::CurrentUser;
+use crate::db::schema::{attachments, followups, ticket_events};
+use crate::error::{AppError, AppResult, Problem};
+use crate::http::parse_json;
+use crate::state::AppState;
+use crate::validate::Errors;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateFollowup {
+    pub body: String,
+    /// `public` (default) reaches the requester; `private` is for agents only.
+    pub visibility: Option<Visibility>,
+}
+
+/// Multipart body: a `data` part with the JSON and `file` parts.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct CreateFollowupMultipart {
+    pub data: CreateFollowup,
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub file: Vec<Vec<u8>>,
+}
+
+/// The follow-ups of a case, oldest first. Requesters never see private ones.
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
+    responses((status = 200, body = Vec<Followup>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/tickets/{number}/followups")]
+pub async fn list_followups(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>) -> AppResult<web::Json<Vec<Followup>>> {
+    let mut conn = state.pool.get().await?;
+    let (ticket, scope) = load_visible(&mut conn, &user, *number, false).await?;
+    let private = scope.sees_private(&ticket);
+    let mut q = followups::table.filter(followups::ticket_id.eq(ticket.id)).select(FollowupRow::as_select()).order((followups::created_at, followups::id)).into_boxed();
+    if !private {
+        q = q.filter(followups::visibility.eq(Visibility::Public.as_str()));
+    }
+    let rows: Vec<FollowupRow> = q.load(&mut conn).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|f| f.id).collect();
+    let files: Vec<AttachmentRow> = attachments::table.filter(attachments::followup_id.eq_any(&ids)).select(AttachmentRow::as_select()).order(attachments::created_at).load(&mut conn).await?;
+    let authors: Vec<Uuid> = rows.iter().map(|f| f.author_id).collect();
+    let names = Names::load(&mut conn, &[], &authors).await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|f| Followup {
+                author: names.user(f.author_id),
+                from_requester: f.author_id == ticket.requester_id,
+                attachments: files.iter().filter(|a| a.followup_id == Some(f.id)).cloned().map(|a| Attachment::from_row(a, ticket.number)).collect(),
+                id: f.id,
+                visibility: f.visibility,
+                body: f.body,
+                created_at: f.created_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Add a follow-up, with files (multipart). Requesters write public updates to their own cases
+/// ("Actualización del usuario"); one on a case waiting for them resumes it.
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
+    request_body(content(
+        (CreateFollowup = "application/json"),
+        (CreateFollowupMultipart = "multipart/form-data"),
+    )),
+    responses((status = 201, body = Followup),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case is closed", body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/tickets/{number}/followups")]
+pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, req: HttpRequest, payload: web::Payload) -> AppResult<HttpResponse> {
+    let upload: Upload<CreateFollowup> = if is_multipart(&req) {
+        read_multipart(multipart(req.headers(), payload, &state.attachment_limits()), &state.attachment_limits()).await?
+    } else {
+        let bytes = payload.to_bytes_limited(crate::http::JSON_LIMIT).await.map_err(|_| AppError::PayloadTooLarge("the body is too large".into()))?
+            .map_err(|e| AppError::BadRequest(format!("could not read the body: {e}")))?;
+        Upload { data: parse_json(&bytes)?, files: vec![] }
+    };
+    let mut e = Errors::default();
+    let body = e.text("body", &upload.data.body, 20_000);
+    e.finish()?;
+    let visibility = upload.data.visibility.unwrap_or(Visibility::Public);
+    let mut conn = state.pool.get().await?;
+    let mut stored = Vec::new();
+    // Check access before storing anything.
+    {
+        let (ticket, scope) = load_visible(&mut conn, &user, *number, false).await?;
+        if visibility == Visibility::Private && !scope.sees_private(&ticket) {
+            return Err(AppError::Forbidden);
+        }
+        if !ticket.status.is_open() && ticket.status != Status::Resolved {
+            return Err(AppError::conflict("case_closed", format!("the case is {}", ticket.status)));
+        }
+    }
+    for f in &upload.files {
+        match state.storage.put(&f.bytes).await {
+            Ok(k) => stored.push(k),
+            Err(err) => {
+                for k in &stored {
+                    let _ = state.storage.delete(k).await;
+                }
+                return Err(AppError::Internal(anyhow::anyhow!("storing an attachment: {err}")));
+            }
+        }
+    }
+    let user_id = user.0.id;
+    let files = &upload.files;
+    let keys = stored.clone();
+    let result = conn
+        .transaction(async |conn| -> AppResult<(FollowupRow, TicketRow)> {
+            let (ticket, scope) = load_visible(conn, &user, *number, true).await?;
+            let id = Uuid::now_v7();
+            let row: FollowupRow = diesel::insert_into(followups::table)
+                .values((
+                    followups::id.eq(id),
+                    followups::ticket_id.eq(ticket.id),
+                    followups::author_id.eq(user_id),
+                    followups::visibility.eq(visibility.as_str()),
+                    followups::body.eq(&body),
+                    followups::created_at.eq(Utc::now()),
+                ))
+                .returning(FollowupRow::as_returning())
+                .get_result(conn)
+                .await?;
+            queries::record(
+                conn,
+                ticket.id,
+                Some(user_id),
+                vec![NewEvent { kind: "followup", old_value: None, new_value: Some(serde_json::json!({"followup_id": id, "visibility": visibility})), visibility }],
+            )
+            .await?;
+            for (f, key) in files.iter().zip(&keys) {
+                insert_attachment(conn, ticket.id, Some((id, visibility)), f, key, user_id).await?;
+            }
+            // The requester answered: a case waiting for them goes back to work.
+            let mut updated = ticket.clone();
+            if scope.actor(&ticket) == Some(Actor::Requester) && ticket.status == Status::OnHold && ticket.hold_reason == Some(HoldReason::WaitingRequester) {
+                updated.status = if ticket.assigned_agent_id.is_some() { Status::InProgress } else { Status::Assigned };
+                updated.hold_reason = None;
+                updated.hold_note = None;
+                updated.desist_at = None;
+                updated = queries::save(conn, &updated).await?;
+                queries::record(conn, ticket.id, Some(user_id), queries::diff(&ticket, &updated, Some("requester_update"))).await?;
+            } else {
+                // Any follow-up counts as activity on the case.
+                diesel::update(crate::db::schema::tickets::table.find(ticket.id)).set(crate::db::schema::tickets::updated_at.eq(Utc::now())).execute(conn).await?;
+            }
+            Ok((row, updated))
+        })
+        .await;
+    let (row, ticket) = match result {
+        Ok(r) => r,
+        Err(err) => {
+            for k in &stored {
+                let _ = state.storage.delete(k).await;
+            }
+            return Err(err);
+        }
+    };
+    let files: Vec<AttachmentRow> = attachments::table.filter(attachments::followup_id.eq(row.id)).select(AttachmentRow::as_select()).load(&mut conn).await?;
+    let names = Names::load(&mut conn, &[], &[row.author_id]).await?;
+    Ok(HttpResponse::Created().json(Followup {
+        author: names.user(row.author_id),
+        from_requester: row.author_id == ticket.requester_id,
+        attachments: files.into_iter().map(|a| Attachment::from_row(a, ticket.number)).collect(),
+        id: row.id,
+        visibility: row.visibility,
+        body: row.body,
+        created_at: row.created_at,
+    }))
+}
+
+/// The audit trail of a case, oldest first (requesters see the public part).
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
+    responses((status = 200, body = Vec<TicketEvent>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/tickets/{number}/events")]
+pub async fn list_events(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>) -> AppResult<web::Json<Vec<TicketEvent>>> {
+    let mut conn = state.pool.get().await?;
+    let (ticket, scope) = load_visible(&mut conn, &user, *number, false).await?;
+    let mut q = ticket_events::table.filter(ticket_events::ticket_id.eq(ticket.id)).select(EventRow::as_select()).order((ticket_events::created_at, ticket_events::id)).into_boxed();
+    if !scope.sees_private(&ticket) {
+        q = q.filter(ticket_events::visibility.eq(Visibility::Public.as_str()));
+    }
+    let rows: Vec<EventRow> = q.load(&mut conn).await?;
+    let actors: Vec<Uuid> = rows.iter().filter_map(|e| e.actor_id).collect();
+    let names = Names::load(&mut conn, &[], &actors).await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|e| TicketEvent { id: e.id, actor: e.actor_id.map(|a| names.user(a)), kind: e.kind, old_value: e.old_value, new_value: e.new_value, visibility: e.visibility, created_at: e.created_at })
+            .collect(),
+    ))
+}
+
+/// The files of a case (requesters: not those of private follow-ups).
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
+    responses((status = 200, body = Vec<Attachment>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/tickets/{number}/attachments")]
+pub async fn list_attachments(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>) -> AppResult<web::Json<Vec<Attachment>>> {
+    let mut conn = state.pool.get().await?;
+    let (ticket, scope) = load_visible(&mut conn, &user, *number, false).await?;
+    let rows = visible_attachments(&mut conn, &ticket, scope.sees_private(&ticket)).await?;
+    Ok(web::Json(rows.into_iter().map(|a| Attachment::from_row(a, ticket.number)).collect()))
+}
+
+async fn visible_attachments(conn: &mut diesel_async::AsyncPgConnection, ticket: &TicketRow, private: bool) -> AppResult<Vec<AttachmentRow>> {
+    let mut q = attachments::table
+        .left_join(followups::table)
+        .filter(attachments::ticket_id.eq(ticket.id))
+        .select(AttachmentRow::as_select())
+        .order(attachments::created_at)
+        .into_boxed();
+    if !private {
+        q = q.filter(followups::visibility.is_null().or(followups::visibility.eq(Visibility::Public.as_str())));
+    }
+    Ok(q.load(conn).await?)
+}
+
+/// Download a file, with the same permissions as its case.
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path), ("id" = Uuid, Path)),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/tickets/{number}/attachments/{id}")]
+pub async fn download_attachment(state: web::Data<AppState>, user: CurrentUser, path: web::Path<(i64, Uuid)>) -> AppResult<HttpResponse> {
+    let (number, id) = path.into_inner();
+    let mut conn = state.pool.get().await?;
+    let (ticket, scope) = load_visible(&mut conn, &user, number, false).await?;
+    let row = visible_attachments(&mut conn, &ticket, scope.sees_private(&ticket)).await?.into_iter().find(|a| a.id == id).ok_or(AppError::NotFound)?;
+    drop(conn);
+    let bytes = state.storage.get(&row.storage_key).await.map_err(|e| AppError::Internal(anyhow::anyhow!("reading attachment {}: {e}", row.id)))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, row.content_type.clone()))
+        .insert_header(content_disposition(&row.file_name))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes))
+}
+
+/// `attachment` with an ASCII `filename` and the exact UTF-8 name in `filename*` (RFC 6266).
+fn content_disposition(name: &str) -> header::ContentDisposition {
+    use header::{Charset, DispositionParam, DispositionType, ExtendedValue};
+    let ascii: String = name.chars().map(|c| if c.is_ascii() && !c.is_ascii_control() && c != '"' { c } else { '_' }).collect();
+    header::ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![
+            DispositionParam::Filename(ascii),
+            DispositionParam::FilenameExt(ExtendedValue { charset: Charset::Ext("UTF-8".into()), language_tag: None, value: name.as_bytes().to_vec() }),
+        ],
+    }
+}

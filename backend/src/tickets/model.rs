@@ -1,0 +1,234 @@
+//! Rows as stored and cases as the API shows them.
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::domain::*;
+use super::state_machine::{Action, Status};
+use crate::db::schema::{attachments, followups, ticket_events, tickets};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = tickets, check_for_backend(diesel::pg::Pg))]
+pub struct TicketRow {
+    pub id: Uuid,
+    pub number: i64,
+    pub desk_id: Uuid,
+    pub service_id: Uuid,
+    pub ticket_type: TicketType,
+    pub priority: Priority,
+    pub impact: Option<Level3>,
+    pub urgency: Option<Level3>,
+    pub status: Status,
+    pub subject: String,
+    pub description: String,
+    pub contact_phone: Option<String>,
+    pub location_id: Option<Uuid>,
+    pub area_id: Option<Uuid>,
+    pub organization_id: Option<Uuid>,
+    pub requester_id: Uuid,
+    pub created_by_id: Uuid,
+    pub channel: Channel,
+    pub assigned_group_id: Option<Uuid>,
+    pub assigned_agent_id: Option<Uuid>,
+    pub level: i16,
+    pub fields: serde_json::Value,
+    pub hold_reason: Option<HoldReason>,
+    pub hold_note: Option<String>,
+    pub desist_at: Option<DateTime<Utc>>,
+    pub rejection_reason: Option<String>,
+    pub redirected_to: Option<String>,
+    pub solution: Option<String>,
+    pub solution_type: Option<String>,
+    pub reopen_count: i32,
+    pub response_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    pub taken_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Hold {
+    pub reason: HoldReason,
+    pub note: Option<String>,
+    /// Archived as desisted at this instant if the requester does not answer.
+    pub desist_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Rejection {
+    pub reason: String,
+    /// The area or entity competent for the request.
+    pub redirected_to: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Solution {
+    pub text: String,
+    /// E.g. `remote`, `on_site`, `workaround`, `configuration`.
+    pub solution_type: Option<String>,
+}
+
+/// A person or group named on a case.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Named {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A case (solicitud / caso / ticket).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Ticket {
+    pub id: Uuid,
+    /// The consecutive human number, e.g. 1234.
+    pub number: i64,
+    pub desk_id: Uuid,
+    pub service: Named,
+    #[serde(rename = "type")]
+    pub ticket_type: TicketType,
+    pub priority: Priority,
+    pub impact: Option<Level3>,
+    pub urgency: Option<Level3>,
+    pub status: Status,
+    pub subject: String,
+    pub description: String,
+    pub contact_phone: Option<String>,
+    pub location_id: Option<Uuid>,
+    pub area_id: Option<Uuid>,
+    pub organization_id: Option<Uuid>,
+    pub requester: Named,
+    pub created_by_id: Uuid,
+    pub channel: Channel,
+    pub assigned_group: Option<Named>,
+    pub assigned_agent: Option<Named>,
+    /// Support level working the case: 1, 2 or 3.
+    pub level: i16,
+    /// Values of the service's extra fields.
+    pub fields: serde_json::Value,
+    pub hold: Option<Hold>,
+    pub rejection: Option<Rejection>,
+    pub solution: Option<Solution>,
+    pub reopen_count: i32,
+    pub response_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    pub taken_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Row version, for `If-Match`.
+    pub version: i32,
+    /// What the caller may do now.
+    pub allowed_actions: Vec<Action>,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = followups, check_for_backend(diesel::pg::Pg))]
+pub struct FollowupRow {
+    pub id: Uuid,
+    pub ticket_id: Uuid,
+    pub author_id: Uuid,
+    pub visibility: Visibility,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = attachments, check_for_backend(diesel::pg::Pg))]
+pub struct AttachmentRow {
+    pub id: Uuid,
+    pub ticket_id: Uuid,
+    pub followup_id: Option<Uuid>,
+    pub requirement_key: Option<String>,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub uploaded_by_id: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Attachment {
+    pub id: Uuid,
+    pub followup_id: Option<Uuid>,
+    pub requirement_key: Option<String>,
+    pub file_name: String,
+    /// Detected from the content, not taken from the client.
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    /// Path to download it (same permissions as the case).
+    pub download_url: String,
+}
+
+impl Attachment {
+    pub fn from_row(r: AttachmentRow, number: i64) -> Self {
+        Attachment {
+            download_url: format!("/api/v1/tickets/{number}/attachments/{}", r.id),
+            id: r.id,
+            followup_id: r.followup_id,
+            requirement_key: r.requirement_key,
+            file_name: r.file_name,
+            content_type: r.content_type,
+            size_bytes: r.size_bytes,
+            sha256: r.sha256,
+            uploaded_by_id: r.uploaded_by_id,
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Followup {
+    pub id: Uuid,
+    pub author: Named,
+    /// `public` reaches the requester; `private` stays among agents.
+    pub visibility: Visibility,
+    pub body: String,
+    /// Written by the requester ("Actualización del usuario").
+    pub from_requester: bool,
+    pub attachments: Vec<Attachment>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = ticket_events, check_for_backend(diesel::pg::Pg))]
+pub struct EventRow {
+    pub id: Uuid,
+    pub ticket_id: Uuid,
+    pub actor_id: Option<Uuid>,
+    pub kind: String,
+    pub old_value: Option<serde_json::Value>,
+    pub new_value: Option<serde_json::Value>,
+    pub visibility: Visibility,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One entry of the audit trail.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TicketEvent {
+    pub id: Uuid,
+    /// `None` for the system (e.g. an SLA rule or auto-close).
+    pub actor: Option<Named>,
+    /// `created`, `status`, `assignment`, `level`, `priority`, `classification`, `followup`, `attachment`, …
+    pub kind: String,
+    pub old_value: Option<serde_json::Value>,
+    pub new_value: Option<serde_json::Value>,
+    pub visibility: Visibility,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TicketPage {
+    pub items: Vec<Ticket>,
+    pub next_cursor: Option<String>,
+}

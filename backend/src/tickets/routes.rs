@@ -1,0 +1,149 @@
+use actix_web::{get, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::access::Scope;
+use super::domain::*;
+use super::model::*;
+use super::queries::{self, ListFilter, Names, Sort, View};
+use super::state_machine::Status;
+use crate::auth::CurrentUser;
+use crate::db::schema::tickets;
+use crate::error::{AppError, AppResult, Problem};
+use crate::http::{etag, page_limit, paginate, Cursor};
+use crate::state::AppState;
+use crate::users::domain::Role;
+
+/// The case with this number if the caller may see it; 404 otherwise (numbers reveal nothing).
+pub async fn load_visible(conn: &mut AsyncPgConnection, user: &CurrentUser, number: i64, for_update: bool) -> AppResult<(TicketRow, Scope)> {
+    let scope = Scope::of(conn, user).await?;
+    let row = queries::by_number(conn, number, for_update).await.optional()?.filter(|t| scope.can_see(t)).ok_or(AppError::NotFound)?;
+    Ok((row, scope))
+}
+
+/// One case.
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
+    responses((status = 200, body = Ticket, headers(("ETag" = String))),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/tickets/{number}")]
+pub async fn get_ticket(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let (row, scope) = load_visible(&mut conn, &user, *number, false).await?;
+    let names = Names::load(&mut conn, std::slice::from_ref(&row), &[]).await?;
+    let ticket = names.to_api(row, &scope);
+    Ok(HttpResponse::Ok().insert_header(etag(ticket.version)).json(ticket))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TicketListQuery {
+    /// `requested` ("Mis solicitudes", the default for requesters), `mine`, `my_groups`,
+    /// `unassigned`, `all` (default for staff: every case of their desks).
+    pub view: Option<View>,
+    /// Comma-separated statuses, e.g. `new,assigned`.
+    pub status: Option<String>,
+    /// Comma-separated priorities.
+    pub priority: Option<String>,
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub ticket_type: Option<TicketType>,
+    pub desk_id: Option<Uuid>,
+    pub service_id: Option<Uuid>,
+    pub level: Option<i16>,
+    pub requester_id: Option<Uuid>,
+    /// Registered at or after (RFC 3339).
+    pub created_from: Option<DateTime<Utc>>,
+    /// Registered before (RFC 3339).
+    pub created_to: Option<DateTime<Utc>>,
+    /// Spanish full-text search over subject, description and follow-ups (accents ignored).
+    pub q: Option<String>,
+    /// `number` (newest first, default), `updated`, `due`.
+    pub sort: Option<Sort>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+fn parse_list<T: std::str::FromStr>(field: &str, raw: Option<&str>) -> AppResult<Vec<T>> {
+    let Some(raw) = raw else { return Ok(vec![]) };
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<T>().map_err(|_| AppError::field(field, "invalid_choice", format!("'{s}' is not a valid value"))))
+        .collect()
+}
+
+/// Cases the caller may see: their requests, or the queues of their desks. Keyset pagination.
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(TicketListQuery),
+    responses((status = 200, body = TicketPage),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[get("/tickets")]
+pub async fn list_tickets(state: web::Data<AppState>, user: CurrentUser, query: web::Query<TicketListQuery>) -> AppResult<web::Json<TicketPage>> {
+    let q = query.into_inner();
+    let default_view = if user.role() == Role::Requester { View::Requested } else { View::All };
+    let sort = q.sort.unwrap_or(Sort::Number);
+    let filter = ListFilter {
+        view: q.view.unwrap_or(default_view),
+        statuses: parse_list::<Status>("status", q.status.as_deref())?,
+        priorities: parse_list::<Priority>("priority", q.priority.as_deref())?,
+        ticket_type: q.ticket_type,
+        desk_id: q.desk_id,
+        service_id: q.service_id,
+        level: q.level,
+        requester_id: q.requester_id,
+        created_from: q.created_from,
+        created_to: q.created_to,
+        q: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty() && s.chars().count() <= 200),
+        sort,
+        after: q.cursor.as_deref().map(Cursor::decode).transpose()?,
+        limit: page_limit(q.limit)?,
+    };
+    let mut conn = state.pool.get().await?;
+    let scope = Scope::of(&mut conn, &user).await?;
+    let rows = queries::list(&mut conn, &scope, &filter).await?;
+    let (rows, next_cursor) = paginate(rows, filter.limit, |t| queries::cursor_of(sort, t));
+    let names = Names::load(&mut conn, &rows, &[]).await?;
+    Ok(web::Json(TicketPage { items: rows.into_iter().map(|r| names.to_api(r, &scope)).collect(), next_cursor }))
+}
+
+/// Open cases per queue, for the agent workspace.
+#[derive(Serialize, ToSchema)]
+pub struct QueueCounts {
+    pub mine: i64,
+    pub my_groups: i64,
+    pub unassigned: i64,
+    /// My own open requests.
+    pub requested: i64,
+}
+
+/// Counts of open cases in the caller's queues.
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])),
+    responses((status = 200, body = QueueCounts),
+        (status = 401, body = Problem, content_type = "application/problem+json")))]
+#[get("/tickets/queues")]
+pub async fn queue_counts(state: web::Data<AppState>, user: CurrentUser) -> AppResult<web::Json<QueueCounts>> {
+    let mut conn = state.pool.get().await?;
+    let scope = Scope::of(&mut conn, &user).await?;
+    let open = [Status::New, Status::Assigned, Status::InProgress, Status::OnHold];
+    let mine = tickets::table.filter(tickets::assigned_agent_id.eq(scope.user_id)).filter(tickets::status.eq_any(open)).count().get_result(&mut conn).await?;
+    let my_groups = tickets::table
+        .filter(tickets::assigned_group_id.eq_any(scope.group_ids.clone()))
+        .filter(tickets::status.eq_any(open))
+        .count()
+        .get_result(&mut conn)
+        .await?;
+    let mut unassigned_q = tickets::table.filter(tickets::assigned_agent_id.is_null()).filter(tickets::status.eq_any(open)).into_boxed();
+    if !scope.is_admin() {
+        unassigned_q = unassigned_q.filter(tickets::desk_id.eq_any(scope.desk_ids.clone()));
+    }
+    let unassigned = unassigned_q.count().get_result(&mut conn).await?;
+    let requested = tickets::table.filter(tickets::requester_id.eq(scope.user_id)).filter(tickets::status.eq_any(open)).count().get_result(&mut conn).await?;
+    Ok(web::Json(QueueCounts { mine, my_groups, unassigned, requested }))
+}

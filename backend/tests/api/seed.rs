@@ -1,0 +1,66 @@
+//! `mesa seed --demo`: the seeds' real catalogs, groups with members, routing by organization.
+use serde_json::Value;
+
+use crate::support::app::spawn_app;
+
+fn find<'a>(nodes: &'a Value, path: &[&str]) -> &'a Value {
+    let (first, rest) = path.split_first().unwrap();
+    let node = nodes.as_array().unwrap().iter().find(|n| n["name"] == *first).unwrap_or_else(|| panic!("no '{first}' in {}", nodes));
+    if rest.is_empty() {
+        node
+    } else {
+        find(&node["children"], rest)
+    }
+}
+
+fn count_services(nodes: &Value) -> usize {
+    nodes.as_array().unwrap().iter().map(|n| if n["kind"] == "service" { 1 } else { count_services(&n["children"]) }).sum()
+}
+
+#[tokio::test]
+async fn demo_data_loads_twice_and_has_the_seed_catalogs() {
+    let app = spawn_app().await;
+    let mut conn = app.pool.get().await.unwrap();
+    mesa::seed::demo(&mut conn).await.unwrap();
+    mesa::seed::demo(&mut conn).await.expect("re-running the demo seed is harmless");
+    drop(conn);
+
+    let admin = app.token("admin", mesa::seed::DEMO_PASSWORD).await;
+    let desks = app.get("/desks", &admin).await.body;
+    let desk = |code: &str| desks.as_array().unwrap().iter().find(|d| d["code"] == code).unwrap_or_else(|| panic!("no desk {code}")).clone();
+    let tic = desk("TIC");
+    let adm = desk("ADM");
+
+    let tree = app.get(&format!("/desks/{}/catalog", tic["id"].as_str().unwrap()), &admin).await.body["nodes"].clone();
+    let soporte = find(&tree, &["TIC", "Soporte Técnico CTO", "Soporte virtual o en sitio"]);
+    let routes = soporte["service"]["routes"].as_array().unwrap();
+    assert!(routes.len() >= 2, "each organism's own first-level team");
+    assert_ne!(routes[0]["group_id"], routes[1]["group_id"]);
+    assert!(count_services(&find(&tree, &["TIC", "Infraestructura y Soporte TI"])["children"]) >= 16);
+    for category in ["Accesos", "Asignación/Instalación", "Capacitación", "Configuración", "Gestión de usuarios", "Gestión del directorio activo", "Respaldos", "Reubicaciones/Traslados"] {
+        assert!(count_services(&find(&tree, &["TIC", "Requerimientos", category])["children"]) >= 1, "{category}");
+    }
+    for category in ["Hardware", "Software", "Telecomunicaciones", "Seguridad"] {
+        assert!(count_services(&find(&tree, &["TIC", "Incidentes", category])["children"]) >= 1, "{category}");
+    }
+
+    let tree = app.get(&format!("/desks/{}/catalog", adm["id"].as_str().unwrap()), &admin).await.body["nodes"].clone();
+    let inmuebles = find(&tree, &["Mantenimiento inmuebles"]);
+    let names: Vec<_> = inmuebles["children"].as_array().unwrap().iter().map(|n| n["name"].as_str().unwrap()).collect();
+    for s in ["Baños", "Cielo raso", "Cubierta", "Eléctrico", "Hidráulico", "Iluminación", "Pared", "Piso", "Puerta", "Tanque de agua", "Ventana"] {
+        assert!(names.contains(&s), "{s} in {names:?}");
+    }
+    for s in ["Aseo", "Cafetería", "Fumigación", "Jardinería", "Parqueadero", "Soporte de celular", "Transporte", "Vigilancia"] {
+        find(&tree, &["Servicios", s]);
+    }
+
+    // Groups at every level, with demo agents in them.
+    let groups = app.get(&format!("/groups?desk_id={}", tic["id"].as_str().unwrap()), &admin).await.body;
+    for level in 1..=3 {
+        assert!(groups.as_array().unwrap().iter().any(|g| g["level"] == level && !g["member_ids"].as_array().unwrap().is_empty()), "level {level}");
+    }
+    // Demo requesters live in different organizations and log in.
+    let lucia = app.login("lucia.martinez", mesa::seed::DEMO_PASSWORD).await.body["user"].clone();
+    let pedro = app.login("pedro.suarez", mesa::seed::DEMO_PASSWORD).await.body["user"].clone();
+    assert_ne!(lucia["organization_id"], pedro["organization_id"]);
+}

@@ -1,0 +1,537 @@
+//! Cases through the HTTP API: the seeds' workflow, forbidden transitions, idempotency,
+//! concurrency, visibility, bad input, attachments and search.
+use mesa::users::domain::Role;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::support::app::{spawn_app, Reply, TestApp};
+
+const PW: &str = "Buena.Clave2026";
+
+/// Desk TIC with groups at levels 1–3 (one agent each, plus Hacienda's own first level),
+/// a service routed by organization, and requesters in two organizations.
+struct Desk {
+    app: TestApp,
+    admin: String,
+    desk: String,
+    service: String,
+    vpn: String,
+    n1: String,
+    n2: String,
+    n3: String,
+    hacienda_n1: String,
+    agent_n1: String,
+    agent_n2: String,
+    agent_n3: String,
+    cto_hacienda: String,
+    lucia: String,
+    pedro: String,
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_owned()
+}
+
+async fn token_for(app: &TestApp, name: &str, role: Role) -> (String, String) {
+    let uid = app.create_local_user(name, PW, role).await.to_string();
+    (uid, app.token(name, PW).await)
+}
+
+async fn desk() -> Desk {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let hacienda = id(&app.post("/organizations", Some(&admin), json!({"name": "Secretaría de Hacienda"})).await.body);
+    let educacion = id(&app.post("/organizations", Some(&admin), json!({"name": "Secretaría de Educación"})).await.body);
+    let desk = id(&app.post("/desks", Some(&admin), json!({"code": "TIC", "name": "Tecnologías de la Información"})).await.body);
+    let mut groups = Vec::new();
+    for (name, level) in [("Mesa N1", 1), ("Especialistas N2", 2), ("Proveedor N3", 3), ("CTO Hacienda N1", 1)] {
+        groups.push(id(&app.post("/groups", Some(&admin), json!({"desk_id": desk, "name": name, "level": level})).await.body));
+    }
+    let mut agents = Vec::new();
+    for (i, name) in ["agente.n1", "especialista.n2", "proveedor.n3", "cto.hacienda"].iter().enumerate() {
+        let (uid, token) = token_for(&app, name, Role::Agent).await;
+        let r = app.call(Method::PUT, &format!("/groups/{}/members", groups[i]), Some(&admin), Some(json!({"user_ids": [uid]}))).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        agents.push(token);
+    }
+    let cat = id(&app.post(&format!("/desks/{desk}/catalog/nodes"), Some(&admin), json!({"kind": "category", "name": "TIC"})).await.body);
+    let service = app
+        .post(&format!("/desks/{desk}/catalog/nodes"), Some(&admin), json!({
+            "parent_id": cat, "kind": "service", "name": "Soporte virtual o en sitio",
+            "service": {
+                "default_type": "incident", "default_priority": "medium", "responsible_group_id": groups[0],
+                "routes": [{"organization_id": hacienda, "group_id": groups[3]}],
+                "form_fields": [
+                    {"key": "placa_equipo", "type": "text", "label": {"es": "Placa del equipo"}, "required": true},
+                    {"key": "cantidad", "type": "number", "label": {"es": "Cantidad"}}
+                ]
+            }
+        }))
+        .await;
+    assert_eq!(service.status, 201, "{}", service.body);
+    let vpn = app
+        .post(&format!("/desks/{desk}/catalog/nodes"), Some(&admin), json!({
+            "parent_id": cat, "kind": "service", "name": "Acceso remoto (VPN)",
+            "service": {"responsible_group_id": groups[0], "required_attachments": [{"key": "formato_vpn", "label": {"es": "Formato VPN firmado"}}]}
+        }))
+        .await;
+    let lucia_id = app.create_local_user("lucia.martinez", PW, Role::Requester).await;
+    let pedro_id = app.create_local_user("pedro.suarez", PW, Role::Requester).await;
+    app.patch(&format!("/users/{lucia_id}"), &admin, json!({"organization_id": hacienda})).await;
+    app.patch(&format!("/users/{pedro_id}"), &admin, json!({"organization_id": educacion})).await;
+    let lucia = app.token("lucia.martinez", PW).await;
+    let pedro = app.token("pedro.suarez", PW).await;
+    let mut agents = agents.into_iter();
+    Desk {
+        admin,
+        desk,
+        service: id(&service.body),
+        vpn: id(&vpn.body),
+        n1: groups[0].clone(),
+        n2: groups[1].clone(),
+        n3: groups[2].clone(),
+        hacienda_n1: groups[3].clone(),
+        agent_n1: agents.next().unwrap(),
+        agent_n2: agents.next().unwrap(),
+        agent_n3: agents.next().unwrap(),
+        cto_hacienda: agents.next().unwrap(),
+        lucia,
+        pedro,
+        app,
+    }
+}
+
+impl Desk {
+    async fn open(&self, token: &str, subject: &str) -> Value {
+        let r = self.app.post("/tickets", Some(token), json!({"service_id": self.service, "subject": subject, "description": "Detalle del caso", "fields": {"placa_equipo": "PC-0042"}})).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.body
+    }
+
+    async fn act(&self, token: &str, number: i64, action: &str, body: Value) -> Reply {
+        self.app.post(&format!("/tickets/{number}/{action}"), Some(token), body).await
+    }
+
+    async fn ok(&self, token: &str, number: i64, action: &str, body: Value) -> Value {
+        let r = self.act(token, number, action, body).await;
+        assert_eq!(r.status, 200, "{action}: {}", r.body);
+        r.body
+    }
+
+    /// A well-formed body for each action, so only the role or the state can refuse it.
+    fn valid_body(&self, action: &str) -> Value {
+        match action {
+            "assign" => json!({"group_id": self.n1}),
+            "classify" => json!({"impact": "low", "urgency": "low"}),
+            "escalate" => json!({"level": 2, "group_id": self.n2, "reason": "x"}),
+            "hold" => json!({"reason": "waiting_requester"}),
+            "resolve" => json!({"solution": "x"}),
+            "reject" | "reopen" => json!({"reason": "x"}),
+            _ => json!({}),
+        }
+    }
+
+    async fn count_tickets(&self) -> i64 {
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        let mut conn = self.app.pool.get().await.unwrap();
+        mesa::db::schema::tickets::table.count().get_result(&mut conn).await.unwrap()
+    }
+}
+
+#[tokio::test]
+async fn the_seeds_workflow_end_to_end() {
+    let d = desk().await;
+    // Pedro (Educación) goes to the default first level; Lucía (Hacienda) to her CTO's team.
+    let t = d.open(&d.pedro, "El equipo no enciende").await;
+    assert_eq!((t["status"].clone(), t["level"].clone(), t["channel"].clone()), (json!("assigned"), json!(1), json!("portal")));
+    assert_eq!(t["assigned_group"]["id"], d.n1);
+    assert_eq!(t["assigned_agent"]["name"], "Usuario agente.n1");
+    assert_eq!(t["type"], "incident");
+    assert_eq!(t["allowed_actions"], json!(["cancel"]));
+    let routed = d.open(&d.lucia, "Impresora atascada").await;
+    assert_eq!(routed["assigned_group"]["id"], d.hacienda_n1);
+    let n = t["number"].as_i64().unwrap();
+    assert!(routed["number"].as_i64().unwrap() > n);
+
+    let x = d.ok(&d.agent_n1, n, "take", json!({})).await;
+    assert_eq!(x["status"], "in_progress");
+    // Pedro cannot cancel once someone works on it.
+    let r = d.act(&d.pedro, n, "cancel", json!({})).await;
+    r.assert_problem(409, "invalid_transition");
+    assert_eq!(r.body["allowed_actions"], json!([]));
+
+    let x = d.ok(&d.agent_n1, n, "escalate", json!({"level": 2, "group_id": d.n2, "reason": "Requiere revisión de la tarjeta madre"})).await;
+    assert_eq!((x["level"].clone(), x["status"].clone()), (json!(2), json!("assigned")));
+    assert_eq!(x["assigned_agent"]["name"], "Usuario especialista.n2");
+    d.ok(&d.agent_n2, n, "take", json!({})).await;
+    // Level 3 needs a level-3 group.
+    d.act(&d.agent_n2, n, "escalate", json!({"level": 3, "group_id": d.n2, "reason": "Garantía"})).await.assert_problem(422, "validation_failed");
+    d.ok(&d.agent_n2, n, "escalate", json!({"level": 3, "group_id": d.n3, "reason": "Garantía del fabricante"})).await;
+    d.ok(&d.agent_n3, n, "take", json!({})).await;
+    let x = d.ok(&d.agent_n3, n, "hold", json!({"reason": "waiting_provider", "note": "Repuesto en camino"})).await;
+    assert_eq!(x["hold"]["reason"], "waiting_provider");
+    d.ok(&d.agent_n3, n, "resume", json!({})).await;
+    d.act(&d.agent_n3, n, "resolve", json!({"solution": "  "})).await.assert_problem(422, "validation_failed");
+    let x = d.ok(&d.agent_n3, n, "resolve", json!({"solution": "Se reemplazó la fuente de poder", "solution_type": "on_site"})).await;
+    assert_eq!(x["status"], "resolved");
+    // Pedro is not satisfied: the case goes back to work.
+    let x = d.ok(&d.pedro, n, "reopen", json!({"reason": "Sigue sin encender"})).await;
+    assert_eq!((x["status"].clone(), x["reopen_count"].clone()), (json!("in_progress"), json!(1)));
+    d.ok(&d.agent_n3, n, "resolve", json!({"solution": "Se cambió el cable de poder"})).await;
+    let x = d.ok(&d.pedro, n, "close", json!({})).await;
+    assert_eq!(x["status"], "closed");
+    assert!(x["closed_at"].is_string());
+
+    let events = d.app.get(&format!("/tickets/{n}/events"), &d.pedro).await.body;
+    let kinds: Vec<&str> = events.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "level").count(), 2);
+    assert_eq!(kinds.iter().filter(|k| **k == "solution").count(), 2);
+    let statuses: Vec<&str> = events.as_array().unwrap().iter().filter(|e| e["kind"] == "status").map(|e| e["new_value"]["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["in_progress", "assigned", "in_progress", "assigned", "in_progress", "on_hold", "in_progress", "resolved", "in_progress", "resolved", "closed"]);
+    let escalation = events.as_array().unwrap().iter().find(|e| e["kind"] == "status" && e["new_value"]["reason"] == "Garantía del fabricante").expect("escalation reason recorded");
+    assert_eq!(escalation["actor"]["name"], "Usuario especialista.n2");
+    assert_eq!(kinds[0], "created");
+}
+
+#[tokio::test]
+async fn reject_with_redirect_and_cancel() {
+    let d = desk().await;
+    let n = d.open(&d.pedro, "Arreglar el aire acondicionado").await["number"].as_i64().unwrap();
+    d.act(&d.agent_n1, n, "reject", json!({})).await.assert_problem(422, "validation_failed");
+    let x = d.ok(&d.agent_n1, n, "reject", json!({"reason": "No es un servicio de TI", "redirected_to": "Servicios administrativos - Mantenimiento"})).await;
+    assert_eq!(x["status"], "rejected");
+    let seen = d.app.get(&format!("/tickets/{n}"), &d.pedro).await.body;
+    assert_eq!(seen["rejection"]["redirected_to"], "Servicios administrativos - Mantenimiento");
+
+    let n = d.open(&d.pedro, "Ya no lo necesito").await["number"].as_i64().unwrap();
+    let x = d.ok(&d.pedro, n, "cancel", json!({})).await;
+    assert_eq!(x["status"], "cancelled");
+}
+
+#[tokio::test]
+async fn forbidden_transitions_answer_409_with_the_allowed_actions() {
+    let d = desk().await;
+    let n = d.open(&d.pedro, "Caso").await["number"].as_i64().unwrap();
+    let staff_actions = ["take", "assign", "classify", "escalate", "hold", "resume", "resolve", "reject", "reopen", "close"];
+    // Assigned: resume, reopen, close do not apply.
+    for action in ["resume", "reopen", "close"] {
+        let r = d.act(&d.agent_n1, n, action, json!({"reason": "x"})).await;
+        r.assert_problem(409, "invalid_transition");
+        assert_eq!(r.body["allowed_actions"], json!(["take", "assign", "classify", "escalate", "hold", "resolve", "reject"]), "{action}");
+    }
+    // Requesters may not do staff work at all.
+    let valid: Vec<(&str, Value)> = ["take", "assign", "classify", "escalate", "hold", "resolve", "reject"].into_iter().map(|a| (a, d.valid_body(a))).collect();
+    for (action, body) in valid {
+        d.act(&d.pedro, n, action, body).await.assert_problem(403, "forbidden");
+    }
+    d.ok(&d.agent_n1, n, "take", json!({})).await;
+    d.act(&d.agent_n1, n, "take", json!({})).await.assert_problem(409, "invalid_transition");
+    d.ok(&d.agent_n1, n, "resolve", json!({"solution": "Listo"})).await;
+    d.ok(&d.pedro, n, "close", json!({})).await;
+    // Closed is final: every action conflicts, and nothing changes.
+    let before = d.app.get(&format!("/tickets/{n}"), &d.agent_n1).await.body;
+    for action in staff_actions {
+        let r = d.act(&d.agent_n1, n, action, d.valid_body(action)).await;
+        assert_eq!(r.status, 409, "{action}: {}", r.body);
+        assert_eq!(r.body["allowed_actions"], json!([]));
+    }
+    d.act(&d.pedro, n, "cancel", json!({})).await.assert_problem(409, "invalid_transition");
+    assert_eq!(d.app.get(&format!("/tickets/{n}"), &d.agent_n1).await.body, before);
+}
+
+#[tokio::test]
+async fn idempotent_creation_returns_the_first_ticket() {
+    let d = desk().await;
+    let body = json!({"service_id": d.service, "subject": "Oficio 2026-123", "description": "Radicado desde gestión documental", "fields": {"placa_equipo": "N/A"}, "channel": "api"});
+    let send = |b: Value| d.app.call_with(Method::POST, "/tickets", Some(&d.pedro), Some(b), &[("Idempotency-Key", "orfeo-2026-123")]);
+    let first = send(body.clone()).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let again = send(body.clone()).await;
+    assert_eq!(again.status, 200);
+    assert_eq!(again.body["number"], first.body["number"]);
+    let mut other = body.clone();
+    other["subject"] = json!("Otro asunto");
+    send(other).await.assert_problem(409, "idempotency_key_reused");
+
+    // Concurrent retries create exactly one case.
+    let mut body2 = body.clone();
+    body2["subject"] = json!("Oficio 2026-124");
+    let futures: Vec<_> = (0..6)
+        .map(|_| d.app.call_with(Method::POST, "/tickets", Some(&d.pedro), Some(body2.clone()), &[("Idempotency-Key", "orfeo-2026-124")]))
+        .collect();
+    let replies = futures_util::future::join_all(futures).await;
+    let numbers: std::collections::HashSet<_> = replies.iter().map(|r| r.body["number"].as_i64().unwrap_or_else(|| panic!("{}", r.body))).collect();
+    assert_eq!(numbers.len(), 1);
+    assert_eq!(replies.iter().filter(|r| r.status == 201).count(), 1);
+    assert_eq!(d.count_tickets().await, 2);
+}
+
+#[tokio::test]
+async fn concurrent_edits_are_refused_with_412() {
+    let d = desk().await;
+    let t = d.open(&d.pedro, "Caso").await;
+    let n = t["number"].as_i64().unwrap();
+    let v = t["version"].to_string();
+    let r = d.app.call_with(Method::POST, &format!("/tickets/{n}/classify"), Some(&d.agent_n1), Some(json!({"impact": "high", "urgency": "high"})), &[("If-Match", &v)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["priority"], "critical", "impact × urgency matrix");
+    // A second agent acting on what they read earlier loses.
+    let r = d.app.call_with(Method::POST, &format!("/tickets/{n}/take"), Some(&d.agent_n1), Some(json!({})), &[("If-Match", &v)]).await;
+    r.assert_problem(412, "version_mismatch");
+    assert_eq!(d.app.get(&format!("/tickets/{n}"), &d.agent_n1).await.body["status"], "assigned");
+    // Overriding the matrix needs a reason.
+    d.act(&d.agent_n1, n, "classify", json!({"priority": "low"})).await.assert_problem(422, "validation_failed");
+    let r = d.ok(&d.agent_n1, n, "classify", json!({"priority": "low", "priority_reason": "Hay equipo de reemplazo"})).await;
+    assert_eq!(r["priority"], "low");
+}
+
+#[tokio::test]
+async fn visibility_for_requesters_and_other_desks() {
+    let d = desk().await;
+    let t = d.open(&d.pedro, "Caso de Pedro").await;
+    let n = t["number"].as_i64().unwrap();
+    d.app.post(&format!("/tickets/{n}/followups"), Some(&d.agent_n1), json!({"body": "Nota interna: revisar inventario", "visibility": "private"})).await;
+    d.app.post(&format!("/tickets/{n}/followups"), Some(&d.agent_n1), json!({"body": "Vamos en camino", "visibility": "public"})).await;
+
+    // Another requester: nothing, by any endpoint (no IDOR by number).
+    for path in ["", "/followups", "/events", "/attachments"] {
+        d.app.get(&format!("/tickets/{n}{path}"), &d.lucia).await.assert_problem(404, "not_found");
+    }
+    d.act(&d.lucia, n, "cancel", json!({})).await.assert_problem(404, "not_found");
+    d.app.post(&format!("/tickets/{n}/followups"), Some(&d.lucia), json!({"body": "hola"})).await.assert_problem(404, "not_found");
+
+    // An agent of another desk sees nothing either.
+    let other_desk = id(&d.app.post("/desks", Some(&d.admin), json!({"code": "ADM", "name": "Servicios administrativos"})).await.body);
+    let g = id(&d.app.post("/groups", Some(&d.admin), json!({"desk_id": other_desk, "name": "Aseo", "level": 1})).await.body);
+    let (uid, outsider) = token_for(&d.app, "agente.adm", Role::Agent).await;
+    d.app.call(Method::PUT, &format!("/groups/{g}/members"), Some(&d.admin), Some(json!({"user_ids": [uid]}))).await;
+    d.app.get(&format!("/tickets/{n}"), &outsider).await.assert_problem(404, "not_found");
+    d.act(&outsider, n, "take", json!({})).await.assert_problem(404, "not_found");
+    assert_eq!(d.app.get("/tickets", &outsider).await.body["items"], json!([]));
+
+    // Pedro sees his case but never the private follow-up.
+    let followups = d.app.get(&format!("/tickets/{n}/followups"), &d.pedro).await.body;
+    assert_eq!(followups.as_array().unwrap().len(), 1);
+    assert_eq!(followups[0]["body"], "Vamos en camino");
+    let events = d.app.get(&format!("/tickets/{n}/events"), &d.pedro).await.body;
+    assert!(events.as_array().unwrap().iter().all(|e| e["visibility"] == "public"));
+    let staff_events = d.app.get(&format!("/tickets/{n}/events"), &d.agent_n1).await.body;
+    assert!(staff_events.as_array().unwrap().len() > events.as_array().unwrap().len());
+    assert_eq!(d.app.get(&format!("/tickets/{n}/followups"), &d.agent_n1).await.body.as_array().unwrap().len(), 2);
+    // And cannot write a private one.
+    d.app.post(&format!("/tickets/{n}/followups"), Some(&d.pedro), json!({"body": "x", "visibility": "private"})).await.assert_problem(403, "forbidden");
+    // Lists: his requests only.
+    d.open(&d.lucia, "Caso de Lucía").await;
+    let mine = d.app.get("/tickets", &d.pedro).await.body;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    let all = d.app.get("/tickets?view=all", &d.pedro).await.body;
+    assert_eq!(all["items"].as_array().unwrap().len(), 1, "view=all is still only what he may see");
+}
+
+#[tokio::test]
+async fn bad_input_is_named_and_stores_nothing() {
+    let d = desk().await;
+    let post = |b: Value| d.app.post("/tickets", Some(&d.pedro), b);
+    let r = post(json!({"service_id": uuid::Uuid::now_v7(), "subject": "x", "description": "y"})).await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.error_fields(), ["service_id"]);
+    let r = post(json!({"service_id": d.service, "subject": "", "description": "y", "fields": {"cantidad": "dos", "color": "rojo"}})).await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.error_fields(), ["subject", "fields.color", "fields.placa_equipo", "fields.cantidad"]);
+    let r = post(json!({"service_id": d.vpn, "subject": "VPN", "description": "Necesito VPN"})).await;
+    assert_eq!(r.error_fields(), ["attachment.formato_vpn"]);
+    let r = post(json!({"service_id": d.service, "subject": "x", "description": "y", "type": "problem"})).await;
+    assert_eq!(r.error_fields(), ["type"]);
+    d.app.get("/tickets/999999", &d.pedro).await.assert_problem(404, "not_found");
+    d.app.get("/tickets/not-a-number", &d.pedro).await.assert_problem(404, "not_found");
+    d.act(&d.agent_n1, 999999, "take", json!({})).await.assert_problem(404, "not_found");
+    assert_eq!(d.count_tickets().await, 0);
+}
+
+fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec()
+}
+
+fn exe() -> Vec<u8> {
+    let mut b = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00".to_vec();
+    b.resize(256, 0);
+    b[0x3c] = 0x80;
+    b[0x80..0x84].copy_from_slice(b"PE\0\0");
+    b
+}
+
+async fn multipart(d: &Desk, token: &str, path: &str, data: Value, files: Vec<(&str, &str, Vec<u8>)>) -> Reply {
+    let mut form = reqwest::multipart::Form::new().part("data", reqwest::multipart::Part::text(data.to_string()).mime_str("application/json").unwrap());
+    for (part, name, bytes) in files {
+        form = form.part(part.to_owned(), reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
+    }
+    let resp = d.app.client.post(d.app.url(path)).bearer_auth(token).multipart(form).send().await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let text = resp.text().await.unwrap();
+    Reply { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::String(text)) }
+}
+
+#[tokio::test]
+async fn attachments_are_sniffed_stored_and_protected() {
+    let d = desk().await;
+    let data = json!({"service_id": d.vpn, "subject": "VPN para teletrabajo", "description": "Adjunto el formato"});
+    // A Windows program renamed as a PDF is refused, and nothing is stored.
+    let r = multipart(&d, &d.pedro, "/tickets", data.clone(), vec![("attachment.formato_vpn", "formato.pdf", exe())]).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.error_fields(), ["attachment.formato_vpn"]);
+    assert_eq!(d.count_tickets().await, 0);
+    assert_eq!(std::fs::read_dir(d.app.files.path()).unwrap().flat_map(|e| walk(e.unwrap().path())).count(), 0, "no orphan file");
+
+    let r = multipart(&d, &d.pedro, "/tickets", data.clone(), vec![("attachment.formato_vpn", "formato.pdf", pdf()), ("file", "notas.txt", "Horario: 7 a 5".as_bytes().to_vec())]).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let n = r.body["number"].as_i64().unwrap();
+    let files = d.app.get(&format!("/tickets/{n}/attachments"), &d.pedro).await.body;
+    assert_eq!(files.as_array().unwrap().len(), 2);
+    let pdf_meta = files.as_array().unwrap().iter().find(|f| f["requirement_key"] == "formato_vpn").unwrap();
+    assert_eq!(pdf_meta["content_type"], "application/pdf");
+    use sha2::Digest;
+    let expected: String = sha2::Sha256::digest(pdf()).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(pdf_meta["sha256"], expected);
+    let url = format!("{}{}", d.app.base, pdf_meta["download_url"].as_str().unwrap());
+    let got = d.app.client.get(&url).bearer_auth(&d.pedro).send().await.unwrap();
+    assert_eq!(got.status(), 200);
+    assert_eq!(got.headers()["content-type"], "application/pdf");
+    assert_eq!(got.bytes().await.unwrap().to_vec(), pdf());
+    // Not for other requesters.
+    assert_eq!(d.app.client.get(&url).bearer_auth(&d.lucia).send().await.unwrap().status(), 404);
+
+    // A private follow-up's file stays among agents.
+    let r = multipart(&d, &d.agent_n1, &format!("/tickets/{n}/followups"), json!({"body": "Captura del servidor", "visibility": "private"}), vec![("file", "log.txt", b"error 500".to_vec())]).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let private_url = format!("{}{}", d.app.base, r.body["attachments"][0]["download_url"].as_str().unwrap());
+    assert_eq!(d.app.client.get(&private_url).bearer_auth(&d.pedro).send().await.unwrap().status(), 404);
+    assert_eq!(d.app.client.get(&private_url).bearer_auth(&d.agent_n1).send().await.unwrap().status(), 200);
+    assert_eq!(d.app.get(&format!("/tickets/{n}/attachments"), &d.pedro).await.body.as_array().unwrap().len(), 2);
+
+    // Oversized: refused by name.
+    let big = d.app.config.attachment_max_bytes + 1;
+    let r = multipart(&d, &d.pedro, &format!("/tickets/{n}/followups"), json!({"body": "Otro"}), vec![("file", "grande.pdf", [pdf(), vec![b' '; big]].concat())]).await;
+    assert!(r.status == 413 || r.status == 422, "{}: {}", r.status, r.body);
+    assert!(r.body.to_string().contains("grande.pdf"), "{}", r.body);
+}
+
+fn walk(p: std::path::PathBuf) -> Vec<std::path::PathBuf> {
+    if p.is_dir() {
+        std::fs::read_dir(&p).unwrap().flat_map(|e| walk(e.unwrap().path())).collect()
+    } else if p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+        vec![]
+    } else {
+        vec![p]
+    }
+}
+
+#[tokio::test]
+async fn requester_update_resumes_a_case_waiting_for_them() {
+    let d = desk().await;
+    let n = d.open(&d.pedro, "Caso").await["number"].as_i64().unwrap();
+    d.ok(&d.agent_n1, n, "take", json!({})).await;
+    let x = d.ok(&d.agent_n1, n, "hold", json!({"reason": "waiting_requester", "note": "Falta la placa del equipo", "desist_after_days": 3})).await;
+    assert!(x["hold"]["desist_at"].is_string());
+    let r = d.app.post(&format!("/tickets/{n}/followups"), Some(&d.pedro), json!({"body": "La placa es PC-0042"})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["from_requester"], true);
+    assert_eq!(d.app.get(&format!("/tickets/{n}"), &d.pedro).await.body["status"], "in_progress");
+}
+
+#[tokio::test]
+async fn queues_filters_pagination_and_search() {
+    let d = desk().await;
+    let subjects = ["Falla de impresión en la oficina", "Correo sospechoso", "Sin conexión a internet", "Pantalla azul", "Cambio de contraseña"];
+    let mut numbers = Vec::new();
+    for s in subjects {
+        numbers.push(d.open(&d.pedro, s).await["number"].as_i64().unwrap());
+    }
+    d.app.post(&format!("/tickets/{}/followups", numbers[3]), Some(&d.agent_n1), json!({"body": "Se actualizó el controlador de video", "visibility": "private"})).await;
+    d.ok(&d.agent_n1, numbers[0], "take", json!({})).await;
+
+    // Accents ignored, stems matched.
+    let found = d.app.get("/tickets?q=impresion", &d.agent_n1).await.body;
+    assert_eq!(found["items"].as_array().unwrap().iter().map(|t| t["number"].as_i64().unwrap()).collect::<Vec<_>>(), [numbers[0]]);
+    assert_eq!(d.app.get("/tickets?q=conexion", &d.pedro).await.body["items"][0]["number"], numbers[2]);
+    // Follow-ups are searched; private ones only by staff.
+    assert_eq!(d.app.get("/tickets?q=controlador", &d.agent_n1).await.body["items"][0]["number"], numbers[3]);
+    assert_eq!(d.app.get("/tickets?q=controlador", &d.pedro).await.body["items"], json!([]));
+
+    let mine = d.app.get("/tickets?view=mine&status=in_progress", &d.agent_n1).await.body;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    let counts = d.app.get("/tickets/queues", &d.agent_n1).await.body;
+    assert_eq!((counts["mine"].clone(), counts["my_groups"].clone()), (json!(5), json!(5)));
+    d.app.get("/tickets?status=abierto", &d.agent_n1).await.assert_problem(422, "validation_failed");
+
+    // Keyset pages, newest first, every case once.
+    let mut seen = Vec::new();
+    let mut path = "/tickets?view=all&limit=2".to_owned();
+    loop {
+        let page = d.app.get(&path, &d.agent_n1).await.body;
+        seen.extend(page["items"].as_array().unwrap().iter().map(|t| t["number"].as_i64().unwrap()));
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/tickets?view=all&limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    let mut expected = numbers.clone();
+    expected.reverse();
+    assert_eq!(seen, expected);
+    let by_update = d.app.get("/tickets?sort=updated&limit=1", &d.agent_n1).await.body;
+    assert_eq!(by_update["items"][0]["number"], numbers[0], "taking it was the latest change");
+}
+
+#[tokio::test]
+async fn automatic_assignment_balances_and_skips_absent_agents() {
+    let d = desk().await;
+    let (second, _) = token_for(&d.app, "agente.dos", Role::Agent).await;
+    let (absent, _) = token_for(&d.app, "agente.ausente", Role::Agent).await;
+    let first: String = d.app.get("/me", &d.agent_n1).await.body["id"].as_str().unwrap().into();
+    d.app.call(Method::PUT, &format!("/groups/{}/members", d.n1), Some(&d.admin), Some(json!({"user_ids": [first, second, absent]}))).await;
+    d.app.call(Method::PUT, &format!("/users/{absent}/availability"), Some(&d.admin), Some(json!({"absent_until": "2099-01-01T00:00:00Z"}))).await;
+    let mut load = std::collections::HashMap::new();
+    for i in 0..6 {
+        let t = d.open(&d.pedro, &format!("Caso {i}")).await;
+        *load.entry(t["assigned_agent"]["id"].as_str().unwrap().to_owned()).or_insert(0) += 1;
+    }
+    assert_eq!(load.get(&first), Some(&3));
+    assert_eq!(load.get(&second), Some(&3));
+    assert_eq!(load.get(&absent), None);
+}
+
+#[tokio::test]
+async fn agents_register_phone_calls_on_behalf() {
+    let d = desk().await;
+    let pedro_id = d.app.get("/me", &d.pedro).await.body["id"].as_str().unwrap().to_owned();
+    let r = d.app.post("/tickets", Some(&d.agent_n1), json!({"service_id": d.service, "subject": "Llamada", "description": "Reporta por teléfono", "requester_id": pedro_id, "fields": {"placa_equipo": "X"}})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["channel"], "phone");
+    assert_eq!(r.body["requester"]["id"], pedro_id);
+    let n = r.body["number"].as_i64().unwrap();
+    assert_eq!(d.app.get(&format!("/tickets/{n}"), &d.pedro).await.status, 200);
+    // Requesters cannot file for others.
+    let lucia_id = d.app.get("/me", &d.lucia).await.body["id"].as_str().unwrap().to_owned();
+    let r = d.app.post("/tickets", Some(&d.pedro), json!({"service_id": d.service, "subject": "x", "description": "y", "requester_id": lucia_id, "fields": {"placa_equipo": "X"}})).await;
+    assert_eq!(r.error_fields(), ["requester_id"]);
+    let _ = (&d.n3, &d.cto_hacienda, &d.desk);
+}
+
+#[tokio::test]
+async fn catalog_nodes_used_by_cases_are_deactivated_not_deleted() {
+    let d = desk().await;
+    let n = d.open(&d.pedro, "Caso").await["number"].as_i64().unwrap();
+    let parent = d.app.get(&format!("/catalog/nodes/{}", d.service), &d.admin).await.body["parent_id"].as_str().unwrap().to_owned();
+    let r = d.app.call(Method::DELETE, &format!("/catalog/nodes/{parent}"), Some(&d.admin), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["outcome"], "deactivated");
+    assert_eq!(r.body["node_ids"].as_array().unwrap().len(), 3, "the category and both services");
+    let node = d.app.get(&format!("/catalog/nodes/{}", d.service), &d.admin).await.body;
+    assert_eq!(node["active"], false);
+    // The case keeps its service; requesters no longer see it in the catalog or may use it.
+    assert_eq!(d.app.get(&format!("/tickets/{n}"), &d.pedro).await.body["service"]["name"], "Soporte virtual o en sitio");
+    assert_eq!(d.app.get(&format!("/desks/{}/catalog", d.desk), &d.pedro).await.body["nodes"], json!([]));
+    let r = d.app.post("/tickets", Some(&d.pedro), json!({"service_id": d.service, "subject": "x", "description": "y", "fields": {"placa_equipo": "X"}})).await;
+    assert_eq!(r.error_fields(), ["service_id"]);
+}
