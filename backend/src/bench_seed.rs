@@ -130,7 +130,7 @@ const CONTEXTS: &[&str] = &[
 
 const OPENINGS: &[&str] = &["Buenos días.", "Buenas tardes.", "Cordial saludo.", "Hola.", "Buen día, mesa de servicios.", ""];
 
-const DETAILS: &[&str] = &[
+const IT_DETAILS: &[&str] = &[
     "Ya reinicié el equipo y el problema persiste.",
     "Aparece un mensaje de error cada vez que lo intento.",
     "Afecta a varias personas del área.",
@@ -143,6 +143,17 @@ const DETAILS: &[&str] = &[
     "El equipo no tiene conexión a la red desde el lunes.",
     "Adjunto el pantallazo del error.",
     "Estoy en la sede y pueden venir cuando quieran.",
+];
+
+const FACILITIES_DETAILS: &[&str] = &[
+    "Afecta a varias personas del área.",
+    "Es un riesgo para los funcionarios y los visitantes.",
+    "Ya se había reportado la semana pasada.",
+    "Estoy en la oficina toda la mañana.",
+    "Se necesita antes de la visita del alcalde.",
+    "El daño empeora cuando llueve.",
+    "Por favor coordinar con la portería.",
+    "Adjunto foto del daño.",
 ];
 
 const CLOSINGS: &[&str] = &["Quedo atenta.", "Quedo atento.", "Gracias.", "Agradezco su pronta colaboración.", "Muchas gracias por la ayuda.", "Mil gracias."];
@@ -191,6 +202,16 @@ fn array(items: &[&str]) -> String {
 /// One element of `items` chosen by `r` (an expression in [0, 1)).
 fn pick(items: &[&str], r: &str) -> String {
     format!("({})[1 + floor(({r}) * {})::int]", array(items), items.len())
+}
+
+/// Two different sentences of `items`, chosen by `z.r_d1` and `z.r_d2`.
+fn two(items: &[&str]) -> String {
+    let n = items.len();
+    let arr = array(items);
+    format!(
+        "({arr})[1 + floor(z.r_d1 * {n})::int] || ' ' || ({arr})[1 + (floor(z.r_d1 * {n})::int + 1 + floor(z.r_d2 * {m})::int) % {n}]",
+        m = n - 1
+    )
 }
 
 #[derive(QueryableByName)]
@@ -287,7 +308,7 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
         // What the cases are drawn from.
         conn.batch_execute(
             r"CREATE TEMP TABLE b_req ON COMMIT DROP AS
-              SELECT pool, (row_number() OVER (PARTITION BY pool ORDER BY username) - 1)::int AS idx,
+              SELECT pool, (row_number() OVER (PARTITION BY pool ORDER BY md5(username)) - 1)::int AS idx,
                      id, organization_id, area_id, location_id, phone
               FROM (SELECT u.*, CASE WHEN u.username ~ '\.[0-9]{4}$' THEN 1 ELSE 0 END AS pool
                     FROM users u WHERE u.role = 'requester' AND u.active) s;
@@ -393,14 +414,19 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
                FROM x
              ), y AS MATERIALIZED (
                SELECT y0.*,
-                      -- 'new' means nobody was routed (as the app does it); otherwise level 1 mostly, then 2 and 3.
+                      -- 'new' means nobody was routed (as the app does it); otherwise the service's group at
+                      -- level 1 (as registered), escalated to a group of level 2 or 3 of the desk for some.
                       CASE WHEN y0.status = 'new' THEN NULL
                            WHEN y0.r_lvl < 0.05 AND cardinality(y0.g3) > 0 THEN y0.g3[1 + floor(y0.r_grp * cardinality(y0.g3))::int]
                            WHEN y0.r_lvl < 0.25 AND cardinality(y0.g2) > 0 THEN y0.g2[1 + floor(y0.r_grp * cardinality(y0.g2))::int]
-                           ELSE y0.g1 END AS group_id
+                           ELSE y0.g1 END AS group_id,
+                      CASE WHEN y0.status = 'new' THEN 1
+                           WHEN y0.r_lvl < 0.05 AND cardinality(y0.g3) > 0 THEN 3
+                           WHEN y0.r_lvl < 0.25 AND cardinality(y0.g2) > 0 THEN 2
+                           ELSE 1 END AS level
                FROM y0
              ), z AS MATERIALIZED (
-               SELECT y.*, coalesce(g.level, 1) AS level,
+               SELECT y.*,
                       CASE WHEN y.group_id IS NULL OR m.agents IS NULL THEN NULL
                            ELSE m.agents[1 + floor(y.r_agent * cardinality(m.agents))::int] END AS agent_id,
                       {subject_base} AS subject_base,
@@ -412,7 +438,6 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
                       CASE WHEN y.status IN ('resolved', 'closed')
                            THEN least(y.created_at + (10 + y.r_t1 * 235 + y.r_t2 * y.r_t2 * 4320) * interval '1 minute', {now_sql} - interval '1 minute') END AS resolved_at
                FROM y
-               LEFT JOIN support_groups g ON g.id = y.group_id
                LEFT JOIN b_members m ON m.group_id = y.group_id
              )
              INSERT INTO tickets (id, number, desk_id, service_id, ticket_type, priority, impact, urgency, status, subject, description,
@@ -425,7 +450,7 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
                     CASE WHEN z.default_type = 'incident' THEN (ARRAY['high','medium','low'])[1 + floor(z.r_urg * 3)::int] END,
                     z.status,
                     z.subject_base || {context},
-                    concat_ws(' ', nullif({opening}, ''), z.subject_base || {context} || '.', {detail1}, {detail2},
+                    concat_ws(' ', nullif({opening}, ''), z.subject_base || {context} || '.', {details},
                               CASE WHEN z.r_d2 < 0.3 THEN 'Placa de inventario ' || (10000 + floor(z.r_t2 * 89999))::int || '.'
                                    WHEN z.r_d2 < 0.5 THEN 'Mi extensión es ' || (1000 + floor(z.r_t1 * 8999))::int || '.' END,
                               {closing}),
@@ -450,14 +475,13 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
              FROM z",
             context = pick(CONTEXTS, "z.r_ctx"),
             opening = pick(OPENINGS, "z.r_open"),
-            detail1 = pick(DETAILS, "z.r_d1"),
-            detail2 = pick(DETAILS, "z.r_d2 * 0.999 + 0.0005"),
+            details = format!("CASE WHEN z.facilities THEN {} ELSE {} END", two(FACILITIES_DETAILS), two(IT_DETAILS)),
             closing = pick(CLOSINGS, "z.r_close"),
             hold_note = pick(HOLD_NOTES, "z.r_hold"),
             solution = pick(SOLUTIONS, "z.r_sol"),
         );
         let insert_events = "INSERT INTO ticket_events (id, ticket_id, actor_id, kind, old_value, new_value, visibility, created_at)
-             SELECT pg_temp.uuid7(t.created_at), t.id, t.created_by_id, 'created', NULL,
+             SELECT pg_temp.uuid7(t.created_at), t.id, t.created_by_id, 'created', NULL::jsonb,
                     jsonb_build_object('status', CASE WHEN t.assigned_group_id IS NULL THEN 'new' ELSE 'assigned' END,
                                        'channel', t.channel, 'priority', t.priority, 'type', t.ticket_type),
                     'public', t.created_at

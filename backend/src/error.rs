@@ -197,7 +197,7 @@ impl From<diesel::result::Error> for AppError {
 /// `users_area_id_fkey` → `area_id`: Postgres names foreign keys `<table>_<column>_fkey`.
 fn foreign_key_field(constraint: Option<&str>) -> String {
     let Some(name) = constraint.and_then(|c| c.strip_suffix("_fkey")) else { return "id".into() };
-    for column in ["organization_id", "area_id", "location_id", "user_id"] {
+    for column in ["organization_id", "area_id", "location_id", "user_id", "sla_policy_id", "calendar_id", "group_id"] {
         if name.ends_with(column) {
             return column.into();
         }

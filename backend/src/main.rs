@@ -19,6 +19,8 @@ struct Cli {
 enum Command {
     /// Apply pending migrations, then serve the API (and the SPA when MESA_SPA_DIR is set).
     Serve,
+    /// Run only the background jobs (SLA checks, recomputations); any number may run.
+    Worker,
     /// Apply pending database migrations.
     Migrate,
     /// Load data into the database.
@@ -135,6 +137,13 @@ async fn run(command: Command) -> anyhow::Result<()> {
             .await?;
             println!("user {} ({}) ready, id {}", user.username, user.role, user.id);
         }
+        Command::Worker => {
+            let url = database_url()?;
+            db::migrate(&url).await?;
+            let pool = db::connect(&url, 4).await?;
+            log::info!("worker running jobs");
+            mesa::jobs::run_forever(pool).await;
+        }
         Command::Serve => {
             let config = Config::from_env()?;
             let applied = db::migrate(&config.database_url).await?;
@@ -144,6 +153,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let pool = db::connect(&config.database_url, 16).await?;
             let listener = TcpListener::bind(config.bind).map_err(|e| anyhow::anyhow!("MESA_BIND {}: {e}", config.bind))?;
             log::info!("listening on http://{} (public URL {})", config.bind, config.public_url);
+            tokio::spawn(mesa::jobs::run_forever(pool.clone()));
             let state = AppState::new(pool, config).map_err(|e| anyhow::anyhow!("MESA_ATTACHMENTS_DIR: {e}"))?;
             startup::build_server(state, listener)?.await?;
         }

@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         (name = "catalog", description = "Each desk's catalog tree of categories and services; import and export"),
         (name = "tickets", description = "Cases: registration, lists and search, follow-ups, audit trail, attachments"),
         (name = "ticket actions", description = "The lifecycle: take, assign, classify, escalate, hold, resume, resolve, reject, cancel, reopen, close"),
+        (name = "sla", description = "Business calendars with computed Colombian holidays, SLA policies and escalation rules"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -109,7 +109,82 @@ pub async fn demo(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
         )
         .await?;
     }
-    demo_desks(conn).await
+    demo_desks(conn).await?;
+    demo_sla(conn).await
+}
+
+/// Calendars and policies as in the seeds: Mon–Fri 7:30–17:00 with Colombian holidays; attention
+/// within 1 h / 2 h / 5 h / 18 h by criticality; a 24×7 policy for critical infrastructure.
+async fn demo_sla(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
+    use crate::db::schema::{calendars, catalog_nodes, desks, services, sla_policies};
+    use serde_json::json;
+    let office = json!([
+        {"weekday": "mon", "start": "07:30", "end": "17:00"}, {"weekday": "tue", "start": "07:30", "end": "17:00"},
+        {"weekday": "wed", "start": "07:30", "end": "17:00"}, {"weekday": "thu", "start": "07:30", "end": "17:00"},
+        {"weekday": "fri", "start": "07:30", "end": "17:00"}
+    ]);
+    let mut calendar = async |name: &str, always_open: bool, country: Option<&str>, intervals: serde_json::Value| -> anyhow::Result<Uuid> {
+        diesel::insert_into(calendars::table)
+            .values((calendars::id.eq(Uuid::now_v7()), calendars::name.eq(name), calendars::always_open.eq(always_open), calendars::country.eq(country), calendars::intervals.eq(intervals)))
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+        Ok(calendars::table.filter(calendars::name.eq(name)).select(calendars::id).first(conn).await?)
+    };
+    let office_id = calendar("Lunes a viernes 7:30–17:00 (Colombia)", false, Some("CO"), office).await?;
+    let always_id = calendar("24×7", true, None, json!([])).await?;
+    let target = |tto: i32, ttr: i32| json!({"tto_minutes": tto, "ttr_minutes": ttr});
+    let mut policy = async |name: &str, calendar_id: Uuid, targets: serde_json::Value, rules: serde_json::Value| -> anyhow::Result<Uuid> {
+        diesel::insert_into(sla_policies::table)
+            .values((
+                sla_policies::id.eq(Uuid::now_v7()),
+                sla_policies::name.eq(name),
+                sla_policies::calendar_id.eq(calendar_id),
+                sla_policies::targets.eq(targets),
+                sla_policies::rules.eq(rules),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+        Ok(sla_policies::table.filter(sla_policies::name.eq(name)).select(sla_policies::id).first(conn).await?)
+    };
+    let watch = |rules: &[(&str, f64, &str)]| {
+        serde_json::Value::Array(rules.iter().map(|(clock, share, action)| json!({"id": Uuid::now_v7(), "clock": clock, "at_share": share, "action": action})).collect())
+    };
+    let tic = policy(
+        "ANS Tecnologías de la Información",
+        office_id,
+        json!({"critical": target(60, 240), "high": target(120, 480), "medium": target(300, 1140), "low": target(1080, 1710)}),
+        watch(&[("tto", 1.0, "notify_supervisor"), ("ttr", 0.75, "notify_supervisor"), ("ttr", 1.0, "escalate")]),
+    )
+    .await?;
+    let adm = policy(
+        "ANS Servicios administrativos",
+        office_id,
+        json!({"critical": target(120, 570), "high": target(240, 1140), "medium": target(570, 2850), "low": target(1140, 5700)}),
+        watch(&[("ttr", 1.0, "notify_supervisor")]),
+    )
+    .await?;
+    let critical = policy(
+        "ANS infraestructura crítica 24×7",
+        always_id,
+        json!({"critical": target(30, 240), "high": target(60, 480), "medium": target(120, 960), "low": target(240, 1440)}),
+        watch(&[("tto", 1.0, "notify_supervisor"), ("ttr", 1.0, "escalate")]),
+    )
+    .await?;
+    for (code, policy_id) in [("TIC", tic), ("ADM", adm)] {
+        diesel::update(desks::table.filter(desks::code.eq(code)))
+            .set((desks::calendar_id.eq(office_id), desks::sla_policy_id.eq(policy_id)))
+            .execute(conn)
+            .await?;
+    }
+    let critical_services: Vec<Uuid> = catalog_nodes::table
+        .filter(catalog_nodes::code.eq_any(["administracion-de-firewall-perimetral", "administracion-de-servidores", "administracion-de-redes"]))
+        .select(catalog_nodes::id)
+        .load(conn)
+        .await?;
+    diesel::update(services::table.filter(services::node_id.eq_any(critical_services))).set(services::sla_policy_id.eq(critical)).execute(conn).await?;
+    Ok(())
 }
 
 async fn demo_desks(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {

@@ -14,7 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::AppError;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{auth, catalog, desks, groups, health, http, organizations, tickets, users};
+use crate::{auth, catalog, desks, groups, health, http, organizations, sla, tickets, users};
 
 /// Every API route, registered through utoipa so each one lands in the OpenAPI document.
 fn api_routes(cfg: &mut ServiceConfig) {
@@ -86,7 +86,16 @@ fn api_routes(cfg: &mut ServiceConfig) {
         .service(tickets::followups::create_followup)
         .service(tickets::followups::list_events)
         .service(tickets::followups::list_attachments)
-        .service(tickets::followups::download_attachment);
+        .service(tickets::followups::download_attachment)
+        .service(sla::routes::list_calendars)
+        .service(sla::routes::create_calendar)
+        .service(sla::routes::get_calendar)
+        .service(sla::routes::update_calendar)
+        .service(sla::routes::list_holidays)
+        .service(sla::routes::list_policies)
+        .service(sla::routes::create_policy)
+        .service(sla::routes::get_policy)
+        .service(sla::routes::update_policy);
 }
 
 /// The OpenAPI document, as `mesa openapi` prints it and `/api/openapi.json` serves it.

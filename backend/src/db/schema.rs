@@ -97,6 +97,8 @@ diesel::table! {
         updated_at -> Timestamptz,
         version -> Int4,
         priority_matrix -> Jsonb,
+        calendar_id -> Nullable<Uuid>,
+        sla_policy_id -> Nullable<Uuid>,
     }
 }
 
@@ -220,6 +222,74 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        sla_policy_id -> Nullable<Uuid>,
+        sla_policy_version -> Nullable<Int4>,
+        response_met -> Nullable<Bool>,
+        resolution_met -> Nullable<Bool>,
+    }
+}
+
+diesel::table! {
+    calendars (id) {
+        id -> Uuid,
+        name -> Text,
+        timezone -> Text,
+        always_open -> Bool,
+        country -> Nullable<Text>,
+        intervals -> Jsonb,
+        extra_holidays -> Jsonb,
+        removed_holidays -> Jsonb,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    sla_policies (id) {
+        id -> Uuid,
+        name -> Text,
+        calendar_id -> Nullable<Uuid>,
+        targets -> Jsonb,
+        at_risk_share -> Float8,
+        rules -> Jsonb,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    ticket_pauses (id) {
+        id -> Uuid,
+        ticket_id -> Uuid,
+        reason -> Text,
+        started_at -> Timestamptz,
+        ended_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    sla_rule_firings (ticket_id, rule_id) {
+        ticket_id -> Uuid,
+        rule_id -> Uuid,
+        fired_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Uuid,
+        kind -> Text,
+        unique_key -> Nullable<Text>,
+        payload -> Jsonb,
+        run_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+        attempts -> Int4,
+        last_error -> Nullable<Text>,
+        done_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
     }
 }
 
@@ -274,6 +344,8 @@ diesel::table! {
 }
 
 diesel::joinable!(followups -> tickets (ticket_id));
+diesel::joinable!(ticket_pauses -> tickets (ticket_id));
+diesel::joinable!(sla_policies -> calendars (calendar_id));
 diesel::joinable!(attachments -> tickets (ticket_id));
 diesel::joinable!(attachments -> followups (followup_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
@@ -315,4 +387,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     ticket_events,
     idempotency_keys,
+    calendars,
+    sla_policies,
+    ticket_pauses,
+    sla_rule_firings,
+    jobs,
 );

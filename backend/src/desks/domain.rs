@@ -21,6 +21,8 @@ pub struct DeskRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    pub calendar_id: Option<Uuid>,
+    pub sla_policy_id: Option<Uuid>,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -43,6 +45,10 @@ pub struct Desk {
     pub organization_ids: Vec<Uuid>,
     /// Supervisors who manage the desk (catalog, groups).
     pub supervisor_ids: Vec<Uuid>,
+    /// Business calendar of its SLA clocks (default: Mon–Fri 7:30–17:00, Colombian holidays).
+    pub calendar_id: Option<Uuid>,
+    /// SLA policy of its cases unless the service has its own.
+    pub sla_policy_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -62,6 +68,8 @@ impl Desk {
             active: r.active,
             organization_ids,
             supervisor_ids,
+            calendar_id: r.calendar_id,
+            sla_policy_id: r.sla_policy_id,
             created_at: r.created_at,
             updated_at: r.updated_at,
             version: r.version,
@@ -88,6 +96,8 @@ pub struct CreateDesk {
     pub organization_ids: Vec<Uuid>,
     #[serde(default)]
     pub supervisor_ids: Vec<Uuid>,
+    pub calendar_id: Option<Uuid>,
+    pub sla_policy_id: Option<Uuid>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -108,6 +118,12 @@ pub struct UpdateDesk {
     pub organization_ids: Option<Vec<Uuid>>,
     /// Replaces the list when present (admins only).
     pub supervisor_ids: Option<Vec<Uuid>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub calendar_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub sla_policy_id: Option<Option<Uuid>>,
 }
 
 /// Desk codes: 1–20 of A–Z, 0–9, `_`, `-`, starting with a letter or digit.

@@ -114,6 +114,8 @@ pub async fn create_desk(state: web::Data<AppState>, user: CurrentUser, body: Js
                     desks::timezone.eq(b.timezone.unwrap_or_else(|| "America/Bogota".into())),
                     desks::auto_close_hours.eq(b.auto_close_hours.unwrap_or(48)),
                     desks::survey_satisfied_min.eq(b.survey_satisfied_min.unwrap_or(3)),
+                    desks::calendar_id.eq(b.calendar_id),
+                    desks::sla_policy_id.eq(b.sla_policy_id),
                 ))
                 .execute(conn)
                 .await
@@ -183,12 +185,17 @@ pub async fn update_desk(state: web::Data<AppState>, user: CurrentUser, id: web:
                     desks::auto_close_hours.eq(b.auto_close_hours.unwrap_or(current.auto_close_hours)),
                     desks::survey_satisfied_min.eq(b.survey_satisfied_min.unwrap_or(current.survey_satisfied_min)),
                     desks::active.eq(b.active.unwrap_or(current.active)),
+                    desks::calendar_id.eq(b.calendar_id.unwrap_or(current.calendar_id)),
+                    desks::sla_policy_id.eq(b.sla_policy_id.unwrap_or(current.sla_policy_id)),
                     desks::updated_at.eq(Utc::now()),
                     desks::version.eq(current.version + 1),
                 ))
                 .execute(conn)
                 .await?;
             queries::replace_links(conn, id, b.organization_ids.as_deref(), b.supervisor_ids.as_deref()).await?;
+            if b.calendar_id.is_some() || b.sla_policy_id.is_some() {
+                crate::jobs::enqueue_recompute(conn, &format!("desk {id} changed its SLA settings")).await?;
+            }
             Ok(queries::load(conn, id).await?)
         })
         .await?;

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::domain::*;
 use super::model::*;
-use super::queries::{self, Names};
+use super::queries;
 use super::routes::load_visible;
 use super::state_machine::{self, Action, Actor, Context};
 use crate::auth::CurrentUser;
@@ -48,11 +48,11 @@ async fn perform(state: &AppState, user: &CurrentUser, number: i64, if_match: If
             mutate(conn, &mut new).await?;
             let saved = queries::save(conn, &new).await?;
             queries::record(conn, saved.id, Some(user_id), queries::diff(&old, &saved, note.as_deref())).await?;
-            Ok((saved, scope))
+            crate::sla::store::on_transition(conn, saved.id, old.status, saved.status, Utc::now()).await?;
+            Ok((queries::by_id(conn, saved.id).await?, scope))
         })
         .await?;
-    let names = Names::load(&mut conn, std::slice::from_ref(&saved), &[]).await?;
-    let ticket = names.to_api(saved, &scope);
+    let ticket = super::routes::render_one(&mut conn, saved, &scope).await?;
     Ok(HttpResponse::Ok().insert_header(etag(ticket.version)).json(ticket))
 }
 

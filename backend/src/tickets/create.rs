@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::access::Scope;
 use super::domain::*;
 use super::model::*;
-use super::queries::{self, Names, NewEvent};
+use super::queries::{self, NewEvent};
 use super::state_machine::Status;
 use crate::attachments::upload::{is_multipart, multipart, read_multipart, Upload, UploadedFile};
 use crate::auth::CurrentUser;
@@ -165,8 +165,7 @@ pub async fn create_ticket(state: web::Data<AppState>, user: CurrentUser, req: H
         }
     };
     let scope = Scope::of(&mut conn, &user).await?;
-    let names = Names::load(&mut conn, std::slice::from_ref(&row), &[]).await?;
-    let ticket = names.to_api(row, &scope);
+    let ticket = super::routes::render_one(&mut conn, row, &scope).await?;
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/tickets/{}", ticket.number))).json(ticket))
 }
 
@@ -210,8 +209,7 @@ async fn replay(conn: &mut AsyncPgConnection, user: &CurrentUser, key: &str, has
         Some((_, Some(ticket_id))) => {
             let row: TicketRow = tickets::table.find(ticket_id).select(TicketRow::as_select()).first(conn).await?;
             let scope = Scope::of(conn, user).await?;
-            let names = Names::load(conn, std::slice::from_ref(&row), &[]).await?;
-            Ok(Some(names.to_api(row, &scope)))
+            Ok(Some(super::routes::render_one(conn, row, &scope).await?))
         }
     }
 }
@@ -374,7 +372,8 @@ async fn insert(conn: &mut AsyncPgConnection, p: &Prepared, created_by: Uuid) ->
         });
     }
     queries::record(conn, row.id, Some(created_by), events).await?;
-    Ok(row)
+    crate::sla::store::refresh(conn, row.id, row.created_at).await?;
+    Ok(queries::by_id(conn, row.id).await?)
 }
 
 pub async fn insert_attachment(

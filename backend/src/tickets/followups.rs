@@ -161,6 +161,7 @@ pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, numb
                 updated.desist_at = None;
                 updated = queries::save(conn, &updated).await?;
                 queries::record(conn, ticket.id, Some(user_id), queries::diff(&ticket, &updated, Some("requester_update"))).await?;
+                crate::sla::store::on_transition(conn, ticket.id, ticket.status, updated.status, Utc::now()).await?;
             } else {
                 // Any follow-up counts as activity on the case.
                 diesel::update(crate::db::schema::tickets::table.find(ticket.id)).set(crate::db::schema::tickets::updated_at.eq(Utc::now())).execute(conn).await?;

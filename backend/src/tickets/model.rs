@@ -50,6 +50,10 @@ pub struct TicketRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    pub sla_policy_id: Option<Uuid>,
+    pub sla_policy_version: Option<i32>,
+    pub response_met: Option<bool>,
+    pub resolution_met: Option<bool>,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -125,6 +129,8 @@ pub struct Ticket {
     pub version: i32,
     /// What the caller may do now.
     pub allowed_actions: Vec<Action>,
+    /// SLA clocks; absent when no policy applies to the case.
+    pub sla: Option<crate::sla::store::SlaView>,
 }
 
 #[derive(Clone, Debug, Queryable, Selectable)]

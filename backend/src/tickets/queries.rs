@@ -24,6 +24,10 @@ pub async fn by_number(conn: &mut AsyncPgConnection, number: i64, for_update: bo
     }
 }
 
+pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<TicketRow> {
+    tickets::table.find(id).select(TicketRow::as_select()).first(conn).await
+}
+
 /// Writes every mutable column of a case and bumps its version.
 pub async fn save(conn: &mut AsyncPgConnection, t: &TicketRow) -> QueryResult<TicketRow> {
     diesel::update(tickets::table.find(t.id))
@@ -243,6 +247,7 @@ impl Names {
             updated_at: t.updated_at,
             version: t.version,
             allowed_actions,
+            sla: None,
         }
     }
 }

@@ -18,6 +18,23 @@ use crate::http::{etag, page_limit, paginate, Cursor};
 use crate::state::AppState;
 use crate::users::domain::Role;
 
+/// Cases as the API shows them: names, allowed actions and live SLA clocks.
+pub async fn render(conn: &mut AsyncPgConnection, rows: Vec<TicketRow>, scope: &Scope) -> AppResult<Vec<Ticket>> {
+    let names = Names::load(conn, &rows, &[]).await?;
+    let mut clocks = crate::sla::store::views(conn, &rows, Utc::now()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let sla = clocks.remove(&r.id);
+            Ticket { sla, ..names.to_api(r, scope) }
+        })
+        .collect())
+}
+
+pub async fn render_one(conn: &mut AsyncPgConnection, row: TicketRow, scope: &Scope) -> AppResult<Ticket> {
+    Ok(render(conn, vec![row], scope).await?.remove(0))
+}
+
 /// The case with this number if the caller may see it; 404 otherwise (numbers reveal nothing).
 pub async fn load_visible(conn: &mut AsyncPgConnection, user: &CurrentUser, number: i64, for_update: bool) -> AppResult<(TicketRow, Scope)> {
     let scope = Scope::of(conn, user).await?;
@@ -34,8 +51,7 @@ pub async fn load_visible(conn: &mut AsyncPgConnection, user: &CurrentUser, numb
 pub async fn get_ticket(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let (row, scope) = load_visible(&mut conn, &user, *number, false).await?;
-    let names = Names::load(&mut conn, std::slice::from_ref(&row), &[]).await?;
-    let ticket = names.to_api(row, &scope);
+    let ticket = render_one(&mut conn, row, &scope).await?;
     Ok(HttpResponse::Ok().insert_header(etag(ticket.version)).json(ticket))
 }
 
@@ -109,8 +125,7 @@ pub async fn list_tickets(state: web::Data<AppState>, user: CurrentUser, query: 
     let scope = Scope::of(&mut conn, &user).await?;
     let rows = queries::list(&mut conn, &scope, &filter).await?;
     let (rows, next_cursor) = paginate(rows, filter.limit, |t| queries::cursor_of(sort, t));
-    let names = Names::load(&mut conn, &rows, &[]).await?;
-    Ok(web::Json(TicketPage { items: rows.into_iter().map(|r| names.to_api(r, &scope)).collect(), next_cursor }))
+    Ok(web::Json(TicketPage { items: render(&mut conn, rows, &scope).await?, next_cursor }))
 }
 
 /// Open cases per queue, for the agent workspace.

@@ -11,6 +11,7 @@ mod health;
 mod openapi_contract;
 mod organizations;
 mod seed;
+mod sla;
 mod support;
 mod tickets;
 mod tokens;

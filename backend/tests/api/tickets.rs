@@ -10,22 +10,22 @@ const PW: &str = "Buena.Clave2026";
 
 /// Desk TIC with groups at levels 1–3 (one agent each, plus Hacienda's own first level),
 /// a service routed by organization, and requesters in two organizations.
-struct Desk {
-    app: TestApp,
-    admin: String,
-    desk: String,
-    service: String,
-    vpn: String,
-    n1: String,
-    n2: String,
-    n3: String,
-    hacienda_n1: String,
-    agent_n1: String,
-    agent_n2: String,
-    agent_n3: String,
-    cto_hacienda: String,
-    lucia: String,
-    pedro: String,
+pub struct Desk {
+    pub app: TestApp,
+    pub admin: String,
+    pub desk: String,
+    pub service: String,
+    pub vpn: String,
+    pub n1: String,
+    pub n2: String,
+    pub n3: String,
+    pub hacienda_n1: String,
+    pub agent_n1: String,
+    pub agent_n2: String,
+    pub agent_n3: String,
+    pub cto_hacienda: String,
+    pub lucia: String,
+    pub pedro: String,
 }
 
 fn id(v: &Value) -> String {
@@ -37,7 +37,7 @@ async fn token_for(app: &TestApp, name: &str, role: Role) -> (String, String) {
     (uid, app.token(name, PW).await)
 }
 
-async fn desk() -> Desk {
+pub async fn desk() -> Desk {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let hacienda = id(&app.post("/organizations", Some(&admin), json!({"name": "Secretaría de Hacienda"})).await.body);
@@ -102,17 +102,17 @@ async fn desk() -> Desk {
 }
 
 impl Desk {
-    async fn open(&self, token: &str, subject: &str) -> Value {
+    pub async fn open(&self, token: &str, subject: &str) -> Value {
         let r = self.app.post("/tickets", Some(token), json!({"service_id": self.service, "subject": subject, "description": "Detalle del caso", "fields": {"placa_equipo": "PC-0042"}})).await;
         assert_eq!(r.status, 201, "{}", r.body);
         r.body
     }
 
-    async fn act(&self, token: &str, number: i64, action: &str, body: Value) -> Reply {
+    pub async fn act(&self, token: &str, number: i64, action: &str, body: Value) -> Reply {
         self.app.post(&format!("/tickets/{number}/{action}"), Some(token), body).await
     }
 
-    async fn ok(&self, token: &str, number: i64, action: &str, body: Value) -> Value {
+    pub async fn ok(&self, token: &str, number: i64, action: &str, body: Value) -> Value {
         let r = self.act(token, number, action, body).await;
         assert_eq!(r.status, 200, "{action}: {}", r.body);
         r.body

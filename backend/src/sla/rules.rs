@@ -1,0 +1,199 @@
+//! Escalation rules: when a clock passes a rule's share of its target, the rule fires — once per
+//! case, whatever the number of runners (the firing's primary key decides).
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::clock::{self, ClockInput};
+use super::policy::{ClockKind, Rule, RuleAction};
+use super::store::{self, Catalogue};
+use crate::db::schema::{sla_rule_firings, support_groups, tickets};
+use crate::tickets::domain::{Priority, Visibility};
+use crate::tickets::model::TicketRow;
+use crate::tickets::queries::{self as tq, NewEvent};
+use crate::tickets::state_machine::{self, Action, Actor, Context, Status};
+
+const BATCH: i64 = 500;
+
+/// Checks every open measured case once; returns how many rules fired.
+pub async fn check(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let mut cursor = Uuid::nil();
+    let mut fired = 0;
+    loop {
+        let (last, n) = conn.transaction(async |conn| -> QueryResult<(Option<Uuid>, usize)> { check_batch(conn, cursor, now).await }).await?;
+        fired += n;
+        match last {
+            Some(id) => cursor = id,
+            None => break,
+        }
+    }
+    Ok(fired)
+}
+
+/// One batch of open cases after `cursor`, locked so another runner skips them.
+async fn check_batch(conn: &mut AsyncPgConnection, cursor: Uuid, now: DateTime<Utc>) -> QueryResult<(Option<Uuid>, usize)> {
+    let open = [Status::New, Status::Assigned, Status::InProgress, Status::OnHold];
+    let rows: Vec<TicketRow> = tickets::table
+        .filter(tickets::status.eq_any(open))
+        .filter(tickets::sla_policy_id.is_not_null())
+        .filter(tickets::id.gt(cursor))
+        .order(tickets::id)
+        .limit(BATCH)
+        .select(TicketRow::as_select())
+        .for_update()
+        .skip_locked()
+        .load(conn)
+        .await?;
+    let Some(last) = rows.last().map(|t| t.id) else { return Ok((None, 0)) };
+    let cat = Catalogue::load(conn).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|t| t.id).collect();
+    let pauses = store::pauses_of(conn, &ids).await?;
+    let services = store::service_sla(conn, &rows.iter().map(|t| t.service_id).collect::<Vec<_>>()).await?;
+    let fired_before: Vec<(Uuid, Uuid)> =
+        sla_rule_firings::table.filter(sla_rule_firings::ticket_id.eq_any(&ids)).select((sla_rule_firings::ticket_id, sla_rule_firings::rule_id)).load(conn).await?;
+    let mut fired = 0;
+    for t in rows {
+        let Some(policy) = t.sla_policy_id.and_then(|p| cat.policy(p)).cloned() else { continue };
+        let Some((tto, ttr)) = store::targets_for(&policy, &t, services.get(&t.service_id).and_then(|s| s.1)) else { continue };
+        let cal = cat.calendar_for(t.desk_id, &policy);
+        let empty = Vec::new();
+        let p = pauses.get(&t.id).unwrap_or(&empty);
+        for rule in policy.rules() {
+            let Some(rule_id) = rule.id else { continue };
+            if fired_before.contains(&(t.id, rule_id)) {
+                continue;
+            }
+            let input = match rule.clock {
+                ClockKind::Tto if t.taken_at.is_none() => ClockInput { start: t.created_at, target: tto, pauses: p, stopped_at: None },
+                ClockKind::Ttr => ClockInput { start: t.created_at, target: ttr, pauses: p, stopped_at: None },
+                ClockKind::Tto => continue,
+            };
+            let Some(at) = clock::instant_at_share(cal, &input, rule.at_share) else { continue };
+            if at > now {
+                continue;
+            }
+            let inserted = diesel::insert_into(sla_rule_firings::table)
+                .values((sla_rule_firings::ticket_id.eq(t.id), sla_rule_firings::rule_id.eq(rule_id), sla_rule_firings::fired_at.eq(now)))
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await?;
+            if inserted == 1 {
+                apply(conn, t.id, &rule, rule_id, now).await?;
+                fired += 1;
+            }
+        }
+    }
+    Ok((Some(last), fired))
+}
+
+/// Carries out a rule on a locked case and records it in the audit trail (actor: the system).
+async fn apply(conn: &mut AsyncPgConnection, ticket_id: Uuid, rule: &Rule, rule_id: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
+    let old = tq::by_id(conn, ticket_id).await?;
+    let mut new = old.clone();
+    let staff = Context { has_agent: old.assigned_agent_id.is_some(), actor_is_assignee: false };
+    let mut applied = true;
+    match rule.action {
+        RuleAction::NotifySupervisor => {}
+        RuleAction::RaisePriority => {
+            new.priority = match old.priority {
+                Priority::Low => Priority::Medium,
+                Priority::Medium => Priority::High,
+                Priority::High | Priority::Critical => Priority::Critical,
+            };
+            applied = new.priority != old.priority;
+        }
+        RuleAction::Escalate | RuleAction::Reassign => {
+            let (action, level) = if rule.action == RuleAction::Escalate { (Action::Escalate, (old.level + 1).min(3)) } else { (Action::Assign, old.level) };
+            let group = match rule.group_id {
+                Some(g) => support_groups::table
+                    .find(g)
+                    .filter(support_groups::desk_id.eq(old.desk_id))
+                    .filter(support_groups::active.eq(true))
+                    .select((support_groups::id, support_groups::level))
+                    .first::<(Uuid, i16)>(conn)
+                    .await
+                    .optional()?,
+                None => support_groups::table
+                    .filter(support_groups::desk_id.eq(old.desk_id))
+                    .filter(support_groups::level.eq(level))
+                    .filter(support_groups::active.eq(true))
+                    .order(support_groups::name)
+                    .select((support_groups::id, support_groups::level))
+                    .first::<(Uuid, i16)>(conn)
+                    .await
+                    .optional()?,
+            };
+            let allowed = state_machine::apply(old.status, action, Actor::Staff, staff).ok();
+            match (group, allowed) {
+                (Some((g, l)), Some(status)) if !(rule.action == RuleAction::Escalate && old.level >= 3) => {
+                    new.status = status;
+                    new.level = l;
+                    new.assigned_group_id = Some(g);
+                    new.assigned_agent_id = tq::pick_agent(conn, g).await?;
+                }
+                _ => applied = false,
+            }
+        }
+    }
+    let event = NewEvent {
+        kind: if applied { "sla_rule" } else { "sla_rule_skipped" },
+        old_value: None,
+        new_value: Some(json!({"rule_id": rule_id, "action": rule.action, "clock": rule.clock, "at_share": rule.at_share})),
+        visibility: Visibility::Private,
+    };
+    tq::record(conn, ticket_id, None, vec![event]).await?;
+    if applied && rule.action != RuleAction::NotifySupervisor {
+        let saved = tq::save(conn, &new).await?;
+        tq::record(conn, ticket_id, None, tq::diff(&old, &saved, Some("sla_rule"))).await?;
+        store::on_transition(conn, ticket_id, old.status, saved.status, now).await?;
+    }
+    Ok(())
+}
+
+/// Recomputes the due dates of up to `limit` cases after `cursor` (for a calendar or policy
+/// change); returns the last id done and how many.
+pub async fn recompute_batch(conn: &mut AsyncPgConnection, cursor: Uuid, limit: i64, now: DateTime<Utc>) -> QueryResult<(Option<Uuid>, usize)> {
+    let rows: Vec<TicketRow> = tickets::table.filter(tickets::id.gt(cursor)).order(tickets::id).limit(limit).select(TicketRow::as_select()).load(conn).await?;
+    let Some(last) = rows.last().map(|t| t.id) else { return Ok((None, 0)) };
+    let cat = Catalogue::load(conn).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|t| t.id).collect();
+    let pauses = store::pauses_of(conn, &ids).await?;
+    let services = store::service_sla(conn, &rows.iter().map(|t| t.service_id).collect::<Vec<_>>()).await?;
+    let empty = Vec::new();
+    let computed: Vec<(Uuid, store::Stored)> = rows
+        .iter()
+        .map(|t| (t.id, store::compute(&cat, t, services.get(&t.service_id).copied().unwrap_or((None, None)), pauses.get(&t.id).unwrap_or(&empty), now)))
+        .collect();
+    write_many(conn, &computed).await?;
+    Ok((Some(last), rows.len()))
+}
+
+/// One UPDATE for a whole batch (unnest of arrays), so a million cases take minutes, not hours.
+async fn write_many(conn: &mut AsyncPgConnection, rows: &[(Uuid, store::Stored)]) -> QueryResult<()> {
+    use diesel::sql_types::{Array, Bool, Int4, Nullable, Timestamptz, Uuid as SqlUuid};
+    let ids: Vec<Uuid> = rows.iter().map(|(id, _)| *id).collect();
+    let policy: Vec<Option<Uuid>> = rows.iter().map(|(_, s)| s.policy_id).collect();
+    let version: Vec<Option<i32>> = rows.iter().map(|(_, s)| s.policy_version).collect();
+    let response_due: Vec<Option<DateTime<Utc>>> = rows.iter().map(|(_, s)| s.response_due_at).collect();
+    let resolution_due: Vec<Option<DateTime<Utc>>> = rows.iter().map(|(_, s)| s.resolution_due_at).collect();
+    let response_met: Vec<Option<bool>> = rows.iter().map(|(_, s)| s.response_met).collect();
+    let resolution_met: Vec<Option<bool>> = rows.iter().map(|(_, s)| s.resolution_met).collect();
+    diesel::sql_query(
+        "UPDATE tickets t SET sla_policy_id = u.p, sla_policy_version = u.v, response_due_at = u.rd, resolution_due_at = u.sd,
+                response_met = u.rm, resolution_met = u.sm
+         FROM unnest($1, $2, $3, $4, $5, $6, $7) AS u(id, p, v, rd, sd, rm, sm) WHERE t.id = u.id",
+    )
+    .bind::<Array<SqlUuid>, _>(ids)
+    .bind::<Array<Nullable<SqlUuid>>, _>(policy)
+    .bind::<Array<Nullable<Int4>>, _>(version)
+    .bind::<Array<Nullable<Timestamptz>>, _>(response_due)
+    .bind::<Array<Nullable<Timestamptz>>, _>(resolution_due)
+    .bind::<Array<Nullable<Bool>>, _>(response_met)
+    .bind::<Array<Nullable<Bool>>, _>(resolution_met)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+

@@ -1,0 +1,331 @@
+//! Calendars and policies in the database, and the clocks of cases: computed at registration,
+//! recomputed on every change, paused while on hold.
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::calendar::{Calendar, CalendarSpec, WorkInterval};
+use super::clock::{self, ClockInput, ClockView};
+use super::holidays::Holiday;
+use super::policy::{Rule, Targets};
+use crate::db::schema::{calendars, desks, services, sla_policies, ticket_pauses, tickets};
+use crate::tickets::model::TicketRow;
+use crate::tickets::state_machine::Status;
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = calendars, check_for_backend(diesel::pg::Pg))]
+pub struct CalendarRow {
+    pub id: Uuid,
+    pub name: String,
+    pub timezone: String,
+    pub always_open: bool,
+    pub country: Option<String>,
+    pub intervals: serde_json::Value,
+    pub extra_holidays: serde_json::Value,
+    pub removed_holidays: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// A working interval as stored and exchanged: `{"weekday": "mon", "start": "07:30", "end": "12:00"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntervalDoc {
+    /// `mon` … `sun`.
+    pub weekday: String,
+    /// `HH:MM` in the calendar's time zone.
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayDoc {
+    pub date: NaiveDate,
+    pub name: String,
+}
+
+pub fn parse_time(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s, "%H:%M").or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S")).ok()
+}
+
+/// The stored pieces of a calendar as a spec; `Err` names the first bad part.
+pub fn spec_from_parts(
+    timezone: &str,
+    always_open: bool,
+    country: Option<String>,
+    intervals: &[IntervalDoc],
+    extra: &[HolidayDoc],
+    removed: &[NaiveDate],
+) -> Result<CalendarSpec, (String, String)> {
+    let tz: chrono_tz::Tz = timezone.parse().map_err(|_| ("timezone".to_owned(), "must be an IANA time zone such as America/Bogota".to_owned()))?;
+    let mut parsed = Vec::new();
+    for (i, iv) in intervals.iter().enumerate() {
+        let weekday = super::calendar::parse_weekday_code(&iv.weekday).ok_or_else(|| (format!("intervals.{i}.weekday"), "must be mon, tue, wed, thu, fri, sat or sun".to_owned()))?;
+        let start = parse_time(&iv.start).ok_or_else(|| (format!("intervals.{i}.start"), "must be HH:MM".to_owned()))?;
+        let end = parse_time(&iv.end).ok_or_else(|| (format!("intervals.{i}.end"), "must be HH:MM".to_owned()))?;
+        parsed.push(WorkInterval { weekday, start, end });
+    }
+    Ok(CalendarSpec {
+        timezone: tz,
+        intervals: parsed,
+        always_open,
+        country,
+        extra_holidays: extra.iter().map(|h| Holiday { date: h.date, name: h.name.clone() }).collect(),
+        removed_holidays: removed.to_vec(),
+    })
+}
+
+impl CalendarRow {
+    pub fn intervals(&self) -> Vec<IntervalDoc> {
+        serde_json::from_value(self.intervals.clone()).unwrap_or_default()
+    }
+    pub fn extra(&self) -> Vec<HolidayDoc> {
+        serde_json::from_value(self.extra_holidays.clone()).unwrap_or_default()
+    }
+    pub fn removed(&self) -> Vec<NaiveDate> {
+        serde_json::from_value(self.removed_holidays.clone()).unwrap_or_default()
+    }
+    pub fn spec(&self) -> CalendarSpec {
+        spec_from_parts(&self.timezone, self.always_open, self.country.clone(), &self.intervals(), &self.extra(), &self.removed())
+            .unwrap_or_else(|_| CalendarSpec::colombia_default())
+    }
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = sla_policies, check_for_backend(diesel::pg::Pg))]
+pub struct PolicyRow {
+    pub id: Uuid,
+    pub name: String,
+    pub calendar_id: Option<Uuid>,
+    pub targets: serde_json::Value,
+    pub at_risk_share: f64,
+    pub rules: serde_json::Value,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl PolicyRow {
+    pub fn targets(&self) -> Option<Targets> {
+        serde_json::from_value(self.targets.clone()).ok()
+    }
+    pub fn rules(&self) -> Vec<Rule> {
+        serde_json::from_value(self.rules.clone()).unwrap_or_default()
+    }
+}
+
+/// Both clocks of a case, as the API shows them.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+pub struct SlaView {
+    pub policy_id: Uuid,
+    pub policy_version: i32,
+    /// Time to attend: registration until an agent takes the case.
+    pub response: ClockView,
+    /// Time to resolve.
+    pub resolution: ClockView,
+}
+
+/// What measuring a case needs, loaded once for many cases.
+pub struct Measure {
+    pub policy: PolicyRow,
+    pub targets: Targets,
+    pub calendar: Calendar,
+}
+
+/// The pauses of each case, oldest first.
+pub async fn pauses_of(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>>> {
+    let rows: Vec<(Uuid, DateTime<Utc>, Option<DateTime<Utc>>)> = ticket_pauses::table
+        .filter(ticket_pauses::ticket_id.eq_any(ids))
+        .order(ticket_pauses::started_at)
+        .select((ticket_pauses::ticket_id, ticket_pauses::started_at, ticket_pauses::ended_at))
+        .load(conn)
+        .await?;
+    let mut map: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for (t, s, e) in rows {
+        map.entry(t).or_default().push((s, e));
+    }
+    Ok(map)
+}
+
+/// Policies and calendars by id, and the desks' default calendars — a handful of rows for any page.
+pub struct Catalogue {
+    policies: HashMap<Uuid, PolicyRow>,
+    calendars: HashMap<Uuid, Calendar>,
+    desk_calendar: HashMap<Uuid, Option<Uuid>>,
+    desk_policy: HashMap<Uuid, Option<Uuid>>,
+    default_calendar: Calendar,
+}
+
+impl Catalogue {
+    pub async fn load(conn: &mut AsyncPgConnection) -> QueryResult<Catalogue> {
+        let policies: Vec<PolicyRow> = sla_policies::table.select(PolicyRow::as_select()).load(conn).await?;
+        let cals: Vec<CalendarRow> = calendars::table.select(CalendarRow::as_select()).load(conn).await?;
+        let desk_rows: Vec<(Uuid, Option<Uuid>, Option<Uuid>)> = desks::table.select((desks::id, desks::calendar_id, desks::sla_policy_id)).load(conn).await?;
+        Ok(Catalogue {
+            policies: policies.into_iter().map(|p| (p.id, p)).collect(),
+            calendars: cals.into_iter().map(|c| (c.id, Calendar::new(c.spec()))).collect(),
+            desk_calendar: desk_rows.iter().map(|(d, c, _)| (*d, *c)).collect(),
+            desk_policy: desk_rows.iter().map(|(d, _, p)| (*d, *p)).collect(),
+            default_calendar: Calendar::new(CalendarSpec::colombia_default()),
+        })
+    }
+
+    /// The service's policy wins over the desk's.
+    pub fn policy_for(&self, desk_id: Uuid, service_policy: Option<Uuid>) -> Option<&PolicyRow> {
+        service_policy.or_else(|| self.desk_policy.get(&desk_id).copied().flatten()).and_then(|id| self.policies.get(&id)).filter(|p| p.active)
+    }
+
+    pub fn policy(&self, id: Uuid) -> Option<&PolicyRow> {
+        self.policies.get(&id)
+    }
+
+    /// The policy's calendar, else the desk's, else Mon–Fri 7:30–17:00 in Colombia.
+    pub fn calendar_for(&self, desk_id: Uuid, policy: &PolicyRow) -> &Calendar {
+        policy
+            .calendar_id
+            .or_else(|| self.desk_calendar.get(&desk_id).copied().flatten())
+            .and_then(|id| self.calendars.get(&id))
+            .unwrap_or(&self.default_calendar)
+    }
+}
+
+/// The targets of a case: attention from the policy, resolution from the service when it has one.
+pub fn targets_for(policy: &PolicyRow, t: &TicketRow, service_minutes: Option<i32>) -> Option<(Duration, Duration)> {
+    let target = policy.targets()?.for_priority(t.priority);
+    let ttr = service_minutes.unwrap_or(target.ttr_minutes).max(target.tto_minutes);
+    Some((Duration::minutes(target.tto_minutes as i64), Duration::minutes(ttr as i64)))
+}
+
+fn clocks<'a>(t: &TicketRow, pauses: &'a [(DateTime<Utc>, Option<DateTime<Utc>>)], tto: Duration, ttr: Duration) -> (ClockInput<'a>, ClockInput<'a>) {
+    let finished = match t.status {
+        Status::Resolved | Status::Closed => t.resolved_at.or(t.closed_at),
+        Status::Rejected | Status::Cancelled => t.closed_at,
+        _ => None,
+    };
+    (
+        ClockInput { start: t.created_at, target: tto, pauses, stopped_at: t.taken_at.or(finished) },
+        ClockInput { start: t.created_at, target: ttr, pauses, stopped_at: finished },
+    )
+}
+
+pub struct Stored {
+    pub policy_id: Option<Uuid>,
+    pub policy_version: Option<i32>,
+    pub response_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    pub response_met: Option<bool>,
+    pub resolution_met: Option<bool>,
+}
+
+/// What a case's SLA columns should hold now.
+pub fn compute(cat: &Catalogue, t: &TicketRow, service: (Option<Uuid>, Option<i32>), pauses: &[(DateTime<Utc>, Option<DateTime<Utc>>)], now: DateTime<Utc>) -> Stored {
+    let none = Stored { policy_id: None, policy_version: None, response_due_at: None, resolution_due_at: None, response_met: None, resolution_met: None };
+    let Some(policy) = cat.policy_for(t.desk_id, service.0) else { return none };
+    let Some((tto, ttr)) = targets_for(policy, t, service.1) else { return none };
+    let cal = cat.calendar_for(t.desk_id, policy);
+    let (response, resolution) = clocks(t, pauses, tto, ttr);
+    Stored {
+        policy_id: Some(policy.id),
+        policy_version: Some(policy.version),
+        response_due_at: clock::due(cal, &response),
+        resolution_due_at: clock::due(cal, &resolution),
+        response_met: response.stopped_at.map(|_| clock::elapsed(cal, &response, now) <= tto),
+        resolution_met: resolution.stopped_at.map(|_| clock::elapsed(cal, &resolution, now) <= ttr),
+    }
+}
+
+/// The services' own policy and resolution time.
+pub async fn service_sla(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, (Option<Uuid>, Option<i32>)>> {
+    let rows: Vec<(Uuid, Option<Uuid>, Option<i32>)> =
+        services::table.filter(services::node_id.eq_any(ids)).select((services::node_id, services::sla_policy_id, services::resolution_minutes)).load(conn).await?;
+    Ok(rows.into_iter().map(|(id, p, m)| (id, (p, m))).collect())
+}
+
+/// Recomputes and stores a case's due dates and met flags from its whole history.
+pub async fn refresh(conn: &mut AsyncPgConnection, ticket_id: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
+    let t: TicketRow = tickets::table.find(ticket_id).select(TicketRow::as_select()).first(conn).await?;
+    let cat = Catalogue::load(conn).await?;
+    let service = service_sla(conn, &[t.service_id]).await?.remove(&t.service_id).unwrap_or((None, None));
+    let pauses = pauses_of(conn, &[ticket_id]).await?.remove(&ticket_id).unwrap_or_default();
+    write(conn, ticket_id, &compute(&cat, &t, service, &pauses, now)).await
+}
+
+pub async fn write(conn: &mut AsyncPgConnection, ticket_id: Uuid, s: &Stored) -> QueryResult<()> {
+    diesel::update(tickets::table.find(ticket_id))
+        .set((
+            tickets::sla_policy_id.eq(s.policy_id),
+            tickets::sla_policy_version.eq(s.policy_version),
+            tickets::response_due_at.eq(s.response_due_at),
+            tickets::resolution_due_at.eq(s.resolution_due_at),
+            tickets::response_met.eq(s.response_met),
+            tickets::resolution_met.eq(s.resolution_met),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Opens and closes pauses as the status changes, then recomputes the clocks.
+pub async fn on_transition(conn: &mut AsyncPgConnection, ticket_id: Uuid, old: Status, new: Status, now: DateTime<Utc>) -> QueryResult<()> {
+    let close = |reason: &'static str| {
+        diesel::update(ticket_pauses::table.filter(ticket_pauses::ticket_id.eq(ticket_id)).filter(ticket_pauses::reason.eq(reason)).filter(ticket_pauses::ended_at.is_null()))
+            .set(ticket_pauses::ended_at.eq(now))
+    };
+    if old == Status::OnHold && new != Status::OnHold {
+        close("on_hold").execute(conn).await?;
+    }
+    if old == Status::Resolved && new != Status::Resolved {
+        close("resolved").execute(conn).await?;
+    }
+    let open = match (old, new) {
+        (o, Status::OnHold) if o != Status::OnHold => Some("on_hold"),
+        (o, Status::Resolved) if o != Status::Resolved => Some("resolved"),
+        _ => None,
+    };
+    if let Some(reason) = open {
+        diesel::insert_into(ticket_pauses::table)
+            .values((ticket_pauses::id.eq(Uuid::now_v7()), ticket_pauses::ticket_id.eq(ticket_id), ticket_pauses::reason.eq(reason), ticket_pauses::started_at.eq(now)))
+            .execute(conn)
+            .await?;
+    }
+    refresh(conn, ticket_id, now).await
+}
+
+/// Live clocks for a page of cases (four small queries whatever the page size).
+pub async fn views(conn: &mut AsyncPgConnection, rows: &[TicketRow], now: DateTime<Utc>) -> QueryResult<HashMap<Uuid, SlaView>> {
+    let measured: Vec<&TicketRow> = rows.iter().filter(|t| t.sla_policy_id.is_some()).collect();
+    if measured.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let cat = Catalogue::load(conn).await?;
+    let ids: Vec<Uuid> = measured.iter().map(|t| t.id).collect();
+    let service_ids: Vec<Uuid> = measured.iter().map(|t| t.service_id).collect();
+    let pauses = pauses_of(conn, &ids).await?;
+    let services = service_sla(conn, &service_ids).await?;
+    let mut out = HashMap::new();
+    for t in measured {
+        let Some(policy) = t.sla_policy_id.and_then(|p| cat.policy(p)) else { continue };
+        let Some((tto, ttr)) = targets_for(policy, t, services.get(&t.service_id).and_then(|s| s.1)) else { continue };
+        let cal = cat.calendar_for(t.desk_id, policy);
+        let empty = Vec::new();
+        let (response, resolution) = clocks(t, pauses.get(&t.id).unwrap_or(&empty), tto, ttr);
+        out.insert(
+            t.id,
+            SlaView {
+                policy_id: policy.id,
+                policy_version: t.sla_policy_version.unwrap_or(policy.version),
+                response: clock::view(cal, &response, now, policy.at_risk_share),
+                resolution: clock::view(cal, &resolution, now, policy.at_risk_share),
+            },
+        );
+    }
+    Ok(out)
+}
