@@ -21,6 +21,8 @@ enum Command {
     Serve,
     /// Run only the background jobs (SLA checks, recomputations); any number may run.
     Worker,
+    /// Recompute every case's SLA due dates now (as after a calendar change), logging progress.
+    RecomputeSla,
     /// Apply pending database migrations.
     Migrate,
     /// Load data into the database.
@@ -143,6 +145,28 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let pool = db::connect(&url, 4).await?;
             log::info!("worker running jobs");
             mesa::jobs::run_forever(pool).await;
+        }
+        Command::RecomputeSla => {
+            let url = database_url()?;
+            db::migrate(&url).await?;
+            let pool = db::connect(&url, 2).await?;
+            let mut conn = pool.get().await?;
+            let id = mesa::jobs::enqueue_recompute(&mut conn, "mesa recompute-sla").await?;
+            let started = std::time::Instant::now();
+            // Run the queue here until this job is done, so it behaves exactly as in the background.
+            loop {
+                use diesel::prelude::*;
+                use diesel_async::RunQueryDsl;
+                let done: Option<chrono::DateTime<chrono::Utc>> =
+                    mesa::db::schema::jobs::table.find(id).select(mesa::db::schema::jobs::done_at).first(&mut conn).await?;
+                if done.is_some() {
+                    break;
+                }
+                if mesa::jobs::run_one(&pool, chrono::Utc::now()).await?.is_none() {
+                    anyhow::bail!("the recomputation job is held by another runner; it will finish there");
+                }
+            }
+            log::info!("SLA due dates recomputed in {:.1} s", started.elapsed().as_secs_f64());
         }
         Command::Serve => {
             let config = Config::from_env()?;
