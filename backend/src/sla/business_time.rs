@@ -328,7 +328,10 @@ mod tests {
 
     const WEEKDAYS: [Weekday; 5] = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri];
 
-    fn spec_with(tz: Tz, intervals: &[(Weekday, (u32, u32), (u32, u32))], country: bool) -> CalendarSpec {
+    /// Weekday, start (h, m), end (h, m).
+    type Iv = (Weekday, (u32, u32), (u32, u32));
+
+    fn spec_with(tz: Tz, intervals: &[Iv], country: bool) -> CalendarSpec {
         CalendarSpec {
             timezone: tz,
             intervals: intervals.iter().map(|&(w, (h1, m1), (h2, m2))| WorkInterval::new(w, t(h1, m1), t(h2, m2))).collect(),
@@ -711,39 +714,6 @@ mod tests {
                 let minutes = (0..2 * 1440).filter(|m| reference_is_working(&spec, a + Duration::minutes(*m))).count() as i64;
                 prop_assert_eq!(between(&cal, a, a + Duration::days(2)), Duration::minutes(minutes));
             }
-        }
-    }
-}
-#[cfg(test)]
-mod throwaway_bench {
-    use super::*;
-    use crate::sla::calendar::CalendarSpec;
-    #[test]
-    fn bench_add() {
-        for (label, spec) in [("bogota", CalendarSpec::colombia_default()), ("new_york", { let mut s = CalendarSpec::colombia_default(); s.timezone = chrono_tz::America::New_York; s })] {
-            let cal = Calendar::new(spec);
-            let mut x: u64 = 12345;
-            let mut next = || { x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); x >> 33 };
-            let n = 1_000_000;
-            let inputs: Vec<(DateTime<Utc>, Duration)> = (0..n).map(|_| (DateTime::from_timestamp(1_767_225_600 + (next() % (365 * 86400)) as i64, 0).unwrap(), Duration::seconds((next() % (5 * 570 * 60)) as i64 + 1))).collect();
-            // warm the holiday cache
-            let _ = add(&cal, inputs[0].0, inputs[0].1);
-            let t0 = std::time::Instant::now();
-            let mut acc = 0i64;
-            for &(s, d) in &inputs { acc ^= add(&cal, s, d).timestamp(); }
-            let el = t0.elapsed();
-            println!("{label}: add ≤5 business days: {:.3} µs/op ({acc})", el.as_secs_f64() * 1e6 / n as f64);
-            let t0 = std::time::Instant::now();
-            for &(s, d) in &inputs { acc ^= between(&cal, s, s + d * 2).num_seconds(); }
-            let el = t0.elapsed();
-            println!("{label}: between ≤ 20 days: {:.3} µs/op ({acc})", el.as_secs_f64() * 1e6 / n as f64);
-            let t0 = std::time::Instant::now();
-            for &(s, d) in &inputs { acc ^= add(&cal, s, d * 40).timestamp(); }
-            let el = t0.elapsed();
-            println!("{label}: add ≤200 business days: {:.3} µs/op ({acc})", el.as_secs_f64() * 1e6 / n as f64);
-            let t0 = std::time::Instant::now();
-            for _ in 0..10_000 { acc ^= Calendar::new(CalendarSpec::colombia_default()).weekly_ns as i64; }
-            println!("Calendar::new: {:.3} µs", t0.elapsed().as_secs_f64() * 1e6 / 10_000.0);
         }
     }
 }

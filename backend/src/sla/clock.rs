@@ -51,8 +51,9 @@ pub fn due(cal: &Calendar, c: &ClockInput) -> Option<DateTime<Utc>> {
     if c.pauses.iter().any(|(_, end)| end.is_none()) {
         return None;
     }
-    // Each closed pause pushes the due date by the business time it covered.
-    let paused: Duration = c.pauses.iter().filter_map(|(s, e)| e.map(|e| business_time::between(cal, (*s).max(c.start), e))).fold(Duration::zero(), |a, b| a + b);
+    // The pauses push the due date by the business time they covered (overlaps counted once).
+    let until = c.pauses.iter().filter_map(|(_, e)| *e).max().unwrap_or(c.start).max(c.start);
+    let paused = business_time::between(cal, c.start, until) - business_time::between_with_pauses(cal, c.start, until, c.pauses);
     Some(business_time::add(cal, c.start, c.target + paused))
 }
 
@@ -129,5 +130,17 @@ mod tests {
         let v = view(&cal(), &stopped, bogota(2026, 2, 5, 9, 0), 0.75);
         assert_eq!((v.met, v.elapsed_minutes, v.state), (Some(true), 60, ClockState::Within));
         assert_eq!(instant_at_share(&cal(), &c, 0.5), Some(bogota(2026, 2, 2, 9, 0)));
+    }
+
+    #[test]
+    fn overlapping_pauses_count_once() {
+        let start = bogota(2026, 2, 2, 8, 0);
+        let target = Duration::hours(2);
+        let one = [(bogota(2026, 2, 2, 9, 0), Some(bogota(2026, 2, 2, 10, 0)))];
+        let overlapping = [(bogota(2026, 2, 2, 9, 0), Some(bogota(2026, 2, 2, 10, 0))), (bogota(2026, 2, 2, 9, 30), Some(bogota(2026, 2, 2, 10, 0)))];
+        let a = due(&cal(), &ClockInput { start, target, pauses: &one, stopped_at: None });
+        let b = due(&cal(), &ClockInput { start, target, pauses: &overlapping, stopped_at: None });
+        assert_eq!(a, Some(bogota(2026, 2, 2, 11, 0)));
+        assert_eq!(a, b);
     }
 }
