@@ -58,7 +58,7 @@ async fn calendars_list_computed_holidays_and_refuse_bad_definitions() {
     assert_eq!(cal.status, 201, "{}", cal.body);
     let holidays = d.app.get(&format!("/calendars/{}/holidays?year=2026", cal.body["id"].as_str().unwrap()), &d.agent_n1).await.body;
     let dates: Vec<&str> = holidays.as_array().unwrap().iter().map(|h| h["date"].as_str().unwrap()).collect();
-    for day in ["2026-01-12", "2026-04-02", "2026-04-03", "2026-05-18", "2026-06-08", "2026-06-15", "2026-06-29", "2026-08-17", "2026-11-02", "2026-11-16", "2026-12-24"] {
+    for day in ["2026-01-12", "2026-04-02", "2026-04-03", "2026-05-18", "2026-06-08", "2026-06-15", "2026-06-29", "2026-07-13", "2026-08-17", "2026-11-02", "2026-11-16", "2026-12-24"] {
         assert!(dates.contains(&day), "{day} missing from {dates:?}");
     }
     assert!(!dates.contains(&"2026-03-23"), "removed for this calendar");
