@@ -12,6 +12,8 @@ use utoipa::{Modify, OpenApi};
             lists use keyset pagination (`limit`, `cursor` → `next_cursor`); updates accept `If-Match` with the row version.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
     ),
+    // Enums used only as query parameters, which the route collector does not register.
+    components(schemas(crate::tickets::queries::View, crate::tickets::queries::Sort)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Login (local or directory), tokens, the current user"),

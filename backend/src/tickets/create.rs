@@ -357,21 +357,23 @@ async fn insert(conn: &mut AsyncPgConnection, p: &Prepared, created_by: Uuid) ->
         .returning(TicketRow::as_returning())
         .get_result(conn)
         .await?;
-    let mut events = vec![NewEvent {
+    let created = NewEvent {
         kind: "created",
         old_value: None,
         new_value: Some(serde_json::json!({"status": status, "channel": p.channel, "priority": p.priority, "type": p.ticket_type})),
         visibility: Visibility::Public,
-    }];
+    };
+    queries::record(conn, row.id, Some(created_by), vec![created]).await?;
     if p.group_id.is_some() || agent.is_some() {
-        events.push(NewEvent {
+        // Routing and load balancing are the desk's doing, not the requester's: no actor.
+        let assigned = NewEvent {
             kind: "assignment",
             old_value: None,
             new_value: Some(serde_json::json!({"group_id": p.group_id, "agent_id": agent, "automatic": true})),
             visibility: Visibility::Public,
-        });
+        };
+        queries::record(conn, row.id, None, vec![assigned]).await?;
     }
-    queries::record(conn, row.id, Some(created_by), events).await?;
     crate::sla::store::refresh(conn, row.id, row.created_at).await?;
     Ok(queries::by_id(conn, row.id).await?)
 }

@@ -204,14 +204,46 @@ pub async fn list_events(state: web::Data<AppState>, user: CurrentUser, number: 
     if !scope.sees_private(&ticket) {
         q = q.filter(ticket_events::visibility.eq(Visibility::Public.as_str()));
     }
-    let rows: Vec<EventRow> = q.load(&mut conn).await?;
+    let mut rows: Vec<EventRow> = q.load(&mut conn).await?;
     let actors: Vec<Uuid> = rows.iter().filter_map(|e| e.actor_id).collect();
     let names = Names::load(&mut conn, &[], &actors).await?;
+    name_assignments(&mut conn, &mut rows).await?;
     Ok(web::Json(
         rows.into_iter()
             .map(|e| TicketEvent { id: e.id, actor: e.actor_id.map(|a| names.user(a)), kind: e.kind, old_value: e.old_value, new_value: e.new_value, visibility: e.visibility, created_at: e.created_at })
             .collect(),
     ))
+}
+
+/// Assignment entries carry ids; add the group's and agent's names so anyone reading the
+/// timeline (requesters cannot look groups up) sees who took over.
+async fn name_assignments(conn: &mut diesel_async::AsyncPgConnection, rows: &mut [EventRow]) -> AppResult<()> {
+    use crate::db::schema::{support_groups, users};
+    let ids = |key: &str| -> Vec<Uuid> {
+        rows.iter()
+            .filter(|e| e.kind == "assignment")
+            .flat_map(|e| [e.old_value.as_ref(), e.new_value.as_ref()])
+            .flatten()
+            .filter_map(|v| v.get(key)?.as_str()?.parse().ok())
+            .collect()
+    };
+    let (group_ids, agent_ids) = (ids("group_id"), ids("agent_id"));
+    if group_ids.is_empty() && agent_ids.is_empty() {
+        return Ok(());
+    }
+    let groups: std::collections::HashMap<Uuid, String> =
+        support_groups::table.filter(support_groups::id.eq_any(&group_ids)).select((support_groups::id, support_groups::name)).load::<(Uuid, String)>(conn).await?.into_iter().collect();
+    let agents: std::collections::HashMap<Uuid, String> =
+        users::table.filter(users::id.eq_any(&agent_ids)).select((users::id, users::display_name)).load::<(Uuid, String)>(conn).await?.into_iter().collect();
+    for e in rows.iter_mut().filter(|e| e.kind == "assignment") {
+        for v in [e.old_value.as_mut(), e.new_value.as_mut()].into_iter().flatten() {
+            let name_of = |key: &str, names: &std::collections::HashMap<Uuid, String>| v.get(key).and_then(|x| x.as_str()).and_then(|s| s.parse::<Uuid>().ok()).and_then(|id| names.get(&id).cloned());
+            let (g, a) = (name_of("group_id", &groups), name_of("agent_id", &agents));
+            v["group_name"] = serde_json::json!(g);
+            v["agent_name"] = serde_json::json!(a);
+        }
+    }
+    Ok(())
 }
 
 /// The files of a case (requesters: not those of private follow-ups).

@@ -89,7 +89,7 @@ fn check_locale(e: &mut Errors, locale: Option<&str>) -> String {
     l.to_owned()
 }
 
-/// List users (admins and supervisors).
+/// List users (staff: agents look up the person calling; admins and supervisors manage).
 #[utoipa::path(tag = "users", security(("bearer_auth" = [])), params(UserListQuery),
     responses((status = 200, body = UserPage),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -97,7 +97,7 @@ fn check_locale(e: &mut Errors, locale: Option<&str>) -> String {
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[get("/users")]
 pub async fn list_users(state: web::Data<AppState>, user: CurrentUser, query: web::Query<UserListQuery>) -> AppResult<web::Json<UserPage>> {
-    user.require(&[Role::Admin, Role::Supervisor])?;
+    user.require(&[Role::Admin, Role::Supervisor, Role::Agent])?;
     let q = query.into_inner();
     let filter = UserFilter {
         role: q.role,
@@ -181,7 +181,7 @@ pub async fn create_user(state: web::Data<AppState>, user: CurrentUser, body: Js
     Ok(HttpResponse::Created().insert_header(etag(row.version)).json(User::from(row)))
 }
 
-/// One user (admins, supervisors, or the user themself).
+/// One user (staff, or the user themself).
 #[utoipa::path(tag = "users", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = User),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -190,7 +190,7 @@ pub async fn create_user(state: web::Data<AppState>, user: CurrentUser, body: Js
 #[get("/users/{id}")]
 pub async fn get_user(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     if user.0.id != *id {
-        user.require(&[Role::Admin, Role::Supervisor])?;
+        user.require(&[Role::Admin, Role::Supervisor, Role::Agent])?;
     }
     let mut conn = state.pool.get().await?;
     let row: UserRow = users::table.find(*id).select(UserRow::as_select()).first(&mut conn).await?;

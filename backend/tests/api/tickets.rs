@@ -192,6 +192,10 @@ async fn the_seeds_workflow_end_to_end() {
     let escalation = events.as_array().unwrap().iter().find(|e| e["kind"] == "status" && e["new_value"]["reason"] == "Garantía del fabricante").expect("escalation reason recorded");
     assert_eq!(escalation["actor"]["name"], "Usuario especialista.n2");
     assert_eq!(kinds[0], "created");
+    let auto = events.as_array().unwrap().iter().find(|e| e["kind"] == "assignment").unwrap();
+    assert!(auto["actor"].is_null(), "the desk assigned it, not the requester");
+    assert_eq!(auto["new_value"]["group_name"], "Mesa N1");
+    assert_eq!(auto["new_value"]["agent_name"], "Usuario agente.n1");
 }
 
 #[tokio::test]

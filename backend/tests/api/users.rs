@@ -155,12 +155,11 @@ async fn role_checks_on_admin_endpoints() {
         }
         app.call(method.clone(), path, None, body.clone()).await.assert_problem(401, "invalid_token");
     }
-    // Reading people is for admins and supervisors; anyone may read their own record.
-    for token in [&requester, &agent] {
-        app.get("/users", token).await.assert_problem(403, "forbidden");
-        app.get(&format!("/users/{target}"), token).await.assert_problem(403, "forbidden");
-    }
+    // Reading people is for staff (agents look up who is calling); anyone may read their own record.
+    app.get("/users", &requester).await.assert_problem(403, "forbidden");
+    app.get(&format!("/users/{target}"), &requester).await.assert_problem(403, "forbidden");
     assert_eq!(app.get("/users", &supervisor).await.status, 200);
+    assert_eq!(app.get(&format!("/users/{target}"), &agent).await.status, 200);
     let own = app.get("/me", &requester).await.body["id"].as_str().unwrap().to_owned();
     assert_eq!(app.get(&format!("/users/{own}"), &requester).await.status, 200);
     // Nothing changed.
