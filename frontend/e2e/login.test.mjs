@@ -84,7 +84,8 @@ describe('login and home', { timeout: 120_000 }, () => {
 
       // Logout returns to the (English) login page and forgets the tokens.
       const logoutResponse = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/logout'));
-      await page.getByRole('button', { name: 'Log out' }).click();
+      await page.getByRole('button', { name: /^User menu of / }).click();
+      await page.getByRole('menuitem', { name: 'Log out' }).click();
       assert.equal((await logoutResponse).status(), 204);
       await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
       assert.equal(await page.evaluate(() => sessionStorage.getItem('mesa.session')), null);

@@ -46,9 +46,10 @@ export async function launchBrowser() {
 /**
  * A new context (fresh storage: no session, no remembered language) and a page in it.
  * @param {import('playwright-core').Browser} browser
+ * @param {{ width: number, height: number }} [viewport]
  */
-export async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+export async function newPage(browser, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   return { context, page };
@@ -77,5 +78,51 @@ export async function seriousViolations(page) {
  * @param {string} name file name without extension
  */
 export async function screenshot(page, name) {
+  // From the top: a full-page capture of a scrolled page draws the fixed header mid-way.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage: true });
 }
+
+/** Demo accounts (seeded by `mesa seed --demo`) for the scenario tests. */
+export const REQUESTER = process.env.MESA_E2E_REQUESTER ?? 'lucia.martinez';
+/** The first-level agent who receives Hacienda's requests (the service routes them to its CTO). */
+export const AGENT = process.env.MESA_E2E_AGENT ?? 'cto.hacienda';
+export const SPECIALIST = process.env.MESA_E2E_SPECIALIST ?? 'especialista.n2';
+/** A desk manager: may search the user directory, so may register phone calls. */
+export const MANAGER = process.env.MESA_E2E_MANAGER ?? 'supervisor.tic';
+export const DEMO_PASSWORD = process.env.MESA_E2E_DEMO_PASSWORD ?? PASSWORD;
+
+/**
+ * Signs in through the login form and waits for the home page.
+ * @param {import('playwright-core').Page} page
+ * @param {string} username
+ * @param {string} [password]
+ */
+export async function login(page, username, password = DEMO_PASSWORD) {
+  await page.goto(`${BASE_URL}/login`);
+  await page.getByLabel(/^Usuario|^Username/).fill(username);
+  await page.getByLabel(/^Contraseña|^Password/).fill(password);
+  const response = page.waitForResponse(
+    (r) => r.url().endsWith('/api/v1/auth/login') && r.request().method() === 'POST',
+  );
+  await page.getByRole('button', { name: /^Ingresar$|^Sign in$/ }).click();
+  const status = (await response).status();
+  if (status !== 200) throw new Error(`login as ${username} answered ${status}`);
+  await page.getByRole('heading', { level: 1, name: /^Bienvenido|^Welcome/ }).waitFor();
+}
+
+/**
+ * Clicks a link of the main navigation (opening the menu first on narrow screens).
+ * @param {import('playwright-core').Page} page
+ * @param {string | RegExp} name
+ */
+export async function navigate(page, name) {
+  const nav = page.getByRole('navigation', { name: /Menú principal|Main menu/ });
+  await nav.getByRole('link', { name }).click();
+}
+
+/** A 1×1 PNG: the server checks the content of every upload. */
+export const PNG_1X1 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);

@@ -95,6 +95,265 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Business calendars (staff). */
+        get: operations["list_calendars"];
+        put?: never;
+        /** Create a business calendar (admins). */
+        post: operations["create_calendar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendars/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One business calendar. */
+        get: operations["get_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Replace a calendar (admins). Every case's due dates are then recomputed by a background job. */
+        patch: operations["update_calendar"];
+        trace?: never;
+    };
+    "/api/v1/calendars/{id}/holidays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calendar's holidays of a year, with their names (national ones computed, plus the
+         *     calendar's own, minus the ones it works).
+         */
+        get: operations["list_holidays"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/nodes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One catalog node (without children). Requesters only see active services they may request. */
+        get: operations["get_node"];
+        put?: never;
+        post?: never;
+        /** Delete a node and its subtree; if cases refer to any of them, deactivate them instead. */
+        delete: operations["delete_node"];
+        options?: never;
+        head?: never;
+        /** Rename, describe, (de)activate a node or replace its service details (admins and the desk's supervisors). */
+        patch: operations["update_node"];
+        trace?: never;
+    };
+    "/api/v1/catalog/nodes/{id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a node under another category of the same desk, or to the top level, at a position.
+         *     Moving a node under itself or one of its descendants is refused.
+         */
+        post: operations["move_node"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/desks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The desks the caller may use: requesters see the active desks open to their organization. */
+        get: operations["list_desks"];
+        put?: never;
+        /** Create a desk (admins). */
+        post: operations["create_desk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/desks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One desk. */
+        get: operations["get_desk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a desk's settings (admins, or its supervisors; only admins change its supervisors). */
+        patch: operations["update_desk"];
+        trace?: never;
+    };
+    "/api/v1/desks/{id}/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The desk's whole catalog tree in one response (and one database round trip). Requesters see
+         *     the active services they may request and the categories leading to them.
+         */
+        get: operations["get_catalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/desks/{id}/catalog/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The desk's catalog as a portable `mesa.catalog/v1` document (admins and the desk's supervisors). */
+        get: operations["export_catalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/desks/{id}/catalog/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Load a `mesa.catalog/v1` document into the desk: nodes are matched by `code` (updated or
+         *     added), nodes missing from the document are deactivated, groups are matched by name.
+         *     A document with any problem changes nothing.
+         */
+        post: operations["import_catalog"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/desks/{id}/catalog/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a category or a service (admins and the desk's supervisors). */
+        post: operations["create_node"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Support groups, by desk, level and name (staff only). */
+        get: operations["list_groups"];
+        put?: never;
+        /** Create a support group (admins and the desk's supervisors). */
+        post: operations["create_group"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One support group with its members (staff only). */
+        get: operations["get_group"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a support group (admins and the desk's supervisors). */
+        patch: operations["update_group"];
+        trace?: never;
+    };
+    "/api/v1/groups/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a group's members (admins and the desk's supervisors). Members must be active staff. */
+        put: operations["set_members"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -221,6 +480,359 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SLA policies (staff). */
+        get: operations["list_policies"];
+        put?: never;
+        /** Create an SLA policy (admins): targets per priority, a calendar, escalation rules. */
+        post: operations["create_policy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla-policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One SLA policy. */
+        get: operations["get_policy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Replace an SLA policy (admins). Its version increases; open cases are re-measured by a job. */
+        patch: operations["update_policy"];
+        trace?: never;
+    };
+    "/api/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases the caller may see: their requests, or the queues of their desks. Keyset pagination. */
+        get: operations["list_tickets"];
+        put?: never;
+        /**
+         * Register a case. Answers at once with its number. Send `Idempotency-Key` to retry safely:
+         *     the same key returns the first case, never a duplicate.
+         */
+        post: operations["create_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts of open cases in the caller's queues. */
+        get: operations["queue_counts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One case. */
+        get: operations["get_ticket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign the case to a group and/or an agent (who must then take it). */
+        post: operations["assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The files of a case (requesters: not those of private follow-ups). */
+        get: operations["list_attachments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a file, with the same permissions as its case. */
+        get: operations["download_attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw one's own case before anyone works on it. */
+        post: operations["cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/classify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Classify: type, service (same desk), impact and urgency (priority from the desk's matrix),
+         *     or an explicit priority with a reason.
+         */
+        post: operations["classify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept the solution and close the case. */
+        post: operations["close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/escalate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Escalate to level 2 (specialists) or 3 (providers) with a reason — or de-escalate. */
+        post: operations["escalate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail of a case, oldest first (requesters see the public part). */
+        get: operations["list_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/followups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The follow-ups of a case, oldest first. Requesters never see private ones. */
+        get: operations["list_followups"];
+        put?: never;
+        /**
+         * Add a follow-up, with files (multipart). Requesters write public updates to their own cases
+         *     ("Actualización del usuario"); one on a case waiting for them resumes it.
+         */
+        post: operations["create_followup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put the case on hold (its SLA clock stops) waiting for the requester, a third party or a provider. */
+        post: operations["hold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject as out of scope, saying why and where the requester should turn. */
+        post: operations["reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse a solution: the case goes back to work. */
+        post: operations["reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve with a documented solution; the requester then accepts (close) or refuses (reopen). */
+        post: operations["resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume work on a case on hold. */
+        post: operations["resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/take": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take the case: it becomes the caller's and work starts. */
+        post: operations["take"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -228,7 +840,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users (admins and supervisors). */
+        /** List users (staff: agents look up the person calling; admins and supervisors manage). */
         get: operations["list_users"];
         put?: never;
         /** Create a user (admins): a local account with a password, or a directory account registered ahead of its first login. */
@@ -246,7 +858,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One user (admins, supervisors, or the user themself). */
+        /** One user (staff, or the user themself). */
         get: operations["get_user"];
         put?: never;
         post?: never;
@@ -261,10 +873,29 @@ export interface paths {
         patch: operations["update_user"];
         trace?: never;
     };
+    "/api/v1/users/{id}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Mark an agent absent until a date, or available again (the agent, admins, supervisors). */
+        put: operations["set_availability"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        Action: "take" | "assign" | "classify" | "escalate" | "hold" | "resume" | "resolve" | "reject" | "cancel" | "reopen" | "close";
         /** @description A unit inside an organization (área, dependencia). */
         Area: {
             active: boolean;
@@ -284,16 +915,215 @@ export interface components {
             items: components["schemas"]["Area"][];
             next_cursor?: string | null;
         };
+        AreaRef: {
+            area: string;
+            organization: string;
+        };
+        AssignBody: {
+            /** Format: uuid */
+            agent_id?: string | null;
+            /** Format: uuid */
+            group_id?: string | null;
+            note?: string | null;
+        };
+        Attachment: {
+            /** @description Detected from the content, not taken from the client. */
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Path to download it (same permissions as the case). */
+            download_url: string;
+            file_name: string;
+            /** Format: uuid */
+            followup_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            requirement_key?: string | null;
+            sha256: string;
+            /** Format: int64 */
+            size_bytes: number;
+            /** Format: uuid */
+            uploaded_by_id: string;
+        };
+        /** @description A document the requester must attach (e.g. the signed VPN request form). */
+        AttachmentRequirement: {
+            description?: null | components["schemas"]["LocalizedText"];
+            key: string;
+            label: components["schemas"]["LocalizedText"];
+        };
+        /** @description Who may request a service: everyone, or anyone matching one of the lists. */
+        Audience: {
+            area_ids?: string[];
+            everyone: boolean;
+            group_ids?: string[];
+            roles?: components["schemas"]["Role"][];
+        };
+        AudienceDoc: {
+            areas?: components["schemas"]["AreaRef"][];
+            everyone: boolean;
+            /** @description Group names of this document. */
+            groups?: string[];
+            roles?: components["schemas"]["Role"][];
+        };
         /**
          * @description Where the password is checked: Mesa's own argon2id hash, or the directory (LDAP / Active Directory).
          * @enum {string}
          */
         AuthSource: "local" | "directory";
+        BusinessCalendar: {
+            /** @description 24×7: every instant is working time and there are no holidays. */
+            always_open: boolean;
+            /** @description `CO`: Colombian national holidays are computed (fixed, moved to Monday, Easter-based). */
+            country?: string | null;
+            /** @description Extra days off of this calendar. */
+            extra_holidays: components["schemas"]["HolidayDoc"][];
+            /** Format: uuid */
+            id: string;
+            intervals: components["schemas"]["IntervalDoc"][];
+            name: string;
+            /** @description National holidays this calendar works anyway. */
+            removed_holidays: string[];
+            /** @description IANA zone, e.g. `America/Bogota`. */
+            timezone: string;
+            /** Format: int32 */
+            version: number;
+        };
+        CalendarInput: {
+            always_open?: boolean;
+            /** @description `CO` or absent. */
+            country?: string | null;
+            extra_holidays?: components["schemas"]["HolidayDoc"][];
+            intervals?: components["schemas"]["IntervalDoc"][];
+            name: string;
+            removed_holidays?: string[];
+            /** @description Default `America/Bogota`. */
+            timezone?: string | null;
+        };
+        CatalogDocument: {
+            /** @description The desk it came from; informative on import (the target desk keeps its settings). */
+            desk: components["schemas"]["DeskDoc"];
+            /** @description Always `mesa.catalog/v1`. */
+            format: string;
+            groups?: components["schemas"]["GroupDoc"][];
+            nodes: components["schemas"]["NodeDoc"][];
+        };
+        /** @description One node of a desk's catalog, with its children in order. */
+        CatalogNode: {
+            active: boolean;
+            children?: components["schemas"]["CatalogNode"][];
+            /** @description Stable slug, unique in the desk; import/export match nodes by it. */
+            code: string;
+            description?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["NodeKind"];
+            name: string;
+            /** Format: uuid */
+            parent_id?: string | null;
+            /** Format: int32 */
+            position: number;
+            service?: null | components["schemas"]["ServiceDetail"];
+            /** Format: int32 */
+            version: number;
+        };
+        CatalogTree: {
+            /** Format: uuid */
+            desk_id: string;
+            /** @description Top-level nodes, each with its children, in order. */
+            nodes: components["schemas"]["CatalogNode"][];
+        };
+        /**
+         * @description How the case arrived.
+         * @enum {string}
+         */
+        Channel: "portal" | "phone" | "api" | "email";
+        ClassifyBody: {
+            impact?: null | components["schemas"]["Level3"];
+            priority?: null | components["schemas"]["Priority"];
+            priority_reason?: string | null;
+            /**
+             * Format: uuid
+             * @description Another service of the same desk.
+             */
+            service_id?: string | null;
+            type?: null | components["schemas"]["TicketType"];
+            urgency?: null | components["schemas"]["Level3"];
+        };
+        /** @enum {string} */
+        ClockKind: "tto" | "ttr";
+        /** @enum {string} */
+        ClockState: "within" | "at_risk" | "breached";
+        /** @description A clock as the API shows it. Durations are business minutes. */
+        ClockView: {
+            /**
+             * Format: date-time
+             * @description `None` while the case is on hold: the due date moves by the paused business time.
+             */
+            due_at?: string | null;
+            /** Format: int64 */
+            elapsed_minutes: number;
+            /** @description Set once the clock stopped (attended / resolved): was the target met? */
+            met?: boolean | null;
+            paused: boolean;
+            /**
+             * Format: int64
+             * @description Negative once breached.
+             */
+            remaining_minutes: number;
+            state: components["schemas"]["ClockState"];
+            /** Format: int64 */
+            target_minutes: number;
+        };
         CreateArea: {
             /** @example Subdirección de Tecnología */
             name: string;
             /** Format: uuid */
             organization_id: string;
+        };
+        CreateDesk: {
+            /**
+             * Format: int32
+             * @description Default 48.
+             */
+            auto_close_hours?: number | null;
+            /** Format: uuid */
+            calendar_id?: string | null;
+            /** @example TIC */
+            code: string;
+            description?: string | null;
+            mailbox?: string | null;
+            /** @example Tecnologías de la Información */
+            name: string;
+            organization_ids?: string[];
+            /** Format: uuid */
+            sla_policy_id?: string | null;
+            supervisor_ids?: string[];
+            /**
+             * Format: int32
+             * @description Default 3.
+             */
+            survey_satisfied_min?: number | null;
+            /** @description Default `America/Bogota`. */
+            timezone?: string | null;
+        };
+        CreateFollowup: {
+            body: string;
+            visibility?: null | components["schemas"]["Visibility"];
+        };
+        /** @description Multipart body: a `data` part with the JSON and `file` parts. */
+        CreateFollowupMultipart: {
+            data: components["schemas"]["CreateFollowup"];
+            file: string[];
+        };
+        CreateGroup: {
+            description?: string | null;
+            /** Format: uuid */
+            desk_id: string;
+            external_provider?: boolean;
+            /** Format: int32 */
+            level: number;
+            /** @example Mesa de servicios - Nivel 1 */
+            name: string;
         };
         CreateLocation: {
             address?: string | null;
@@ -302,11 +1132,71 @@ export interface components {
             /** Format: uuid */
             organization_id?: string | null;
         };
+        CreateNode: {
+            /** @description Slug unique in the desk; derived from the name when absent. */
+            code?: string | null;
+            description?: string | null;
+            kind: components["schemas"]["NodeKind"];
+            name: string;
+            /**
+             * Format: uuid
+             * @description A category of the same desk; absent for a top-level node.
+             */
+            parent_id?: string | null;
+            /**
+             * Format: int32
+             * @description Place among its siblings (0 = first); default last.
+             */
+            position?: number | null;
+            service?: null | components["schemas"]["ServiceInput"];
+        };
         CreateOrganization: {
             /** @example Secretaría de Hacienda */
             name: string;
             /** @example SHAC */
             short_name?: string | null;
+        };
+        CreateTicket: {
+            /**
+             * Format: uuid
+             * @description Defaults from the requester's profile.
+             */
+            area_id?: string | null;
+            channel?: null | components["schemas"]["Channel"];
+            contact_phone?: string | null;
+            description: string;
+            /** @description Values for the service's extra fields, by key. */
+            fields?: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            location_id?: string | null;
+            /**
+             * Format: uuid
+             * @description Defaults from the requester's profile.
+             */
+            organization_id?: string | null;
+            /**
+             * Format: uuid
+             * @description Staff registering on someone's behalf (e.g. a phone call): the person the case is for.
+             */
+            requester_id?: string | null;
+            /**
+             * Format: uuid
+             * @description A service (catalog leaf) the requester may request.
+             */
+            service_id: string;
+            /** @example El equipo no enciende */
+            subject: string;
+            type?: null | components["schemas"]["TicketType"];
+        };
+        /**
+         * @description Multipart body of `POST /tickets`: a `data` part with the JSON above and file parts named
+         *     `file` (extra documents) or `attachment.<key>` (the service's required attachments).
+         */
+        CreateTicketMultipart: {
+            data: components["schemas"]["CreateTicket"];
+            file: string[];
         };
         CreateUser: {
             /** Format: uuid */
@@ -327,16 +1217,217 @@ export interface components {
             /** @example ana.torres */
             username: string;
         };
+        DeleteOutcome: {
+            node_ids: string[];
+            /**
+             * @description `deleted` when nothing referred to the node; `deactivated` when cases use it or its
+             *     descendants (they are kept, inactive, so history stays intact).
+             */
+            outcome: string;
+        };
+        Desk: {
+            active: boolean;
+            /**
+             * Format: int32
+             * @description Hours after resolution before an unanswered survey closes the case as accepted.
+             */
+            auto_close_hours: number;
+            /**
+             * Format: uuid
+             * @description Business calendar of its SLA clocks (default: Mon–Fri 7:30–17:00, Colombian holidays).
+             */
+            calendar_id?: string | null;
+            /** @description Short uppercase code, e.g. `TIC`. */
+            code: string;
+            /** Format: date-time */
+            created_at: string;
+            description?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The desk's mailbox (email channel and sender of notifications). */
+            mailbox?: string | null;
+            name: string;
+            /** @description Organizations allowed to use the desk; empty means all. */
+            organization_ids: string[];
+            /**
+             * Format: uuid
+             * @description SLA policy of its cases unless the service has its own.
+             */
+            sla_policy_id?: string | null;
+            /** @description Supervisors who manage the desk (catalog, groups). */
+            supervisor_ids: string[];
+            /**
+             * Format: int32
+             * @description Lowest survey rating (1–5) that counts as satisfied; lower ratings reopen the case.
+             */
+            survey_satisfied_min: number;
+            /** @description IANA time zone of its business calendar. */
+            timezone: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        DeskDoc: {
+            /** Format: int32 */
+            auto_close_hours?: number | null;
+            code: string;
+            description?: string | null;
+            mailbox?: string | null;
+            name: string;
+            /** Format: int32 */
+            survey_satisfied_min?: number | null;
+            timezone?: string | null;
+        };
+        EscalateBody: {
+            /** Format: uuid */
+            agent_id?: string | null;
+            /**
+             * Format: uuid
+             * @description A group of that level in the case's desk.
+             */
+            group_id: string;
+            /**
+             * Format: int32
+             * @description Target level: 2 (specialist), 3 (provider); a lower level de-escalates.
+             */
+            level: number;
+            reason: string;
+        };
         /** @description One invalid field: `field` is a JSON path such as `username` or `attributes.0.label`. */
         FieldError: {
             code: string;
             field: string;
             message: string;
         };
+        FieldOption: {
+            label: components["schemas"]["LocalizedText"];
+            value: string;
+        };
+        /** @enum {string} */
+        FieldType: "text" | "long_text" | "number" | "date" | "select" | "checkbox" | "file";
+        Followup: {
+            attachments: components["schemas"]["Attachment"][];
+            author: components["schemas"]["Named"];
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Written by the requester ("Actualización del usuario"). */
+            from_requester: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @description `public` reaches the requester; `private` stays among agents. */
+            visibility: components["schemas"]["Visibility"];
+        };
+        FormField: {
+            help?: null | components["schemas"]["LocalizedText"];
+            /**
+             * @description snake_case identifier, unique within the service: the key of the value in a request.
+             * @example placa_equipo
+             */
+            key: string;
+            label: components["schemas"]["LocalizedText"];
+            /** @description Choices of a `select` field (and only of those). */
+            options?: components["schemas"]["FieldOption"][];
+            required?: boolean;
+            type: components["schemas"]["FieldType"];
+        };
+        Group: {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            description?: string | null;
+            /** Format: uuid */
+            desk_id: string;
+            /** @description An external provider (vendor) rather than staff. */
+            external_provider: boolean;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description 1 first level (agents), 2 specialists, 3 providers / vendors.
+             */
+            level: number;
+            member_ids: string[];
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        GroupDoc: {
+            description?: string | null;
+            external_provider?: boolean;
+            /** Format: int32 */
+            level: number;
+            name: string;
+        };
         Health: {
             /** @description `ok` */
             status: string;
             version: string;
+        };
+        Hold: {
+            /**
+             * Format: date-time
+             * @description Archived as desisted at this instant if the requester does not answer.
+             */
+            desist_at?: string | null;
+            note?: string | null;
+            reason: components["schemas"]["HoldReason"];
+        };
+        HoldBody: {
+            /**
+             * Format: int32
+             * @description Missing minimum data: archive as desisted after this many days without an answer.
+             */
+            desist_after_days?: number | null;
+            note?: string | null;
+            reason: components["schemas"]["HoldReason"];
+        };
+        /**
+         * @description Why a case waits (its SLA clock stops meanwhile).
+         * @enum {string}
+         */
+        HoldReason: "waiting_requester" | "waiting_third_party" | "waiting_provider";
+        /** @description A day off with its name. */
+        Holiday: {
+            /**
+             * Format: date
+             * @description The day of rest (for holidays moved to Monday: that Monday).
+             */
+            date: string;
+            /** @description Name in Spanish, e.g. "Día de los Reyes Magos". */
+            name: string;
+        };
+        HolidayDoc: {
+            /** Format: date */
+            date: string;
+            name: string;
+        };
+        ImportSummary: {
+            groups_created: number;
+            nodes_created: number;
+            nodes_deactivated: number;
+            nodes_updated: number;
+        };
+        /** @description A working interval as stored and exchanged: `{"weekday": "mon", "start": "07:30", "end": "12:00"}`. */
+        IntervalDoc: {
+            end: string;
+            /** @description `HH:MM` in the calendar's time zone. */
+            start: string;
+            /** @description `mon` … `sun`. */
+            weekday: string;
+        };
+        /**
+         * @description Impact or urgency, the two axes of the priority matrix.
+         * @enum {string}
+         */
+        Level3: "high" | "medium" | "low";
+        /** @description A text in Spanish (required) and English (optional: the UI falls back to Spanish). */
+        LocalizedText: {
+            en?: string | null;
+            es: string;
         };
         /** @description A physical site (sede). */
         Location: {
@@ -369,6 +1460,38 @@ export interface components {
         LogoutRequest: {
             refresh_token: string;
         };
+        MoveNode: {
+            /**
+             * Format: uuid
+             * @description New parent category (same desk); `null` for the top level.
+             */
+            parent_id?: string | null;
+            /**
+             * Format: int32
+             * @description Place among the new siblings (0 = first); default last.
+             */
+            position?: number | null;
+        };
+        /** @description A person or group named on a case. */
+        Named: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        NodeDoc: {
+            active?: boolean;
+            children?: components["schemas"]["NodeDoc"][];
+            code: string;
+            description?: string | null;
+            kind: components["schemas"]["NodeKind"];
+            name: string;
+            service?: null | components["schemas"]["ServiceDoc"];
+        };
+        /**
+         * @description Categories group; services are what a requester picks.
+         * @enum {string}
+         */
+        NodeKind: "category" | "service";
         /** @description A public body (e.g. a city's Secretaría de Hacienda). One install serves many. */
         Organization: {
             active: boolean;
@@ -388,6 +1511,27 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
         };
+        PolicyInput: {
+            active?: boolean | null;
+            /**
+             * Format: double
+             * @description Default 0.75.
+             */
+            at_risk_share?: number | null;
+            /**
+             * Format: uuid
+             * @description Absent: the desk's calendar.
+             */
+            calendar_id?: string | null;
+            name: string;
+            rules?: components["schemas"]["Rule"][];
+            targets: components["schemas"]["Targets"];
+        };
+        /**
+         * @description Criticidad: how soon the case must be attended and solved.
+         * @enum {string}
+         */
+        Priority: "critical" | "high" | "medium" | "low";
         /** @description An RFC 9457 problem document. `code` is stable and meant for programs; `title` and `detail` for people. */
         Problem: {
             /** @description Actions allowed in the current state, for conflicts. */
@@ -403,20 +1547,296 @@ export interface components {
             /** @description URI reference naming the problem type (`/problems/<code>`). */
             type: string;
         };
+        /** @description Open cases per queue, for the agent workspace. */
+        QueueCounts: {
+            /** Format: int64 */
+            mine: number;
+            /** Format: int64 */
+            my_groups: number;
+            /**
+             * Format: int64
+             * @description My own open requests.
+             */
+            requested: number;
+            /** Format: int64 */
+            unassigned: number;
+        };
         Readiness: {
             /** @description Newest migration applied to the database. */
             migration: string;
             /** @description `ready` */
             status: string;
         };
+        ReasonBody: {
+            reason: string;
+        };
         RefreshRequest: {
             refresh_token: string;
+        };
+        RejectBody: {
+            /** @description Why it is out of scope. */
+            reason: string;
+            /** @description The competent area or entity the requester should turn to. */
+            redirected_to?: string | null;
+        };
+        Rejection: {
+            reason: string;
+            /** @description The area or entity competent for the request. */
+            redirected_to?: string | null;
+        };
+        ResolveBody: {
+            /** @description The documented solution (required). */
+            solution: string;
+            solution_type?: string | null;
         };
         /**
          * @description What a person may do: requesters file cases, agents work them, supervisors run a desk, admins configure Mesa.
          * @enum {string}
          */
         Role: "requester" | "agent" | "supervisor" | "admin";
+        RouteDoc: {
+            group: string;
+            organization: string;
+        };
+        /** @description At `at_share` of a clock's target (1.0 = breach), do `action` — once per case. */
+        Rule: {
+            action: components["schemas"]["RuleAction"];
+            /**
+             * Format: double
+             * @description Share of the target elapsed, e.g. 0.75 or 1.0 (breach); up to 3.0.
+             */
+            at_share: number;
+            clock: components["schemas"]["ClockKind"];
+            /** Format: uuid */
+            group_id?: string | null;
+            /**
+             * Format: uuid
+             * @description Assigned by the server when absent; identifies the rule's firings.
+             */
+            id?: string | null;
+        };
+        /** @enum {string} */
+        RuleAction: "notify_supervisor" | "escalate" | "reassign" | "raise_priority";
+        /** @description A service: what it is, who may ask for it, what a request must bring, who solves it, how fast. */
+        ServiceDetail: {
+            audience: components["schemas"]["Audience"];
+            /** @description When it is provided, e.g. "Lunes a viernes 8:00 a.m. – 5:00 p.m.". */
+            availability?: string | null;
+            default_priority: components["schemas"]["Priority"];
+            default_type: components["schemas"]["TicketType"];
+            form_fields: components["schemas"]["FormField"][];
+            objective?: string | null;
+            /** @description The promise as users read it, e.g. "2 horas y media". */
+            promised_resolution?: string | null;
+            required_attachments: components["schemas"]["AttachmentRequirement"][];
+            /**
+             * Format: int32
+             * @description The same promise in business minutes.
+             */
+            resolution_minutes?: number | null;
+            /**
+             * Format: uuid
+             * @description First-level group when no route matches the requester's organization.
+             */
+            responsible_group_id?: string | null;
+            /** @description Organization-specific responsible groups. */
+            routes: components["schemas"]["ServiceRoute"][];
+            scope?: string | null;
+            /** Format: uuid */
+            sla_policy_id?: string | null;
+        };
+        ServiceDoc: {
+            audience?: null | components["schemas"]["AudienceDoc"];
+            availability?: string | null;
+            default_priority: components["schemas"]["Priority"];
+            default_type: components["schemas"]["TicketType"];
+            form_fields?: components["schemas"]["FormField"][];
+            objective?: string | null;
+            promised_resolution?: string | null;
+            required_attachments?: components["schemas"]["AttachmentRequirement"][];
+            /** Format: int32 */
+            resolution_minutes?: number | null;
+            responsible_group?: string | null;
+            routes?: components["schemas"]["RouteDoc"][];
+            scope?: string | null;
+        };
+        ServiceInput: {
+            audience?: null | components["schemas"]["Audience"];
+            availability?: string | null;
+            default_priority?: null | components["schemas"]["Priority"];
+            default_type?: null | components["schemas"]["TicketType"];
+            form_fields?: components["schemas"]["FormField"][];
+            objective?: string | null;
+            promised_resolution?: string | null;
+            required_attachments?: components["schemas"]["AttachmentRequirement"][];
+            /** Format: int32 */
+            resolution_minutes?: number | null;
+            /** Format: uuid */
+            responsible_group_id?: string | null;
+            routes?: components["schemas"]["ServiceRoute"][];
+            scope?: string | null;
+            /** Format: uuid */
+            sla_policy_id?: string | null;
+        };
+        ServiceRoute: {
+            /** Format: uuid */
+            group_id: string;
+            /** Format: uuid */
+            organization_id: string;
+        };
+        SetAvailability: {
+            /**
+             * Format: date-time
+             * @description Absent (no new assignments) until this instant; `null` = available.
+             */
+            absent_until?: string | null;
+            note?: string | null;
+        };
+        SetMembers: {
+            /** @description The complete member list (agents, supervisors or admins). */
+            user_ids: string[];
+        };
+        SlaPolicy: {
+            active: boolean;
+            /** Format: double */
+            at_risk_share: number;
+            /** Format: uuid */
+            calendar_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            rules: components["schemas"]["Rule"][];
+            targets: components["schemas"]["Targets"];
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description Both clocks of a case, as the API shows them. */
+        SlaView: {
+            /** Format: uuid */
+            policy_id: string;
+            /** Format: int32 */
+            policy_version: number;
+            /** @description Time to resolve. */
+            resolution: components["schemas"]["ClockView"];
+            /** @description Time to attend: registration until an agent takes the case. */
+            response: components["schemas"]["ClockView"];
+        };
+        Solution: {
+            /** @description E.g. `remote`, `on_site`, `workaround`, `configuration`. */
+            solution_type?: string | null;
+            text: string;
+        };
+        /** @enum {string} */
+        Sort: "number" | "updated" | "due";
+        /** @enum {string} */
+        Status: "new" | "assigned" | "in_progress" | "on_hold" | "resolved" | "closed" | "rejected" | "cancelled";
+        Target: {
+            /**
+             * Format: int32
+             * @description Time to attend (registration → an agent takes the case), business minutes.
+             */
+            tto_minutes: number;
+            /**
+             * Format: int32
+             * @description Time to resolve, business minutes (a service's own resolution time wins).
+             */
+            ttr_minutes: number;
+        };
+        Targets: {
+            critical: components["schemas"]["Target"];
+            high: components["schemas"]["Target"];
+            low: components["schemas"]["Target"];
+            medium: components["schemas"]["Target"];
+        };
+        /** @description A case (solicitud / caso / ticket). */
+        Ticket: {
+            /** @description What the caller may do now. */
+            allowed_actions: components["schemas"]["Action"][];
+            /** Format: uuid */
+            area_id?: string | null;
+            assigned_agent?: null | components["schemas"]["Named"];
+            assigned_group?: null | components["schemas"]["Named"];
+            channel: components["schemas"]["Channel"];
+            /** Format: date-time */
+            closed_at?: string | null;
+            contact_phone?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by_id: string;
+            description: string;
+            /** Format: uuid */
+            desk_id: string;
+            /** @description Values of the service's extra fields. */
+            fields: unknown;
+            hold?: null | components["schemas"]["Hold"];
+            /** Format: uuid */
+            id: string;
+            impact?: null | components["schemas"]["Level3"];
+            /**
+             * Format: int32
+             * @description Support level working the case: 1, 2 or 3.
+             */
+            level: number;
+            /** Format: uuid */
+            location_id?: string | null;
+            /**
+             * Format: int64
+             * @description The consecutive human number, e.g. 1234.
+             */
+            number: number;
+            /** Format: uuid */
+            organization_id?: string | null;
+            priority: components["schemas"]["Priority"];
+            rejection?: null | components["schemas"]["Rejection"];
+            /** Format: int32 */
+            reopen_count: number;
+            requester: components["schemas"]["Named"];
+            /** Format: date-time */
+            resolution_due_at?: string | null;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            /** Format: date-time */
+            response_due_at?: string | null;
+            service: components["schemas"]["Named"];
+            sla?: null | components["schemas"]["SlaView"];
+            solution?: null | components["schemas"]["Solution"];
+            status: components["schemas"]["Status"];
+            subject: string;
+            /** Format: date-time */
+            taken_at?: string | null;
+            type: components["schemas"]["TicketType"];
+            /** Format: date-time */
+            updated_at: string;
+            urgency?: null | components["schemas"]["Level3"];
+            /**
+             * Format: int32
+             * @description Row version, for `If-Match`.
+             */
+            version: number;
+        };
+        /** @description One entry of the audit trail. */
+        TicketEvent: {
+            actor?: null | components["schemas"]["Named"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `created`, `status`, `assignment`, `level`, `priority`, `classification`, `followup`, `attachment`, … */
+            kind: string;
+            new_value?: unknown;
+            old_value?: unknown;
+            visibility: components["schemas"]["Visibility"];
+        };
+        TicketPage: {
+            items: components["schemas"]["Ticket"][];
+            next_cursor?: string | null;
+        };
+        /**
+         * @description Incidente (an interruption) or requerimiento (a service request).
+         * @enum {string}
+         */
+        TicketType: "incident" | "request";
         TokenResponse: {
             /** @description JWT for `Authorization: Bearer`. */
             access_token: string;
@@ -440,6 +1860,33 @@ export interface components {
             active?: boolean | null;
             name?: string | null;
         };
+        UpdateDesk: {
+            active?: boolean | null;
+            /** Format: int32 */
+            auto_close_hours?: number | null;
+            /** Format: uuid */
+            calendar_id?: string | null;
+            description?: string | null;
+            mailbox?: string | null;
+            name?: string | null;
+            /** @description Replaces the list when present. */
+            organization_ids?: string[] | null;
+            /** Format: uuid */
+            sla_policy_id?: string | null;
+            /** @description Replaces the list when present (admins only). */
+            supervisor_ids?: string[] | null;
+            /** Format: int32 */
+            survey_satisfied_min?: number | null;
+            timezone?: string | null;
+        };
+        UpdateGroup: {
+            active?: boolean | null;
+            description?: string | null;
+            external_provider?: boolean | null;
+            /** Format: int32 */
+            level?: number | null;
+            name?: string | null;
+        };
         UpdateLocation: {
             active?: boolean | null;
             address?: string | null;
@@ -451,6 +1898,13 @@ export interface components {
             /** @description `es-CO` or `en`. */
             locale?: string | null;
             phone?: string | null;
+        };
+        UpdateNode: {
+            active?: boolean | null;
+            code?: string | null;
+            description?: string | null;
+            name?: string | null;
+            service?: null | components["schemas"]["ServiceInput"];
         };
         UpdateOrganization: {
             active?: boolean | null;
@@ -475,6 +1929,12 @@ export interface components {
         };
         /** @description A person as the API shows them (never the password hash). */
         User: {
+            absence_note?: string | null;
+            /**
+             * Format: date-time
+             * @description Agents: absent (not assigned new cases) until this instant.
+             */
+            absent_until?: string | null;
             active: boolean;
             /** Format: uuid */
             area_id?: string | null;
@@ -508,6 +1968,10 @@ export interface components {
             items: components["schemas"]["User"][];
             next_cursor?: string | null;
         };
+        /** @enum {string} */
+        View: "requested" | "mine" | "my_groups" | "unassigned" | "all";
+        /** @enum {string} */
+        Visibility: "public" | "private";
     };
     responses: never;
     parameters: never;
@@ -909,6 +2373,1160 @@ export interface operations {
                 };
             };
             /** @description Malformed body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_calendars: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendar"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendar"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendar"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_calendar: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendar"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_holidays: {
+        parameters: {
+            query?: {
+                /** @description Default: the current year. */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Holiday"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogNode"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteOutcome"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_node: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag (row version) read before editing */
+                "If-Match"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNode"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogNode"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    move_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveNode"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogNode"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The move would make a cycle */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_desks: {
+        parameters: {
+            query?: {
+                /** @description Admins and supervisors may list inactive desks too. */
+                include_inactive?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Desk"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_desk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDesk"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Desk"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Code taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_desk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Desk"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_desk: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag (row version) read before editing */
+                "If-Match"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDesk"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Desk"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_catalog: {
+        parameters: {
+            query?: {
+                /** @description Staff only: include deactivated nodes. */
+                include_inactive?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogTree"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such desk, or not open to the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_catalog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogDocument"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_catalog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CatalogDocument"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportSummary"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The document has problems (each named by its path) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateNode"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogNode"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_groups: {
+        parameters: {
+            query?: {
+                desk_id?: string;
+                level?: number;
+                active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGroup"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_group: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag (row version) read before editing */
+                "If-Match"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroup"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_members: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetMembers"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1574,6 +4192,1433 @@ export interface operations {
             };
         };
     };
+    list_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_policy: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_tickets: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `requested` ("Mis solicitudes", the default for requesters), `mine`, `my_groups`,
+                 *     `unassigned`, `all` (default for staff: every case of their desks).
+                 */
+                view?: components["schemas"]["View"];
+                /** @description Comma-separated statuses, e.g. `new,assigned`. */
+                status?: string;
+                /** @description Comma-separated priorities. */
+                priority?: string;
+                type?: components["schemas"]["TicketType"];
+                desk_id?: string;
+                service_id?: string;
+                level?: number;
+                requester_id?: string;
+                /** @description Registered at or after (RFC 3339). */
+                created_from?: string;
+                /** @description Registered before (RFC 3339). */
+                created_to?: string;
+                /** @description Spanish full-text search over subject, description and follow-ups (accents ignored). */
+                q?: string;
+                /** @description `number` (newest first, default), `updated`, `due`. */
+                sort?: components["schemas"]["Sort"];
+                /** @description Page size, 1–200 (default 50). */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_ticket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Unique per logical creation; retries with the same key return the first case */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTicket"];
+                "multipart/form-data": components["schemas"]["CreateTicketMultipart"];
+            };
+        };
+        responses: {
+            /** @description Replay of an earlier creation with the same Idempotency-Key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The requester may not request this service */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    queue_counts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueCounts"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assign: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_attachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    classify: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClassifyBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    close: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    escalate: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EscalateBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketEvent"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_followups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Followup"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_followup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFollowup"];
+                "multipart/form-data": components["schemas"]["CreateFollowupMultipart"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Followup"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case is closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    hold: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HoldBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reopen: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolve: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resume: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    take: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag (row version) read before acting */
+                "If-Match"?: string | null;
+            };
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in this state; `allowed_actions` lists what is */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_users: {
         parameters: {
             query?: {
@@ -1839,6 +5884,63 @@ export interface operations {
                 };
             };
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_availability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetAvailability"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -141,7 +141,8 @@ describe('after login', () => {
     expect(screen.getByText('Rol: Agente')).toBeTruthy();
     expect(stub.calls('GET /api/v1/me')[0]?.headers.get('Authorization')).toBe('Bearer access-1');
 
-    await user.click(screen.getByRole('button', { name: 'Cerrar sesión' }));
+    await user.click(screen.getByRole('button', { name: 'Menú de usuario de Carlos Gómez' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Cerrar sesión' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Iniciar sesión' })).toBeTruthy();
     expect(router.state.location.pathname).toBe('/login');
     expect(await stub.calls('POST /api/v1/auth/logout')[0]?.json()).toEqual({ refresh_token: 'refresh-1' });

@@ -9,14 +9,17 @@ export function AppProvider({
   children,
   i18n,
   queryClient,
+  env = 'default',
 }: {
   children: ReactNode;
   i18n: I18n;
   queryClient: QueryClient;
+  /** `test` turns off Mantine's transitions and portals (component tests). */
+  env?: 'default' | 'test';
 }) {
   return (
     <I18nextProvider i18n={i18n}>
-      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
+      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light" env={env}>
         <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
       </MantineProvider>
     </I18nextProvider>

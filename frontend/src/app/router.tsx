@@ -3,6 +3,10 @@ import { RequireAuth } from '@/features/auth/components/require-auth';
 import { PageLoader } from './components/page-loader';
 import { LoginRoute } from './routes/login';
 
+/**
+ * Only the login page is in the entry chunk; the shell and every page behind login are
+ * separate chunks loaded on first visit.
+ */
 export const routes: RouteObject[] = [
   {
     Component: Outlet,
@@ -18,9 +22,42 @@ export const routes: RouteObject[] = [
         ),
         children: [
           {
-            index: true,
-            // The home page (and everything behind login) is a separate chunk.
-            lazy: async () => ({ Component: (await import('./routes/home')).HomeRoute }),
+            lazy: async () => ({ Component: (await import('./layout/app-layout')).AppLayout }),
+            HydrateFallback: PageLoader,
+            children: [
+              {
+                index: true,
+                lazy: async () => ({ Component: (await import('./routes/home')).HomeRoute }),
+              },
+              {
+                path: 'requests/new',
+                lazy: async () => ({ Component: (await import('./routes/new-request')).NewRequestRoute }),
+              },
+              {
+                path: 'requests/new/:serviceId',
+                lazy: async () => ({ Component: (await import('./routes/request-service')).RequestServiceRoute }),
+              },
+              {
+                path: 'requests',
+                lazy: async () => ({ Component: (await import('./routes/my-requests')).MyRequestsRoute }),
+              },
+              {
+                path: 'tickets/:number',
+                lazy: async () => ({ Component: (await import('./routes/ticket')).TicketRoute }),
+              },
+              {
+                path: 'queues',
+                lazy: async () => ({ Component: (await import('./routes/queues')).QueuesRoute }),
+              },
+              {
+                path: 'register',
+                lazy: async () => ({ Component: (await import('./routes/register')).RegisterRoute }),
+              },
+              {
+                path: 'register/:serviceId',
+                lazy: async () => ({ Component: (await import('./routes/register-service')).RegisterServiceRoute }),
+              },
+            ],
           },
         ],
       },

@@ -9,13 +9,10 @@ export type ApiClient = Client<paths>;
 const AUTH_PATH_PREFIX = '/api/v1/auth/';
 
 /**
- * Adds `Authorization: Bearer …` and `Accept-Language`; on a 401 from a non-auth
- * endpoint it refreshes the tokens once (shared by concurrent requests) and
- * retries the request. When the refresh is refused the session is cleared,
- * which sends the user back to the login page.
+ * Refreshes the tokens once for every request that got a 401 with the same (now stale) token.
+ * Shared by the fetch middleware and the XHR uploads (which need progress events fetch lacks).
  */
-export function createAuthMiddleware(client: ApiClient): Middleware {
-  const retries = new Map<string, Request>();
+export function createTokenRefresher(client: ApiClient) {
   let refreshing: Promise<boolean> | null = null;
 
   async function refresh(): Promise<boolean> {
@@ -37,12 +34,33 @@ export function createAuthMiddleware(client: ApiClient): Middleware {
     return false;
   }
 
-  function refreshOnce(): Promise<boolean> {
-    refreshing ??= refresh().finally(() => {
-      refreshing = null;
-    });
-    return refreshing;
-  }
+  /** After a 401 with `usedToken`: a fresh access token to retry with, or null. */
+  return async function afterUnauthorized(usedToken: string | undefined): Promise<string | null> {
+    const current = sessionStore.get();
+    // Another request may have refreshed already; only refresh when our token is the newest.
+    if (!(current && current.access_token !== usedToken)) {
+      refreshing ??= refresh().finally(() => {
+        refreshing = null;
+      });
+      if (!(await refreshing)) return null;
+    }
+    return sessionStore.get()?.access_token ?? null;
+  };
+}
+
+export type TokenRefresher = ReturnType<typeof createTokenRefresher>;
+
+/**
+ * Adds `Authorization: Bearer …` and `Accept-Language`; on a 401 from a non-auth
+ * endpoint it refreshes the tokens once (shared by concurrent requests) and
+ * retries the request. When the refresh is refused the session is cleared,
+ * which sends the user back to the login page.
+ */
+export function createAuthMiddleware(
+  client: ApiClient,
+  afterUnauthorized: TokenRefresher = createTokenRefresher(client),
+): Middleware {
+  const retries = new Map<string, Request>();
 
   return {
     onRequest({ request, schemaPath, id }) {
@@ -61,11 +79,8 @@ export function createAuthMiddleware(client: ApiClient): Middleware {
       retries.delete(id);
       if (response.status !== 401 || !retry) return undefined;
       const usedToken = retry.headers.get('Authorization')?.replace(/^Bearer /, '');
-      const current = sessionStore.get();
-      // Another request may have refreshed already; only refresh when our token is the newest.
-      const ready = current && current.access_token !== usedToken ? true : await refreshOnce();
-      const token = sessionStore.get()?.access_token;
-      if (!ready || !token) return undefined;
+      const token = await afterUnauthorized(usedToken);
+      if (!token) return undefined;
       retry.headers.set('Authorization', `Bearer ${token}`);
       return options.fetch(retry);
     },
@@ -76,14 +91,24 @@ export function createAuthMiddleware(client: ApiClient): Middleware {
 }
 
 export function createApiClient(baseUrl: string = globalThis.location.origin): ApiClient {
-  // openapi-fetch keeps the fetch it is given: look it up per call so tests can stub it.
-  const client = createClient<paths>({ baseUrl, fetch: (request) => globalThis.fetch(request) });
-  client.use(createAuthMiddleware(client));
-  return client;
+  return createApiClientWithRefresher(baseUrl).client;
 }
 
+function createApiClientWithRefresher(baseUrl: string) {
+  // openapi-fetch keeps the fetch it is given: look it up per call so tests can stub it.
+  const client = createClient<paths>({ baseUrl, fetch: (request) => globalThis.fetch(request) });
+  const refresher = createTokenRefresher(client);
+  client.use(createAuthMiddleware(client, refresher));
+  return { client, refresher };
+}
+
+const shared = createApiClientWithRefresher(globalThis.location.origin);
+
 /** The API is served from the same origin as the SPA (Vite proxies /api in development). */
-export const api = createApiClient();
+export const api = shared.client;
+
+/** Refreshes the session after a 401 (for requests that do not go through `api`). */
+export const refreshAfterUnauthorized: TokenRefresher = shared.refresher;
 
 /** TanStack Query hooks typed from the OpenAPI document. */
 export const $api = createQueryHooks(api);
