@@ -85,6 +85,8 @@ print_stage_summary() {
   else
     printf 'make test: FAILED%s (exit %s)\n' "${_STAGE_CURRENT:+ in stage $_STAGE_CURRENT}" "$rc"
   fi
+  # The plain closing line CI reads; counts stages (each stage prints its own test counts).
+  printf 'stages: %d passed, %d failed\n' "${#_STAGE_NAMES[@]}" "$([ -n "$_STAGE_CURRENT" ] || [ "$rc" -ne 0 ] && echo 1 || echo 0)"
 }
 
 # ---------------------------------------------------------------------------
