@@ -88,6 +88,30 @@ async fn check_assignee(conn: &mut AsyncPgConnection, desk_id: Uuid, group: Opti
     e.finish()
 }
 
+/// What any case action may answer besides success (not every action can give every one).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum ActionErrors {
+    /// Missing, expired or invalid token.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthenticated(Problem),
+    /// A requester attempting staff work.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// No such case, or not the caller's to see.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// Not allowed in the case's state; `allowed_actions` lists what is.
+    #[response(status = 409, content_type = "application/problem+json")]
+    NotAllowedNow(Problem),
+    /// `If-Match` names an older version of the case.
+    #[response(status = 412, content_type = "application/problem+json")]
+    Stale(Problem),
+    /// A field of the body is missing or wrong (named in `errors`).
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignBody {
@@ -156,12 +180,7 @@ pub struct ReasonBody {
 /// Take the case: it becomes the caller's and work starts.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])),
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before acting")),
-    responses((status = 200, body = Ticket),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed in this state; `allowed_actions` lists what is", body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/take")]
 pub async fn take(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
     let me = user.0.id;
@@ -193,13 +212,7 @@ pub async fn take(state: web::Data<AppState>, user: CurrentUser, number: web::Pa
 /// Assign the case to a group and/or an agent (who must then take it).
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = AssignBody,
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = Ticket),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/assign")]
 pub async fn assign(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<AssignBody>) -> AppResult<HttpResponse> {
     let b = body.0;
@@ -223,13 +236,7 @@ pub async fn assign(state: web::Data<AppState>, user: CurrentUser, number: web::
 /// or an explicit priority with a reason.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = ClassifyBody,
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = Ticket),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/classify")]
 pub async fn classify(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<ClassifyBody>) -> AppResult<HttpResponse> {
     let b = body.0;
@@ -270,13 +277,7 @@ pub async fn classify(state: web::Data<AppState>, user: CurrentUser, number: web
 /// Escalate to level 2 (specialists) or 3 (providers) with a reason — or de-escalate.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = EscalateBody,
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = Ticket),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/escalate")]
 pub async fn escalate(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<EscalateBody>) -> AppResult<HttpResponse> {
     let b = body.0;
@@ -304,13 +305,7 @@ pub async fn escalate(state: web::Data<AppState>, user: CurrentUser, number: web
 /// Put the case on hold (its SLA clock stops) waiting for the requester, a third party or a provider.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = HoldBody,
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = Ticket),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/hold")]
 pub async fn hold(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<HoldBody>) -> AppResult<HttpResponse> {
     let b = body.0;
@@ -334,12 +329,7 @@ pub async fn hold(state: web::Data<AppState>, user: CurrentUser, number: web::Pa
 /// Resume work on a case on hold.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])),
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = Ticket),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/resume")]
 pub async fn resume(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
     perform(&state, &user, *number, if_match, Action::Resume, None, Box::new(|_, t| Box::pin(async move {
@@ -353,13 +343,7 @@ pub async fn resume(state: web::Data<AppState>, user: CurrentUser, number: web::
 /// Resolve with a documented solution; the requester then accepts (close) or refuses (reopen).
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = ResolveBody,
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = Ticket),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/resolve")]
 pub async fn resolve(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<ResolveBody>) -> AppResult<HttpResponse> {
     let b = body.0;
@@ -383,13 +367,7 @@ pub async fn resolve(state: web::Data<AppState>, user: CurrentUser, number: web:
 /// Reject as out of scope, saying why and where the requester should turn.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = RejectBody,
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = Ticket),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/reject")]
 pub async fn reject(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<RejectBody>) -> AppResult<HttpResponse> {
     let b = body.0;
@@ -408,12 +386,7 @@ pub async fn reject(state: web::Data<AppState>, user: CurrentUser, number: web::
 /// Withdraw one's own case before anyone works on it.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])),
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = Ticket),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/cancel")]
 pub async fn cancel(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
     perform(&state, &user, *number, if_match, Action::Cancel, None, Box::new(|_, t| Box::pin(async move {
@@ -425,13 +398,7 @@ pub async fn cancel(state: web::Data<AppState>, user: CurrentUser, number: web::
 /// Refuse a solution: the case goes back to work.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = ReasonBody,
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = Ticket),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/reopen")]
 pub async fn reopen(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<ReasonBody>) -> AppResult<HttpResponse> {
     let mut e = Errors::default();
@@ -449,12 +416,7 @@ pub async fn reopen(state: web::Data<AppState>, user: CurrentUser, number: web::
 /// Accept the solution and close the case.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])),
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = Ticket),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/close")]
 pub async fn close(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
     perform(&state, &user, *number, if_match, Action::Close, None, Box::new(|_, t| Box::pin(async move {

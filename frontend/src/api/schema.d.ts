@@ -4640,6 +4640,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ticket"];
                 };
             };
+            /** @description Missing, expired or invalid token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4648,6 +4649,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A requester attempting staff work. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4656,6 +4658,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such case, or not the caller's to see. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4664,6 +4667,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not allowed in the case's state; `allowed_actions` lists what is. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4672,6 +4676,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version of the case. */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -4680,6 +4685,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field of the body is missing or wrong (named in `errors`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4787,6 +4793,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ticket"];
                 };
             };
+            /** @description Missing, expired or invalid token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4795,6 +4802,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A requester attempting staff work. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4803,6 +4811,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such case, or not the caller's to see. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4811,6 +4820,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not allowed in the case's state; `allowed_actions` lists what is. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4819,7 +4829,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version of the case. */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field of the body is missing or wrong (named in `errors`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4854,6 +4874,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ticket"];
                 };
             };
+            /** @description Missing, expired or invalid token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4862,6 +4883,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A requester attempting staff work. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4870,6 +4892,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such case, or not the caller's to see. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4878,6 +4901,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not allowed in the case's state; `allowed_actions` lists what is. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4886,6 +4910,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version of the case. */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -4894,6 +4919,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field of the body is missing or wrong (named in `errors`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4925,6 +4951,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ticket"];
                 };
             };
+            /** @description Missing, expired or invalid token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4933,6 +4960,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A requester attempting staff work. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4941,6 +4969,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such case, or not the caller's to see. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4949,6 +4978,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not allowed in the case's state; `allowed_actions` lists what is. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4957,7 +4987,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version of the case. */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field of the body is missing or wrong (named in `errors`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4992,6 +5032,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ticket"];
                 };
             };
+            /** @description Missing, expired or invalid token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5000,6 +5041,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A requester attempting staff work. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5008,6 +5050,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such case, or not the caller's to see. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5016,6 +5059,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not allowed in the case's state; `allowed_actions` lists what is. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5024,6 +5068,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version of the case. */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -5032,6 +5077,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field of the body is missing or wrong (named in `errors`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5216,6 +5262,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ticket"];
                 };
             };
+            /** @description Missing, expired or invalid token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5224,6 +5271,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A requester attempting staff work. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5232,6 +5280,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such case, or not the caller's to see. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5240,6 +5289,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not allowed in the case's state; `allowed_actions` lists what is. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5248,6 +5298,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version of the case. */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -5256,6 +5307,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field of the body is missing or wrong (named in `errors`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5291,6 +5343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ticket"];
                 };
             };
+            /** @description Missing, expired or invalid token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5299,6 +5352,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A requester attempting staff work. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5307,6 +5361,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such case, or not the caller's to see. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5315,6 +5370,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not allowed in the case's state; `allowed_actions` lists what is. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5323,6 +5379,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version of the case. */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -5331,6 +5388,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field of the body is missing or wrong (named in `errors`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5366,6 +5424,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ticket"];
                 };
             };
+            /** @description Missing, expired or invalid token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5374,6 +5433,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A requester attempting staff work. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5382,6 +5442,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such case, or not the caller's to see. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5390,6 +5451,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not allowed in the case's state; `allowed_actions` lists what is. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5398,6 +5460,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version of the case. */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -5406,6 +5469,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field of the body is missing or wrong (named in `errors`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5441,6 +5505,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ticket"];
                 };
             };
+            /** @description Missing, expired or invalid token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5449,6 +5514,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A requester attempting staff work. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5457,6 +5523,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such case, or not the caller's to see. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5465,6 +5532,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not allowed in the case's state; `allowed_actions` lists what is. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5473,6 +5541,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version of the case. */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -5481,6 +5550,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field of the body is missing or wrong (named in `errors`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5512,6 +5582,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ticket"];
                 };
             };
+            /** @description Missing, expired or invalid token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5520,6 +5591,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A requester attempting staff work. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5528,6 +5600,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such case, or not the caller's to see. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5536,6 +5609,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not allowed in the case's state; `allowed_actions` lists what is. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5544,7 +5618,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version of the case. */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field of the body is missing or wrong (named in `errors`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5576,6 +5660,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ticket"];
                 };
             };
+            /** @description Missing, expired or invalid token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5584,6 +5669,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A requester attempting staff work. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5592,6 +5678,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such case, or not the caller's to see. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5600,7 +5687,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not allowed in this state; `allowed_actions` lists what is */
+            /** @description Not allowed in the case's state; `allowed_actions` lists what is. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5609,7 +5696,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version of the case. */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field of the body is missing or wrong (named in `errors`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
