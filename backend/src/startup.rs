@@ -194,6 +194,9 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
                     .custom_request_replace("method", |req| req.method().to_string()),
             )
     })
+    // Nagle's algorithm held the last chunk of compressed answers for the client's delayed ACK
+    // (~40 ms on every response; tests/bench/README.md).
+    .tcp_nodelay(true)
     .listen(listener)?
     .run();
     Ok(server)

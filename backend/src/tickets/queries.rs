@@ -151,7 +151,8 @@ pub fn diff(old: &TicketRow, new: &TicketRow, note: Option<&str>) -> Vec<NewEven
     events
 }
 
-/// The available member of `group` with the fewest open cases (absent agents skipped).
+/// The available member of `group` with the fewest open cases (absent agents skipped). Loads are
+/// counted up to 200: beyond that every agent is simply full, and counting on costs milliseconds.
 pub async fn pick_agent(conn: &mut AsyncPgConnection, group: Uuid) -> QueryResult<Option<Uuid>> {
     #[derive(QueryableByName)]
     struct Pick {
@@ -161,7 +162,7 @@ pub async fn pick_agent(conn: &mut AsyncPgConnection, group: Uuid) -> QueryResul
     let pick: Option<Pick> = diesel::sql_query(
         "SELECT u.id FROM group_members m JOIN users u ON u.id = m.user_id
          WHERE m.group_id = $1 AND u.active AND u.role <> 'requester' AND (u.absent_until IS NULL OR u.absent_until <= now())
-         ORDER BY (SELECT count(*) FROM tickets t WHERE t.assigned_agent_id = u.id AND t.status IN ('assigned', 'in_progress', 'on_hold')), u.username
+         ORDER BY (SELECT count(*) FROM (SELECT 1 FROM tickets t WHERE t.assigned_agent_id = u.id AND t.status IN ('assigned', 'in_progress', 'on_hold') LIMIT 200) open_cases), u.username
          LIMIT 1",
     )
     .bind::<diesel::sql_types::Uuid, _>(group)
