@@ -12,9 +12,11 @@
 //! popular, routing as the app does it (the service's route for the requester's organization,
 //! else its responsible group), 75 % at level 1, 20 % at 2, 5 % at 3 when the desk has such
 //! groups, an agent of the group, created over the last three years (numbers follow time), mostly
-//! closed, the open ones mostly recent. Each case gets its `created` event (plus `assignment` when
-//! routed and the final `status` change when finished), 30 % get an agent's follow-up and 12 % a
-//! requester's answer too. Extra requesters (2,000 by default) spread over the organizations'
+//! closed, the open ones mostly recent. The SLA columns are filled as the app would (the service's
+//! or the desk's policy, met flags), with due dates approximating business hours by a constant
+//! factor, and the pauses of held and resolved cases are recorded. Each case gets its `created`
+//! event (plus `assignment` when routed and the final `status` change when finished), 30 % get an
+//! agent's follow-up and 12 % a requester's answer too. Extra requesters (2,000 by default) spread over the organizations'
 //! areas share the demo password; the demo requesters get 0.3 % of the cases each, so "my
 //! requests" of `lucia.martinez` is a long list.
 use std::time::Instant;
@@ -321,8 +323,15 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
                      coalesce((SELECT array_agg(g.id ORDER BY g.name) FROM support_groups g WHERE g.desk_id = n.desk_id AND g.active AND g.level = 2), '{}') AS g2,
                      coalesce((SELECT array_agg(g.id ORDER BY g.name) FROM support_groups g WHERE g.desk_id = n.desk_id AND g.active AND g.level = 3), '{}') AS g3,
                      -- Popularity: a few services take most of the cases.
-                     power(1 + abs(hashtext(n.code)::bigint) % 10, 2)::float8 AS weight
+                     power(1 + abs(hashtext(n.code)::bigint) % 10, 2)::float8 AS weight,
+                     -- The SLA policy as the app picks it (the service's, else the desk's; active only).
+                     p.id AS policy_id, p.version AS policy_version, p.targets,
+                     -- Business minutes to wall-clock minutes: an office week is 47.5 of 168 hours.
+                     CASE WHEN coalesce(pc.always_open, dc.always_open, false) THEN 1.0 ELSE 168 / 47.5 END::float8 AS sla_factor
               FROM catalog_nodes n JOIN services s ON s.node_id = n.id JOIN desks d ON d.id = n.desk_id
+              LEFT JOIN sla_policies p ON p.id = coalesce(s.sla_policy_id, d.sla_policy_id) AND p.active
+              LEFT JOIN calendars pc ON pc.id = p.calendar_id
+              LEFT JOIN calendars dc ON dc.id = d.calendar_id
               WHERE n.kind = 'service' AND n.active AND d.active;
               CREATE TEMP TABLE b_slot ON COMMIT DROP AS
               WITH w AS (SELECT idx, sum(weight) OVER (ORDER BY idx) - weight AS lo, sum(weight) OVER (ORDER BY idx) AS hi,
@@ -353,7 +362,7 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
         let indexes: Vec<IndexDef> = diesel::sql_query(
             "SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def
              FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-             WHERE i.indrelid IN ('tickets'::regclass, 'followups'::regclass, 'ticket_events'::regclass)
+             WHERE i.indrelid IN ('tickets'::regclass, 'followups'::regclass, 'ticket_events'::regclass, 'ticket_pauses'::regclass)
                AND NOT i.indisprimary AND NOT i.indisunique
              ORDER BY c.relname",
         )
@@ -389,6 +398,7 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
              ), x AS MATERIALIZED (
                SELECT d.*, r.id AS requester_id, r.organization_id, r.area_id, r.location_id, r.phone,
                       s.id AS service_id, s.desk_id, s.default_type, s.default_priority, s.resolution_minutes, s.facilities,
+                      s.policy_id, s.policy_version, s.targets, s.sla_factor,
                       coalesce(sr.group_id, s.g1) AS g1, s.g2, s.g3,
                       extract(epoch FROM {now_sql} - d.created_at) / 86400 AS age_days
                FROM d
@@ -425,26 +435,37 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
                            WHEN y0.r_lvl < 0.25 AND cardinality(y0.g2) > 0 THEN 2
                            ELSE 1 END AS level
                FROM y0
-             ), z AS MATERIALIZED (
+             ), y1 AS MATERIALIZED (
                SELECT y.*,
-                      CASE WHEN y.group_id IS NULL OR m.agents IS NULL THEN NULL
-                           ELSE m.agents[1 + floor(y.r_agent * cardinality(m.agents))::int] END AS agent_id,
-                      {subject_base} AS subject_base,
-                      y.created_at + CASE y.priority WHEN 'critical' THEN 15 WHEN 'high' THEN 60 WHEN 'medium' THEN 240 ELSE 480 END * interval '1 minute' AS response_due_at,
-                      y.created_at + coalesce(y.resolution_minutes,
-                          CASE y.priority WHEN 'critical' THEN 240 WHEN 'high' THEN 480 WHEN 'medium' THEN 1440 ELSE 4320 END) * interval '1 minute' AS resolution_due_at,
+                      (y.targets -> y.priority ->> 'tto_minutes')::int AS tto,
+                      greatest(coalesce(y.resolution_minutes, (y.targets -> y.priority ->> 'ttr_minutes')::int), (y.targets -> y.priority ->> 'tto_minutes')::int) AS ttr,
                       CASE WHEN y.status IN ('in_progress', 'on_hold', 'resolved', 'closed')
                            THEN least(y.created_at + (5 + y.r_t1 * 235) * interval '1 minute', {now_sql} - interval '1 minute') END AS taken_at,
                       CASE WHEN y.status IN ('resolved', 'closed')
                            THEN least(y.created_at + (10 + y.r_t1 * 235 + y.r_t2 * y.r_t2 * 4320) * interval '1 minute', {now_sql} - interval '1 minute') END AS resolved_at
                FROM y
+             ), y2 AS MATERIALIZED (
+               SELECT y1.*,
+                      CASE WHEN y1.status = 'closed' THEN least(y1.resolved_at + interval '48 hours', {now_sql} - interval '1 minute')
+                           WHEN y1.status IN ('cancelled', 'rejected') THEN least(y1.created_at + y1.r_t2 * interval '2 days', {now_sql} - interval '1 minute') END AS closed_at
+               FROM y1
+             ), z AS MATERIALIZED (
+               SELECT y.*,
+                      CASE WHEN y.group_id IS NULL OR m.agents IS NULL THEN NULL
+                           ELSE m.agents[1 + floor(y.r_agent * cardinality(m.agents))::int] END AS agent_id,
+                      {subject_base} AS subject_base,
+                      -- Due dates approximate the business calendar (see sla_factor); pauses are ignored.
+                      y.created_at + y.tto * y.sla_factor * interval '1 minute' AS response_due_at,
+                      y.created_at + y.ttr * y.sla_factor * interval '1 minute' AS resolution_due_at,
+                      CASE WHEN y.status IN ('resolved', 'closed') THEN y.resolved_at WHEN y.status IN ('cancelled', 'rejected') THEN y.closed_at END AS finished_at
+               FROM y2 AS y
                LEFT JOIN b_members m ON m.group_id = y.group_id
              )
              INSERT INTO tickets (id, number, desk_id, service_id, ticket_type, priority, impact, urgency, status, subject, description,
                                   contact_phone, location_id, area_id, organization_id, requester_id, created_by_id, channel,
                                   assigned_group_id, assigned_agent_id, level, fields, hold_reason, hold_note, rejection_reason,
                                   solution, solution_type, response_due_at, resolution_due_at, taken_at, resolved_at, closed_at,
-                                  created_at, updated_at, version)
+                                  created_at, updated_at, version, sla_policy_id, sla_policy_version, response_met, resolution_met)
              SELECT pg_temp.uuid7(z.created_at), z.number, z.desk_id, z.service_id, z.default_type, z.priority,
                     CASE WHEN z.default_type = 'incident' THEN (ARRAY['high','medium','low'])[1 + floor(z.r_imp * 3)::int] END,
                     CASE WHEN z.default_type = 'incident' THEN (ARRAY['high','medium','low'])[1 + floor(z.r_urg * 3)::int] END,
@@ -463,15 +484,15 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
                     CASE WHEN z.status = 'rejected' THEN 'No corresponde a esta mesa de servicios.' END,
                     CASE WHEN z.status IN ('resolved', 'closed') THEN {solution} END,
                     CASE WHEN z.status IN ('resolved', 'closed') THEN CASE WHEN z.r_sol < 0.85 THEN 'Solución definitiva' ELSE 'Solución temporal' END END,
-                    z.response_due_at, z.resolution_due_at, z.taken_at, z.resolved_at,
-                    CASE WHEN z.status = 'closed' THEN least(z.resolved_at + interval '48 hours', {now_sql} - interval '1 minute')
-                         WHEN z.status IN ('cancelled', 'rejected') THEN least(z.created_at + z.r_t2 * interval '2 days', {now_sql} - interval '1 minute') END,
+                    z.response_due_at, z.resolution_due_at, z.taken_at, z.resolved_at, z.closed_at,
                     z.created_at,
-                    greatest(z.created_at, z.taken_at, z.resolved_at,
-                             CASE WHEN z.status = 'closed' THEN least(z.resolved_at + interval '48 hours', {now_sql} - interval '1 minute')
-                                  WHEN z.status IN ('cancelled', 'rejected') THEN least(z.created_at + z.r_t2 * interval '2 days', {now_sql} - interval '1 minute') END),
+                    greatest(z.created_at, z.taken_at, z.resolved_at, z.closed_at),
                     CASE z.status WHEN 'in_progress' THEN 2 WHEN 'on_hold' THEN 3 WHEN 'resolved' THEN 3 WHEN 'closed' THEN 4
-                                  WHEN 'cancelled' THEN 2 WHEN 'rejected' THEN 2 ELSE 1 END
+                                  WHEN 'cancelled' THEN 2 WHEN 'rejected' THEN 2 ELSE 1 END,
+                    z.policy_id, z.policy_version,
+                    CASE WHEN z.policy_id IS NOT NULL AND coalesce(z.taken_at, z.finished_at) IS NOT NULL
+                         THEN coalesce(z.taken_at, z.finished_at) <= z.response_due_at END,
+                    CASE WHEN z.policy_id IS NOT NULL AND z.finished_at IS NOT NULL THEN z.finished_at <= z.resolution_due_at END
              FROM z",
             context = pick(CONTEXTS, "z.r_ctx"),
             opening = pick(OPENINGS, "z.r_open"),
@@ -497,6 +518,13 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
                     jsonb_build_object('status', t.status),
                     'public', t.updated_at
              FROM tickets t WHERE t.number BETWEEN $1 AND $2 AND t.status IN ('resolved', 'closed', 'cancelled', 'rejected')";
+        // The clocks' pauses, as the app records them: open while on hold or resolved, closed at closing.
+        let insert_pauses = "INSERT INTO ticket_pauses (id, ticket_id, reason, started_at, ended_at)
+             SELECT pg_temp.uuid7(coalesce(t.resolved_at, t.taken_at, t.created_at)), t.id,
+                    CASE WHEN t.status = 'on_hold' THEN 'on_hold' ELSE 'resolved' END,
+                    CASE WHEN t.status = 'on_hold' THEN t.updated_at ELSE t.resolved_at END,
+                    CASE WHEN t.status = 'closed' THEN t.closed_at END
+             FROM tickets t WHERE t.number BETWEEN $1 AND $2 AND t.status IN ('on_hold', 'resolved', 'closed') AND t.sla_policy_id IS NOT NULL";
         let insert_followups = format!(
             "WITH t AS MATERIALIZED (
                SELECT t.id, t.requester_id, t.assigned_agent_id, coalesce(t.taken_at, t.created_at) AS at, random() AS r1, random() AS r2, random() AS r3
@@ -525,6 +553,7 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
             }
             let (lo_n, hi_n) = (base + done as i64 + 1, base + hi as i64);
             diesel::sql_query(insert_events).bind::<BigInt, _>(lo_n).bind::<BigInt, _>(hi_n).execute(conn).await?;
+            diesel::sql_query(insert_pauses).bind::<BigInt, _>(lo_n).bind::<BigInt, _>(hi_n).execute(conn).await?;
             diesel::sql_query(&insert_followups).bind::<BigInt, _>(lo_n).bind::<BigInt, _>(hi_n).execute(conn).await?;
             done = hi;
             log::info!("bench seed: {done}/{n} tickets ({:.1} s)", t0.elapsed().as_secs_f64());
@@ -547,7 +576,7 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
     .await?;
 
     let t0 = Instant::now();
-    conn.batch_execute("VACUUM (ANALYZE) tickets, followups, ticket_events, users").await?;
+    conn.batch_execute("VACUUM (ANALYZE) tickets, followups, ticket_events, ticket_pauses, users").await?;
     log::info!("bench seed: VACUUM ANALYZE ({:.1} s)", t0.elapsed().as_secs_f64());
     log::info!("bench seed: {n} tickets loaded in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
