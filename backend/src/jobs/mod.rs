@@ -55,12 +55,13 @@ pub async fn enqueue_recompute(conn: &mut AsyncPgConnection, reason: &str) -> Qu
 /// Takes the oldest due job nobody holds, for `LEASE`.
 pub async fn claim(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryResult<Option<Claimed>> {
     diesel::sql_query(
-        "UPDATE jobs SET locked_until = $1 + interval '120 seconds', attempts = attempts + 1
+        "UPDATE jobs SET locked_until = $2, attempts = attempts + 1
          WHERE id = (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
                      ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
          RETURNING id, kind, payload",
     )
     .bind::<Timestamptz, _>(now)
+    .bind::<Timestamptz, _>(now + LEASE)
     .get_result(conn)
     .await
     .optional()
