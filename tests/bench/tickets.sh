@@ -238,10 +238,12 @@ fmt_ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
 bench_ticks() { # clock ticks used by the server and the bench cluster's processes
   local pids pid total=0 postmaster
   postmaster=$(head -1 "$BENCH_PG_DIR/postmaster.pid" 2>/dev/null || true)
-  pids="$SERVER_PID $postmaster $(pgrep -P "${postmaster:-0}" 2>/dev/null | tr '\n' ' ')"
+  pids="$SERVER_PID $(pgrep -P "${postmaster:-0}" 2>/dev/null | tr '\n' ' ')"
   for pid in $pids; do
     total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
   done
+  # The postmaster with its finished backends (pgbench's connections end before we look).
+  [ -z "$postmaster" ] || total=$((total + $(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$postmaster/stat" 2>/dev/null || echo 0)))
   echo "$total"
 }
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8, $5 + $6 }' /proc/stat; }
@@ -259,7 +261,7 @@ other_end() { # prints the share in percent
   times >"$WORK/times"
   read -r b1 t1 i1 c1 <<<"$(bench_ticks) $(machine_ticks) $(children_ticks)"
   awk -v busy=$(((t1 - i1) - (t0 - i0))) -v bench=$((b1 - b0)) -v tool=$((c1 - c0)) -v all=$((t1 - t0)) \
-    'BEGIN { o = busy - bench - tool; if (o < 0) o = 0; printf "%.0f %%", all > 0 ? 100 * o / all : 0 }'
+    'BEGIN { o = busy - bench - tool; if (o < 0) o = 0; printf "%.0f %%", (all > 0 ? 100 * o / all : 0) }'
 }
 
 # add_row NAME RPS P50_US P90_US P99_US TARGET_TEXT PASS OTHER_CPU
