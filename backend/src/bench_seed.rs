@@ -543,6 +543,15 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
             requester_note = pick(REQUESTER_NOTES, "t.r3"),
         );
 
+        // The follow-ups' words on their cases, as the app keeps them (tickets::queries::index_followup).
+        let index_followups = "UPDATE tickets t SET followup_search = f.words
+             FROM (SELECT fu.ticket_id,
+                          setweight(to_tsvector('mesa_es', coalesce(string_agg(fu.body, ' ') FILTER (WHERE fu.visibility = 'public'), '')), 'C')
+                          || setweight(to_tsvector('mesa_es', coalesce(string_agg(fu.body, ' ') FILTER (WHERE fu.visibility = 'private'), '')), 'D') AS words
+                   FROM followups fu JOIN tickets tt ON tt.id = fu.ticket_id
+                   WHERE tt.number BETWEEN $1 AND $2 GROUP BY fu.ticket_id) f
+             WHERE t.id = f.ticket_id";
+
         let t0 = Instant::now();
         let mut done: u64 = 0;
         while done < n {
@@ -555,6 +564,7 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
             diesel::sql_query(insert_events).bind::<BigInt, _>(lo_n).bind::<BigInt, _>(hi_n).execute(conn).await?;
             diesel::sql_query(insert_pauses).bind::<BigInt, _>(lo_n).bind::<BigInt, _>(hi_n).execute(conn).await?;
             diesel::sql_query(&insert_followups).bind::<BigInt, _>(lo_n).bind::<BigInt, _>(hi_n).execute(conn).await?;
+            diesel::sql_query(index_followups).bind::<BigInt, _>(lo_n).bind::<BigInt, _>(hi_n).execute(conn).await?;
             done = hi;
             log::info!("bench seed: {done}/{n} tickets ({:.1} s)", t0.elapsed().as_secs_f64());
         }

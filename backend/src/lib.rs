@@ -13,6 +13,7 @@ pub mod http;
 pub mod jobs;
 pub mod openapi;
 pub mod organizations;
+pub mod reference;
 pub mod seed;
 pub mod sla;
 pub mod startup;

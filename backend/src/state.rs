@@ -4,7 +4,9 @@ use crate::attachments::storage::{LocalDisk, Storage};
 use crate::attachments::upload::Limits;
 use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
+use crate::auth::CurrentUser;
 use crate::db::DbPool;
+use crate::reference::{Reference, ReferenceCache};
 
 /// Everything a handler needs, shared by all workers. Nothing here is state another instance would need.
 #[derive(Clone)]
@@ -13,13 +15,19 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub jwt: Arc<JwtKeys>,
     pub storage: Arc<Storage>,
+    pub reference: Arc<ReferenceCache>,
 }
 
 impl AppState {
     pub fn new(pool: DbPool, config: Config) -> std::io::Result<Self> {
         let jwt = Arc::new(JwtKeys::new(&config.jwt_secret, config.access_token_ttl));
         let storage = Arc::new(Storage::Local(LocalDisk::new(config.attachments_dir.clone())?));
-        Ok(AppState { pool, config: Arc::new(config), jwt, storage })
+        Ok(AppState { pool, config: Arc::new(config), jwt, storage, reference: Arc::default() })
+    }
+
+    /// The reference data, at least as new as the caller's request.
+    pub async fn reference(&self, conn: &mut diesel_async::AsyncPgConnection, user: &CurrentUser) -> diesel::QueryResult<Arc<Reference>> {
+        self.reference.get(conn, user.1.reference_generation).await
     }
 
     pub fn attachment_limits(&self) -> Limits {

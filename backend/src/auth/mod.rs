@@ -20,9 +20,20 @@ use crate::state::AppState;
 use crate::users::domain::{Role, UserRow};
 
 /// The authenticated caller, loaded fresh from the database on every request so that a
-/// deactivated account or a changed role takes effect at once.
+/// deactivated account, a changed role or a new group membership takes effect at once.
 #[derive(Clone, Debug)]
-pub struct CurrentUser(pub UserRow);
+pub struct CurrentUser(pub UserRow, pub Memberships);
+
+/// What the caller's query also reads, so that working out their access costs no more round trips.
+#[derive(Clone, Debug, Default)]
+pub struct Memberships {
+    /// Support groups the user belongs to.
+    pub group_ids: Vec<uuid::Uuid>,
+    /// Desks the user supervises.
+    pub supervised_desk_ids: Vec<uuid::Uuid>,
+    /// `reference_generation` when the request started (see `crate::reference`).
+    pub reference_generation: i64,
+}
 
 const INVALID_TOKEN: AppError =
     AppError::Unauthenticated { code: "invalid_token", detail: "The access token is missing, expired or invalid" };
@@ -63,14 +74,23 @@ impl FromRequest for CurrentUser {
             let token = token.ok_or(INVALID_TOKEN)?;
             let claims = state.jwt.verify(&token).map_err(|_| INVALID_TOKEN)?;
             let mut conn = state.pool.get().await?;
-            let user: Option<UserRow> = users::table
+            use diesel::dsl::sql;
+            use diesel::sql_types::{Array, BigInt, Uuid as SqlUuid};
+            let user: Option<(UserRow, Vec<uuid::Uuid>, Vec<uuid::Uuid>, i64)> = users::table
                 .find(claims.sub)
-                .select(UserRow::as_select())
+                .select((
+                    UserRow::as_select(),
+                    sql::<Array<SqlUuid>>("ARRAY(SELECT m.group_id FROM group_members m WHERE m.user_id = users.id)"),
+                    sql::<Array<SqlUuid>>("ARRAY(SELECT s.desk_id FROM desk_supervisors s WHERE s.user_id = users.id)"),
+                    sql::<BigInt>("(SELECT n FROM reference_generation)"),
+                ))
                 .first(&mut conn)
                 .await
                 .optional()?;
             match user {
-                Some(u) if u.active => Ok(CurrentUser(u)),
+                Some((u, group_ids, supervised_desk_ids, reference_generation)) if u.active => {
+                    Ok(CurrentUser(u, Memberships { group_ids, supervised_desk_ids, reference_generation }))
+                }
                 _ => Err(INVALID_TOKEN),
             }
         })

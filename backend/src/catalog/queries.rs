@@ -10,7 +10,7 @@ use super::domain::{CatalogNode, NodeKind, ServiceDetail};
 use crate::db::schema::{catalog_nodes, service_routes, services};
 
 /// One node as JSON, service details and routes included (`n` = catalog_nodes, `s` = services).
-const NODE_JSON: &str = "json_build_object(
+pub const NODE_JSON: &str = "json_build_object(
     'id', n.id, 'parent_id', n.parent_id, 'code', n.code, 'kind', n.kind, 'name', n.name,
     'description', n.description, 'position', n.position, 'active', n.active, 'version', n.version,
     'service', CASE WHEN s.node_id IS NULL THEN NULL ELSE json_build_object(

@@ -181,7 +181,7 @@ diesel::table! {
     }
 }
 
-// `tickets.search` and `followups.search` (generated tsvector columns) are used from raw SQL only.
+// `tickets.search` (generated) and `tickets.followup_search` (tsvectors) are used from raw SQL only.
 diesel::table! {
     tickets (id) {
         id -> Uuid,

@@ -107,6 +107,7 @@ pub async fn run_recompute(conn: &mut AsyncPgConnection, job: &Claimed, now: Dat
     let chunk = job.payload.get("chunk").and_then(Value::as_i64).unwrap_or(RECOMPUTE_CHUNK);
     let started = std::time::Instant::now();
     let mut chunks = 0;
+    let reference = crate::reference::Reference::load(conn).await?;
     loop {
         if max_chunks.is_some_and(|m| chunks >= m) {
             return Ok(false);
@@ -114,7 +115,7 @@ pub async fn run_recompute(conn: &mut AsyncPgConnection, job: &Claimed, now: Dat
         let id = job.id;
         let finished = conn
             .transaction(async |conn| -> QueryResult<bool> {
-                let (last, n) = sla::rules::recompute_batch(conn, cursor, chunk, now).await?;
+                let (last, n) = sla::rules::recompute_batch(conn, &reference, cursor, chunk, now).await?;
                 match last {
                     Some(l) => {
                         cursor = l;

@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use super::clock::{self, ClockInput};
 use super::policy::{ClockKind, Rule, RuleAction};
-use super::store::{self, Catalogue};
+use super::store;
+use crate::reference::Reference;
 use crate::db::schema::{sla_rule_firings, support_groups, tickets};
 use crate::tickets::domain::{Priority, Visibility};
 use crate::tickets::model::TicketRow;
@@ -19,10 +20,11 @@ const BATCH: i64 = 500;
 
 /// Checks every open measured case once; returns how many rules fired.
 pub async fn check(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let reference = Reference::load(conn).await?;
     let mut cursor = Uuid::nil();
     let mut fired = 0;
     loop {
-        let (last, n) = conn.transaction(async |conn| -> QueryResult<(Option<Uuid>, usize)> { check_batch(conn, cursor, now).await }).await?;
+        let (last, n) = check_batch(conn, &reference, cursor, now).await?;
         fired += n;
         match last {
             Some(id) => cursor = id,
@@ -32,64 +34,91 @@ pub async fn check(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> anyhow::
     Ok(fired)
 }
 
-/// One batch of open cases after `cursor`, locked so another runner skips them.
-async fn check_batch(conn: &mut AsyncPgConnection, cursor: Uuid, now: DateTime<Utc>) -> QueryResult<(Option<Uuid>, usize)> {
-    let open = [Status::New, Status::Assigned, Status::InProgress, Status::OnHold];
-    let rows: Vec<TicketRow> = tickets::table
-        .filter(tickets::status.eq_any(open))
-        .filter(tickets::sla_policy_id.is_not_null())
-        .filter(tickets::id.gt(cursor))
-        .order(tickets::id)
-        .limit(BATCH)
-        .select(TicketRow::as_select())
-        .for_update()
-        .skip_locked()
-        .load(conn)
-        .await?;
+/// One batch of open cases after `cursor`, read without locks; only the cases a rule fires on are
+/// locked (skipped if another runner holds them), re-checked and changed, each in its own
+/// transaction — so the minute's check does not lock every open case.
+async fn check_batch(conn: &mut AsyncPgConnection, reference: &Reference, cursor: Uuid, now: DateTime<Utc>) -> QueryResult<(Option<Uuid>, usize)> {
+    let rows: Vec<TicketRow> = open_measured().filter(tickets::id.gt(cursor)).order(tickets::id).limit(BATCH).select(TicketRow::as_select()).load(conn).await?;
     let Some(last) = rows.last().map(|t| t.id) else { return Ok((None, 0)) };
-    let cat = Catalogue::load(conn).await?;
     let ids: Vec<Uuid> = rows.iter().map(|t| t.id).collect();
     let pauses = store::pauses_of(conn, &ids).await?;
-    let services = store::service_sla(conn, &rows.iter().map(|t| t.service_id).collect::<Vec<_>>()).await?;
     let fired_before: Vec<(Uuid, Uuid)> =
         sla_rule_firings::table.filter(sla_rule_firings::ticket_id.eq_any(&ids)).select((sla_rule_firings::ticket_id, sla_rule_firings::rule_id)).load(conn).await?;
+    let empty = Vec::new();
     let mut fired = 0;
-    for t in rows {
-        let Some(policy) = t.sla_policy_id.and_then(|p| cat.policy(p)).cloned() else { continue };
-        let Some((tto, ttr)) = store::targets_for(&policy, &t, services.get(&t.service_id).and_then(|s| s.1)) else { continue };
-        let cal = cat.calendar_for(t.desk_id, &policy);
-        let empty = Vec::new();
-        let p = pauses.get(&t.id).unwrap_or(&empty);
-        for rule in policy.rules() {
-            let Some(rule_id) = rule.id else { continue };
-            if fired_before.contains(&(t.id, rule_id)) {
-                continue;
-            }
-            let input = match rule.clock {
-                ClockKind::Tto if t.taken_at.is_none() => ClockInput { start: t.created_at, target: tto, pauses: p, stopped_at: None },
-                ClockKind::Ttr => ClockInput { start: t.created_at, target: ttr, pauses: p, stopped_at: None },
-                ClockKind::Tto => continue,
-            };
-            let Some(at) = clock::instant_at_share(cal, &input, rule.at_share) else { continue };
-            if at > now {
-                continue;
-            }
-            let inserted = diesel::insert_into(sla_rule_firings::table)
-                .values((sla_rule_firings::ticket_id.eq(t.id), sla_rule_firings::rule_id.eq(rule_id), sla_rule_firings::fired_at.eq(now)))
-                .on_conflict_do_nothing()
-                .execute(conn)
-                .await?;
-            if inserted == 1 {
-                apply(conn, t.id, &rule, rule_id, now).await?;
-                fired += 1;
-            }
+    for t in &rows {
+        if due_rules(reference, t, pauses.get(&t.id).unwrap_or(&empty), &fired_before, now).is_empty() {
+            continue;
         }
+        fired += conn.transaction(async |conn| -> QueryResult<usize> { fire(conn, reference, t.id, now).await }).await?;
     }
     Ok((Some(last), fired))
 }
 
+const OPEN: [Status; 4] = [Status::New, Status::Assigned, Status::InProgress, Status::OnHold];
+
+fn open_measured() -> tickets::BoxedQuery<'static, diesel::pg::Pg> {
+    tickets::table.filter(tickets::status.eq_any(OPEN)).filter(tickets::sla_policy_id.is_not_null()).into_boxed()
+}
+
+/// The rules of the case's policy whose moment has come and that have not fired on it yet.
+fn due_rules(reference: &Reference, t: &TicketRow, pauses: &[(DateTime<Utc>, Option<DateTime<Utc>>)], fired_before: &[(Uuid, Uuid)], now: DateTime<Utc>) -> Vec<(Uuid, Rule)> {
+    let cat = &reference.sla;
+    let Some(policy) = t.sla_policy_id.and_then(|p| cat.policy(p)) else { return vec![] };
+    let Some((tto, ttr)) = store::targets_for(policy, t, reference.service_sla(t.service_id).1) else { return vec![] };
+    let cal = cat.calendar_for(t.desk_id, policy);
+    policy
+        .rules()
+        .into_iter()
+        .filter_map(|rule| {
+            let rule_id = rule.id?;
+            if fired_before.contains(&(t.id, rule_id)) {
+                return None;
+            }
+            let input = match rule.clock {
+                ClockKind::Tto if t.taken_at.is_none() => ClockInput { start: t.created_at, target: tto, pauses, stopped_at: None },
+                ClockKind::Ttr => ClockInput { start: t.created_at, target: ttr, pauses, stopped_at: None },
+                ClockKind::Tto => return None,
+            };
+            let at = clock::instant_at_share(cal, &input, rule.at_share)?;
+            (at <= now).then_some((rule_id, rule))
+        })
+        .collect()
+}
+
+/// Locks the case and fires what is still due on it now that no one else can change it.
+async fn fire(conn: &mut AsyncPgConnection, reference: &Reference, ticket_id: Uuid, now: DateTime<Utc>) -> QueryResult<usize> {
+    let locked: Option<TicketRow> = tickets::table
+        .find(ticket_id)
+        .filter(tickets::status.eq_any(OPEN))
+        .filter(tickets::sla_policy_id.is_not_null())
+        .select(TicketRow::as_select())
+        .for_update()
+        .skip_locked()
+        .first(conn)
+        .await
+        .optional()?;
+    let Some(t) = locked else { return Ok(0) };
+    let pauses = store::pauses_of(conn, &[t.id]).await?.remove(&t.id).unwrap_or_default();
+    let fired_before: Vec<(Uuid, Uuid)> =
+        sla_rule_firings::table.filter(sla_rule_firings::ticket_id.eq(t.id)).select((sla_rule_firings::ticket_id, sla_rule_firings::rule_id)).load(conn).await?;
+    let mut fired = 0;
+    for (rule_id, rule) in due_rules(reference, &t, &pauses, &fired_before, now) {
+        let inserted = diesel::insert_into(sla_rule_firings::table)
+            .values((sla_rule_firings::ticket_id.eq(t.id), sla_rule_firings::rule_id.eq(rule_id), sla_rule_firings::fired_at.eq(now)))
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+        if inserted == 1 {
+            apply(conn, reference, t.id, &rule, rule_id, now).await?;
+            fired += 1;
+        }
+    }
+    Ok(fired)
+}
+
 /// Carries out a rule on a locked case and records it in the audit trail (actor: the system).
-async fn apply(conn: &mut AsyncPgConnection, ticket_id: Uuid, rule: &Rule, rule_id: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
+async fn apply(conn: &mut AsyncPgConnection, reference: &Reference, ticket_id: Uuid, rule: &Rule, rule_id: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
     let old = tq::by_id(conn, ticket_id).await?;
     let mut new = old.clone();
     let staff = Context { has_agent: old.assigned_agent_id.is_some(), actor_is_assignee: false };
@@ -147,25 +176,21 @@ async fn apply(conn: &mut AsyncPgConnection, ticket_id: Uuid, rule: &Rule, rule_
     if applied && rule.action != RuleAction::NotifySupervisor {
         let saved = tq::save(conn, &new).await?;
         tq::record(conn, ticket_id, None, tq::diff(&old, &saved, Some("sla_rule"))).await?;
-        store::on_transition(conn, ticket_id, old.status, saved.status, now).await?;
+        store::on_transition(conn, reference, ticket_id, old.status, saved.status, now).await?;
     }
     Ok(())
 }
 
 /// Recomputes the due dates of up to `limit` cases after `cursor` (for a calendar or policy
 /// change); returns the last id done and how many.
-pub async fn recompute_batch(conn: &mut AsyncPgConnection, cursor: Uuid, limit: i64, now: DateTime<Utc>) -> QueryResult<(Option<Uuid>, usize)> {
+pub async fn recompute_batch(conn: &mut AsyncPgConnection, reference: &Reference, cursor: Uuid, limit: i64, now: DateTime<Utc>) -> QueryResult<(Option<Uuid>, usize)> {
     let rows: Vec<TicketRow> = tickets::table.filter(tickets::id.gt(cursor)).order(tickets::id).limit(limit).select(TicketRow::as_select()).load(conn).await?;
     let Some(last) = rows.last().map(|t| t.id) else { return Ok((None, 0)) };
-    let cat = Catalogue::load(conn).await?;
     let ids: Vec<Uuid> = rows.iter().map(|t| t.id).collect();
     let pauses = store::pauses_of(conn, &ids).await?;
-    let services = store::service_sla(conn, &rows.iter().map(|t| t.service_id).collect::<Vec<_>>()).await?;
     let empty = Vec::new();
-    let computed: Vec<(Uuid, store::Stored)> = rows
-        .iter()
-        .map(|t| (t.id, store::compute(&cat, t, services.get(&t.service_id).copied().unwrap_or((None, None)), pauses.get(&t.id).unwrap_or(&empty), now)))
-        .collect();
+    let computed: Vec<(Uuid, store::Stored)> =
+        rows.iter().map(|t| (t.id, store::compute(&reference.sla, t, reference.service_sla(t.service_id), pauses.get(&t.id).unwrap_or(&empty), now))).collect();
     write_many(conn, &computed).await?;
     Ok((Some(last), rows.len()))
 }

@@ -13,7 +13,8 @@ use super::calendar::{Calendar, CalendarSpec, WorkInterval};
 use super::clock::{self, ClockInput, ClockView};
 use super::holidays::Holiday;
 use super::policy::{Rule, Targets};
-use crate::db::schema::{calendars, desks, services, sla_policies, ticket_pauses, tickets};
+use crate::db::schema::{calendars, desks, sla_policies, ticket_pauses, tickets};
+use crate::reference::Reference;
 use crate::tickets::model::TicketRow;
 use crate::tickets::state_machine::Status;
 
@@ -242,20 +243,11 @@ pub fn compute(cat: &Catalogue, t: &TicketRow, service: (Option<Uuid>, Option<i3
     }
 }
 
-/// The services' own policy and resolution time.
-pub async fn service_sla(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, (Option<Uuid>, Option<i32>)>> {
-    let rows: Vec<(Uuid, Option<Uuid>, Option<i32>)> =
-        services::table.filter(services::node_id.eq_any(ids)).select((services::node_id, services::sla_policy_id, services::resolution_minutes)).load(conn).await?;
-    Ok(rows.into_iter().map(|(id, p, m)| (id, (p, m))).collect())
-}
-
 /// Recomputes and stores a case's due dates and met flags from its whole history.
-pub async fn refresh(conn: &mut AsyncPgConnection, ticket_id: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
+pub async fn refresh(conn: &mut AsyncPgConnection, reference: &Reference, ticket_id: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
     let t: TicketRow = tickets::table.find(ticket_id).select(TicketRow::as_select()).first(conn).await?;
-    let cat = Catalogue::load(conn).await?;
-    let service = service_sla(conn, &[t.service_id]).await?.remove(&t.service_id).unwrap_or((None, None));
     let pauses = pauses_of(conn, &[ticket_id]).await?.remove(&ticket_id).unwrap_or_default();
-    write(conn, ticket_id, &compute(&cat, &t, service, &pauses, now)).await
+    write(conn, ticket_id, &compute(&reference.sla, &t, reference.service_sla(t.service_id), &pauses, now)).await
 }
 
 pub async fn write(conn: &mut AsyncPgConnection, ticket_id: Uuid, s: &Stored) -> QueryResult<()> {
@@ -274,7 +266,7 @@ pub async fn write(conn: &mut AsyncPgConnection, ticket_id: Uuid, s: &Stored) ->
 }
 
 /// Opens and closes pauses as the status changes, then recomputes the clocks.
-pub async fn on_transition(conn: &mut AsyncPgConnection, ticket_id: Uuid, old: Status, new: Status, now: DateTime<Utc>) -> QueryResult<()> {
+pub async fn on_transition(conn: &mut AsyncPgConnection, reference: &Reference, ticket_id: Uuid, old: Status, new: Status, now: DateTime<Utc>) -> QueryResult<()> {
     let close = |reason: &'static str| {
         diesel::update(ticket_pauses::table.filter(ticket_pauses::ticket_id.eq(ticket_id)).filter(ticket_pauses::reason.eq(reason)).filter(ticket_pauses::ended_at.is_null()))
             .set(ticket_pauses::ended_at.eq(now))
@@ -296,36 +288,31 @@ pub async fn on_transition(conn: &mut AsyncPgConnection, ticket_id: Uuid, old: S
             .execute(conn)
             .await?;
     }
-    refresh(conn, ticket_id, now).await
+    refresh(conn, reference, ticket_id, now).await
 }
 
-/// Live clocks for a page of cases (four small queries whatever the page size).
-pub async fn views(conn: &mut AsyncPgConnection, rows: &[TicketRow], now: DateTime<Utc>) -> QueryResult<HashMap<Uuid, SlaView>> {
+/// Live clocks for a page of cases (one query, for the pauses, whatever the page size).
+pub async fn views(conn: &mut AsyncPgConnection, reference: &Reference, rows: &[TicketRow], now: DateTime<Utc>) -> QueryResult<HashMap<Uuid, SlaView>> {
     let measured: Vec<&TicketRow> = rows.iter().filter(|t| t.sla_policy_id.is_some()).collect();
     if measured.is_empty() {
         return Ok(HashMap::new());
     }
-    let cat = Catalogue::load(conn).await?;
     let ids: Vec<Uuid> = measured.iter().map(|t| t.id).collect();
-    let service_ids: Vec<Uuid> = measured.iter().map(|t| t.service_id).collect();
     let pauses = pauses_of(conn, &ids).await?;
-    let services = service_sla(conn, &service_ids).await?;
-    let mut out = HashMap::new();
-    for t in measured {
-        let Some(policy) = t.sla_policy_id.and_then(|p| cat.policy(p)) else { continue };
-        let Some((tto, ttr)) = targets_for(policy, t, services.get(&t.service_id).and_then(|s| s.1)) else { continue };
-        let cal = cat.calendar_for(t.desk_id, policy);
-        let empty = Vec::new();
-        let (response, resolution) = clocks(t, pauses.get(&t.id).unwrap_or(&empty), tto, ttr);
-        out.insert(
-            t.id,
-            SlaView {
-                policy_id: policy.id,
-                policy_version: t.sla_policy_version.unwrap_or(policy.version),
-                response: clock::view(cal, &response, now, policy.at_risk_share),
-                resolution: clock::view(cal, &resolution, now, policy.at_risk_share),
-            },
-        );
-    }
-    Ok(out)
+    Ok(measured.into_iter().filter_map(|t| Some((t.id, view(reference, t, pauses.get(&t.id).map(Vec::as_slice).unwrap_or_default(), now)?))).collect())
+}
+
+/// The clocks of one case, given its pauses.
+pub fn view(reference: &Reference, t: &TicketRow, pauses: &[(DateTime<Utc>, Option<DateTime<Utc>>)], now: DateTime<Utc>) -> Option<SlaView> {
+    let cat = &reference.sla;
+    let policy = t.sla_policy_id.and_then(|p| cat.policy(p))?;
+    let (tto, ttr) = targets_for(policy, t, reference.service_sla(t.service_id).1)?;
+    let cal = cat.calendar_for(t.desk_id, policy);
+    let (response, resolution) = clocks(t, pauses, tto, ttr);
+    Some(SlaView {
+        policy_id: policy.id,
+        policy_version: t.sla_policy_version.unwrap_or(policy.version),
+        response: clock::view(cal, &response, now, policy.at_risk_share),
+        resolution: clock::view(cal, &resolution, now, policy.at_risk_share),
+    })
 }

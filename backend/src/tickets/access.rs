@@ -1,13 +1,11 @@
 //! Who sees which cases: requesters their own; agents the cases of the desks they work in;
 //! supervisors also the desks they manage; admins all. Checked on every row and every endpoint.
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::model::TicketRow;
 use super::state_machine::Actor;
 use crate::auth::CurrentUser;
-use crate::db::schema::{desk_supervisors, group_members, support_groups};
+use crate::reference::Reference;
 use crate::users::domain::Role;
 
 #[derive(Clone, Debug)]
@@ -21,22 +19,20 @@ pub struct Scope {
 }
 
 impl Scope {
-    pub async fn of(conn: &mut AsyncPgConnection, user: &CurrentUser) -> QueryResult<Scope> {
-        let memberships: Vec<(Uuid, Uuid)> = group_members::table
-            .inner_join(support_groups::table)
-            .filter(group_members::user_id.eq(user.0.id))
-            .select((support_groups::id, support_groups::desk_id))
-            .load(conn)
-            .await?;
-        let mut desk_ids: Vec<Uuid> = memberships.iter().map(|(_, d)| *d).collect();
-        if user.role() == Role::Supervisor {
-            let managed: Vec<Uuid> =
-                desk_supervisors::table.filter(desk_supervisors::user_id.eq(user.0.id)).select(desk_supervisors::desk_id).load(conn).await?;
-            desk_ids.extend(managed);
+    /// Desks come from the groups the user belongs to (and, for supervisors, the desks they manage).
+    pub fn of(user: &CurrentUser, reference: &Reference) -> Scope {
+        let role = user.role();
+        let mut desk_ids: Vec<Uuid> = if role == Role::Requester {
+            vec![]
+        } else {
+            user.1.group_ids.iter().filter_map(|g| reference.groups.get(g)).map(|g| g.desk_id).collect()
+        };
+        if role == Role::Supervisor {
+            desk_ids.extend_from_slice(&user.1.supervised_desk_ids);
         }
         desk_ids.sort();
         desk_ids.dedup();
-        Ok(Scope { user_id: user.0.id, role: user.role(), desk_ids: if user.role() == Role::Requester { vec![] } else { desk_ids }, group_ids: memberships.into_iter().map(|(g, _)| g).collect() })
+        Scope { user_id: user.0.id, role, desk_ids, group_ids: user.1.group_ids.clone() }
     }
 
     pub fn is_admin(&self) -> bool {

@@ -28,10 +28,11 @@ type Mutate<'a> = Box<dyn for<'c> FnOnce(&'c mut AsyncPgConnection, &'c mut Tick
 
 async fn perform(state: &AppState, user: &CurrentUser, number: i64, if_match: IfMatch, action: Action, note: Option<String>, mutate: Mutate<'_>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
+    let reference = state.reference(&mut conn, user).await?;
     let user_id = user.0.id;
     let (saved, scope) = conn
         .transaction(async |conn| -> AppResult<(TicketRow, super::access::Scope)> {
-            let (old, scope) = load_visible(conn, user, number, true).await?;
+            let (old, scope) = load_visible(conn, &reference, user, number, true).await?;
             let actor = scope.actor(&old).ok_or(AppError::NotFound)?;
             if actor == Actor::Requester && !matches!(action, Action::Cancel | Action::Reopen | Action::Close) {
                 return Err(AppError::Forbidden);
@@ -48,11 +49,11 @@ async fn perform(state: &AppState, user: &CurrentUser, number: i64, if_match: If
             mutate(conn, &mut new).await?;
             let saved = queries::save(conn, &new).await?;
             queries::record(conn, saved.id, Some(user_id), queries::diff(&old, &saved, note.as_deref())).await?;
-            crate::sla::store::on_transition(conn, saved.id, old.status, saved.status, Utc::now()).await?;
+            crate::sla::store::on_transition(conn, &reference, saved.id, old.status, saved.status, Utc::now()).await?;
             Ok((queries::by_id(conn, saved.id).await?, scope))
         })
         .await?;
-    let ticket = super::routes::render_one(&mut conn, saved, &scope).await?;
+    let ticket = super::routes::render_one(&mut conn, &reference, saved, &scope).await?;
     Ok(HttpResponse::Ok().insert_header(etag(ticket.version)).json(ticket))
 }
 

@@ -1,4 +1,6 @@
 //! Registering a case: from the portal, on someone's behalf (phone), or through the API.
+use std::sync::Arc;
+
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel::prelude::*;
@@ -11,13 +13,14 @@ use uuid::Uuid;
 use super::access::Scope;
 use super::domain::*;
 use super::model::*;
-use super::queries::{self, NewEvent};
+use super::queries::{self, Names, NewEvent};
 use super::state_machine::Status;
 use crate::attachments::upload::{is_multipart, multipart, read_multipart, Upload, UploadedFile};
 use crate::auth::CurrentUser;
 use crate::catalog::domain::{NodeKind, Viewer};
 use crate::catalog::form;
-use crate::db::schema::{attachments, desk_organizations, desks, group_members, idempotency_keys, tickets, users};
+use crate::db::schema::{attachments, group_members, idempotency_keys, tickets, users};
+use crate::reference::{NodeRef, Reference};
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::parse_json;
 use crate::state::AppState;
@@ -109,63 +112,74 @@ pub async fn create_ticket(state: web::Data<AppState>, user: CurrentUser, req: H
     };
     let hash = request_hash(&raw, &upload.files);
     let mut conn = state.pool.get().await?;
+    let reference = state.reference(&mut conn, &user).await?;
     if let Some(k) = &key {
-        if let Some(ticket) = replay(&mut conn, &user, k, &hash).await? {
+        if let Some(ticket) = replay(&mut conn, &reference, &user, k, &hash).await? {
             return Ok(HttpResponse::Ok().json(ticket));
         }
     }
-    let prepared = prepare(&mut conn, &user, upload.data, &upload.files).await?;
-    // Files go to storage first; if the transaction then fails they are removed again.
-    let mut stored = Vec::new();
-    for f in &upload.files {
-        match state.storage.put(&f.bytes).await {
-            Ok(k) => stored.push(k),
-            Err(e) => {
-                cleanup(&state, &stored).await;
-                return Err(AppError::Internal(anyhow::anyhow!("storing an attachment: {e}")));
-            }
-        }
-    }
-    let files = &upload.files;
-    let stored_keys = stored.clone();
+    let prepared = prepare(&mut conn, &reference, &user, upload.data, &upload.files).await?;
     let user_id = user.0.id;
-    let result = conn
-        .transaction(async |conn| -> Result<Option<TicketRow>, AppError> {
-            if let Some(k) = &key {
-                let inserted = diesel::insert_into(idempotency_keys::table)
-                    .values((idempotency_keys::user_id.eq(user_id), idempotency_keys::key.eq(k), idempotency_keys::request_hash.eq(&hash)))
-                    .on_conflict_do_nothing()
-                    .execute(conn)
-                    .await?;
-                if inserted == 0 {
-                    // A concurrent request with the same key committed first.
-                    return Ok(None);
+    let (row, agent_name) = if key.is_none() && upload.files.is_empty() {
+        // The common case: one statement, atomic on its own.
+        insert(&mut conn, &reference, &prepared, user_id).await?
+    } else {
+        // Files go to storage first; if the transaction then fails they are removed again.
+        let mut stored = Vec::new();
+        for f in &upload.files {
+            match state.storage.put(&f.bytes).await {
+                Ok(k) => stored.push(k),
+                Err(e) => {
+                    cleanup(&state, &stored).await;
+                    return Err(AppError::Internal(anyhow::anyhow!("storing an attachment: {e}")));
                 }
             }
-            let row = insert(conn, &prepared, user_id).await?;
-            for (f, storage_key) in files.iter().zip(&stored_keys) {
-                insert_attachment(conn, row.id, None, f, storage_key, user_id).await?;
-            }
-            if let Some(k) = &key {
-                diesel::update(idempotency_keys::table.find((user_id, k))).set(idempotency_keys::ticket_id.eq(row.id)).execute(conn).await?;
-            }
-            Ok(Some(row))
-        })
-        .await;
-    let row = match result {
-        Ok(Some(row)) => row,
-        Ok(None) => {
-            cleanup(&state, &stored).await;
-            let ticket = replay(&mut conn, &user, key.as_deref().unwrap_or_default(), &hash).await?.ok_or(AppError::conflict("idempotency_in_progress", "retry in a moment"))?;
-            return Ok(HttpResponse::Ok().json(ticket));
         }
-        Err(e) => {
-            cleanup(&state, &stored).await;
-            return Err(e);
+        let files = &upload.files;
+        let stored_keys = stored.clone();
+        let result = conn
+            .transaction(async |conn| -> Result<Option<(TicketRow, Option<String>)>, AppError> {
+                if let Some(k) = &key {
+                    let inserted = diesel::insert_into(idempotency_keys::table)
+                        .values((idempotency_keys::user_id.eq(user_id), idempotency_keys::key.eq(k), idempotency_keys::request_hash.eq(&hash)))
+                        .on_conflict_do_nothing()
+                        .execute(conn)
+                        .await?;
+                    if inserted == 0 {
+                        // A concurrent request with the same key committed first.
+                        return Ok(None);
+                    }
+                }
+                let (row, agent_name) = insert(conn, &reference, &prepared, user_id).await?;
+                for (f, storage_key) in files.iter().zip(&stored_keys) {
+                    insert_attachment(conn, row.id, None, f, storage_key, user_id).await?;
+                }
+                if let Some(k) = &key {
+                    diesel::update(idempotency_keys::table.find((user_id, k))).set(idempotency_keys::ticket_id.eq(row.id)).execute(conn).await?;
+                }
+                Ok(Some((row, agent_name)))
+            })
+            .await;
+        match result {
+            Ok(Some(created)) => created,
+            Ok(None) => {
+                cleanup(&state, &stored).await;
+                let ticket = replay(&mut conn, &reference, &user, key.as_deref().unwrap_or_default(), &hash)
+                    .await?
+                    .ok_or(AppError::conflict("idempotency_in_progress", "retry in a moment"))?;
+                return Ok(HttpResponse::Ok().json(ticket));
+            }
+            Err(e) => {
+                cleanup(&state, &stored).await;
+                return Err(e);
+            }
         }
     };
-    let scope = Scope::of(&mut conn, &user).await?;
-    let ticket = super::routes::render_one(&mut conn, row, &scope).await?;
+    // Everything the answer shows is known already: no query.
+    let scope = Scope::of(&user, &reference);
+    let names = Names::known(&reference, [(prepared.requester_id, prepared.requester_name.clone())].into_iter().chain(row.assigned_agent_id.zip(agent_name)));
+    let sla = crate::sla::store::view(&reference, &row, &[], row.created_at);
+    let ticket = Ticket { sla, ..names.to_api(row, &scope) };
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/tickets/{}", ticket.number))).json(ticket))
 }
 
@@ -195,7 +209,7 @@ async fn read_json_body(req: &HttpRequest, payload: web::Payload) -> AppResult<V
 }
 
 /// The case an earlier request with this key created, if any.
-async fn replay(conn: &mut AsyncPgConnection, user: &CurrentUser, key: &str, hash: &str) -> AppResult<Option<Ticket>> {
+async fn replay(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, user: &CurrentUser, key: &str, hash: &str) -> AppResult<Option<Ticket>> {
     let found: Option<(String, Option<Uuid>)> = idempotency_keys::table
         .find((user.0.id, key))
         .select((idempotency_keys::request_hash, idempotency_keys::ticket_id))
@@ -208,8 +222,8 @@ async fn replay(conn: &mut AsyncPgConnection, user: &CurrentUser, key: &str, has
         Some((_, None)) => Ok(None),
         Some((_, Some(ticket_id))) => {
             let row: TicketRow = tickets::table.find(ticket_id).select(TicketRow::as_select()).first(conn).await?;
-            let scope = Scope::of(conn, user).await?;
-            Ok(Some(super::routes::render_one(conn, row, &scope).await?))
+            let scope = Scope::of(user, reference);
+            Ok(Some(super::routes::render_one(conn, reference, row, &scope).await?))
         }
     }
 }
@@ -227,6 +241,7 @@ pub struct Prepared {
     area_id: Option<Uuid>,
     organization_id: Option<Uuid>,
     requester_id: Uuid,
+    requester_name: String,
     channel: Channel,
     group_id: Option<Uuid>,
     fields: serde_json::Value,
@@ -234,7 +249,7 @@ pub struct Prepared {
 
 /// Every check that needs the database but writes nothing: the service, who may request it,
 /// the extra fields, the required attachments, the routing.
-async fn prepare(conn: &mut AsyncPgConnection, user: &CurrentUser, b: CreateTicket, files: &[UploadedFile]) -> AppResult<Prepared> {
+async fn prepare(conn: &mut AsyncPgConnection, reference: &Reference, user: &CurrentUser, b: CreateTicket, files: &[UploadedFile]) -> AppResult<Prepared> {
     let staff = user.role() != Role::Requester;
     let requester: UserRow = match b.requester_id {
         Some(id) if id != user.0.id => {
@@ -252,23 +267,23 @@ async fn prepare(conn: &mut AsyncPgConnection, user: &CurrentUser, b: CreateTick
         }
         _ => user.0.clone(),
     };
-    let (desk_id, node) = match crate::catalog::queries::load_node(conn, b.service_id).await {
-        Ok(found) => found,
-        Err(diesel::result::Error::NotFound) => return Err(AppError::field("service_id", "unknown_reference", "no such service")),
-        Err(e) => return Err(e.into()),
+    let Some(NodeRef { desk_id, node }) = reference.nodes.get(&b.service_id) else {
+        return Err(AppError::field("service_id", "unknown_reference", "no such service"));
     };
-    let service = match (node.kind, node.service) {
+    let service = match (node.kind, &node.service) {
         (NodeKind::Service, Some(s)) if node.active => s,
         _ => return Err(AppError::field("service_id", "not_a_service", "must be an active service of the catalog")),
     };
-    let (desk_active, allowed_orgs): (bool, Vec<Uuid>) = {
-        let active: bool = desks::table.find(desk_id).select(desks::active).first(conn).await?;
-        let orgs = desk_organizations::table.filter(desk_organizations::desk_id.eq(desk_id)).select(desk_organizations::organization_id).load(conn).await?;
-        (active, orgs)
-    };
+    let desk = reference.desks.get(desk_id);
+    let desk_active = desk.is_some_and(|d| d.active);
+    let allowed_orgs: &[Uuid] = desk.map(|d| d.organization_ids.as_slice()).unwrap_or_default();
     let organization_id = b.organization_id.or(requester.organization_id);
     if requester.role == Role::Requester || !staff {
-        let groups: Vec<Uuid> = group_members::table.filter(group_members::user_id.eq(requester.id)).select(group_members::group_id).load(conn).await?;
+        let groups: Vec<Uuid> = if requester.id == user.0.id {
+            user.1.group_ids.clone()
+        } else {
+            group_members::table.filter(group_members::user_id.eq(requester.id)).select(group_members::group_id).load(conn).await?
+        };
         let viewer = Viewer { role: requester.role, area_id: requester.area_id, group_ids: groups };
         let org_ok = allowed_orgs.is_empty() || requester.organization_id.is_some_and(|o| allowed_orgs.contains(&o));
         if !desk_active || !org_ok || (!staff && !viewer.may_request(&service.audience)) {
@@ -310,7 +325,7 @@ async fn prepare(conn: &mut AsyncPgConnection, user: &CurrentUser, b: CreateTick
     };
     e.finish()?;
     Ok(Prepared {
-        desk_id,
+        desk_id: *desk_id,
         service_id: node.id,
         ticket_type: b.ticket_type.unwrap_or(service.default_type),
         priority: service.default_priority,
@@ -321,61 +336,131 @@ async fn prepare(conn: &mut AsyncPgConnection, user: &CurrentUser, b: CreateTick
         area_id: b.area_id.or(requester.area_id),
         organization_id,
         requester_id: requester.id,
+        requester_name: requester.display_name.clone(),
         channel,
         group_id: service.responsible_group_for(organization_id),
         fields: serde_json::Value::Object(b.fields),
     })
 }
 
-async fn insert(conn: &mut AsyncPgConnection, p: &Prepared, created_by: Uuid) -> AppResult<TicketRow> {
-    let agent = match p.group_id {
-        Some(g) => queries::pick_agent(conn, g).await?,
-        None => None,
+/// Inserts the case with its SLA due dates, picks its agent and records the `created` and
+/// `assignment` events — one statement. Returns the case and its agent's name.
+async fn insert(conn: &mut AsyncPgConnection, reference: &Reference, p: &Prepared, created_by: Uuid) -> AppResult<(TicketRow, Option<String>)> {
+    use diesel::sql_types::{BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+    #[derive(QueryableByName)]
+    struct Inserted {
+        #[diesel(sql_type = BigInt)]
+        number: i64,
+        #[diesel(sql_type = Nullable<SqlUuid>)]
+        agent_id: Option<Uuid>,
+        #[diesel(sql_type = Nullable<Text>)]
+        agent_name: Option<String>,
+    }
+    let now = Utc::now();
+    // A routed case is assigned to its group at once, with or without an available agent.
+    let status = if p.group_id.is_some() { Status::Assigned } else { Status::New };
+    let mut row = TicketRow {
+        id: Uuid::now_v7(),
+        number: 0,
+        desk_id: p.desk_id,
+        service_id: p.service_id,
+        ticket_type: p.ticket_type,
+        priority: p.priority,
+        impact: None,
+        urgency: None,
+        status,
+        subject: p.subject.clone(),
+        description: p.description.clone(),
+        contact_phone: p.contact_phone.clone(),
+        location_id: p.location_id,
+        area_id: p.area_id,
+        organization_id: p.organization_id,
+        requester_id: p.requester_id,
+        created_by_id: created_by,
+        channel: p.channel,
+        assigned_group_id: p.group_id,
+        assigned_agent_id: None,
+        level: 1,
+        fields: p.fields.clone(),
+        hold_reason: None,
+        hold_note: None,
+        desist_at: None,
+        rejection_reason: None,
+        redirected_to: None,
+        solution: None,
+        solution_type: None,
+        reopen_count: 0,
+        response_due_at: None,
+        resolution_due_at: None,
+        taken_at: None,
+        resolved_at: None,
+        closed_at: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        sla_policy_id: None,
+        sla_policy_version: None,
+        response_met: None,
+        resolution_met: None,
     };
-    let status = if p.group_id.is_some() || agent.is_some() { Status::Assigned } else { Status::New };
-    let row: TicketRow = diesel::insert_into(tickets::table)
-        .values((
-            tickets::id.eq(Uuid::now_v7()),
-            tickets::desk_id.eq(p.desk_id),
-            tickets::service_id.eq(p.service_id),
-            tickets::ticket_type.eq(p.ticket_type),
-            tickets::priority.eq(p.priority),
-            tickets::status.eq(status),
-            tickets::subject.eq(&p.subject),
-            tickets::description.eq(&p.description),
-            tickets::contact_phone.eq(&p.contact_phone),
-            tickets::location_id.eq(p.location_id),
-            tickets::area_id.eq(p.area_id),
-            tickets::organization_id.eq(p.organization_id),
-            tickets::requester_id.eq(p.requester_id),
-            tickets::created_by_id.eq(created_by),
-            tickets::channel.eq(p.channel),
-            tickets::assigned_group_id.eq(p.group_id),
-            tickets::assigned_agent_id.eq(agent),
-            tickets::fields.eq(&p.fields),
-        ))
-        .returning(TicketRow::as_returning())
+    let sla = crate::sla::store::compute(&reference.sla, &row, reference.service_sla(p.service_id), &[], now);
+    row.sla_policy_id = sla.policy_id;
+    row.sla_policy_version = sla.policy_version;
+    row.response_due_at = sla.response_due_at;
+    row.resolution_due_at = sla.resolution_due_at;
+    let created = serde_json::json!({"status": status, "channel": p.channel, "priority": p.priority, "type": p.ticket_type});
+    let sql = format!(
+        "WITH agent AS ({pick}),
+         t AS (
+           INSERT INTO tickets (id, desk_id, service_id, ticket_type, priority, status, subject, description, contact_phone,
+                                location_id, area_id, organization_id, requester_id, created_by_id, channel, assigned_group_id,
+                                assigned_agent_id, fields, created_at, updated_at, sla_policy_id, sla_policy_version,
+                                response_due_at, resolution_due_at)
+           VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $1, (SELECT id FROM agent), $17, $18, $18, $19, $20, $21, $22)
+           RETURNING id, number, assigned_agent_id
+         ),
+         events AS (
+           INSERT INTO ticket_events (id, ticket_id, actor_id, kind, new_value, visibility, created_at)
+           SELECT $23, t.id, $15, 'created', $24, 'public', $18 FROM t
+           UNION ALL
+           -- Routing and load balancing are the desk's doing, not the requester's: no actor.
+           SELECT $25, t.id, NULL, 'assignment', jsonb_build_object('group_id', $1, 'agent_id', t.assigned_agent_id, 'automatic', true), 'public', $18
+           FROM t WHERE $1 IS NOT NULL
+         )
+         SELECT t.number, t.assigned_agent_id AS agent_id, (SELECT display_name FROM agent) AS agent_name FROM t",
+        pick = queries::PICK_AGENT
+    );
+    let inserted: Inserted = diesel::sql_query(sql)
+        .bind::<Nullable<SqlUuid>, _>(p.group_id)
+        .bind::<SqlUuid, _>(row.id)
+        .bind::<SqlUuid, _>(row.desk_id)
+        .bind::<SqlUuid, _>(row.service_id)
+        .bind::<Text, _>(row.ticket_type)
+        .bind::<Text, _>(row.priority)
+        .bind::<Text, _>(row.status)
+        .bind::<Text, _>(&row.subject)
+        .bind::<Text, _>(&row.description)
+        .bind::<Nullable<Text>, _>(&row.contact_phone)
+        .bind::<Nullable<SqlUuid>, _>(row.location_id)
+        .bind::<Nullable<SqlUuid>, _>(row.area_id)
+        .bind::<Nullable<SqlUuid>, _>(row.organization_id)
+        .bind::<SqlUuid, _>(row.requester_id)
+        .bind::<SqlUuid, _>(row.created_by_id)
+        .bind::<Text, _>(row.channel)
+        .bind::<Jsonb, _>(&row.fields)
+        .bind::<Timestamptz, _>(now)
+        .bind::<Nullable<SqlUuid>, _>(row.sla_policy_id)
+        .bind::<Nullable<diesel::sql_types::Int4>, _>(row.sla_policy_version)
+        .bind::<Nullable<Timestamptz>, _>(row.response_due_at)
+        .bind::<Nullable<Timestamptz>, _>(row.resolution_due_at)
+        .bind::<SqlUuid, _>(Uuid::now_v7())
+        .bind::<Jsonb, _>(created)
+        .bind::<SqlUuid, _>(Uuid::now_v7())
         .get_result(conn)
         .await?;
-    let created = NewEvent {
-        kind: "created",
-        old_value: None,
-        new_value: Some(serde_json::json!({"status": status, "channel": p.channel, "priority": p.priority, "type": p.ticket_type})),
-        visibility: Visibility::Public,
-    };
-    queries::record(conn, row.id, Some(created_by), vec![created]).await?;
-    if p.group_id.is_some() || agent.is_some() {
-        // Routing and load balancing are the desk's doing, not the requester's: no actor.
-        let assigned = NewEvent {
-            kind: "assignment",
-            old_value: None,
-            new_value: Some(serde_json::json!({"group_id": p.group_id, "agent_id": agent, "automatic": true})),
-            visibility: Visibility::Public,
-        };
-        queries::record(conn, row.id, None, vec![assigned]).await?;
-    }
-    crate::sla::store::refresh(conn, row.id, row.created_at).await?;
-    Ok(queries::by_id(conn, row.id).await?)
+    row.number = inserted.number;
+    row.assigned_agent_id = inserted.agent_id;
+    Ok((row, inserted.agent_name))
 }
 
 pub async fn insert_attachment(

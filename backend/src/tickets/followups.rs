@@ -47,7 +47,8 @@ pub struct CreateFollowupMultipart {
 #[get("/tickets/{number}/followups")]
 pub async fn list_followups(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>) -> AppResult<web::Json<Vec<Followup>>> {
     let mut conn = state.pool.get().await?;
-    let (ticket, scope) = load_visible(&mut conn, &user, *number, false).await?;
+    let reference = state.reference(&mut conn, &user).await?;
+    let (ticket, scope) = load_visible(&mut conn, &reference, &user, *number, false).await?;
     let private = scope.sees_private(&ticket);
     let mut q = followups::table.filter(followups::ticket_id.eq(ticket.id)).select(FollowupRow::as_select()).order((followups::created_at, followups::id)).into_boxed();
     if !private {
@@ -57,7 +58,7 @@ pub async fn list_followups(state: web::Data<AppState>, user: CurrentUser, numbe
     let ids: Vec<Uuid> = rows.iter().map(|f| f.id).collect();
     let files: Vec<AttachmentRow> = attachments::table.filter(attachments::followup_id.eq_any(&ids)).select(AttachmentRow::as_select()).order(attachments::created_at).load(&mut conn).await?;
     let authors: Vec<Uuid> = rows.iter().map(|f| f.author_id).collect();
-    let names = Names::load(&mut conn, &[], &authors).await?;
+    let names = Names::load(&mut conn, &reference, &[], &authors).await?;
     Ok(web::Json(
         rows.into_iter()
             .map(|f| Followup {
@@ -101,10 +102,11 @@ pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, numb
     e.finish()?;
     let visibility = upload.data.visibility.unwrap_or(Visibility::Public);
     let mut conn = state.pool.get().await?;
+    let reference = state.reference(&mut conn, &user).await?;
     let mut stored = Vec::new();
     // Check access before storing anything.
     {
-        let (ticket, scope) = load_visible(&mut conn, &user, *number, false).await?;
+        let (ticket, scope) = load_visible(&mut conn, &reference, &user, *number, false).await?;
         if visibility == Visibility::Private && !scope.sees_private(&ticket) {
             return Err(AppError::Forbidden);
         }
@@ -128,7 +130,7 @@ pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, numb
     let keys = stored.clone();
     let result = conn
         .transaction(async |conn| -> AppResult<(FollowupRow, TicketRow)> {
-            let (ticket, scope) = load_visible(conn, &user, *number, true).await?;
+            let (ticket, scope) = load_visible(conn, &reference, &user, *number, true).await?;
             let id = Uuid::now_v7();
             let row: FollowupRow = diesel::insert_into(followups::table)
                 .values((
@@ -149,6 +151,7 @@ pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, numb
                 vec![NewEvent { kind: "followup", old_value: None, new_value: Some(serde_json::json!({"followup_id": id, "visibility": visibility})), visibility }],
             )
             .await?;
+            queries::index_followup(conn, ticket.id, &body, visibility).await?;
             for (f, key) in files.iter().zip(&keys) {
                 insert_attachment(conn, ticket.id, Some((id, visibility)), f, key, user_id).await?;
             }
@@ -161,7 +164,7 @@ pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, numb
                 updated.desist_at = None;
                 updated = queries::save(conn, &updated).await?;
                 queries::record(conn, ticket.id, Some(user_id), queries::diff(&ticket, &updated, Some("requester_update"))).await?;
-                crate::sla::store::on_transition(conn, ticket.id, ticket.status, updated.status, Utc::now()).await?;
+                crate::sla::store::on_transition(conn, &reference, ticket.id, ticket.status, updated.status, Utc::now()).await?;
             } else {
                 // Any follow-up counts as activity on the case.
                 diesel::update(crate::db::schema::tickets::table.find(ticket.id)).set(crate::db::schema::tickets::updated_at.eq(Utc::now())).execute(conn).await?;
@@ -179,7 +182,7 @@ pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, numb
         }
     };
     let files: Vec<AttachmentRow> = attachments::table.filter(attachments::followup_id.eq(row.id)).select(AttachmentRow::as_select()).load(&mut conn).await?;
-    let names = Names::load(&mut conn, &[], &[row.author_id]).await?;
+    let names = Names::load(&mut conn, &reference, &[], &[row.author_id]).await?;
     Ok(HttpResponse::Created().json(Followup {
         author: names.user(row.author_id),
         from_requester: row.author_id == ticket.requester_id,
@@ -199,14 +202,15 @@ pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, numb
 #[get("/tickets/{number}/events")]
 pub async fn list_events(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>) -> AppResult<web::Json<Vec<TicketEvent>>> {
     let mut conn = state.pool.get().await?;
-    let (ticket, scope) = load_visible(&mut conn, &user, *number, false).await?;
+    let reference = state.reference(&mut conn, &user).await?;
+    let (ticket, scope) = load_visible(&mut conn, &reference, &user, *number, false).await?;
     let mut q = ticket_events::table.filter(ticket_events::ticket_id.eq(ticket.id)).select(EventRow::as_select()).order((ticket_events::created_at, ticket_events::id)).into_boxed();
     if !scope.sees_private(&ticket) {
         q = q.filter(ticket_events::visibility.eq(Visibility::Public.as_str()));
     }
     let mut rows: Vec<EventRow> = q.load(&mut conn).await?;
     let actors: Vec<Uuid> = rows.iter().filter_map(|e| e.actor_id).collect();
-    let names = Names::load(&mut conn, &[], &actors).await?;
+    let names = Names::load(&mut conn, &reference, &[], &actors).await?;
     name_assignments(&mut conn, &mut rows).await?;
     Ok(web::Json(
         rows.into_iter()
@@ -254,7 +258,8 @@ async fn name_assignments(conn: &mut diesel_async::AsyncPgConnection, rows: &mut
 #[get("/tickets/{number}/attachments")]
 pub async fn list_attachments(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>) -> AppResult<web::Json<Vec<Attachment>>> {
     let mut conn = state.pool.get().await?;
-    let (ticket, scope) = load_visible(&mut conn, &user, *number, false).await?;
+    let reference = state.reference(&mut conn, &user).await?;
+    let (ticket, scope) = load_visible(&mut conn, &reference, &user, *number, false).await?;
     let rows = visible_attachments(&mut conn, &ticket, scope.sees_private(&ticket)).await?;
     Ok(web::Json(rows.into_iter().map(|a| Attachment::from_row(a, ticket.number)).collect()))
 }
@@ -281,7 +286,8 @@ async fn visible_attachments(conn: &mut diesel_async::AsyncPgConnection, ticket:
 pub async fn download_attachment(state: web::Data<AppState>, user: CurrentUser, path: web::Path<(i64, Uuid)>) -> AppResult<HttpResponse> {
     let (number, id) = path.into_inner();
     let mut conn = state.pool.get().await?;
-    let (ticket, scope) = load_visible(&mut conn, &user, number, false).await?;
+    let reference = state.reference(&mut conn, &user).await?;
+    let (ticket, scope) = load_visible(&mut conn, &reference, &user, number, false).await?;
     let row = visible_attachments(&mut conn, &ticket, scope.sees_private(&ticket)).await?.into_iter().find(|a| a.id == id).ok_or(AppError::NotFound)?;
     drop(conn);
     let bytes = state.storage.get(&row.storage_key).await.map_err(|e| AppError::Internal(anyhow::anyhow!("reading attachment {}: {e}", row.id)))?;

@@ -1,4 +1,5 @@
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
@@ -12,8 +13,9 @@ use super::access::Scope;
 use super::domain::*;
 use super::model::*;
 use super::state_machine::{self, Context, Status};
-use crate::db::schema::{catalog_nodes, support_groups, ticket_events, tickets, users};
+use crate::db::schema::{ticket_events, tickets, users};
 use crate::http::Cursor;
+use crate::reference::Reference;
 
 pub async fn by_number(conn: &mut AsyncPgConnection, number: i64, for_update: bool) -> QueryResult<TicketRow> {
     let q = tickets::table.filter(tickets::number.eq(number)).select(TicketRow::as_select());
@@ -93,6 +95,18 @@ pub async fn record(conn: &mut AsyncPgConnection, ticket_id: Uuid, actor: Option
     Ok(())
 }
 
+/// Adds a follow-up's words to its case's search vector (weight C if public, D if private).
+pub async fn index_followup(conn: &mut AsyncPgConnection, ticket_id: Uuid, body: &str, visibility: Visibility) -> QueryResult<()> {
+    let weight = if visibility == Visibility::Private { "D" } else { "C" };
+    diesel::sql_query("UPDATE tickets SET followup_search = followup_search || setweight(to_tsvector('mesa_es', $1), $2::\"char\") WHERE id = $3")
+        .bind::<Text, _>(body)
+        .bind::<Text, _>(weight)
+        .bind::<diesel::sql_types::Uuid, _>(ticket_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// The audit entries for what changed between two versions of a case. `note` (a reason) is
 /// attached to the status or level change it explains.
 pub fn diff(old: &TicketRow, new: &TicketRow, note: Option<&str>) -> Vec<NewEvent> {
@@ -151,57 +165,47 @@ pub fn diff(old: &TicketRow, new: &TicketRow, note: Option<&str>) -> Vec<NewEven
     events
 }
 
-/// The available member of `group` with the fewest open cases (absent agents skipped). Loads are
-/// counted up to 200: beyond that every agent is simply full, and counting on costs milliseconds.
+/// The available member of group `$1` with the fewest open cases (absent agents skipped), with
+/// their name. Loads are counted up to 200: beyond that every agent is simply full, and counting
+/// on costs milliseconds.
+pub const PICK_AGENT: &str = "SELECT u.id, u.display_name FROM group_members m JOIN users u ON u.id = m.user_id
+     WHERE m.group_id = $1 AND u.active AND u.role <> 'requester' AND (u.absent_until IS NULL OR u.absent_until <= now())
+     ORDER BY (SELECT count(*) FROM (SELECT 1 FROM tickets t WHERE t.assigned_agent_id = u.id AND t.status IN ('assigned', 'in_progress', 'on_hold') LIMIT 200) open_cases), u.username
+     LIMIT 1";
+
 pub async fn pick_agent(conn: &mut AsyncPgConnection, group: Uuid) -> QueryResult<Option<Uuid>> {
     #[derive(QueryableByName)]
     struct Pick {
         #[diesel(sql_type = diesel::sql_types::Uuid)]
         id: Uuid,
     }
-    let pick: Option<Pick> = diesel::sql_query(
-        "SELECT u.id FROM group_members m JOIN users u ON u.id = m.user_id
-         WHERE m.group_id = $1 AND u.active AND u.role <> 'requester' AND (u.absent_until IS NULL OR u.absent_until <= now())
-         ORDER BY (SELECT count(*) FROM (SELECT 1 FROM tickets t WHERE t.assigned_agent_id = u.id AND t.status IN ('assigned', 'in_progress', 'on_hold') LIMIT 200) open_cases), u.username
-         LIMIT 1",
-    )
-    .bind::<diesel::sql_types::Uuid, _>(group)
-    .get_result(conn)
-    .await
-    .optional()?;
+    let pick: Option<Pick> = diesel::sql_query(PICK_AGENT).bind::<diesel::sql_types::Uuid, _>(group).get_result(conn).await.optional()?;
     Ok(pick.map(|p| p.id))
 }
 
-/// Names of the people, groups and services the rows mention (three queries for any page).
+/// Names of the people, groups and services the rows mention (one query, for the people).
 pub struct Names {
     users: HashMap<Uuid, String>,
-    groups: HashMap<Uuid, String>,
-    services: HashMap<Uuid, String>,
+    reference: Arc<Reference>,
 }
 
 impl Names {
-    pub async fn load(conn: &mut AsyncPgConnection, rows: &[TicketRow], extra_users: &[Uuid]) -> QueryResult<Names> {
+    pub async fn load(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, rows: &[TicketRow], extra_users: &[Uuid]) -> QueryResult<Names> {
         let mut user_ids: Vec<Uuid> = rows.iter().flat_map(|t| [Some(t.requester_id), t.assigned_agent_id]).flatten().collect();
         user_ids.extend_from_slice(extra_users);
-        let group_ids: Vec<Uuid> = rows.iter().filter_map(|t| t.assigned_group_id).collect();
-        let service_ids: Vec<Uuid> = rows.iter().map(|t| t.service_id).collect();
-        Ok(Names {
-            users: users::table.filter(users::id.eq_any(&user_ids)).select((users::id, users::display_name)).load::<(Uuid, String)>(conn).await?.into_iter().collect(),
-            groups: support_groups::table
-                .filter(support_groups::id.eq_any(&group_ids))
-                .select((support_groups::id, support_groups::name))
-                .load::<(Uuid, String)>(conn)
-                .await?
-                .into_iter()
-                .collect(),
-            services: catalog_nodes::table
-                .filter(catalog_nodes::id.eq_any(&service_ids))
-                .select((catalog_nodes::id, catalog_nodes::name))
-                .load::<(Uuid, String)>(conn)
-                .await?
-                .into_iter()
-                .collect(),
-        })
+        user_ids.sort();
+        user_ids.dedup();
+        let users = if user_ids.is_empty() {
+            HashMap::new()
+        } else {
+            users::table.filter(users::id.eq_any(&user_ids)).select((users::id, users::display_name)).load::<(Uuid, String)>(conn).await?.into_iter().collect()
+        };
+        Ok(Names { users, reference: reference.clone() })
+    }
+
+    /// When the names are already known (a case just registered).
+    pub fn known(reference: &Arc<Reference>, users: impl IntoIterator<Item = (Uuid, String)>) -> Names {
+        Names { users: users.into_iter().collect(), reference: reference.clone() }
     }
 
     pub fn user(&self, id: Uuid) -> super::model::Named {
@@ -216,7 +220,7 @@ impl Names {
             id: t.id,
             number: t.number,
             desk_id: t.desk_id,
-            service: super::model::Named { id: t.service_id, name: self.services.get(&t.service_id).cloned().unwrap_or_default() },
+            service: super::model::Named { id: t.service_id, name: self.reference.node_name(t.service_id) },
             ticket_type: t.ticket_type,
             priority: t.priority,
             impact: t.impact,
@@ -231,7 +235,7 @@ impl Names {
             requester: self.user(t.requester_id),
             created_by_id: t.created_by_id,
             channel: t.channel,
-            assigned_group: t.assigned_group_id.map(|g| super::model::Named { id: g, name: self.groups.get(&g).cloned().unwrap_or_default() }),
+            assigned_group: t.assigned_group_id.map(|g| super::model::Named { id: g, name: self.reference.group_name(g) }),
             assigned_agent: t.assigned_agent_id.map(|u| self.user(u)),
             level: t.level,
             fields: t.fields,
@@ -298,22 +302,96 @@ pub struct ListFilter {
 
 const OPEN: [Status; 4] = [Status::New, Status::Assigned, Status::InProgress, Status::OnHold];
 
+/// Which cases one query of a list may return. The visibility rule "my desks' cases or my own
+/// requests" is run as two queries whose results are merged: an `OR` across two columns keeps
+/// Postgres from walking any index in order.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Branch {
+    /// Admins: everything.
+    All,
+    /// Cases of the desks the caller works (private follow-ups count for search).
+    Desks,
+    /// The caller's own requests (outside those desks, for staff).
+    OwnRequests,
+    /// A staff member's queues: their groups' desks are theirs by construction.
+    Queue,
+}
+
+/// Full-text search looks in the newest cases first: this many numbers back from the newest (or
+/// from the cursor). If they hold a full page, the page is exact and the rest is never read;
+/// otherwise the older cases are searched too.
+const SEARCH_WINDOW: i64 = 20_000;
+
+#[derive(Clone, Copy)]
+enum Window {
+    Everything,
+    Newest,
+    Older,
+}
+
+type TicketQuery<'a> = tickets::BoxedQuery<'a, diesel::pg::Pg, diesel::dsl::AsSelect<TicketRow, diesel::pg::Pg>>;
+
 pub async fn list(conn: &mut AsyncPgConnection, scope: &Scope, f: &ListFilter) -> QueryResult<Vec<TicketRow>> {
+    let staff = scope.role != crate::users::domain::Role::Requester;
+    let branches: &[Branch] = match (f.view, scope.is_admin()) {
+        (View::Requested, _) => &[Branch::OwnRequests],
+        (_, true) => &[Branch::All],
+        (View::MyGroups | View::Mine, false) if staff => &[Branch::Queue],
+        (_, false) if scope.desk_ids.is_empty() => &[Branch::OwnRequests],
+        (_, false) => &[Branch::Desks, Branch::OwnRequests],
+    };
+    let windows: &[Window] = if f.q.is_some() && f.sort == Sort::Number { &[Window::Newest, Window::Older] } else { &[Window::Everything] };
+    let mut rows: Vec<TicketRow> = Vec::new();
+    for &branch in branches {
+        let mut found = 0;
+        for &window in windows {
+            if found > f.limit {
+                break;
+            }
+            let page = sorted(filtered(scope, f, branch, window), f).limit(f.limit + 1).load(conn).await?;
+            found += page.len() as i64;
+            rows.extend(page);
+        }
+    }
+    if branches.len() > 1 || windows.len() > 1 {
+        match f.sort {
+            Sort::Number => rows.sort_by_key(|t| std::cmp::Reverse(t.number)),
+            Sort::Updated => rows.sort_by_key(|t| std::cmp::Reverse((t.updated_at, t.id))),
+            Sort::Due => rows.sort_by_key(|t| (t.resolution_due_at.is_none(), t.resolution_due_at, t.id)),
+        }
+        let mut seen = std::collections::HashSet::new();
+        rows.retain(|t| seen.insert(t.id));
+        rows.truncate(f.limit as usize + 1);
+    }
+    Ok(rows)
+}
+
+fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window) -> TicketQuery<'a> {
     let mut q = tickets::table.select(TicketRow::as_select()).into_boxed();
     // Visibility first: nothing outside it can appear whatever the filters.
-    q = match (f.view, scope.is_admin()) {
-        (View::Requested, _) => q.filter(tickets::requester_id.eq(scope.user_id)),
-        (_, true) => q,
-        (_, false) => q.filter(tickets::desk_id.eq_any(scope.desk_ids.clone()).or(tickets::requester_id.eq(scope.user_id))),
+    q = match branch {
+        Branch::All | Branch::Queue => q,
+        Branch::Desks => q.filter(tickets::desk_id.eq_any(scope.desk_ids.clone())),
+        Branch::OwnRequests if f.view == View::Requested || scope.desk_ids.is_empty() => q.filter(tickets::requester_id.eq(scope.user_id)),
+        Branch::OwnRequests => q.filter(tickets::requester_id.eq(scope.user_id)).filter(tickets::desk_id.ne_all(scope.desk_ids.clone())),
     };
     q = match f.view {
         View::Mine => q.filter(tickets::assigned_agent_id.eq(scope.user_id)),
-        View::MyGroups => q.filter(tickets::assigned_group_id.eq_any(scope.group_ids.clone())),
+        // `= $1` when there is one group, so the queue index gives the rows in due-date order.
+        View::MyGroups => match scope.group_ids.as_slice() {
+            [one] => q.filter(tickets::assigned_group_id.eq(*one)),
+            many => q.filter(tickets::assigned_group_id.eq_any(many.to_vec())),
+        },
         View::Unassigned => q.filter(tickets::assigned_agent_id.is_null()).filter(tickets::status.eq_any(OPEN)),
         View::Requested | View::All => q,
     };
     if !f.statuses.is_empty() {
         q = q.filter(tickets::status.eq_any(f.statuses.clone()));
+    }
+    if f.view == View::Unassigned || (!f.statuses.is_empty() && f.statuses.iter().all(|s| OPEN.contains(s))) {
+        // The predicate of the partial queue indexes, spelled out so the planner can use them
+        // whatever the plan's parameters.
+        q = q.filter(sql::<Bool>("tickets.status IN ('new', 'assigned', 'in_progress', 'on_hold')"));
     }
     if !f.priorities.is_empty() {
         q = q.filter(tickets::priority.eq_any(f.priorities.clone()));
@@ -340,35 +418,42 @@ pub async fn list(conn: &mut AsyncPgConnection, scope: &Scope, f: &ListFilter) -
         q = q.filter(tickets::created_at.lt(to));
     }
     if let Some(text) = &f.q {
-        // Subject and description, plus follow-ups the caller may read (private ones only for staff).
-        let followups = if scope.role == crate::users::domain::Role::Requester {
-            "SELECT ticket_id FROM followups WHERE visibility = 'public' AND search @@ websearch_to_tsquery('mesa_es', "
+        // Subject, description and follow-ups in one GIN index (`search || followup_search`, with
+        // desk_id and number). Private follow-ups (weight D) count only on the desks' cases.
+        let words = if matches!(branch, Branch::OwnRequests) {
+            "(tickets.search || ts_filter(tickets.followup_search, '{c}')) @@ websearch_to_tsquery('mesa_es', "
         } else {
-            "SELECT ticket_id FROM followups WHERE search @@ websearch_to_tsquery('mesa_es', "
+            "(tickets.search || tickets.followup_search) @@ websearch_to_tsquery('mesa_es', "
         };
-        q = q.filter(
-            sql::<Bool>("tickets.id IN (SELECT id FROM tickets WHERE search @@ websearch_to_tsquery('mesa_es', ")
-                .bind::<Text, _>(text.clone())
-                .sql(") UNION ")
-                .sql(followups)
-                .bind::<Text, _>(text.clone())
-                .sql("))"),
-        );
+        q = q.filter(sql::<Bool>(words).bind::<Text, _>(text.clone()).sql(")"));
+        let upper = match &f.after {
+            Some(c) => c.key.parse::<i64>().unwrap_or(i64::MAX).to_string(),
+            None => "(SELECT max(number) + 1 FROM tickets)".to_owned(),
+        };
+        q = match window {
+            Window::Everything => q,
+            Window::Newest => q.filter(sql::<Bool>(&format!("tickets.number >= {upper} - {SEARCH_WINDOW}"))),
+            Window::Older => q.filter(sql::<Bool>(&format!("tickets.number < {upper} - {SEARCH_WINDOW}"))),
+        };
     }
+    q
+}
+
+fn sorted<'a>(mut q: TicketQuery<'a>, f: &ListFilter) -> TicketQuery<'a> {
     match f.sort {
         Sort::Number => {
             if let Some(c) = &f.after {
                 let n: i64 = c.key.parse().unwrap_or(i64::MAX);
                 q = q.filter(tickets::number.lt(n));
             }
-            q.order(tickets::number.desc()).limit(f.limit + 1).load(conn).await
+            q.order(tickets::number.desc())
         }
         Sort::Updated => {
             if let Some(c) = &f.after {
                 let at: DateTime<Utc> = c.key.parse().unwrap_or_else(|_| Utc::now());
                 q = q.filter(tickets::updated_at.lt(at).or(tickets::updated_at.eq(at).and(tickets::id.lt(c.id))));
             }
-            q.order((tickets::updated_at.desc(), tickets::id.desc())).limit(f.limit + 1).load(conn).await
+            q.order((tickets::updated_at.desc(), tickets::id.desc()))
         }
         Sort::Due => {
             if let Some(c) = &f.after {
@@ -382,7 +467,7 @@ pub async fn list(conn: &mut AsyncPgConnection, scope: &Scope, f: &ListFilter) -
                     Err(_) => q.filter(tickets::resolution_due_at.is_null().and(tickets::id.gt(c.id))),
                 };
             }
-            q.order((tickets::resolution_due_at.asc().nulls_last(), tickets::id.asc())).limit(f.limit + 1).load(conn).await
+            q.order((tickets::resolution_due_at.asc().nulls_last(), tickets::id.asc()))
         }
     }
 }

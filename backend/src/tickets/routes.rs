@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -15,13 +17,14 @@ use crate::auth::CurrentUser;
 use crate::db::schema::tickets;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{etag, page_limit, paginate, Cursor};
+use crate::reference::Reference;
 use crate::state::AppState;
 use crate::users::domain::Role;
 
 /// Cases as the API shows them: names, allowed actions and live SLA clocks.
-pub async fn render(conn: &mut AsyncPgConnection, rows: Vec<TicketRow>, scope: &Scope) -> AppResult<Vec<Ticket>> {
-    let names = Names::load(conn, &rows, &[]).await?;
-    let mut clocks = crate::sla::store::views(conn, &rows, Utc::now()).await?;
+pub async fn render(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, rows: Vec<TicketRow>, scope: &Scope) -> AppResult<Vec<Ticket>> {
+    let names = Names::load(conn, reference, &rows, &[]).await?;
+    let mut clocks = crate::sla::store::views(conn, reference, &rows, Utc::now()).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -31,13 +34,13 @@ pub async fn render(conn: &mut AsyncPgConnection, rows: Vec<TicketRow>, scope: &
         .collect())
 }
 
-pub async fn render_one(conn: &mut AsyncPgConnection, row: TicketRow, scope: &Scope) -> AppResult<Ticket> {
-    Ok(render(conn, vec![row], scope).await?.remove(0))
+pub async fn render_one(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, row: TicketRow, scope: &Scope) -> AppResult<Ticket> {
+    Ok(render(conn, reference, vec![row], scope).await?.remove(0))
 }
 
 /// The case with this number if the caller may see it; 404 otherwise (numbers reveal nothing).
-pub async fn load_visible(conn: &mut AsyncPgConnection, user: &CurrentUser, number: i64, for_update: bool) -> AppResult<(TicketRow, Scope)> {
-    let scope = Scope::of(conn, user).await?;
+pub async fn load_visible(conn: &mut AsyncPgConnection, reference: &Reference, user: &CurrentUser, number: i64, for_update: bool) -> AppResult<(TicketRow, Scope)> {
+    let scope = Scope::of(user, reference);
     let row = queries::by_number(conn, number, for_update).await.optional()?.filter(|t| scope.can_see(t)).ok_or(AppError::NotFound)?;
     Ok((row, scope))
 }
@@ -50,8 +53,9 @@ pub async fn load_visible(conn: &mut AsyncPgConnection, user: &CurrentUser, numb
 #[get("/tickets/{number}")]
 pub async fn get_ticket(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let (row, scope) = load_visible(&mut conn, &user, *number, false).await?;
-    let ticket = render_one(&mut conn, row, &scope).await?;
+    let reference = state.reference(&mut conn, &user).await?;
+    let (row, scope) = load_visible(&mut conn, &reference, &user, *number, false).await?;
+    let ticket = render_one(&mut conn, &reference, row, &scope).await?;
     Ok(HttpResponse::Ok().insert_header(etag(ticket.version)).json(ticket))
 }
 
@@ -122,10 +126,11 @@ pub async fn list_tickets(state: web::Data<AppState>, user: CurrentUser, query: 
         limit: page_limit(q.limit)?,
     };
     let mut conn = state.pool.get().await?;
-    let scope = Scope::of(&mut conn, &user).await?;
+    let reference = state.reference(&mut conn, &user).await?;
+    let scope = Scope::of(&user, &reference);
     let rows = queries::list(&mut conn, &scope, &filter).await?;
     let (rows, next_cursor) = paginate(rows, filter.limit, |t| queries::cursor_of(sort, t));
-    Ok(web::Json(TicketPage { items: render(&mut conn, rows, &scope).await?, next_cursor }))
+    Ok(web::Json(TicketPage { items: render(&mut conn, &reference, rows, &scope).await?, next_cursor }))
 }
 
 /// Open cases per queue, for the agent workspace.
@@ -145,7 +150,8 @@ pub struct QueueCounts {
 #[get("/tickets/queues")]
 pub async fn queue_counts(state: web::Data<AppState>, user: CurrentUser) -> AppResult<web::Json<QueueCounts>> {
     let mut conn = state.pool.get().await?;
-    let scope = Scope::of(&mut conn, &user).await?;
+    let reference = state.reference(&mut conn, &user).await?;
+    let scope = Scope::of(&user, &reference);
     let open = [Status::New, Status::Assigned, Status::InProgress, Status::OnHold];
     let mine = tickets::table.filter(tickets::assigned_agent_id.eq(scope.user_id)).filter(tickets::status.eq_any(open)).count().get_result(&mut conn).await?;
     let my_groups = tickets::table

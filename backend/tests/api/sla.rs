@@ -47,7 +47,8 @@ async fn conn(d: &Desk) -> diesel_async::pooled_connection::bb8::PooledConnectio
 async fn registered_at(d: &Desk, number: i64, at: DateTime<Utc>) -> Uuid {
     let mut c = conn(d).await;
     let id: Uuid = diesel::update(tickets::table.filter(tickets::number.eq(number))).set(tickets::created_at.eq(at)).returning(tickets::id).get_result(&mut c).await.unwrap();
-    mesa::sla::store::refresh(&mut c, id, at).await.unwrap();
+    let reference = mesa::reference::Reference::load(&mut c).await.unwrap();
+    mesa::sla::store::refresh(&mut c, &reference, id, at).await.unwrap();
     id
 }
 
@@ -102,7 +103,8 @@ async fn clocks_follow_the_calendar_and_stop_while_on_hold() {
         .execute(&mut c)
         .await
         .unwrap();
-    mesa::sla::store::refresh(&mut c, id, Utc::now()).await.unwrap();
+    let reference = mesa::reference::Reference::load(&mut c).await.unwrap();
+    mesa::sla::store::refresh(&mut c, &reference, id, Utc::now()).await.unwrap();
     drop(c);
     let after = d.app.get(&format!("/tickets/{n}"), &d.agent_n1).await.body;
     assert_eq!(after["sla"]["resolution"]["due_at"], json!(bogota(2026, 1, 14, 11, 0)));

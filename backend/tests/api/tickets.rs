@@ -539,3 +539,117 @@ async fn catalog_nodes_used_by_cases_are_deactivated_not_deleted() {
     let r = d.app.post("/tickets", Some(&d.pedro), json!({"service_id": d.service, "subject": "x", "description": "y", "fields": {"placa_equipo": "X"}})).await;
     assert_eq!(r.error_fields(), ["service_id"]);
 }
+
+#[tokio::test]
+async fn search_reads_the_newest_cases_first_and_pages_across_the_window() {
+    use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+    let d = desk().await;
+    let old = d.open(&d.pedro, "Impresora sin tóner (antiguo)").await["number"].as_i64().unwrap();
+    // The next cases come 50,000 numbers later: the old one is outside the newest-cases window.
+    d.app.pool.get().await.unwrap().batch_execute("SELECT setval('ticket_number_seq', nextval('ticket_number_seq') + 50000)").await.unwrap();
+    let mut recent = Vec::new();
+    for i in 0..3 {
+        recent.push(d.open(&d.pedro, &format!("Impresora atascada {i}")).await["number"].as_i64().unwrap());
+    }
+    d.open(&d.pedro, "Otro asunto").await;
+    assert!(recent[0] - old > 50_000);
+
+    // A full page in the window: only recent cases, newest first.
+    let page = d.app.get("/tickets?q=impresora&limit=2", &d.agent_n1).await.body;
+    let numbers = |p: &Value| p["items"].as_array().unwrap().iter().map(|t| t["number"].as_i64().unwrap()).collect::<Vec<_>>();
+    assert_eq!(numbers(&page), [recent[2], recent[1]]);
+    // The window is short of a page: the older cases are searched too, in order.
+    let page = d.app.get("/tickets?q=impresora&limit=10", &d.agent_n1).await.body;
+    assert_eq!(numbers(&page), [recent[2], recent[1], recent[0], old]);
+    // Keyset pages cross the window's edge without losing or repeating a case.
+    let mut seen = Vec::new();
+    let mut path = "/tickets?q=impresora&limit=1".to_owned();
+    loop {
+        let page = d.app.get(&path, &d.agent_n1).await.body;
+        seen.extend(numbers(&page));
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/tickets?q=impresora&limit=1&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [recent[2], recent[1], recent[0], old]);
+    // The requester's search goes through the same windows.
+    assert_eq!(numbers(&d.app.get("/tickets?q=impresora", &d.pedro).await.body), [recent[2], recent[1], recent[0], old]);
+    let mut conn = d.app.pool.get().await.unwrap();
+    let total: i64 = diesel::sql_query("SELECT count(*) AS n FROM tickets").load::<Count>(&mut conn).await.unwrap()[0].n;
+    assert_eq!(total, 5);
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[tokio::test]
+async fn staff_see_their_desks_and_their_own_requests_elsewhere_merged_in_order() {
+    let d = desk().await;
+    // A second desk where agente.n1 is only a requester.
+    let other = id(&d.app.post("/desks", Some(&d.admin), json!({"code": "ADM", "name": "Administrativos"})).await.body);
+    let group = id(&d.app.post("/groups", Some(&d.admin), json!({"desk_id": other, "name": "Servicios generales", "level": 1})).await.body);
+    let service = id(&d.app
+        .post(&format!("/desks/{other}/catalog/nodes"), Some(&d.admin), json!({"kind": "service", "name": "Aire acondicionado", "service": {"responsible_group_id": group}}))
+        .await
+        .body);
+    let a = d.open(&d.pedro, "Equipo lento").await["number"].as_i64().unwrap();
+    let mine = d.app.post("/tickets", Some(&d.agent_n1), json!({"service_id": service, "subject": "El aire de la oficina gotea", "description": "Gotea sobre el equipo"})).await;
+    assert_eq!(mine.status, 201, "{}", mine.body);
+    let b = mine.body["number"].as_i64().unwrap();
+    let c = d.open(&d.lucia, "Equipo no enciende").await["number"].as_i64().unwrap();
+    // The ADM desk's staff write a private note on agente.n1's request.
+    let (_, adm_agent) = token_for(&d.app, "agente.adm", Role::Agent).await;
+    let adm_id = d.app.get("/me", &adm_agent).await.body["id"].as_str().unwrap().to_owned();
+    d.app.call(Method::PUT, &format!("/groups/{group}/members"), Some(&d.admin), Some(json!({"user_ids": [adm_id]}))).await;
+    let adm_agent = d.app.token("agente.adm", PW).await;
+    let r = d.app.post(&format!("/tickets/{b}/followups"), Some(&adm_agent), json!({"body": "Proveedor de refrigeración citado", "visibility": "private"})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+
+    let numbers = |p: &Value| p["items"].as_array().unwrap().iter().map(|t| t["number"].as_i64().unwrap()).collect::<Vec<_>>();
+    assert_eq!(numbers(&d.app.get("/tickets?view=all", &d.agent_n1).await.body), [c, b, a]);
+    let mut seen = Vec::new();
+    let mut path = "/tickets?view=all&limit=1".to_owned();
+    loop {
+        let page = d.app.get(&path, &d.agent_n1).await.body;
+        seen.extend(numbers(&page));
+        match page["next_cursor"].as_str() {
+            Some(cur) => path = format!("/tickets?view=all&limit=1&cursor={cur}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [c, b, a]);
+    assert_eq!(numbers(&d.app.get("/tickets?q=equipo", &d.agent_n1).await.body), [c, b, a]);
+    // The private note of the other desk is not theirs to search; its own staff find it.
+    assert_eq!(numbers(&d.app.get("/tickets?q=refrigeracion", &d.agent_n1).await.body), Vec::<i64>::new());
+    assert_eq!(numbers(&d.app.get("/tickets?q=refrigeracion", &adm_agent).await.body), [b]);
+}
+
+#[tokio::test]
+async fn reference_changes_apply_to_the_next_request() {
+    let d = desk().await;
+    let t = d.open(&d.pedro, "Caso").await;
+    let n = t["number"].as_i64().unwrap();
+    assert_eq!(t["assigned_group"]["name"], "Mesa N1");
+    // Renaming a group shows at once, in every answer.
+    let r = d.app.patch(&format!("/groups/{}", d.n1), &d.admin, json!({"name": "Mesa de servicios N1"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(d.app.get(&format!("/tickets/{n}"), &d.agent_n1).await.body["assigned_group"]["name"], "Mesa de servicios N1");
+    assert_eq!(d.app.get("/tickets", &d.pedro).await.body["items"][0]["assigned_group"]["name"], "Mesa de servicios N1");
+    // A deactivated service cannot be requested from the next request on.
+    let r = d.app.patch(&format!("/catalog/nodes/{}", d.service), &d.admin, json!({"active": false})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = d.app.post("/tickets", Some(&d.pedro), json!({"service_id": d.service, "subject": "x", "description": "y", "fields": {"placa_equipo": "X"}})).await;
+    assert_eq!(r.error_fields(), ["service_id"]);
+    // A new route sends the next case to its group.
+    d.app.patch(&format!("/catalog/nodes/{}", d.service), &d.admin, json!({"active": true})).await;
+    let r = d.app.patch(&format!("/catalog/nodes/{}", d.service), &d.admin, json!({"service": {
+        "responsible_group_id": d.n2,
+        "form_fields": [{"key": "placa_equipo", "type": "text", "label": {"es": "Placa del equipo"}, "required": true}]
+    }})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(d.open(&d.pedro, "Otro").await["assigned_group"]["id"], json!(d.n2));
+}

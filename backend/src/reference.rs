@@ -1,0 +1,129 @@
+//! Reference data: desks, catalog nodes and services, support groups, calendars and SLA policies.
+//! Almost every request reads them; admins change them rarely. Each process keeps one copy in
+//! memory and reloads it when `reference_generation` moves: triggers bump that number on every
+//! committed change to those tables, and the caller's own query reads it (`auth::CurrentUser`),
+//! so a request never uses data older than its own start and checking costs no round trip.
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::catalog::domain::CatalogNode;
+use crate::sla::store::Catalogue;
+
+#[derive(Debug, Deserialize)]
+pub struct DeskRef {
+    pub active: bool,
+    /// Organizations the desk serves; empty means every one.
+    pub organization_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GroupRef {
+    pub desk_id: Uuid,
+    pub name: String,
+    pub level: i16,
+    pub active: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NodeRef {
+    pub desk_id: Uuid,
+    /// Without children.
+    pub node: CatalogNode,
+}
+
+/// One consistent copy of the reference data.
+pub struct Reference {
+    pub generation: i64,
+    pub sla: Catalogue,
+    pub desks: HashMap<Uuid, DeskRef>,
+    pub groups: HashMap<Uuid, GroupRef>,
+    pub nodes: HashMap<Uuid, NodeRef>,
+}
+
+#[derive(Deserialize)]
+struct Doc {
+    desks: HashMap<Uuid, DeskRef>,
+    groups: HashMap<Uuid, GroupRef>,
+    nodes: Vec<NodeRef>,
+}
+
+impl Reference {
+    /// Reads everything (two statements for the catalog side, three for the SLA side).
+    pub async fn load(conn: &mut AsyncPgConnection) -> QueryResult<Reference> {
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            generation: i64,
+            #[diesel(sql_type = Text)]
+            doc: String,
+        }
+        let sql = format!(
+            "SELECT (SELECT n FROM reference_generation) AS generation, json_build_object(
+                'desks', COALESCE((SELECT json_object_agg(d.id, json_build_object('active', d.active, 'organization_ids',
+                             COALESCE((SELECT json_agg(o.organization_id) FROM desk_organizations o WHERE o.desk_id = d.id), '[]'::json)))
+                         FROM desks d), '{{}}'::json),
+                'groups', COALESCE((SELECT json_object_agg(g.id, json_build_object('desk_id', g.desk_id, 'name', g.name, 'level', g.level, 'active', g.active))
+                          FROM support_groups g), '{{}}'::json),
+                'nodes', COALESCE((SELECT json_agg(json_build_object('desk_id', n.desk_id, 'node', {}))
+                         FROM catalog_nodes n LEFT JOIN services s ON s.node_id = n.id), '[]'::json)
+             )::text AS doc",
+            crate::catalog::queries::NODE_JSON
+        );
+        let row: Row = diesel::sql_query(sql).get_result(conn).await?;
+        let doc: Doc = serde_json::from_str(&row.doc).map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
+        Ok(Reference {
+            generation: row.generation,
+            sla: Catalogue::load(conn).await?,
+            desks: doc.desks,
+            groups: doc.groups,
+            nodes: doc.nodes.into_iter().map(|n| (n.node.id, n)).collect(),
+        })
+    }
+
+    pub fn group_name(&self, id: Uuid) -> String {
+        self.groups.get(&id).map(|g| g.name.clone()).unwrap_or_default()
+    }
+
+    pub fn node_name(&self, id: Uuid) -> String {
+        self.nodes.get(&id).map(|n| n.node.name.clone()).unwrap_or_default()
+    }
+
+    /// A service's own SLA policy and resolution time in business minutes.
+    pub fn service_sla(&self, id: Uuid) -> (Option<Uuid>, Option<i32>) {
+        self.nodes.get(&id).and_then(|n| n.node.service.as_ref()).map(|s| (s.sla_policy_id, s.resolution_minutes)).unwrap_or((None, None))
+    }
+}
+
+/// The process's copy, shared by all workers.
+#[derive(Default)]
+pub struct ReferenceCache {
+    current: RwLock<Option<Arc<Reference>>>,
+    /// One reload at a time: concurrent requests that find the copy stale wait for it.
+    reloading: tokio::sync::Mutex<()>,
+}
+
+impl ReferenceCache {
+    /// A copy at least as new as `generation` (what the caller's query read).
+    pub async fn get(&self, conn: &mut AsyncPgConnection, generation: i64) -> QueryResult<Arc<Reference>> {
+        if let Some(r) = self.fresh(generation) {
+            return Ok(r);
+        }
+        let _guard = self.reloading.lock().await;
+        if let Some(r) = self.fresh(generation) {
+            return Ok(r);
+        }
+        let loaded = Arc::new(Reference::load(conn).await?);
+        *self.current.write().expect("reference cache lock") = Some(loaded.clone());
+        Ok(loaded)
+    }
+
+    fn fresh(&self, generation: i64) -> Option<Arc<Reference>> {
+        self.current.read().expect("reference cache lock").as_ref().filter(|r| r.generation >= generation).cloned()
+    }
+}
