@@ -74,15 +74,14 @@ impl FromRequest for CurrentUser {
             let token = token.ok_or(INVALID_TOKEN)?;
             let claims = state.jwt.verify(&token).map_err(|_| INVALID_TOKEN)?;
             let mut conn = state.pool.get().await?;
-            use diesel::dsl::sql;
-            use diesel::sql_types::{Array, BigInt, Uuid as SqlUuid};
+            use crate::db::{current_reference_generation, user_group_ids, user_supervised_desk_ids};
             let user: Option<(UserRow, Vec<uuid::Uuid>, Vec<uuid::Uuid>, i64)> = users::table
                 .find(claims.sub)
                 .select((
                     UserRow::as_select(),
-                    sql::<Array<SqlUuid>>("ARRAY(SELECT m.group_id FROM group_members m WHERE m.user_id = users.id)"),
-                    sql::<Array<SqlUuid>>("ARRAY(SELECT s.desk_id FROM desk_supervisors s WHERE s.user_id = users.id)"),
-                    sql::<BigInt>("(SELECT n FROM reference_generation)"),
+                    user_group_ids(users::id),
+                    user_supervised_desk_ids(users::id),
+                    current_reference_generation(),
                 ))
                 .first(&mut conn)
                 .await

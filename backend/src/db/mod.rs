@@ -11,6 +11,39 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 pub type DbPool = Pool<AsyncPgConnection>;
 pub type DbConn<'a> = PooledConnection<'a, AsyncPgConnection>;
 
+// SQL functions of migration 000013: plain expressions, so diesel prepares the queries once.
+use diesel::sql_types::{Int4, Jsonb, Nullable, Text, Timestamptz};
+diesel::define_sql_function! {
+    /// The support groups a user belongs to.
+    fn user_group_ids(user_id: diesel::sql_types::Uuid) -> diesel::sql_types::Array<diesel::sql_types::Uuid>;
+}
+diesel::define_sql_function! {
+    /// The desks a user supervises.
+    fn user_supervised_desk_ids(user_id: diesel::sql_types::Uuid) -> diesel::sql_types::Array<diesel::sql_types::Uuid>;
+}
+diesel::define_sql_function! {
+    /// The reference data's version (see `crate::reference`).
+    fn current_reference_generation() -> diesel::sql_types::BigInt;
+}
+diesel::define_sql_function! {
+    /// New, assigned, in progress or on hold: the predicate of the partial queue indexes.
+    fn ticket_is_open(status: diesel::sql_types::Text) -> diesel::sql_types::Bool;
+}
+
+diesel::define_sql_function! {
+    /// Registers a case: picks its agent, inserts it and its first events; returns
+    /// `{"number", "agent_id", "agent_name"}` (see migration 000013).
+    #[allow(clippy::too_many_arguments)]
+    fn register_ticket(
+        group: Nullable<diesel::sql_types::Uuid>, id: diesel::sql_types::Uuid, desk: diesel::sql_types::Uuid, service: diesel::sql_types::Uuid,
+        ticket_type: Text, priority: Text, status: Text, subject: Text, description: Text, contact_phone: Nullable<Text>,
+        location: Nullable<diesel::sql_types::Uuid>, area: Nullable<diesel::sql_types::Uuid>, organization: Nullable<diesel::sql_types::Uuid>,
+        requester: diesel::sql_types::Uuid, created_by: diesel::sql_types::Uuid, channel: Text, fields: Jsonb, now: Timestamptz,
+        policy: Nullable<diesel::sql_types::Uuid>, policy_version: Nullable<Int4>, response_due: Nullable<Timestamptz>,
+        resolution_due: Nullable<Timestamptz>, created_event: diesel::sql_types::Uuid, created_value: Jsonb, assignment_event: diesel::sql_types::Uuid
+    ) -> Jsonb;
+}
+
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
 
 pub async fn connect(url: &str, max_size: u32) -> anyhow::Result<DbPool> {

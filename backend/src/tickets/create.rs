@@ -344,18 +344,9 @@ async fn prepare(conn: &mut AsyncPgConnection, reference: &Reference, user: &Cur
 }
 
 /// Inserts the case with its SLA due dates, picks its agent and records the `created` and
-/// `assignment` events — one statement. Returns the case and its agent's name.
+/// `assignment` events — one prepared statement (`register_ticket`, migration 000013). Returns the
+/// case and its agent's name.
 async fn insert(conn: &mut AsyncPgConnection, reference: &Reference, p: &Prepared, created_by: Uuid) -> AppResult<(TicketRow, Option<String>)> {
-    use diesel::sql_types::{BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
-    #[derive(QueryableByName)]
-    struct Inserted {
-        #[diesel(sql_type = BigInt)]
-        number: i64,
-        #[diesel(sql_type = Nullable<SqlUuid>)]
-        agent_id: Option<Uuid>,
-        #[diesel(sql_type = Nullable<Text>)]
-        agent_name: Option<String>,
-    }
     let now = Utc::now();
     // A routed case is assigned to its group at once, with or without an available agent.
     let status = if p.group_id.is_some() { Status::Assigned } else { Status::New };
@@ -409,55 +400,42 @@ async fn insert(conn: &mut AsyncPgConnection, reference: &Reference, p: &Prepare
     row.response_due_at = sla.response_due_at;
     row.resolution_due_at = sla.resolution_due_at;
     let created = serde_json::json!({"status": status, "channel": p.channel, "priority": p.priority, "type": p.ticket_type});
-    let sql = format!(
-        "WITH agent AS ({pick}),
-         t AS (
-           INSERT INTO tickets (id, desk_id, service_id, ticket_type, priority, status, subject, description, contact_phone,
-                                location_id, area_id, organization_id, requester_id, created_by_id, channel, assigned_group_id,
-                                assigned_agent_id, fields, created_at, updated_at, sla_policy_id, sla_policy_version,
-                                response_due_at, resolution_due_at)
-           VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $1, (SELECT id FROM agent), $17, $18, $18, $19, $20, $21, $22)
-           RETURNING id, number, assigned_agent_id
-         ),
-         events AS (
-           INSERT INTO ticket_events (id, ticket_id, actor_id, kind, new_value, visibility, created_at)
-           SELECT $23, t.id, $15, 'created', $24, 'public', $18 FROM t
-           UNION ALL
-           -- Routing and load balancing are the desk's doing, not the requester's: no actor.
-           SELECT $25, t.id, NULL, 'assignment', jsonb_build_object('group_id', $1, 'agent_id', t.assigned_agent_id, 'automatic', true), 'public', $18
-           FROM t WHERE $1 IS NOT NULL
-         )
-         SELECT t.number, t.assigned_agent_id AS agent_id, (SELECT display_name FROM agent) AS agent_name FROM t",
-        pick = queries::PICK_AGENT
-    );
-    let inserted: Inserted = diesel::sql_query(sql)
-        .bind::<Nullable<SqlUuid>, _>(p.group_id)
-        .bind::<SqlUuid, _>(row.id)
-        .bind::<SqlUuid, _>(row.desk_id)
-        .bind::<SqlUuid, _>(row.service_id)
-        .bind::<Text, _>(row.ticket_type)
-        .bind::<Text, _>(row.priority)
-        .bind::<Text, _>(row.status)
-        .bind::<Text, _>(&row.subject)
-        .bind::<Text, _>(&row.description)
-        .bind::<Nullable<Text>, _>(&row.contact_phone)
-        .bind::<Nullable<SqlUuid>, _>(row.location_id)
-        .bind::<Nullable<SqlUuid>, _>(row.area_id)
-        .bind::<Nullable<SqlUuid>, _>(row.organization_id)
-        .bind::<SqlUuid, _>(row.requester_id)
-        .bind::<SqlUuid, _>(row.created_by_id)
-        .bind::<Text, _>(row.channel)
-        .bind::<Jsonb, _>(&row.fields)
-        .bind::<Timestamptz, _>(now)
-        .bind::<Nullable<SqlUuid>, _>(row.sla_policy_id)
-        .bind::<Nullable<diesel::sql_types::Int4>, _>(row.sla_policy_version)
-        .bind::<Nullable<Timestamptz>, _>(row.response_due_at)
-        .bind::<Nullable<Timestamptz>, _>(row.resolution_due_at)
-        .bind::<SqlUuid, _>(Uuid::now_v7())
-        .bind::<Jsonb, _>(created)
-        .bind::<SqlUuid, _>(Uuid::now_v7())
-        .get_result(conn)
-        .await?;
+    let registered: serde_json::Value = diesel::select(crate::db::register_ticket(
+        p.group_id,
+        row.id,
+        row.desk_id,
+        row.service_id,
+        row.ticket_type.as_str(),
+        row.priority.as_str(),
+        row.status.as_str(),
+        &row.subject,
+        &row.description,
+        row.contact_phone.as_deref(),
+        row.location_id,
+        row.area_id,
+        row.organization_id,
+        row.requester_id,
+        row.created_by_id,
+        row.channel.as_str(),
+        &row.fields,
+        now,
+        row.sla_policy_id,
+        row.sla_policy_version,
+        row.response_due_at,
+        row.resolution_due_at,
+        Uuid::now_v7(),
+        &created,
+        Uuid::now_v7(),
+    ))
+    .get_result(conn)
+    .await?;
+    #[derive(serde::Deserialize)]
+    struct Inserted {
+        number: i64,
+        agent_id: Option<Uuid>,
+        agent_name: Option<String>,
+    }
+    let inserted: Inserted = serde_json::from_value(registered).map_err(|e| AppError::Internal(anyhow::anyhow!("register_ticket answered: {e}")))?;
     row.number = inserted.number;
     row.assigned_agent_id = inserted.agent_id;
     Ok((row, inserted.agent_name))

@@ -165,21 +165,15 @@ pub fn diff(old: &TicketRow, new: &TicketRow, note: Option<&str>) -> Vec<NewEven
     events
 }
 
-/// The available member of group `$1` with the fewest open cases (absent agents skipped), with
-/// their name. Loads are counted up to 200: beyond that every agent is simply full, and counting
-/// on costs milliseconds.
-pub const PICK_AGENT: &str = "SELECT u.id, u.display_name FROM group_members m JOIN users u ON u.id = m.user_id
-     WHERE m.group_id = $1 AND u.active AND u.role <> 'requester' AND (u.absent_until IS NULL OR u.absent_until <= now())
-     ORDER BY (SELECT count(*) FROM (SELECT 1 FROM tickets t WHERE t.assigned_agent_id = u.id AND t.status IN ('assigned', 'in_progress', 'on_hold') LIMIT 200) open_cases), u.username
-     LIMIT 1";
-
+/// The available member of `group` with the fewest open cases (absent agents skipped; the SQL
+/// function `pick_agent`, migration 000013).
 pub async fn pick_agent(conn: &mut AsyncPgConnection, group: Uuid) -> QueryResult<Option<Uuid>> {
     #[derive(QueryableByName)]
     struct Pick {
         #[diesel(sql_type = diesel::sql_types::Uuid)]
         id: Uuid,
     }
-    let pick: Option<Pick> = diesel::sql_query(PICK_AGENT).bind::<diesel::sql_types::Uuid, _>(group).get_result(conn).await.optional()?;
+    let pick: Option<Pick> = diesel::sql_query("SELECT id FROM pick_agent($1)").bind::<diesel::sql_types::Uuid, _>(group).get_result(conn).await.optional()?;
     Ok(pick.map(|p| p.id))
 }
 
@@ -322,11 +316,13 @@ enum Branch {
 /// otherwise the older cases are searched too.
 const SEARCH_WINDOW: i64 = 20_000;
 
+/// Which numbers a search query looks at; each phase holds the upper end (exclusive): the cursor's
+/// number, or for the first page `None` (the newest) and then the number found.
 #[derive(Clone, Copy)]
 enum Window {
     Everything,
-    Newest,
-    Older,
+    Newest(Option<i64>),
+    Older(i64),
 }
 
 type TicketQuery<'a> = tickets::BoxedQuery<'a, diesel::pg::Pg, diesel::dsl::AsSelect<TicketRow, diesel::pg::Pg>>;
@@ -340,20 +336,25 @@ pub async fn list(conn: &mut AsyncPgConnection, scope: &Scope, f: &ListFilter) -
         (_, false) if scope.desk_ids.is_empty() => &[Branch::OwnRequests],
         (_, false) => &[Branch::Desks, Branch::OwnRequests],
     };
-    let windows: &[Window] = if f.q.is_some() && f.sort == Sort::Number { &[Window::Newest, Window::Older] } else { &[Window::Everything] };
+    let searching = f.q.is_some() && f.sort == Sort::Number;
+    let cursor: Option<i64> = f.after.as_ref().map(|c| c.key.parse().unwrap_or(i64::MAX));
     let mut rows: Vec<TicketRow> = Vec::new();
+    let mut phases = 1;
     for &branch in branches {
-        let mut found = 0;
-        for &window in windows {
-            if found > f.limit {
-                break;
-            }
-            let page = sorted(filtered(scope, f, branch, window), f).limit(f.limit + 1).load(conn).await?;
-            found += page.len() as i64;
-            rows.extend(page);
+        let first = if searching { Window::Newest(cursor) } else { Window::Everything };
+        let page = sorted(filtered(scope, f, branch, first), f).limit(f.limit + 1).load(conn).await?;
+        let full = page.len() as i64 > f.limit;
+        rows.extend(page);
+        if searching && !full {
+            let upper = match cursor {
+                Some(n) => n,
+                None => tickets::table.select(diesel::dsl::max(tickets::number)).first::<Option<i64>>(conn).await?.unwrap_or(0) + 1,
+            };
+            rows.extend(sorted(filtered(scope, f, branch, Window::Older(upper)), f).limit(f.limit + 1).load(conn).await?);
+            phases = 2;
         }
     }
-    if branches.len() > 1 || windows.len() > 1 {
+    if branches.len() > 1 || phases > 1 {
         match f.sort {
             Sort::Number => rows.sort_by_key(|t| std::cmp::Reverse(t.number)),
             Sort::Updated => rows.sort_by_key(|t| std::cmp::Reverse((t.updated_at, t.id))),
@@ -385,13 +386,16 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
         View::Unassigned => q.filter(tickets::assigned_agent_id.is_null()).filter(tickets::status.eq_any(OPEN)),
         View::Requested | View::All => q,
     };
-    if !f.statuses.is_empty() {
+    let only_open = !f.statuses.is_empty() && f.statuses.iter().all(|s| OPEN.contains(s));
+    // Every open status asked for is the same as "open", and lets Postgres walk the queue index
+    // in order instead of misjudging the two conditions together.
+    if !f.statuses.is_empty() && !(only_open && OPEN.iter().all(|s| f.statuses.contains(s))) {
         q = q.filter(tickets::status.eq_any(f.statuses.clone()));
     }
-    if f.view == View::Unassigned || (!f.statuses.is_empty() && f.statuses.iter().all(|s| OPEN.contains(s))) {
-        // The predicate of the partial queue indexes, spelled out so the planner can use them
-        // whatever the plan's parameters.
-        q = q.filter(sql::<Bool>("tickets.status IN ('new', 'assigned', 'in_progress', 'on_hold')"));
+    if f.view == View::Unassigned || only_open {
+        // The predicate of the partial queue indexes, as a constant the planner can match whatever
+        // the plan's parameters.
+        q = q.filter(crate::db::ticket_is_open(tickets::status));
     }
     if !f.priorities.is_empty() {
         q = q.filter(tickets::priority.eq_any(f.priorities.clone()));
@@ -426,14 +430,21 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
             "(tickets.search || tickets.followup_search) @@ websearch_to_tsquery('mesa_es', "
         };
         q = q.filter(sql::<Bool>(words).bind::<Text, _>(text.clone()).sql(")"));
-        let upper = match &f.after {
-            Some(c) => c.key.parse::<i64>().unwrap_or(i64::MAX).to_string(),
-            None => "(SELECT max(number) + 1 FROM tickets)".to_owned(),
-        };
+        // The window's edge is written so the planner treats it differently in each phase: for
+        // the newest cases as a subquery (a value unknown when planning), so the narrow number
+        // range goes into the GIN scan; for the older ones as `number + 0`, which the index cannot
+        // take, so the wide range is checked on the few rows found instead of being scanned in the
+        // index (about 100 ms → 5 ms at 1M cases).
         q = match window {
             Window::Everything => q,
-            Window::Newest => q.filter(sql::<Bool>(&format!("tickets.number >= {upper} - {SEARCH_WINDOW}"))),
-            Window::Older => q.filter(sql::<Bool>(&format!("tickets.number < {upper} - {SEARCH_WINDOW}"))),
+            Window::Newest(upper) => {
+                let edge = match upper {
+                    Some(n) => format!("(SELECT {n}::bigint - {SEARCH_WINDOW})"),
+                    None => format!("(SELECT max(number) + 1 - {SEARCH_WINDOW} FROM tickets)"),
+                };
+                q.filter(sql::<Bool>(&format!("tickets.number >= {edge}")))
+            }
+            Window::Older(upper) => q.filter(sql::<Bool>("tickets.number + 0 < ").bind::<diesel::sql_types::BigInt, _>(upper - SEARCH_WINDOW)),
         };
     }
     q
