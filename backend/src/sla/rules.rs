@@ -59,10 +59,8 @@ async fn check_batch(conn: &mut AsyncPgConnection, reference: &Reference, cursor
     Ok((Some(last), rows.len(), fired))
 }
 
-const OPEN: [Status; 4] = [Status::New, Status::Assigned, Status::InProgress, Status::OnHold];
-
 fn open_measured() -> tickets::BoxedQuery<'static, diesel::pg::Pg> {
-    tickets::table.filter(tickets::status.eq_any(OPEN)).filter(tickets::sla_policy_id.is_not_null()).into_boxed()
+    tickets::table.filter(tickets::status.eq_any(Status::OPEN)).filter(tickets::sla_policy_id.is_not_null()).into_boxed()
 }
 
 /// The rules of the case's policy whose moment has come and that have not fired on it yet.
@@ -94,7 +92,7 @@ fn due_rules(reference: &Reference, t: &TicketRow, pauses: &[(DateTime<Utc>, Opt
 async fn fire(conn: &mut AsyncPgConnection, reference: &Reference, ticket_id: Uuid, now: DateTime<Utc>) -> QueryResult<usize> {
     let locked: Option<TicketRow> = tickets::table
         .find(ticket_id)
-        .filter(tickets::status.eq_any(OPEN))
+        .filter(tickets::status.eq_any(Status::OPEN))
         .filter(tickets::sla_policy_id.is_not_null())
         .select(TicketRow::as_select())
         .for_update()

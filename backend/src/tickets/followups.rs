@@ -211,7 +211,7 @@ pub async fn list_events(state: web::Data<AppState>, user: CurrentUser, number: 
     let mut rows: Vec<EventRow> = q.load(&mut conn).await?;
     let actors: Vec<Uuid> = rows.iter().filter_map(|e| e.actor_id).collect();
     let names = Names::load(&mut conn, &reference, &[], &actors).await?;
-    name_assignments(&mut conn, &mut rows).await?;
+    name_assignments(&mut conn, &reference, &mut rows).await?;
     Ok(web::Json(
         rows.into_iter()
             .map(|e| TicketEvent { id: e.id, actor: e.actor_id.map(|a| names.user(a)), kind: e.kind, old_value: e.old_value, new_value: e.new_value, visibility: e.visibility, created_at: e.created_at })
@@ -221,8 +221,8 @@ pub async fn list_events(state: web::Data<AppState>, user: CurrentUser, number: 
 
 /// Assignment entries carry ids; add the group's and agent's names so anyone reading the
 /// timeline (requesters cannot look groups up) sees who took over.
-async fn name_assignments(conn: &mut diesel_async::AsyncPgConnection, rows: &mut [EventRow]) -> AppResult<()> {
-    use crate::db::schema::{support_groups, users};
+async fn name_assignments(conn: &mut diesel_async::AsyncPgConnection, reference: &crate::reference::Reference, rows: &mut [EventRow]) -> AppResult<()> {
+    use crate::db::schema::users;
     let ids = |key: &str| -> Vec<Uuid> {
         rows.iter()
             .filter(|e| e.kind == "assignment")
@@ -235,8 +235,9 @@ async fn name_assignments(conn: &mut diesel_async::AsyncPgConnection, rows: &mut
     if group_ids.is_empty() && agent_ids.is_empty() {
         return Ok(());
     }
+    // Group names come from the reference data; people's from the database.
     let groups: std::collections::HashMap<Uuid, String> =
-        support_groups::table.filter(support_groups::id.eq_any(&group_ids)).select((support_groups::id, support_groups::name)).load::<(Uuid, String)>(conn).await?.into_iter().collect();
+        group_ids.iter().filter_map(|g| reference.groups.get(g).map(|r| (*g, r.name.clone()))).collect();
     let agents: std::collections::HashMap<Uuid, String> =
         users::table.filter(users::id.eq_any(&agent_ids)).select((users::id, users::display_name)).load::<(Uuid, String)>(conn).await?.into_iter().collect();
     for e in rows.iter_mut().filter(|e| e.kind == "assignment") {

@@ -294,8 +294,6 @@ pub struct ListFilter {
     pub limit: i64,
 }
 
-const OPEN: [Status; 4] = [Status::New, Status::Assigned, Status::InProgress, Status::OnHold];
-
 /// Which cases one query of a list may return. The visibility rule "my desks' cases or my own
 /// requests" is run as two queries whose results are merged: an `OR` across two columns keeps
 /// Postgres from walking any index in order.
@@ -398,13 +396,14 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
             [one] => q.filter(tickets::assigned_group_id.eq(*one)),
             many => q.filter(tickets::assigned_group_id.eq_any(many.to_vec())),
         },
-        View::Unassigned => q.filter(tickets::assigned_agent_id.is_null()).filter(tickets::status.eq_any(OPEN)),
+        View::Unassigned => q.filter(tickets::assigned_agent_id.is_null()).filter(tickets::status.eq_any(Status::OPEN)),
         View::Requested | View::All => q,
     };
-    let only_open = !f.statuses.is_empty() && f.statuses.iter().all(|s| OPEN.contains(s));
+    let only_open = !f.statuses.is_empty() && f.statuses.iter().all(|s| s.is_open());
     // Every open status asked for is the same as "open", and lets Postgres walk the queue index
     // in order instead of misjudging the two conditions together.
-    if !f.statuses.is_empty() && !(only_open && OPEN.iter().all(|s| f.statuses.contains(s))) {
+    let every_open = only_open && Status::OPEN.iter().all(|s| f.statuses.contains(s));
+    if !f.statuses.is_empty() && !every_open {
         q = q.filter(tickets::status.eq_any(f.statuses.clone()));
     }
     if f.view == View::Unassigned || only_open {

@@ -152,7 +152,7 @@ pub async fn queue_counts(state: web::Data<AppState>, user: CurrentUser) -> AppR
     let mut conn = state.pool.get().await?;
     let reference = state.reference(&mut conn, &user).await?;
     let scope = Scope::of(&user, &reference);
-    let open = [Status::New, Status::Assigned, Status::InProgress, Status::OnHold];
+    let open = Status::OPEN;
     let mine = tickets::table.filter(tickets::assigned_agent_id.eq(scope.user_id)).filter(tickets::status.eq_any(open)).count().get_result(&mut conn).await?;
     let my_groups = tickets::table
         .filter(tickets::assigned_group_id.eq_any(scope.group_ids.clone()))

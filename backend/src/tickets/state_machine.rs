@@ -18,9 +18,12 @@ text_enum! {
 }
 
 impl Status {
+    /// The statuses of a case still being worked (SQL: `ticket_is_open`, migration 000013).
+    pub const OPEN: [Status; 4] = [Status::New, Status::Assigned, Status::InProgress, Status::OnHold];
+
     /// Still being worked (counts for an agent's load and for SLA clocks).
     pub fn is_open(self) -> bool {
-        matches!(self, Status::New | Status::Assigned | Status::InProgress | Status::OnHold)
+        Status::OPEN.contains(&self)
     }
 }
 
