@@ -233,8 +233,37 @@ pub struct TicketEvent {
     pub created_at: DateTime<Utc>,
 }
 
+/// A case as lists show it: what a queue row or "Mis solicitudes" needs. The whole case
+/// (description, fields, hold, solution, allowed actions) is `GET /tickets/{number}`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TicketSummary {
+    pub id: Uuid,
+    /// The consecutive human number, e.g. 1234.
+    pub number: i64,
+    pub desk_id: Uuid,
+    pub service: Named,
+    #[serde(rename = "type")]
+    pub ticket_type: TicketType,
+    pub priority: Priority,
+    pub status: Status,
+    pub subject: String,
+    pub requester: Named,
+    pub channel: Channel,
+    pub assigned_group: Option<Named>,
+    pub assigned_agent: Option<Named>,
+    /// Support level working the case: 1, 2 or 3.
+    pub level: i16,
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Row version, for `If-Match`.
+    pub version: i32,
+    /// SLA clocks; absent when no policy applies to the case.
+    pub sla: Option<crate::sla::store::SlaView>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct TicketPage {
-    pub items: Vec<Ticket>,
+    pub items: Vec<TicketSummary>,
     pub next_cursor: Option<String>,
 }

@@ -206,6 +206,37 @@ impl Names {
         super::model::Named { id, name: self.users.get(&id).cloned().unwrap_or_default() }
     }
 
+    pub fn service(&self, id: Uuid) -> super::model::Named {
+        super::model::Named { id, name: self.reference.node_name(id) }
+    }
+
+    pub fn group(&self, id: Uuid) -> super::model::Named {
+        super::model::Named { id, name: self.reference.group_name(id) }
+    }
+
+    pub fn to_summary(&self, t: TicketRow) -> TicketSummary {
+        TicketSummary {
+            id: t.id,
+            number: t.number,
+            desk_id: t.desk_id,
+            service: self.service(t.service_id),
+            ticket_type: t.ticket_type,
+            priority: t.priority,
+            status: t.status,
+            subject: t.subject,
+            requester: self.user(t.requester_id),
+            channel: t.channel,
+            assigned_group: t.assigned_group_id.map(|g| self.group(g)),
+            assigned_agent: t.assigned_agent_id.map(|u| self.user(u)),
+            level: t.level,
+            resolution_due_at: t.resolution_due_at,
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+            version: t.version,
+            sla: None,
+        }
+    }
+
     pub fn to_api(&self, t: TicketRow, scope: &Scope) -> Ticket {
         let actor = scope.actor(&t);
         let ctx = Context { has_agent: t.assigned_agent_id.is_some(), actor_is_assignee: t.assigned_agent_id == Some(scope.user_id) };
@@ -214,7 +245,7 @@ impl Names {
             id: t.id,
             number: t.number,
             desk_id: t.desk_id,
-            service: super::model::Named { id: t.service_id, name: self.reference.node_name(t.service_id) },
+            service: self.service(t.service_id),
             ticket_type: t.ticket_type,
             priority: t.priority,
             impact: t.impact,
@@ -229,7 +260,7 @@ impl Names {
             requester: self.user(t.requester_id),
             created_by_id: t.created_by_id,
             channel: t.channel,
-            assigned_group: t.assigned_group_id.map(|g| super::model::Named { id: g, name: self.reference.group_name(g) }),
+            assigned_group: t.assigned_group_id.map(|g| self.group(g)),
             assigned_agent: t.assigned_agent_id.map(|u| self.user(u)),
             level: t.level,
             fields: t.fields,
@@ -438,6 +469,10 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
     if let Some(text) = &f.q {
         // Subject, description and follow-ups in one GIN index (`search || followup_search`, with
         // desk_id and number). Private follow-ups (weight D) count only on the desks' cases.
+        // Raw SQL, so diesel never prepares a search, on purpose: a prepared statement switches to
+        // a generic plan after five runs, and a generic plan cannot know how rare the words are —
+        // it checks the desks on the rows read instead of in the GIN scan (1.7 s instead of 13 ms
+        // for words only another desk's cases hold, measured at 1M cases).
         let words = if matches!(branch, Branch::OwnRequests) {
             "(tickets.search || ts_filter(tickets.followup_search, '{c}')) @@ websearch_to_tsquery('mesa_es', "
         } else {

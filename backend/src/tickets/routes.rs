@@ -34,6 +34,19 @@ pub async fn render(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, ro
         .collect())
 }
 
+/// Cases as lists show them.
+async fn summarize(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, rows: Vec<TicketRow>) -> AppResult<Vec<TicketSummary>> {
+    let names = Names::load(conn, reference, &rows, &[]).await?;
+    let mut clocks = crate::sla::store::views(conn, reference, &rows, Utc::now()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let sla = clocks.remove(&r.id);
+            TicketSummary { sla, ..names.to_summary(r) }
+        })
+        .collect())
+}
+
 pub async fn render_one(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, row: TicketRow, scope: &Scope) -> AppResult<Ticket> {
     Ok(render(conn, reference, vec![row], scope).await?.remove(0))
 }
@@ -130,7 +143,7 @@ pub async fn list_tickets(state: web::Data<AppState>, user: CurrentUser, query: 
     let scope = Scope::of(&user, &reference);
     let rows = queries::list(&mut conn, &scope, &filter).await?;
     let (rows, next_cursor) = paginate(rows, filter.limit, |t| queries::cursor_of(sort, t));
-    Ok(web::Json(TicketPage { items: render(&mut conn, &reference, rows, &scope).await?, next_cursor }))
+    Ok(web::Json(TicketPage { items: summarize(&mut conn, &reference, rows).await?, next_cursor }))
 }
 
 /// Open cases per queue, for the agent workspace.

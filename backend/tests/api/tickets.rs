@@ -465,6 +465,21 @@ async fn queues_filters_pagination_and_search() {
 
     let mine = d.app.get("/tickets?view=mine&status=in_progress", &d.agent_n1).await.body;
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    // A list item is the case's summary: what a queue row shows, the same values as the case.
+    let item = &mine["items"][0];
+    let case = d.app.get(&format!("/tickets/{}", numbers[0]), &d.agent_n1).await.body;
+    let mut keys: Vec<&str> = item.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    let mut expected = ["id", "number", "desk_id", "service", "type", "priority", "status", "subject", "requester", "channel", "assigned_group", "assigned_agent", "level", "resolution_due_at", "created_at", "updated_at", "version", "sla"];
+    expected.sort_unstable();
+    assert_eq!(keys, expected);
+    for k in keys.iter().filter(|k| **k != "sla") {
+        assert_eq!(item[k], case[k], "{k}");
+    }
+    // The clocks run between the two requests: the same policy and due date.
+    assert_eq!(item["sla"]["resolution"]["due_at"], case["sla"]["resolution"]["due_at"]);
+    assert_eq!(item["sla"]["policy_id"], case["sla"]["policy_id"]);
+    assert!(item.get("description").is_none() && item.get("allowed_actions").is_none());
     let counts = d.app.get("/tickets/queues", &d.agent_n1).await.body;
     assert_eq!((counts["mine"].clone(), counts["my_groups"].clone()), (json!(5), json!(5)));
     d.app.get("/tickets?status=abierto", &d.agent_n1).await.assert_problem(422, "validation_failed");

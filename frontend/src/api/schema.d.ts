@@ -1829,8 +1829,49 @@ export interface components {
             visibility: components["schemas"]["Visibility"];
         };
         TicketPage: {
-            items: components["schemas"]["Ticket"][];
+            items: components["schemas"]["TicketSummary"][];
             next_cursor?: string | null;
+        };
+        /**
+         * @description A case as lists show it: what a queue row or "Mis solicitudes" needs. The whole case
+         *     (description, fields, hold, solution, allowed actions) is `GET /tickets/{number}`.
+         */
+        TicketSummary: {
+            assigned_agent?: null | components["schemas"]["Named"];
+            assigned_group?: null | components["schemas"]["Named"];
+            channel: components["schemas"]["Channel"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            desk_id: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description Support level working the case: 1, 2 or 3.
+             */
+            level: number;
+            /**
+             * Format: int64
+             * @description The consecutive human number, e.g. 1234.
+             */
+            number: number;
+            priority: components["schemas"]["Priority"];
+            requester: components["schemas"]["Named"];
+            /** Format: date-time */
+            resolution_due_at?: string | null;
+            service: components["schemas"]["Named"];
+            sla?: null | components["schemas"]["SlaView"];
+            status: components["schemas"]["Status"];
+            subject: string;
+            type: components["schemas"]["TicketType"];
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description Row version, for `If-Match`.
+             */
+            version: number;
         };
         /**
          * @description Incidente (an interruption) or requerimiento (a service request).

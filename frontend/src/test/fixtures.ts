@@ -208,6 +208,7 @@ export function page<T>(items: T[], next_cursor: string | null = null) {
 }
 
 export type Ticket = Schemas['Ticket'];
+export type TicketSummary = Schemas['TicketSummary'];
 
 export function ticket(overrides: Partial<Ticket> = {}): Ticket {
   return {
@@ -247,5 +248,30 @@ export function ticket(overrides: Partial<Ticket> = {}): Ticket {
     version: 1,
     allowed_actions: ['cancel'],
     ...overrides,
+  };
+}
+
+/** The list item of a case: the fields of `GET /tickets` items, taken from `ticket(overrides)`. */
+export function summary(overrides: Partial<Ticket> = {}): TicketSummary {
+  const t = ticket(overrides);
+  return {
+    id: t.id,
+    number: t.number,
+    desk_id: t.desk_id,
+    service: t.service,
+    type: t.type,
+    priority: t.priority,
+    status: t.status,
+    subject: t.subject,
+    requester: t.requester,
+    channel: t.channel,
+    assigned_group: t.assigned_group,
+    assigned_agent: t.assigned_agent,
+    level: t.level,
+    resolution_due_at: t.resolution_due_at,
+    created_at: t.created_at,
+    updated_at: t.updated_at,
+    version: t.version,
+    sla: t.sla,
   };
 }

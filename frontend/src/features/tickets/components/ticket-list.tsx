@@ -7,11 +7,11 @@ import { EmptyState, ErrorState, LoadingState } from '@/shared/components/states
 import { formatDateTime } from '@/shared/lib/format';
 import { useTicketList } from '../api/tickets';
 import { OPEN_STATUSES, PRIORITIES, STATUSES, isOpen } from '../lib/status';
-import type { ListQuery, Ticket, View } from '../lib/types';
+import type { ListQuery, TicketSummary, View } from '../lib/types';
 import { PriorityBadge, StatusBadge } from './badges';
 import { ClockBadge } from './sla';
 
-function TicketRow({ ticket, staff }: { ticket: Ticket; staff: boolean }) {
+function TicketRow({ ticket, staff }: { ticket: TicketSummary; staff: boolean }) {
   const { t, i18n } = useTranslation();
   return (
     <Paper component="li" withBorder radius="md" p="md">

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
 import { sessionStore } from '@/shared/api/session';
 import { installFakeXhr } from '@/test/fake-xhr';
-import { agentUser, problem, requesterUser, siteSupport, ticket, ticDesk, tokenResponse, type Ticket } from '@/test/fixtures';
+import { agentUser, problem, requesterUser, siteSupport, summary, ticket, ticDesk, tokenResponse, type Ticket } from '@/test/fixtures';
 import { json, stubApi, type Handler } from '@/test/fetch-stub';
 import { renderApp } from '@/test/render-app';
 import type { Followup, Group, TicketEvent } from '../lib/types';
@@ -58,12 +58,12 @@ function setup(user: typeof requesterUser, path: string, handlers: Record<string
 
 describe('Mis solicitudes', () => {
   test('lists the requests with status and priority, and loads more with the cursor', async () => {
-    const first = Array.from({ length: 2 }, (_, i) => ticket({ id: `t${i}`, number: 200 - i, subject: `Caso ${i}` }));
+    const first = Array.from({ length: 2 }, (_, i) => summary({ id: `t${i}`, number: 200 - i, subject: `Caso ${i}` }));
     const { user, stub } = setup(requesterUser, '/requests', {
       'GET /api/v1/tickets': (request) => {
         const cursor = new URL(request.url).searchParams.get('cursor');
         return cursor
-          ? json(200, { items: [ticket({ id: 't9', number: 150, subject: 'Caso viejo', status: 'closed' })], next_cursor: null })
+          ? json(200, { items: [summary({ id: 't9', number: 150, subject: 'Caso viejo', status: 'closed' })], next_cursor: null })
           : json(200, { items: first, next_cursor: 'c1' });
       },
     });
@@ -86,7 +86,7 @@ describe('Mis solicitudes', () => {
   test('filters by status and priority through the API, and says when nothing matches', async () => {
     const { user, stub } = setup(requesterUser, '/requests', {
       'GET /api/v1/tickets': (request) =>
-        json(200, { items: new URL(request.url).searchParams.get('priority') ? [] : [ticket()], next_cursor: null }),
+        json(200, { items: new URL(request.url).searchParams.get('priority') ? [] : [summary()], next_cursor: null }),
     });
     await screen.findByRole('list', { name: 'Mis solicitudes' });
     await user.selectOptions(screen.getByLabelText('Estado'), 'open');
@@ -280,7 +280,7 @@ describe('queues', () => {
     const { user, stub } = setup(agentUser, '/queues', {
       'GET /api/v1/tickets': (request) =>
         json(200, {
-          items: new URL(request.url).searchParams.get('view') === 'unassigned' ? [] : [working()],
+          items: new URL(request.url).searchParams.get('view') === 'unassigned' ? [] : [summary(working())],
           next_cursor: null,
         }),
     });

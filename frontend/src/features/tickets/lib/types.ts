@@ -2,6 +2,8 @@ import type { components, paths } from '@/api/schema';
 
 type Schemas = components['schemas'];
 export type Ticket = Schemas['Ticket'];
+/** A case as lists show it (`GET /tickets` items). */
+export type TicketSummary = Schemas['TicketSummary'];
 export type TicketPage = Schemas['TicketPage'];
 export type Followup = Schemas['Followup'];
 export type TicketEvent = Schemas['TicketEvent'];
