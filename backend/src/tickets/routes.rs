@@ -21,20 +21,7 @@ use crate::reference::Reference;
 use crate::state::AppState;
 use crate::users::domain::Role;
 
-/// Cases as the API shows them: names, allowed actions and live SLA clocks.
-pub async fn render(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, rows: Vec<TicketRow>, scope: &Scope) -> AppResult<Vec<Ticket>> {
-    let names = Names::load(conn, reference, &rows, &[]).await?;
-    let mut clocks = crate::sla::store::views(conn, reference, &rows, Utc::now()).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let sla = clocks.remove(&r.id);
-            Ticket { sla, ..names.to_api(r, scope) }
-        })
-        .collect())
-}
-
-/// Cases as lists show them.
+/// Cases as lists show them: names and live SLA clocks.
 async fn summarize(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, rows: Vec<TicketRow>) -> AppResult<Vec<TicketSummary>> {
     let names = Names::load(conn, reference, &rows, &[]).await?;
     let mut clocks = crate::sla::store::views(conn, reference, &rows, Utc::now()).await?;
@@ -47,8 +34,12 @@ async fn summarize(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, row
         .collect())
 }
 
+/// A case as the API shows it: names, allowed actions and live SLA clocks.
 pub async fn render_one(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, row: TicketRow, scope: &Scope) -> AppResult<Ticket> {
-    Ok(render(conn, reference, vec![row], scope).await?.remove(0))
+    let rows = std::slice::from_ref(&row);
+    let names = Names::load(conn, reference, rows, &[]).await?;
+    let sla = crate::sla::store::views(conn, reference, rows, Utc::now()).await?.remove(&row.id);
+    Ok(Ticket { sla, ..names.to_api(row, scope) })
 }
 
 /// The case with this number if the caller may see it; 404 otherwise (numbers reveal nothing).
