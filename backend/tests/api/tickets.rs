@@ -444,6 +444,25 @@ async fn requester_update_resumes_a_case_waiting_for_them() {
     assert_eq!(d.app.get(&format!("/tickets/{n}"), &d.pedro).await.body["status"], "in_progress");
 }
 
+/// The case numbers of a list page, in order.
+fn numbers(page: &Value) -> Vec<i64> {
+    page["items"].as_array().unwrap().iter().map(|t| t["number"].as_i64().unwrap()).collect()
+}
+
+/// Every case number of a list (whose path has a query string), following `next_cursor` to the end.
+async fn every_page(d: &Desk, token: &str, path: &str) -> Vec<i64> {
+    let mut seen = Vec::new();
+    let mut next = path.to_owned();
+    loop {
+        let page = d.app.get(&next, token).await.body;
+        seen.extend(numbers(&page));
+        match page["next_cursor"].as_str() {
+            Some(c) => next = format!("{path}&cursor={c}"),
+            None => return seen,
+        }
+    }
+}
+
 #[tokio::test]
 async fn queues_filters_pagination_and_search() {
     let d = desk().await;
@@ -485,16 +504,7 @@ async fn queues_filters_pagination_and_search() {
     d.app.get("/tickets?status=abierto", &d.agent_n1).await.assert_problem(422, "validation_failed");
 
     // Keyset pages, newest first, every case once.
-    let mut seen = Vec::new();
-    let mut path = "/tickets?view=all&limit=2".to_owned();
-    loop {
-        let page = d.app.get(&path, &d.agent_n1).await.body;
-        seen.extend(page["items"].as_array().unwrap().iter().map(|t| t["number"].as_i64().unwrap()));
-        match page["next_cursor"].as_str() {
-            Some(c) => path = format!("/tickets?view=all&limit=2&cursor={c}"),
-            None => break,
-        }
-    }
+    let seen = every_page(&d, &d.agent_n1, "/tickets?view=all&limit=2").await;
     let mut expected = numbers.clone();
     expected.reverse();
     assert_eq!(seen, expected);
@@ -571,22 +581,12 @@ async fn search_reads_the_newest_cases_first_and_pages_across_the_window() {
 
     // A full page in the window: only recent cases, newest first.
     let page = d.app.get("/tickets?q=impresora&limit=2", &d.agent_n1).await.body;
-    let numbers = |p: &Value| p["items"].as_array().unwrap().iter().map(|t| t["number"].as_i64().unwrap()).collect::<Vec<_>>();
     assert_eq!(numbers(&page), [recent[2], recent[1]]);
     // The window is short of a page: the older cases are searched too, in order.
     let page = d.app.get("/tickets?q=impresora&limit=10", &d.agent_n1).await.body;
     assert_eq!(numbers(&page), [recent[2], recent[1], recent[0], old]);
     // Keyset pages cross the window's edge without losing or repeating a case.
-    let mut seen = Vec::new();
-    let mut path = "/tickets?q=impresora&limit=1".to_owned();
-    loop {
-        let page = d.app.get(&path, &d.agent_n1).await.body;
-        seen.extend(numbers(&page));
-        match page["next_cursor"].as_str() {
-            Some(c) => path = format!("/tickets?q=impresora&limit=1&cursor={c}"),
-            None => break,
-        }
-    }
+    let seen = every_page(&d, &d.agent_n1, "/tickets?q=impresora&limit=1").await;
     assert_eq!(seen, [recent[2], recent[1], recent[0], old]);
     // The requester's search goes through the same windows.
     assert_eq!(numbers(&d.app.get("/tickets?q=impresora", &d.pedro).await.body), [recent[2], recent[1], recent[0], old]);
@@ -624,18 +624,8 @@ async fn staff_see_their_desks_and_their_own_requests_elsewhere_merged_in_order(
     let r = d.app.post(&format!("/tickets/{b}/followups"), Some(&adm_agent), json!({"body": "Proveedor de refrigeración citado", "visibility": "private"})).await;
     assert_eq!(r.status, 201, "{}", r.body);
 
-    let numbers = |p: &Value| p["items"].as_array().unwrap().iter().map(|t| t["number"].as_i64().unwrap()).collect::<Vec<_>>();
     assert_eq!(numbers(&d.app.get("/tickets?view=all", &d.agent_n1).await.body), [c, b, a]);
-    let mut seen = Vec::new();
-    let mut path = "/tickets?view=all&limit=1".to_owned();
-    loop {
-        let page = d.app.get(&path, &d.agent_n1).await.body;
-        seen.extend(numbers(&page));
-        match page["next_cursor"].as_str() {
-            Some(cur) => path = format!("/tickets?view=all&limit=1&cursor={cur}"),
-            None => break,
-        }
-    }
+    let seen = every_page(&d, &d.agent_n1, "/tickets?view=all&limit=1").await;
     assert_eq!(seen, [c, b, a]);
     assert_eq!(numbers(&d.app.get("/tickets?q=equipo", &d.agent_n1).await.body), [c, b, a]);
     // The private note of the other desk is not theirs to search; its own staff find it.
