@@ -16,15 +16,16 @@ use super::routes::load_visible;
 use super::state_machine::{self, Action, Actor, Context};
 use crate::auth::CurrentUser;
 use crate::catalog::domain::NodeKind;
-use crate::db::schema::{desks, group_members, support_groups, users};
+use crate::db::schema::{desks, group_members, users};
 use crate::error::{AppError, AppResult, Problem};
+use crate::reference::Reference;
 use crate::http::{etag, IfMatch, JsonBody};
 use crate::state::AppState;
 use crate::users::domain::Role;
 use crate::validate::Errors;
 
 /// What an action changes beyond the status, decided once the case is locked.
-type Mutate<'a> = Box<dyn for<'c> FnOnce(&'c mut AsyncPgConnection, &'c mut TicketRow) -> futures_util::future::BoxFuture<'c, AppResult<()>> + Send + 'a>;
+type Mutate<'a> = Box<dyn for<'c> FnOnce(&'c mut AsyncPgConnection, &'c Reference, &'c mut TicketRow) -> futures_util::future::BoxFuture<'c, AppResult<()>> + Send + 'a>;
 
 async fn perform(state: &AppState, user: &CurrentUser, number: i64, if_match: IfMatch, action: Action, note: Option<String>, mutate: Mutate<'_>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
@@ -46,7 +47,7 @@ async fn perform(state: &AppState, user: &CurrentUser, number: i64, if_match: If
             })?;
             let mut new = old.clone();
             new.status = next;
-            mutate(conn, &mut new).await?;
+            mutate(conn, &reference, &mut new).await?;
             let saved = queries::save(conn, &new).await?;
             queries::record(conn, saved.id, Some(user_id), queries::diff(&old, &saved, note.as_deref())).await?;
             crate::sla::store::on_transition(conn, &reference, saved.id, old.status, saved.status, Utc::now()).await?;
@@ -58,15 +59,13 @@ async fn perform(state: &AppState, user: &CurrentUser, number: i64, if_match: If
 }
 
 /// A group of the case's desk, checked; and, if given, an agent who belongs to it.
-async fn check_assignee(conn: &mut AsyncPgConnection, desk_id: Uuid, group: Option<Uuid>, agent: Option<Uuid>, level: Option<i16>) -> AppResult<()> {
+async fn check_assignee(conn: &mut AsyncPgConnection, reference: &Reference, desk_id: Uuid, group: Option<Uuid>, agent: Option<Uuid>, level: Option<i16>) -> AppResult<()> {
     let mut e = Errors::default();
     if let Some(g) = group {
-        let found: Option<(Uuid, i16, bool)> =
-            support_groups::table.find(g).select((support_groups::desk_id, support_groups::level, support_groups::active)).first(conn).await.optional()?;
-        match found {
-            Some((d, l, true)) if d == desk_id => {
-                if level.is_some_and(|want| want != l) {
-                    e.add("group_id", "wrong_level", format!("this group works at level {l}"));
+        match reference.groups.get(&g) {
+            Some(found) if found.active && found.desk_id == desk_id => {
+                if level.is_some_and(|want| want != found.level) {
+                    e.add("group_id", "wrong_level", format!("this group works at level {}", found.level));
                 }
             }
             _ => e.add("group_id", "unknown_reference", "must be an active support group of the case's desk"),
@@ -185,22 +184,14 @@ pub struct ReasonBody {
 #[post("/tickets/{number}/take")]
 pub async fn take(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
     let me = user.0.id;
-    perform(&state, &user, *number, if_match, Action::Take, None, Box::new(move |conn, t| Box::pin(async move {
+    let my_groups = user.1.group_ids.clone();
+    perform(&state, &user, *number, if_match, Action::Take, None, Box::new(move |_, reference, t| Box::pin(async move {
         // Taking from another group's queue moves the case to a group of mine at the same level, if any.
         if let Some(g) = t.assigned_group_id {
-            let member: bool = diesel::select(diesel::dsl::exists(group_members::table.find((g, me)))).get_result(conn).await?;
-            if !member {
-                let mine: Option<Uuid> = group_members::table
-                    .inner_join(support_groups::table)
-                    .filter(group_members::user_id.eq(me))
-                    .filter(support_groups::desk_id.eq(t.desk_id))
-                    .filter(support_groups::level.eq(t.level))
-                    .select(support_groups::id)
-                    .first(conn)
-                    .await
-                    .optional()?;
+            if !my_groups.contains(&g) {
+                let mine = my_groups.iter().find(|m| reference.groups.get(m).is_some_and(|r| r.desk_id == t.desk_id && r.level == t.level));
                 if let Some(m) = mine {
-                    t.assigned_group_id = Some(m);
+                    t.assigned_group_id = Some(*m);
                 }
             }
         }
@@ -220,12 +211,12 @@ pub async fn assign(state: web::Data<AppState>, user: CurrentUser, number: web::
     if b.group_id.is_none() && b.agent_id.is_none() {
         return Err(AppError::Validation(vec![crate::error::FieldError::new("group_id", "required", "give a group, an agent, or both")]));
     }
-    perform(&state, &user, *number, if_match, Action::Assign, b.note.clone(), Box::new(move |conn, t| Box::pin(async move {
+    perform(&state, &user, *number, if_match, Action::Assign, b.note.clone(), Box::new(move |conn, reference, t| Box::pin(async move {
         let group = b.group_id.or(t.assigned_group_id);
-        check_assignee(conn, t.desk_id, b.group_id, b.agent_id, None).await?;
+        check_assignee(conn, reference, t.desk_id, b.group_id, b.agent_id, None).await?;
         if b.group_id.is_none() {
             // An agent alone must belong to the current group.
-            check_assignee(conn, t.desk_id, group, b.agent_id, None).await?;
+            check_assignee(conn, reference, t.desk_id, group, b.agent_id, None).await?;
         }
         t.assigned_group_id = group;
         t.assigned_agent_id = b.agent_id;
@@ -250,10 +241,10 @@ pub async fn classify(state: web::Data<AppState>, user: CurrentUser, number: web
         e.add(if b.impact.is_some() { "urgency" } else { "impact" }, "required", "impact and urgency go together");
     }
     e.finish()?;
-    perform(&state, &user, *number, if_match, Action::Classify, reason, Box::new(move |conn, t| Box::pin(async move {
+    perform(&state, &user, *number, if_match, Action::Classify, reason, Box::new(move |conn, reference, t| Box::pin(async move {
         if let Some(service_id) = b.service_id {
-            match crate::catalog::queries::load_node(conn, service_id).await.optional()? {
-                Some((desk, node)) if desk == t.desk_id && node.kind == NodeKind::Service && node.active => t.service_id = service_id,
+            match reference.nodes.get(&service_id) {
+                Some(found) if found.desk_id == t.desk_id && found.node.kind == NodeKind::Service && found.node.active => t.service_id = service_id,
                 _ => return Err(AppError::field("service_id", "unknown_reference", "must be an active service of the case's desk")),
             }
         }
@@ -288,11 +279,11 @@ pub async fn escalate(state: web::Data<AppState>, user: CurrentUser, number: web
         e.add("level", "out_of_range", "must be 1, 2 or 3");
     }
     e.finish()?;
-    perform(&state, &user, *number, if_match, Action::Escalate, Some(reason), Box::new(move |conn, t| Box::pin(async move {
+    perform(&state, &user, *number, if_match, Action::Escalate, Some(reason), Box::new(move |conn, reference, t| Box::pin(async move {
         if b.level == t.level {
             return Err(AppError::field("level", "unchanged", format!("the case is already at level {}", t.level)));
         }
-        check_assignee(conn, t.desk_id, Some(b.group_id), b.agent_id, Some(b.level)).await?;
+        check_assignee(conn, reference, t.desk_id, Some(b.group_id), b.agent_id, Some(b.level)).await?;
         t.level = b.level;
         t.assigned_group_id = Some(b.group_id);
         t.assigned_agent_id = match b.agent_id {
@@ -319,7 +310,7 @@ pub async fn hold(state: web::Data<AppState>, user: CurrentUser, number: web::Pa
         e.add("desist_after_days", "not_allowed", "only cases waiting for the requester are archived as desisted");
     }
     e.finish()?;
-    perform(&state, &user, *number, if_match, Action::Hold, note.clone(), Box::new(move |_, t| Box::pin(async move {
+    perform(&state, &user, *number, if_match, Action::Hold, note.clone(), Box::new(move |_, _, t| Box::pin(async move {
         t.hold_reason = Some(b.reason);
         t.hold_note = note;
         t.desist_at = b.desist_after_days.map(|d| Utc::now() + Duration::days(d as i64));
@@ -333,7 +324,7 @@ pub async fn hold(state: web::Data<AppState>, user: CurrentUser, number: web::Pa
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/resume")]
 pub async fn resume(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
-    perform(&state, &user, *number, if_match, Action::Resume, None, Box::new(|_, t| Box::pin(async move {
+    perform(&state, &user, *number, if_match, Action::Resume, None, Box::new(|_, _, t| Box::pin(async move {
         t.hold_reason = None;
         t.hold_note = None;
         t.desist_at = None;
@@ -353,7 +344,7 @@ pub async fn resolve(state: web::Data<AppState>, user: CurrentUser, number: web:
     let solution_type = e.optional_text("solution_type", b.solution_type.as_deref(), 60);
     e.finish()?;
     let me = user.0.id;
-    perform(&state, &user, *number, if_match, Action::Resolve, None, Box::new(move |_, t| Box::pin(async move {
+    perform(&state, &user, *number, if_match, Action::Resolve, None, Box::new(move |_, _, t| Box::pin(async move {
         t.solution = Some(solution);
         t.solution_type = solution_type;
         t.resolved_at = Some(Utc::now());
@@ -376,7 +367,7 @@ pub async fn reject(state: web::Data<AppState>, user: CurrentUser, number: web::
     let reason = e.text("reason", &b.reason, 2000);
     let redirected_to = e.optional_text("redirected_to", b.redirected_to.as_deref(), 300);
     e.finish()?;
-    perform(&state, &user, *number, if_match, Action::Reject, None, Box::new(move |_, t| Box::pin(async move {
+    perform(&state, &user, *number, if_match, Action::Reject, None, Box::new(move |_, _, t| Box::pin(async move {
         t.rejection_reason = Some(reason);
         t.redirected_to = redirected_to;
         t.closed_at = Some(Utc::now());
@@ -390,7 +381,7 @@ pub async fn reject(state: web::Data<AppState>, user: CurrentUser, number: web::
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/cancel")]
 pub async fn cancel(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
-    perform(&state, &user, *number, if_match, Action::Cancel, None, Box::new(|_, t| Box::pin(async move {
+    perform(&state, &user, *number, if_match, Action::Cancel, None, Box::new(|_, _, t| Box::pin(async move {
         t.closed_at = Some(Utc::now());
         Ok(())
     }))).await
@@ -405,7 +396,7 @@ pub async fn reopen(state: web::Data<AppState>, user: CurrentUser, number: web::
     let mut e = Errors::default();
     let reason = e.text("reason", &body.0.reason, 2000);
     e.finish()?;
-    perform(&state, &user, *number, if_match, Action::Reopen, Some(reason), Box::new(|_, t| Box::pin(async move {
+    perform(&state, &user, *number, if_match, Action::Reopen, Some(reason), Box::new(|_, _, t| Box::pin(async move {
         t.reopen_count += 1;
         t.resolved_at = None;
         t.solution = None;
@@ -420,7 +411,7 @@ pub async fn reopen(state: web::Data<AppState>, user: CurrentUser, number: web::
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/close")]
 pub async fn close(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
-    perform(&state, &user, *number, if_match, Action::Close, None, Box::new(|_, t| Box::pin(async move {
+    perform(&state, &user, *number, if_match, Action::Close, None, Box::new(|_, _, t| Box::pin(async move {
         t.closed_at = Some(Utc::now());
         Ok(())
     }))).await

@@ -658,3 +658,34 @@ async fn reference_changes_apply_to_the_next_request() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(d.open(&d.pedro, "Otro").await["assigned_group"]["id"], json!(d.n2));
 }
+
+#[tokio::test]
+async fn taking_moves_a_case_to_the_takers_group_and_assignments_name_bad_groups_and_services() {
+    let d = desk().await;
+    let n = d.open(&d.pedro, "Equipo lento").await["number"].as_i64().unwrap();
+    // cto.hacienda is not in Mesa N1: taking the case brings it to his own level-1 group.
+    let x = d.ok(&d.cto_hacienda, n, "take", json!({})).await;
+    assert_eq!((x["assigned_group"]["id"].clone(), x["status"].clone()), (json!(d.hacienda_n1), json!("in_progress")));
+    let version = x["version"].clone();
+
+    let wrong_level = d.act(&d.cto_hacienda, n, "escalate", json!({"level": 2, "group_id": d.n3, "reason": "Proveedor"})).await;
+    wrong_level.assert_problem(422, "validation_failed");
+    assert_eq!(wrong_level.body["errors"][0]["code"], "wrong_level");
+    let unknown = d.act(&d.cto_hacienda, n, "assign", json!({"group_id": uuid::Uuid::now_v7()})).await;
+    assert_eq!((unknown.status.as_u16(), unknown.error_fields()), (422, vec!["group_id".to_owned()]));
+    // A group and a service of another desk are not the case's.
+    let other = id(&d.app.post("/desks", Some(&d.admin), json!({"code": "ADM", "name": "Administrativos"})).await.body);
+    let group = id(&d.app.post("/groups", Some(&d.admin), json!({"desk_id": other, "name": "Servicios generales", "level": 1})).await.body);
+    let service = id(&d.app
+        .post(&format!("/desks/{other}/catalog/nodes"), Some(&d.admin), json!({"kind": "service", "name": "Aire acondicionado", "service": {"responsible_group_id": group}}))
+        .await
+        .body);
+    let r = d.act(&d.cto_hacienda, n, "assign", json!({"group_id": group})).await;
+    assert_eq!(r.error_fields(), ["group_id"]);
+    let r = d.act(&d.cto_hacienda, n, "classify", json!({"service_id": service})).await;
+    assert_eq!(r.error_fields(), ["service_id"]);
+    // A service of the case's desk is accepted.
+    let x = d.ok(&d.cto_hacienda, n, "classify", json!({"service_id": d.vpn})).await;
+    assert_eq!(x["service"]["id"], json!(d.vpn));
+    assert_eq!(x["version"], version.as_i64().unwrap() + 1, "the refused actions changed nothing");
+}
