@@ -8,6 +8,7 @@ pub mod db;
 pub mod desks;
 pub mod error;
 pub mod groups;
+pub mod gzip;
 pub mod health;
 pub mod http;
 pub mod jobs;

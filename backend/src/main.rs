@@ -101,7 +101,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             }
             let url = database_url()?;
             db::migrate(&url).await?;
-            let pool = db::connect(&url, 2).await?;
+            let pool = db::connect(&url, 2);
             let mut conn = pool.get().await?;
             if demo {
                 seed::demo(&mut conn).await?;
@@ -117,7 +117,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             password::check_strength(&pw).map_err(|m| anyhow::anyhow!("--password: {m}"))?;
             let url = database_url()?;
             db::migrate(&url).await?;
-            let pool = db::connect(&url, 1).await?;
+            let pool = db::connect(&url, 1);
             let mut conn = pool.get().await?;
             let hash = tokio::task::spawn_blocking(move || password::hash(&pw)).await?;
             let user = upsert_local(
@@ -142,14 +142,14 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Worker => {
             let url = database_url()?;
             db::migrate(&url).await?;
-            let pool = db::connect(&url, 4).await?;
+            let pool = db::connect(&url, 4);
             log::info!("worker running jobs");
             mesa::jobs::run_forever(pool).await;
         }
         Command::RecomputeSla => {
             let url = database_url()?;
             db::migrate(&url).await?;
-            let pool = db::connect(&url, 2).await?;
+            let pool = db::connect(&url, 2);
             let mut conn = pool.get().await?;
             let id = mesa::jobs::enqueue_recompute(&mut conn, "mesa recompute-sla").await?;
             let started = std::time::Instant::now();
@@ -174,11 +174,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
             if !applied.is_empty() {
                 log::info!("migrations applied: {}", applied.join(", "));
             }
-            let pool = db::connect(&config.database_url, 16).await?;
+            // The job runner's; each HTTP worker has its own (`with_worker_pools`).
+            let pool = db::connect(&config.database_url, 4);
             let listener = TcpListener::bind(config.bind).map_err(|e| anyhow::anyhow!("MESA_BIND {}: {e}", config.bind))?;
             log::info!("listening on http://{} (public URL {})", config.bind, config.public_url);
             tokio::spawn(mesa::jobs::run_forever(pool.clone()));
-            let state = AppState::new(pool, config).map_err(|e| anyhow::anyhow!("MESA_ATTACHMENTS_DIR: {e}"))?;
+            let state = AppState::new(pool, config).map_err(|e| anyhow::anyhow!("MESA_ATTACHMENTS_DIR: {e}"))?.with_worker_pools(8);
             startup::build_server(state, listener)?.await?;
         }
     }

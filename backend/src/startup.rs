@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use actix_cors::Cors;
 use actix_web::dev::{fn_service, Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::{Compress, DefaultHeaders, Logger};
+use actix_web::middleware::{from_fn, Compress, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -168,8 +168,12 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
             .service(scope("/api/v1").configure(api_routes))
             .split_for_parts();
         let spa_index = spa_dir.as_ref().map(|d| d.join("index.html"));
+        let worker_state = match data.worker_pool_size {
+            Some(size) => web::Data::new(AppState { pool: crate::db::connect(&data.config.database_url, size), ..AppState::clone(&data) }),
+            None => data.clone(),
+        };
         let mut app = app
-            .app_data(data.clone())
+            .app_data(worker_state)
             .app_data(web::PayloadConfig::new(http::JSON_LIMIT))
             .app_data(web::QueryConfig::default().error_handler(|e, _| AppError::BadRequest(format!("query string: {e}")).into()))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
@@ -185,6 +189,8 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
             );
         }
         app.default_service(fn_service(move |req| fallback(req, spa_index.clone())))
+            // JSON answers are compressed in place; Compress is left the streamed ones (files).
+            .wrap(from_fn(crate::gzip::gzip_in_place))
             .wrap(Compress::default())
             .wrap(cors(&config.cors_origins))
             .wrap(security_headers(public_https))

@@ -46,17 +46,16 @@ diesel::define_sql_function! {
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
 
-pub async fn connect(url: &str, max_size: u32) -> anyhow::Result<DbPool> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
-    let pool = Pool::builder()
+/// A pool that connects on first use. Needs a running Tokio runtime: a connection's I/O is driven
+/// by a task on the runtime that opened it.
+pub fn connect(url: &str, max_size: u32) -> DbPool {
+    Pool::builder()
         .max_size(max_size)
         .connection_timeout(std::time::Duration::from_secs(5))
         // A `SELECT 1` before every checkout doubled the round trips of a request; a broken
         // connection still surfaces as an error and is dropped.
         .test_on_check_out(false)
-        .build(manager)
-        .await?;
-    Ok(pool)
+        .build_unchecked(AsyncDieselConnectionManager::<AsyncPgConnection>::new(url))
 }
 
 /// Applies pending migrations; returns the versions applied now.

@@ -31,7 +31,7 @@ async fn not_ready_when_database_is_unreachable() {
     // A port nobody listens on: the pool cannot connect.
     let app = crate::support::app::spawn_app_with(|_| {}).await;
     let port = crate::support::slapd::free_port();
-    let bad = mesa::db::connect(&format!("postgres://postgres@127.0.0.1:{port}/none"), 1).await.unwrap();
+    let bad = mesa::db::connect(&format!("postgres://postgres@127.0.0.1:{port}/none"), 1);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server = mesa::startup::build_server(mesa::state::AppState::new(bad, app.config.clone()).unwrap(), listener).unwrap();

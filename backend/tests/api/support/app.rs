@@ -45,10 +45,10 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = base_config(&db.url);
     config.attachments_dir = files.path().to_path_buf();
     adjust(&mut config);
-    let pool = mesa::db::connect(&config.database_url, 8).await.unwrap();
+    let pool = mesa::db::connect(&config.database_url, 8);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = mesa::startup::build_server(AppState::new(pool.clone(), config.clone()).unwrap(), listener).unwrap();
+    let server = mesa::startup::build_server(AppState::new(pool.clone(), config.clone()).unwrap().with_worker_pools(4), listener).unwrap();
     tokio::spawn(server);
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     TestApp { base, client, pool, config, files, db }
