@@ -44,6 +44,10 @@ pub struct Reference {
     pub desks: HashMap<Uuid, DeskRef>,
     pub groups: HashMap<Uuid, GroupRef>,
     pub nodes: HashMap<Uuid, NodeRef>,
+    /// People's display names, filled as answers need them: there are too many people to load up
+    /// front, and lists showed them with one more statement per page. A rename bumps the
+    /// generation (migration 000014), so no name here is older than this copy.
+    user_names: RwLock<HashMap<Uuid, String>>,
 }
 
 #[derive(Deserialize)]
@@ -83,7 +87,35 @@ impl Reference {
             desks: doc.desks,
             groups: doc.groups,
             nodes: doc.nodes.into_iter().map(|n| (n.node.id, n)).collect(),
+            user_names: RwLock::default(),
         })
+    }
+
+    /// The display names of these people; only those not met yet are read.
+    pub async fn user_names(&self, conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, String>> {
+        let mut names = HashMap::with_capacity(ids.len());
+        let mut missing = Vec::new();
+        {
+            let known = self.user_names.read().expect("user names lock");
+            for id in ids {
+                match known.get(id) {
+                    Some(name) => {
+                        names.insert(*id, name.clone());
+                    }
+                    None => missing.push(*id),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            use crate::db::schema::users;
+            let loaded: Vec<(Uuid, String)> = users::table.filter(users::id.eq_any(&missing)).select((users::id, users::display_name)).load(conn).await?;
+            let mut known = self.user_names.write().expect("user names lock");
+            for (id, name) in loaded {
+                known.insert(id, name.clone());
+                names.insert(id, name);
+            }
+        }
+        Ok(names)
     }
 
     pub fn group_name(&self, id: Uuid) -> String {

@@ -189,12 +189,7 @@ impl Names {
         user_ids.extend_from_slice(extra_users);
         user_ids.sort();
         user_ids.dedup();
-        let users = if user_ids.is_empty() {
-            HashMap::new()
-        } else {
-            users::table.filter(users::id.eq_any(&user_ids)).select((users::id, users::display_name)).load::<(Uuid, String)>(conn).await?.into_iter().collect()
-        };
-        Ok(Names { users, reference: reference.clone() })
+        Ok(Names { users: reference.user_names(conn, &user_ids).await?, reference: reference.clone() })
     }
 
     /// When the names are already known (a case just registered).
@@ -435,7 +430,7 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
     // in order instead of misjudging the two conditions together.
     let every_open = only_open && Status::OPEN.iter().all(|s| f.statuses.contains(s));
     if !f.statuses.is_empty() && !every_open {
-        q = q.filter(tickets::status.eq_any(f.statuses.clone()));
+        q = q.filter(StatusIn(f.statuses.clone()));
     }
     if f.view == View::Unassigned || only_open {
         // The predicate of the partial queue indexes, as a constant the planner can match whatever
@@ -499,6 +494,40 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
     q
 }
 
+/// `tickets.status IN ('new', …)` with the statuses written into the statement instead of bound
+/// as an array: with `= ANY($n)` Postgres never trusts a generic plan for a queue page and plans
+/// it again on every call (as long as running it); written out, the statement is prepared and
+/// planned once per set of statuses. The values come from `Status`, never from the client's text.
+#[derive(Debug, Clone)]
+struct StatusIn(Vec<Status>);
+
+impl diesel::expression::Expression for StatusIn {
+    type SqlType = Bool;
+}
+impl diesel::expression::AppearsOnTable<tickets::table> for StatusIn {}
+impl diesel::expression::SelectableExpression<tickets::table> for StatusIn {}
+impl diesel::expression::ValidGrouping<()> for StatusIn {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+impl diesel::query_builder::QueryId for StatusIn {
+    type QueryId = ();
+    // The SQL differs with the statuses: the statement cache must key it by its text.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for StatusIn {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        tickets::status.walk_ast(out.reborrow())?;
+        out.push_sql(" IN (");
+        for (i, status) in self.0.iter().enumerate() {
+            out.push_sql(if i == 0 { "'" } else { ", '" });
+            out.push_sql(status.as_str());
+            out.push_sql("'");
+        }
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
 fn sorted<'a>(mut q: TicketQuery<'a>, f: &ListFilter) -> TicketQuery<'a> {
     match f.sort {
         Sort::Number => {
@@ -539,4 +568,17 @@ pub fn cursor_of(sort: Sort, t: &TicketRow) -> Cursor {
         Sort::Due => t.resolution_due_at.map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)).unwrap_or_default(),
     };
     Cursor { key, id: t.id }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_are_written_into_the_statement_not_bound() {
+        let q = tickets::table.select(tickets::id).filter(StatusIn(vec![Status::New, Status::OnHold])).into_boxed::<diesel::pg::Pg>();
+        let sql = diesel::debug_query::<diesel::pg::Pg, _>(&q).to_string();
+        assert!(sql.contains(r#""tickets"."status" IN ('new', 'on_hold')"#), "{sql}");
+        assert!(sql.ends_with("-- binds: []"), "{sql}");
+    }
 }

@@ -644,6 +644,14 @@ async fn reference_changes_apply_to_the_next_request() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(d.app.get(&format!("/tickets/{n}"), &d.agent_n1).await.body["assigned_group"]["name"], "Mesa de servicios N1");
     assert_eq!(d.app.get("/tickets", &d.pedro).await.body["items"][0]["assigned_group"]["name"], "Mesa de servicios N1");
+    // So does renaming a person, whose name the lists just showed (and the server kept).
+    let pedro = t["requester"]["id"].as_str().unwrap().to_owned();
+    let before = d.app.get("/tickets", &d.agent_n1).await.body["items"][0]["requester"]["name"].clone();
+    assert!(before.as_str().is_some_and(|n| !n.is_empty()), "{before}");
+    let r = d.app.patch(&format!("/users/{pedro}"), &d.admin, json!({"display_name": "Pedro Antonio Suárez"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(d.app.get("/tickets", &d.agent_n1).await.body["items"][0]["requester"]["name"], "Pedro Antonio Suárez");
+    assert_eq!(d.app.get(&format!("/tickets/{n}"), &d.pedro).await.body["requester"]["name"], "Pedro Antonio Suárez");
     // A deactivated service cannot be requested from the next request on.
     let r = d.app.patch(&format!("/catalog/nodes/{}", d.service), &d.admin, json!({"active": false})).await;
     assert_eq!(r.status, 200, "{}", r.body);

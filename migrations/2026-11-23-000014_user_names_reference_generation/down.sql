@@ -1,0 +1,1 @@
+DROP TRIGGER users_reference_generation ON users;
