@@ -13,7 +13,7 @@ use super::access::Scope;
 use super::domain::*;
 use super::model::*;
 use super::state_machine::{self, Context, Status};
-use crate::db::schema::{ticket_events, tickets, users};
+use crate::db::schema::{ticket_events, tickets};
 use crate::http::Cursor;
 use crate::reference::Reference;
 
