@@ -495,9 +495,10 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
 }
 
 /// `tickets.status IN ('new', …)` with the statuses written into the statement instead of bound
-/// as an array: with `= ANY($n)` Postgres never trusts a generic plan for a queue page and plans
-/// it again on every call (as long as running it); written out, the statement is prepared and
-/// planned once per set of statuses. The values come from `Status`, never from the client's text.
+/// as an array: with `= ANY($n)` Postgres never trusted a generic plan for a queue page and planned
+/// it again on every call (which took as long as running it); written out, the statement is
+/// prepared and planned once per set of statuses. The values come from `Status`, never from the
+/// client's text. Never empty: callers filter on statuses only when some are asked for.
 #[derive(Debug, Clone)]
 struct StatusIn(Vec<Status>);
 
