@@ -131,6 +131,19 @@ impl Desk {
         }
     }
 
+    /// A second desk, "Administrativos", with a level-1 group and a service routed to it; returns
+    /// (group, service).
+    async fn second_desk(&self) -> (String, String) {
+        let desk = id(&self.app.post("/desks", Some(&self.admin), json!({"code": "ADM", "name": "Administrativos"})).await.body);
+        let group = id(&self.app.post("/groups", Some(&self.admin), json!({"desk_id": desk, "name": "Servicios generales", "level": 1})).await.body);
+        let service = id(&self
+            .app
+            .post(&format!("/desks/{desk}/catalog/nodes"), Some(&self.admin), json!({"kind": "service", "name": "Aire acondicionado", "service": {"responsible_group_id": group}}))
+            .await
+            .body);
+        (group, service)
+    }
+
     async fn count_tickets(&self) -> i64 {
         use diesel::prelude::*;
         use diesel_async::RunQueryDsl;
@@ -605,12 +618,7 @@ struct Count {
 async fn staff_see_their_desks_and_their_own_requests_elsewhere_merged_in_order() {
     let d = desk().await;
     // A second desk where agente.n1 is only a requester.
-    let other = id(&d.app.post("/desks", Some(&d.admin), json!({"code": "ADM", "name": "Administrativos"})).await.body);
-    let group = id(&d.app.post("/groups", Some(&d.admin), json!({"desk_id": other, "name": "Servicios generales", "level": 1})).await.body);
-    let service = id(&d.app
-        .post(&format!("/desks/{other}/catalog/nodes"), Some(&d.admin), json!({"kind": "service", "name": "Aire acondicionado", "service": {"responsible_group_id": group}}))
-        .await
-        .body);
+    let (group, service) = d.second_desk().await;
     let a = d.open(&d.pedro, "Equipo lento").await["number"].as_i64().unwrap();
     let mine = d.app.post("/tickets", Some(&d.agent_n1), json!({"service_id": service, "subject": "El aire de la oficina gotea", "description": "Gotea sobre el equipo"})).await;
     assert_eq!(mine.status, 201, "{}", mine.body);
@@ -682,12 +690,7 @@ async fn taking_moves_a_case_to_the_takers_group_and_assignments_name_bad_groups
     let unknown = d.act(&d.cto_hacienda, n, "assign", json!({"group_id": uuid::Uuid::now_v7()})).await;
     assert_eq!((unknown.status.as_u16(), unknown.error_fields()), (422, vec!["group_id".to_owned()]));
     // A group and a service of another desk are not the case's.
-    let other = id(&d.app.post("/desks", Some(&d.admin), json!({"code": "ADM", "name": "Administrativos"})).await.body);
-    let group = id(&d.app.post("/groups", Some(&d.admin), json!({"desk_id": other, "name": "Servicios generales", "level": 1})).await.body);
-    let service = id(&d.app
-        .post(&format!("/desks/{other}/catalog/nodes"), Some(&d.admin), json!({"kind": "service", "name": "Aire acondicionado", "service": {"responsible_group_id": group}}))
-        .await
-        .body);
+    let (group, service) = d.second_desk().await;
     let r = d.act(&d.cto_hacienda, n, "assign", json!({"group_id": group})).await;
     assert_eq!(r.error_fields(), ["group_id"]);
     let r = d.act(&d.cto_hacienda, n, "classify", json!({"service_id": service})).await;
