@@ -181,7 +181,8 @@ diesel::table! {
     }
 }
 
-// `tickets.search` (generated) and `tickets.followup_search` (tsvectors) are used from raw SQL only.
+// `tickets.search`, `tickets.followup_search` and `tickets.desk_search` (tsvectors, kept by the
+// `tickets_words` trigger and the follow-ups) are used from raw SQL only.
 diesel::table! {
     tickets (id) {
         id -> Uuid,

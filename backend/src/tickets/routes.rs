@@ -132,7 +132,8 @@ pub async fn list_tickets(state: web::Data<AppState>, user: CurrentUser, query: 
     let mut conn = state.pool.get().await?;
     let reference = state.reference(&mut conn, &user).await?;
     let scope = Scope::of(&user, &reference);
-    let rows = queries::list(&mut conn, &scope, &filter).await?;
+    let every_desk: Vec<Uuid> = if scope.is_admin() && filter.q.is_some() { reference.desks.keys().copied().collect() } else { vec![] };
+    let rows = queries::list(&mut conn, &scope, &filter, &every_desk).await?;
     let (rows, next_cursor) = paginate(rows, filter.limit, |t| queries::cursor_of(sort, t));
     Ok(web::Json(TicketPage { items: summarize(&mut conn, &reference, rows).await?, next_cursor }))
 }

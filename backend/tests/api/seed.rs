@@ -64,3 +64,58 @@ async fn demo_data_loads_twice_and_has_the_seed_catalogs() {
     let pedro = app.login("pedro.suarez", mesa::seed::DEMO_PASSWORD).await.body["user"].clone();
     assert_ne!(lucia["organization_id"], pedro["organization_id"]);
 }
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Name {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+}
+
+async fn count(conn: &mut diesel_async::AsyncPgConnection, sql: &str) -> i64 {
+    use diesel_async::RunQueryDsl;
+    diesel::sql_query(sql).get_result::<Count>(conn).await.unwrap().n
+}
+
+/// `mesa seed --bench N`, small: the cases are what the app would have written, and the app
+/// goes on from them.
+#[tokio::test]
+async fn bench_data_is_what_the_app_writes() {
+    let app = spawn_app().await;
+    let mut conn = app.pool.get().await.unwrap();
+    mesa::seed::demo(&mut conn).await.unwrap();
+    let opts = mesa::bench_seed::Options { requesters: 20, batch: 1_000, ..Default::default() };
+    mesa::bench_seed::load(&mut conn, 3_000, &opts).await.unwrap();
+    assert_eq!(count(&mut conn, "SELECT count(*) AS n FROM tickets").await, 3_000);
+    assert!(count(&mut conn, "SELECT count(*) AS n FROM tickets WHERE followup_search <> ''").await > 300);
+    // The search words as registration and follow-ups keep them.
+    let stale = "SELECT count(*) AS n FROM tickets
+                 WHERE search <> case_words(subject, description) OR desk_search <> desk_words(desk_id, search || followup_search)";
+    assert_eq!(count(&mut conn, stale).await, 0);
+    drop(conn);
+
+    let agent = app.token("agente.n1", mesa::seed::DEMO_PASSWORD).await;
+    let lucia = app.token("lucia.martinez", mesa::seed::DEMO_PASSWORD).await;
+    let found = app.get("/tickets?q=impresora&limit=5", &agent).await.body;
+    assert_eq!(found["items"].as_array().unwrap().len(), 5, "{found}");
+    let mine = app.get("/tickets?limit=5", &lucia).await.body;
+    assert!(!mine["items"].as_array().unwrap().is_empty(), "{mine}");
+    // Numbers go on after the loaded ones.
+    let mut conn = app.pool.get().await.unwrap();
+    let service: Name = diesel_async::RunQueryDsl::get_result(
+        diesel::sql_query("SELECT id::text AS name FROM catalog_nodes WHERE code = 'soporte-virtual-o-en-sitio'"),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let body = serde_json::json!({"service_id": service.name, "subject": "Pantalla parpadea", "description": "Desde hoy", "fields": {"modalidad": "virtual"}});
+    let r = app.post("/tickets", Some(&lucia), body).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(r.body["number"].as_i64().unwrap() > 3_000, "{}", r.body);
+}

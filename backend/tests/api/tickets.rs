@@ -639,6 +639,19 @@ async fn staff_see_their_desks_and_their_own_requests_elsewhere_merged_in_order(
     // The private note of the other desk is not theirs to search; its own staff find it.
     assert_eq!(numbers(&d.app.get("/tickets?q=refrigeracion", &d.agent_n1).await.body), Vec::<i64>::new());
     assert_eq!(numbers(&d.app.get("/tickets?q=refrigeracion", &adm_agent).await.body), [b]);
+    // Each desk's staff search their desk's words: the ADM agent finds nothing of the TIC desk.
+    assert_eq!(numbers(&d.app.get("/tickets?q=gotea+equipo", &adm_agent).await.body), [b]);
+    assert_eq!(numbers(&d.app.get("/tickets?q=lento", &adm_agent).await.body), Vec::<i64>::new());
+    assert_eq!(numbers(&d.app.get("/tickets?q=lento", &d.agent_n1).await.body), [a]);
+    // Phrases keep their word order; a word left out with "-" excludes.
+    assert_eq!(numbers(&d.app.get("/tickets?q=%22equipo+no+enciende%22", &d.agent_n1).await.body), [c]);
+    assert_eq!(numbers(&d.app.get("/tickets?q=%22enciende+equipo%22", &d.agent_n1).await.body), Vec::<i64>::new());
+    assert_eq!(numbers(&d.app.get("/tickets?q=equipo+-lento", &d.agent_n1).await.body), [c, b]);
+    // Admins search every desk, private notes included; a query of stop words alone finds nothing.
+    assert_eq!(numbers(&d.app.get("/tickets?q=equipo", &d.admin).await.body), [c, b, a]);
+    assert_eq!(numbers(&d.app.get("/tickets?q=refrigeracion", &d.admin).await.body), [b]);
+    assert_eq!(numbers(&d.app.get("/tickets?q=de+la", &d.admin).await.body), Vec::<i64>::new());
+    assert_eq!(numbers(&d.app.get("/tickets?q=equipo", &d.lucia).await.body), [c]);
 }
 
 #[tokio::test]
