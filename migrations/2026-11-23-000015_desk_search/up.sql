@@ -16,7 +16,8 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT replace(' ' || words::text, ' ''', ' ''' || right(desk::text, 8))::tsvector
 $$;
 
--- The query for the cases of any of `desks`: its lexemes prefixed for each desk, OR-ed.
+-- The query for the cases of any of `desks`: its lexemes prefixed for each desk, OR-ed. With no
+-- desks it stays as it is, and no desk-spelled words match it.
 CREATE FUNCTION desk_query(query tsquery, desks uuid[]) RETURNS tsquery
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT CASE WHEN numnode(query) = 0 OR cardinality(desks) = 0 THEN query ELSE (
