@@ -71,12 +71,6 @@ struct Count {
     n: i64,
 }
 
-#[derive(diesel::QueryableByName)]
-struct Name {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    name: String,
-}
-
 async fn count(conn: &mut diesel_async::AsyncPgConnection, sql: &str) -> i64 {
     use diesel_async::RunQueryDsl;
     diesel::sql_query(sql).get_result::<Count>(conn).await.unwrap().n
@@ -106,15 +100,12 @@ async fn bench_data_is_what_the_app_writes() {
     let mine = app.get("/tickets?limit=5", &lucia).await.body;
     assert!(!mine["items"].as_array().unwrap().is_empty(), "{mine}");
     // Numbers go on after the loaded ones.
-    let mut conn = app.pool.get().await.unwrap();
-    let service: Name = diesel_async::RunQueryDsl::get_result(
-        diesel::sql_query("SELECT id::text AS name FROM catalog_nodes WHERE code = 'soporte-virtual-o-en-sitio'"),
-        &mut conn,
-    )
-    .await
-    .unwrap();
-    drop(conn);
-    let body = serde_json::json!({"service_id": service.name, "subject": "Pantalla parpadea", "description": "Desde hoy", "fields": {"modalidad": "virtual"}});
+    let admin = app.token("admin", mesa::seed::DEMO_PASSWORD).await;
+    let desks = app.get("/desks", &admin).await.body;
+    let tic = desks.as_array().unwrap().iter().find(|d| d["code"] == "TIC").unwrap()["id"].as_str().unwrap().to_owned();
+    let tree = app.get(&format!("/desks/{tic}/catalog"), &admin).await.body["nodes"].clone();
+    let service = find(&tree, &["TIC", "Soporte Técnico CTO", "Soporte virtual o en sitio"])["id"].clone();
+    let body = serde_json::json!({"service_id": service, "subject": "Pantalla parpadea", "description": "Desde hoy", "fields": {"modalidad": "virtual"}});
     let r = app.post("/tickets", Some(&lucia), body).await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert!(r.body["number"].as_i64().unwrap() > 3_000, "{}", r.body);

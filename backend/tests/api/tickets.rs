@@ -580,7 +580,7 @@ async fn catalog_nodes_used_by_cases_are_deactivated_not_deleted() {
 
 #[tokio::test]
 async fn search_reads_the_newest_cases_first_and_pages_across_the_window() {
-    use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+    use diesel_async::SimpleAsyncConnection;
     let d = desk().await;
     let old = d.open(&d.pedro, "Impresora sin tóner (antiguo)").await["number"].as_i64().unwrap();
     // The next cases come 50,000 numbers later: the old one is outside the newest-cases window.
@@ -603,15 +603,7 @@ async fn search_reads_the_newest_cases_first_and_pages_across_the_window() {
     assert_eq!(seen, [recent[2], recent[1], recent[0], old]);
     // The requester's search goes through the same windows.
     assert_eq!(numbers(&d.app.get("/tickets?q=impresora", &d.pedro).await.body), [recent[2], recent[1], recent[0], old]);
-    let mut conn = d.app.pool.get().await.unwrap();
-    let total: i64 = diesel::sql_query("SELECT count(*) AS n FROM tickets").load::<Count>(&mut conn).await.unwrap()[0].n;
-    assert_eq!(total, 5);
-}
-
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
+    assert_eq!(d.count_tickets().await, 5);
 }
 
 #[tokio::test]
