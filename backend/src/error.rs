@@ -62,6 +62,11 @@ pub enum AppError {
     TooManyAttempts { retry_after_secs: u64 },
     #[error("service unavailable: {detail}")]
     Unavailable { code: &'static str, detail: String },
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// An error status produced outside the handlers (routing, middleware), given a problem body.
+    #[error("HTTP {0}")]
+    Status(StatusCode),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -69,6 +74,10 @@ pub enum AppError {
 impl AppError {
     pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
         AppError::Validation(vec![FieldError::new(field, code, message)])
+    }
+
+    pub fn database_unavailable() -> Self {
+        AppError::Unavailable { code: "database_unavailable", detail: "The database is not reachable; try again shortly".into() }
     }
 
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
@@ -87,6 +96,8 @@ impl AppError {
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Unavailable { code, .. } => code,
+            AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::Status(status) => status_code_name(*status),
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -103,6 +114,8 @@ impl AppError {
             AppError::PayloadTooLarge(_) => "The request is too large",
             AppError::TooManyAttempts { .. } => "Too many attempts",
             AppError::Unavailable { .. } => "Service unavailable",
+            AppError::MethodNotAllowed => "This resource does not answer that method",
+            AppError::Status(status) => status.canonical_reason().unwrap_or("Error"),
             AppError::Internal(_) => "Internal error",
         }
     }
@@ -119,7 +132,8 @@ impl AppError {
                 Some(format!("Try again in {retry_after_secs} seconds"))
             }
             AppError::PreconditionFailed => Some("Reload the resource and apply your change again".into()),
-            AppError::Forbidden | AppError::NotFound | AppError::Internal(_) => None,
+            AppError::MethodNotAllowed => Some("The Allow header lists the methods it answers".into()),
+            AppError::Forbidden | AppError::NotFound | AppError::Status(_) | AppError::Internal(_) => None,
         }
     }
 
@@ -156,6 +170,8 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Status(status) => *status,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -166,8 +182,15 @@ impl ResponseError for AppError {
         }
         let mut builder = HttpResponse::build(self.status_code());
         builder.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
-        if let AppError::TooManyAttempts { retry_after_secs } = self {
-            builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        match self {
+            AppError::TooManyAttempts { retry_after_secs } => {
+                builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            // The pool opens a new connection on the next request: a second is enough.
+            AppError::Unavailable { code: "database_unavailable", .. } => {
+                builder.insert_header((header::RETRY_AFTER, "1"));
+            }
+            _ => {}
         }
         if let AppError::Unauthenticated { .. } = self {
             builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
@@ -189,8 +212,54 @@ impl From<diesel::result::Error> for AppError {
                 "unknown_reference",
                 "refers to something that does not exist or is still in use",
             )]),
+            e if is_connection_loss(&e) => {
+                log::warn!("database connection lost: {e}");
+                AppError::database_unavailable()
+            }
             other => AppError::Internal(other.into()),
         }
+    }
+}
+
+/// The connection broke or the server is going down or starting up: the request can be tried
+/// again shortly. (diesel-async keeps no SQLSTATE for these, only the server's message.)
+fn is_connection_loss(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    const SERVER_GOING_AWAY: [&str; 5] = [
+        "terminating connection",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "the database system is in recovery mode",
+        "server closed the connection",
+    ];
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand | DatabaseErrorKind::ClosedConnection, _) => true,
+        Error::DatabaseError(_, info) => SERVER_GOING_AWAY.iter().any(|m| info.message().starts_with(m)),
+        Error::BrokenTransactionManager => true,
+        Error::RollbackErrorOnCommit { rollback_error, .. } => is_connection_loss(rollback_error),
+        _ => false,
+    }
+}
+
+/// The stable code of an error status that reached no handler.
+fn status_code_name(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        401 => "unauthenticated",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        406 => "not_acceptable",
+        408 => "request_timeout",
+        411 => "length_required",
+        413 => "payload_too_large",
+        414 => "uri_too_long",
+        415 => "unsupported_media_type",
+        431 => "request_header_fields_too_large",
+        500 => "internal_error",
+        503 => "service_unavailable",
+        _ if status.is_client_error() => "client_error",
+        _ => "server_error",
     }
 }
 
@@ -208,7 +277,7 @@ fn foreign_key_field(constraint: Option<&str>) -> String {
 impl From<diesel_async::pooled_connection::bb8::RunError> for AppError {
     fn from(e: diesel_async::pooled_connection::bb8::RunError) -> Self {
         log::warn!("database pool: {e}");
-        AppError::Unavailable { code: "database_unavailable", detail: "The database is not reachable".into() }
+        AppError::database_unavailable()
     }
 }
 

@@ -47,16 +47,82 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     }
 }
 
+/// Parses a whole JSON body: one value and nothing after it but whitespace, no NUL character in
+/// any string (Postgres text cannot hold one), errors naming the field at fault.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    if has_escaped_nul(bytes) {
+        reject_nul_strings(bytes)?;
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let syntax = |inner: &serde_json::Error| AppError::BadRequest(format!("invalid JSON: {inner}"));
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
-            return AppError::BadRequest(format!("invalid JSON: {inner}"));
+            return syntax(&inner);
         }
         AppError::Validation(vec![field_error_from_serde(&path, &inner.to_string())])
+    })?;
+    de.end().map_err(|e| syntax(&e))?;
+    Ok(value)
+}
+
+/// JSON text cannot hold a raw NUL byte, only the escape `\u0000`: whether one is there (not
+/// preceded by an odd run of backslashes, which would make it the text `\u0000`).
+fn has_escaped_nul(bytes: &[u8]) -> bool {
+    bytes.windows(6).enumerate().any(|(i, w)| {
+        w == b"\\u0000" && bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 0
     })
+}
+
+/// 422 naming every string (or key) holding a NUL character; `Ok` when the body is not valid
+/// JSON at all, so the syntax error is reported as usual.
+fn reject_nul_strings(bytes: &[u8]) -> Result<(), AppError> {
+    fn walk(value: &serde_json::Value, path: &str, out: &mut Vec<FieldError>) {
+        let join = |key: &str| {
+            if path.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{path}.{key}")
+            }
+        };
+        let nul = |field: String| {
+            FieldError::new(
+                field,
+                "invalid_character",
+                "must not contain the NUL character (U+0000)",
+            )
+        };
+        match value {
+            serde_json::Value::String(s) if s.contains('\0') => out.push(nul(if path.is_empty() {
+                "body".into()
+            } else {
+                path.into()
+            })),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| walk(v, &join(&i.to_string()), out)),
+            serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| {
+                if k.contains('\0') {
+                    out.push(nul(join(&k.replace('\0', "\\u0000"))));
+                } else {
+                    walk(v, &join(k), out)
+                }
+            }),
+            _ => {}
+        }
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Ok(());
+    };
+    let mut errors = Vec::new();
+    walk(&value, "", &mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
 }
 
 /// serde reports a missing or unknown field on its parent, with the name only in the message.
@@ -192,6 +258,47 @@ mod tests {
         let e = fail(r#"{"title":"t","extra":1,"inner":{"name":"x","level":1}}"#);
         assert_eq!((e.field.as_str(), e.code.as_str()), ("extra", "unknown_field"));
         assert!(matches!(parse_json::<Outer>(b"{not json"), Err(AppError::BadRequest(_))));
+    }
+
+    #[test]
+    fn trailing_bytes_are_refused() {
+        let ok = r#"{"title":"t","inner":{"name":"x","level":1}}"#;
+        assert!(parse_json::<Outer>(format!("{ok} \n\t").as_bytes()).is_ok());
+        for tail in ["xx", "{}", ",", "\u{0}"] {
+            assert!(
+                matches!(
+                    parse_json::<Outer>(format!("{ok}{tail}").as_bytes()),
+                    Err(AppError::BadRequest(_))
+                ),
+                "{tail:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn nul_characters_name_their_field() {
+        let e = fail(r#"{"title":"a\u0000b","inner":{"name":"x","level":1}}"#);
+        assert_eq!(
+            (e.field.as_str(), e.code.as_str()),
+            ("title", "invalid_character")
+        );
+        let e = fail(r#"{"title":"t","inner":{"name":"\u0000","level":1}}"#);
+        assert_eq!(e.field, "inner.name");
+        match parse_json::<serde_json::Value>(br#"{"list":["ok","\u0000"],"k\u0000":1}"#) {
+            Err(AppError::Validation(v)) => {
+                let fields: Vec<_> = v.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, ["k\\u0000", "list.1"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // An escaped backslash followed by `u0000` is text, not a NUL.
+        let v: serde_json::Value = parse_json(br#"{"path":"C:\\u0000"}"#).unwrap();
+        assert_eq!(v["path"], "C:\\u0000");
+        // Broken JSON is still reported as such.
+        assert!(matches!(
+            parse_json::<Outer>(br#"{"title":"\u0000"#),
+            Err(AppError::BadRequest(_))
+        ));
     }
 
     #[test]

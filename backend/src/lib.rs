@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod desks;
 pub mod error;
+pub mod framework;
 pub mod groups;
 pub mod gzip;
 pub mod health;

@@ -41,3 +41,99 @@ impl Modify for BearerAuth {
         components.add_security_scheme("bearer_auth", SecurityScheme::Http(http));
     }
 }
+
+/// The document of the registered routes, completed with what every route enforces (the
+/// derive's modifiers run before utoipa-actix-web adds the paths).
+pub fn complete(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    EnforcedByEveryRoute.modify(&mut api);
+    api
+}
+
+/// What every route enforces before or around its handler, declared once instead of on each
+/// handler: a malformed body or query string (400), a body over the JSON limit (413), a NUL
+/// character or an out-of-range `limit` (422), an id in the path that cannot exist (404), a
+/// missing or expired token (401) and the database being unreachable (503).
+struct EnforcedByEveryRoute;
+
+impl Modify for EnforcedByEveryRoute {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if path.ends_with("/health") {
+                continue;
+            }
+            let ops = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for op in ops.into_iter().flatten() {
+                let params = op.parameters.as_deref().unwrap_or_default();
+                let has_query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
+                let has_path = params.iter().any(|p| p.parameter_in == ParameterIn::Path);
+                let has_body = op.request_body.is_some();
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let mut add = |status: &str, description: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| problem_response(description));
+                };
+                if has_body || has_query {
+                    add("400", "Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`)");
+                    add("422", "A field or query parameter is invalid; `errors` names each one (`validation_failed`)");
+                }
+                if has_body {
+                    add(
+                        "413",
+                        "The body is larger than the JSON limit of 256 KiB (`payload_too_large`)",
+                    );
+                }
+                if has_path {
+                    add(
+                        "404",
+                        "No such resource, or one the caller may not see (`not_found`)",
+                    );
+                }
+                if secured {
+                    add(
+                        "401",
+                        "Missing, invalid or expired access token (`unauthenticated`)",
+                    );
+                }
+                add("503", "The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`)");
+                for param in op.parameters.iter_mut().flatten() {
+                    if param.parameter_in == ParameterIn::Query && param.name == "limit" {
+                        bound_page_limit(param);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn problem_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            crate::error::PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+/// `limit`: 1 to [`crate::http::MAX_PAGE`], as `page_limit` enforces.
+fn bound_page_limit(param: &mut utoipa::openapi::path::Parameter) {
+    use utoipa::openapi::{RefOr, Schema};
+    if let Some(RefOr::T(Schema::Object(schema))) = param.schema.as_mut() {
+        schema.minimum = Some(1.into());
+        schema.maximum = Some((crate::http::MAX_PAGE as usize).into());
+        schema.default = Some(crate::http::DEFAULT_PAGE.into());
+    }
+}

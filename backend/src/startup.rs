@@ -1,11 +1,12 @@
 use std::net::TcpListener;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::dev::{fn_service, Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{from_fn, Compress, DefaultHeaders, Logger};
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{web, App, HttpServer};
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{scope, AppExt};
@@ -14,6 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::AppError;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
+use crate::framework::{self, AllowedMethods};
 use crate::{auth, catalog, desks, groups, health, http, organizations, sla, tickets, users};
 
 /// Every API route, registered through utoipa so each one lands in the OpenAPI document.
@@ -101,7 +103,7 @@ fn api_routes(cfg: &mut ServiceConfig) {
 /// The OpenAPI document, as `mesa openapi` prints it and `/api/openapi.json` serves it.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).service(scope("/api/v1").configure(api_routes)).split_for_parts();
-    api
+    crate::openapi::complete(api)
 }
 
 fn security_headers(public_https: bool) -> DefaultHeaders {
@@ -134,19 +136,17 @@ fn cors(origins: &[String]) -> Cors {
         .max_age(3600)
 }
 
-fn problem_response(e: AppError) -> HttpResponse {
-    actix_web::ResponseError::error_response(&e)
-}
-
-/// Unknown API paths answer problem+json; anything else is the SPA's (client-side routes).
-async fn fallback(req: ServiceRequest, spa_index: Option<PathBuf>) -> Result<ServiceResponse, actix_web::Error> {
+/// API requests no route took answer 405 or 404 (problem+json); anything else is the SPA's
+/// (client-side routes).
+async fn fallback(req: ServiceRequest, spa_index: Option<PathBuf>, allowed: Arc<AllowedMethods>) -> Result<ServiceResponse, actix_web::Error> {
     let (req, _) = req.into_parts();
     let is_api = req.path().starts_with("/api/") || req.path() == "/api";
     let response = match spa_index {
         Some(index) if !is_api && req.method() == actix_web::http::Method::GET => {
             actix_files::NamedFile::open_async(index).await?.into_response(&req)
         }
-        _ => problem_response(AppError::NotFound),
+        _ if is_api => framework::unrouted_api_request(req.method(), req.path(), &allowed),
+        _ => actix_web::ResponseError::error_response(&AppError::NotFound),
     };
     Ok(ServiceResponse::new(req, response))
 }
@@ -160,6 +160,7 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
         _ => {}
     }
     let public_https = config.public_url.scheme() == "https";
+    let allowed = AllowedMethods::from_openapi(&openapi());
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let (app, api) = App::new()
@@ -177,22 +178,25 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
             .app_data(web::PayloadConfig::new(http::JSON_LIMIT))
             .app_data(web::QueryConfig::default().error_handler(|e, _| AppError::BadRequest(format!("query string: {e}")).into()))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
-            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", crate::openapi::complete(api)))
             .service(web::redirect("/api/docs", "/api/docs/"));
         if let Some(dir) = &spa_dir {
-            let index = spa_index.clone();
+            let (index, allowed) = (spa_index.clone(), allowed.clone());
             app = app.service(
                 actix_files::Files::new("/", dir)
                     .index_file("index.html")
                     .prefer_utf8(true)
-                    .default_handler(fn_service(move |req| fallback(req, index.clone()))),
+                    .default_handler(fn_service(move |req| fallback(req, index.clone(), allowed.clone()))),
             );
         }
-        app.default_service(fn_service(move |req| fallback(req, spa_index.clone())))
+        let allowed = allowed.clone();
+        app.default_service(fn_service(move |req| fallback(req, spa_index.clone(), allowed.clone())))
+            .wrap(from_fn(framework::reject_nul_in_query))
             // JSON answers are compressed in place; Compress is left the streamed ones (files).
             .wrap(from_fn(crate::gzip::gzip_in_place))
             .wrap(Compress::default())
             .wrap(cors(&config.cors_origins))
+            .wrap(from_fn(framework::problem_bodies))
             .wrap(security_headers(public_https))
             // Path only: query strings and headers may carry secrets, so they are never logged.
             .wrap(

@@ -207,6 +207,7 @@ pub async fn me(user: CurrentUser) -> web::Json<User> {
 pub struct UpdateMe {
     /// `es-CO` or `en`.
     pub locale: Option<String>,
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
 }
 

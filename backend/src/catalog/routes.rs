@@ -61,7 +61,9 @@ pub async fn get_catalog(state: web::Data<AppState>, user: CurrentUser, id: web:
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceInput {
+    #[schema(max_length = 4000)]
     pub objective: Option<String>,
+    #[schema(max_length = 8000)]
     pub scope: Option<String>,
     /// Default: everyone.
     pub audience: Option<Audience>,
@@ -77,7 +79,9 @@ pub struct ServiceInput {
     pub sla_policy_id: Option<Uuid>,
     #[serde(default)]
     pub routes: Vec<ServiceRoute>,
+    #[schema(max_length = 300)]
     pub availability: Option<String>,
+    #[schema(max_length = 300)]
     pub promised_resolution: Option<String>,
     pub resolution_minutes: Option<i32>,
 }
@@ -90,7 +94,9 @@ pub struct CreateNode {
     pub kind: NodeKind,
     /// Slug unique in the desk; derived from the name when absent.
     pub code: Option<String>,
+    #[schema(min_length = 1, max_length = 160)]
     pub name: String,
+    #[schema(max_length = 4000)]
     pub description: Option<String>,
     /// Place among its siblings (0 = first); default last.
     pub position: Option<i32>,
@@ -102,9 +108,10 @@ pub struct CreateNode {
 #[serde(deny_unknown_fields)]
 pub struct UpdateNode {
     pub code: Option<String>,
+    #[schema(min_length = 1, max_length = 160)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::validate::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(max_length = 4000, value_type = Option<String>)]
     pub description: Option<Option<String>>,
     pub active: Option<bool>,
     /// Services only: replaces every service detail.

@@ -3,12 +3,14 @@ mod text_enum;
 
 pub use text_enum::text_enum;
 
-use diesel_async::pooled_connection::bb8::{Pool, PooledConnection};
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use std::sync::Arc;
+
+use diesel_async::pooled_connection::bb8::{Pool, PooledConnection, RunError};
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, PoolError, PoolableConnection};
 use diesel_async::AsyncPgConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use tokio::sync::Notify;
 
-pub type DbPool = Pool<AsyncPgConnection>;
 pub type DbConn<'a> = PooledConnection<'a, AsyncPgConnection>;
 
 // SQL functions of migration 000013: plain expressions, so diesel prepares the queries once.
@@ -46,16 +48,79 @@ diesel::define_sql_function! {
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
 
+/// A bb8 pool that hands out open connections and gives up at once while the database cannot
+/// be reached (instead of waiting out the checkout timeout).
+#[derive(Clone)]
+pub struct DbPool {
+    pool: Pool<AsyncPgConnection>,
+    /// Woken whenever opening a connection fails.
+    connect_failed: Arc<Notify>,
+}
+
+impl std::ops::Deref for DbPool {
+    type Target = Pool<AsyncPgConnection>;
+    fn deref(&self) -> &Self::Target {
+        &self.pool
+    }
+}
+
+impl DbPool {
+    /// A connection known to be open. One that Postgres closed while it sat idle (a restart,
+    /// an idle timeout) is dropped here, before the request has written anything with it, and
+    /// another is taken. A caller waiting for a connection gets an error as soon as an attempt
+    /// to open one fails, so requests answer 503 at once while the database is down.
+    pub async fn get(&self) -> Result<DbConn<'_>, RunError> {
+        // Every idle connection may be stale after a restart: at most that many are skipped.
+        for _ in 0..=self.pool.state().connections {
+            let failed = self.connect_failed.notified();
+            let mut conn = tokio::select! {
+                biased;
+                conn = self.pool.get() => conn?,
+                _ = failed => return Err(unreachable_error()),
+            };
+            if !conn.is_broken() {
+                return Ok(conn);
+            }
+            // Dropped, bb8 sees it broken and opens a replacement when one is wanted.
+        }
+        Err(unreachable_error())
+    }
+}
+
+fn unreachable_error() -> RunError {
+    RunError::User(PoolError::ConnectionError(diesel::ConnectionError::BadConnection("the database cannot be reached".into())))
+}
+
+/// Wakes the callers waiting for a connection when opening one failed.
+#[derive(Debug, Clone)]
+struct WakeWaiters(Arc<Notify>);
+
+impl bb8::ErrorSink<PoolError> for WakeWaiters {
+    fn sink(&self, error: PoolError) {
+        log::warn!("database connection failed: {error}");
+        self.0.notify_waiters();
+    }
+
+    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<PoolError>> {
+        Box::new(self.clone())
+    }
+}
+
 /// A pool that connects on first use. Needs a running Tokio runtime: a connection's I/O is driven
 /// by a task on the runtime that opened it.
 pub fn connect(url: &str, max_size: u32) -> DbPool {
-    Pool::builder()
+    let connect_failed = Arc::new(Notify::new());
+    let pool = Pool::builder()
         .max_size(max_size)
         .connection_timeout(std::time::Duration::from_secs(5))
-        // A `SELECT 1` before every checkout doubled the round trips of a request; a broken
-        // connection still surfaces as an error and is dropped.
+        // A failed attempt is reported to the waiting callers (503) rather than retried for them.
+        .retry_connection(false)
+        .error_sink(Box::new(WakeWaiters(connect_failed.clone())))
+        // A `SELECT 1` before every checkout doubled the round trips of a request; `get` checks
+        // instead whether the connection's socket is still open, which costs nothing.
         .test_on_check_out(false)
-        .build_unchecked(AsyncDieselConnectionManager::<AsyncPgConnection>::new(url))
+        .build_unchecked(AsyncDieselConnectionManager::<AsyncPgConnection>::new(url));
+    DbPool { pool, connect_failed }
 }
 
 /// Applies pending migrations; returns the versions applied now.

@@ -82,8 +82,9 @@ impl Desk {
 pub struct CreateDesk {
     #[schema(example = "TIC")]
     pub code: String,
-    #[schema(example = "Tecnologías de la Información")]
+    #[schema(min_length = 1, max_length = 160, example = "Tecnologías de la Información")]
     pub name: String,
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     pub mailbox: Option<String>,
     /// Default `America/Bogota`.
@@ -103,9 +104,10 @@ pub struct CreateDesk {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDesk {
+    #[schema(min_length = 1, max_length = 160)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::validate::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(max_length = 2000, value_type = Option<String>)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::validate::double_option")]
     #[schema(value_type = Option<String>)]

@@ -61,22 +61,24 @@ impl Group {
 #[serde(deny_unknown_fields)]
 pub struct CreateGroup {
     pub desk_id: Uuid,
-    #[schema(example = "Mesa de servicios - Nivel 1")]
+    #[schema(min_length = 1, max_length = 160, example = "Mesa de servicios - Nivel 1")]
     pub name: String,
     pub level: i16,
     #[serde(default)]
     pub external_provider: bool,
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateGroup {
+    #[schema(min_length = 1, max_length = 160)]
     pub name: Option<String>,
     pub level: Option<i16>,
     pub external_provider: Option<bool>,
     #[serde(default, deserialize_with = "crate::validate::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(max_length = 2000, value_type = Option<String>)]
     pub description: Option<Option<String>>,
     pub active: Option<bool>,
 }
@@ -93,5 +95,6 @@ pub struct SetMembers {
 pub struct SetAvailability {
     /// Absent (no new assignments) until this instant; `null` = available.
     pub absent_until: Option<DateTime<Utc>>,
+    #[schema(max_length = 300)]
     pub note: Option<String>,
 }

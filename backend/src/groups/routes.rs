@@ -222,6 +222,7 @@ pub async fn set_members(state: web::Data<AppState>, user: CurrentUser, id: web:
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The user is a requester, who has no availability (`not_staff`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[put("/users/{id}/availability")]
 pub async fn set_availability(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, body: JsonBody<SetAvailability>) -> AppResult<web::Json<User>> {

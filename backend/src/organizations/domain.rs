@@ -23,18 +23,19 @@ pub struct Organization {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganization {
-    #[schema(example = "Secretaría de Hacienda")]
+    #[schema(min_length = 1, max_length = 160, example = "Secretaría de Hacienda")]
     pub name: String,
-    #[schema(example = "SHAC")]
+    #[schema(max_length = 20, example = "SHAC")]
     pub short_name: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganization {
+    #[schema(min_length = 1, max_length = 160)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(max_length = 20, value_type = Option<String>)]
     pub short_name: Option<Option<String>>,
     pub active: Option<bool>,
 }
@@ -56,13 +57,14 @@ pub struct Area {
 #[serde(deny_unknown_fields)]
 pub struct CreateArea {
     pub organization_id: Uuid,
-    #[schema(example = "Subdirección de Tecnología")]
+    #[schema(min_length = 1, max_length = 160, example = "Subdirección de Tecnología")]
     pub name: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateArea {
+    #[schema(min_length = 1, max_length = 160)]
     pub name: Option<String>,
     pub active: Option<bool>,
 }
@@ -84,8 +86,9 @@ pub struct Location {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateLocation {
-    #[schema(example = "CAM - Torre Alcaldía, piso 5")]
+    #[schema(min_length = 1, max_length = 160, example = "CAM - Torre Alcaldía, piso 5")]
     pub name: String,
+    #[schema(max_length = 300)]
     pub address: Option<String>,
     pub organization_id: Option<Uuid>,
 }
@@ -93,9 +96,10 @@ pub struct CreateLocation {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateLocation {
+    #[schema(min_length = 1, max_length = 160)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(max_length = 300, value_type = Option<String>)]
     pub address: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Uuid>)]

@@ -54,6 +54,7 @@ impl From<CalendarRow> for BusinessCalendar {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarInput {
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     /// Default `America/Bogota`.
     pub timezone: Option<String>,

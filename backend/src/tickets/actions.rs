@@ -131,6 +131,7 @@ pub struct ClassifyBody {
     pub urgency: Option<Level3>,
     /// Overrides the impact × urgency matrix; needs `priority_reason`.
     pub priority: Option<Priority>,
+    #[schema(max_length = 500)]
     pub priority_reason: Option<String>,
 }
 
@@ -142,6 +143,7 @@ pub struct EscalateBody {
     /// A group of that level in the case's desk.
     pub group_id: Uuid,
     pub agent_id: Option<Uuid>,
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 
@@ -149,6 +151,7 @@ pub struct EscalateBody {
 #[serde(deny_unknown_fields)]
 pub struct HoldBody {
     pub reason: HoldReason,
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
     /// Missing minimum data: archive as desisted after this many days without an answer.
     pub desist_after_days: Option<i32>,
@@ -158,7 +161,9 @@ pub struct HoldBody {
 #[serde(deny_unknown_fields)]
 pub struct ResolveBody {
     /// The documented solution (required).
+    #[schema(min_length = 1, max_length = 20000)]
     pub solution: String,
+    #[schema(max_length = 60)]
     pub solution_type: Option<String>,
 }
 
@@ -166,14 +171,17 @@ pub struct ResolveBody {
 #[serde(deny_unknown_fields)]
 pub struct RejectBody {
     /// Why it is out of scope.
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
     /// The competent area or entity the requester should turn to.
+    #[schema(max_length = 300)]
     pub redirected_to: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 

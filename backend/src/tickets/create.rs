@@ -32,9 +32,11 @@ use crate::validate::Errors;
 pub struct CreateTicket {
     /// A service (catalog leaf) the requester may request.
     pub service_id: Uuid,
-    #[schema(example = "El equipo no enciende")]
+    #[schema(min_length = 1, max_length = 200, example = "El equipo no enciende")]
     pub subject: String,
+    #[schema(min_length = 1, max_length = 20000)]
     pub description: String,
+    #[schema(max_length = 40)]
     pub contact_phone: Option<String>,
     pub location_id: Option<Uuid>,
     /// Defaults from the requester's profile.
@@ -59,6 +61,9 @@ pub struct CreateTicket {
 #[allow(dead_code)]
 pub struct CreateTicketMultipart {
     pub data: CreateTicket,
+    /// At most `MESA_ATTACHMENT_MAX_FILES` files a request (default 10), each at most
+    /// `MESA_ATTACHMENT_MAX_BYTES` (default 10 MiB; larger: 413); PDF, images, office documents
+    /// or plain text, recognised by their content (others: 422).
     #[schema(value_type = Vec<String>, format = Binary)]
     pub file: Vec<Vec<u8>>,
 }

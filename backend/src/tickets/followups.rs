@@ -25,6 +25,7 @@ use crate::validate::Errors;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateFollowup {
+    #[schema(min_length = 1, max_length = 20000)]
     pub body: String,
     /// `public` (default) reaches the requester; `private` is for agents only.
     pub visibility: Option<Visibility>,
@@ -35,6 +36,9 @@ pub struct CreateFollowup {
 #[allow(dead_code)]
 pub struct CreateFollowupMultipart {
     pub data: CreateFollowup,
+    /// At most `MESA_ATTACHMENT_MAX_FILES` files a request (default 10), each at most
+    /// `MESA_ATTACHMENT_MAX_BYTES` (default 10 MiB; larger: 413); PDF, images, office documents
+    /// or plain text, recognised by their content (others: 422).
     #[schema(value_type = Vec<String>, format = Binary)]
     pub file: Vec<Vec<u8>>,
 }
@@ -280,7 +284,7 @@ async fn visible_attachments(conn: &mut diesel_async::AsyncPgConnection, ticket:
 
 /// Download a file, with the same permissions as its case.
 #[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path), ("id" = Uuid, Path)),
-    responses((status = 200, description = "The file", content_type = "application/octet-stream"),
+    responses((status = 200, description = "The file, with the type detected when it was uploaded (PDF, images, office documents, text) as its Content-Type", content_type = "*/*"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[get("/tickets/{number}/attachments/{id}")]

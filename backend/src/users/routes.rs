@@ -20,7 +20,7 @@ use crate::validate::{double_option, Errors};
 pub struct CreateUser {
     #[schema(example = "ana.torres")]
     pub username: String,
-    #[schema(example = "Ana Torres")]
+    #[schema(min_length = 1, max_length = 160, example = "Ana Torres")]
     pub display_name: String,
     /// Required for local accounts; must be absent for directory accounts.
     pub password: Option<String>,
@@ -29,6 +29,7 @@ pub struct CreateUser {
     /// someone an agent before their first login) and authenticates against the directory.
     pub auth_source: Option<AuthSource>,
     pub email: Option<String>,
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
     pub locale: Option<String>,
     pub organization_id: Option<Uuid>,
@@ -39,12 +40,13 @@ pub struct CreateUser {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
+    #[schema(min_length = 1, max_length = 160)]
     pub display_name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(max_length = 40, value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     pub role: Option<Role>,
     pub active: Option<bool>,

@@ -93,3 +93,175 @@ async fn docs_are_served_without_internet() {
     let js = app.client.get(format!("{}/api/docs/swagger-ui-bundle.js", app.base)).send().await.unwrap();
     assert_eq!(js.status(), 200);
 }
+
+/// A NUL character cannot be stored in Postgres text: every place text enters refuses it as 422
+/// naming the field, and nothing is written.
+#[tokio::test]
+async fn nul_characters_are_refused_naming_the_field() {
+    let d = crate::tickets::desk().await;
+    let app = &d.app;
+    let case = d.open(&d.lucia, "Impresora sin tóner").await;
+    let n = case["number"].as_i64().unwrap();
+    let nul = "antes\u{0}después";
+
+    let r = app
+        .post(
+            "/auth/login",
+            None,
+            serde_json::json!({"username": nul, "password": "x"}),
+        )
+        .await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.error_fields(), ["username"]);
+
+    for (field, body) in [
+        (
+            "subject",
+            serde_json::json!({"service_id": d.service, "subject": nul, "description": "d", "fields": {"placa_equipo": "PC-1"}}),
+        ),
+        (
+            "description",
+            serde_json::json!({"service_id": d.service, "subject": "s", "description": nul, "fields": {"placa_equipo": "PC-1"}}),
+        ),
+        (
+            "fields.placa_equipo",
+            serde_json::json!({"service_id": d.service, "subject": "s", "description": "d", "fields": {"placa_equipo": nul}}),
+        ),
+    ] {
+        let r = app.post("/tickets", Some(&d.lucia), body).await;
+        r.assert_problem(422, "validation_failed");
+        assert_eq!(r.error_fields(), [field]);
+    }
+    let r = app
+        .post(
+            &format!("/tickets/{n}/followups"),
+            Some(&d.lucia),
+            serde_json::json!({"body": nul, "visibility": "public"}),
+        )
+        .await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.error_fields(), ["body"]);
+    d.ok(&d.agent_n1, n, "take", serde_json::json!({})).await;
+    let r = d
+        .act(
+            &d.agent_n1,
+            n,
+            "resolve",
+            serde_json::json!({"solution": nul}),
+        )
+        .await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.error_fields(), ["solution"]);
+
+    let me = app.get("/me", &d.agent_n1).await.body;
+    let r = app
+        .call(
+            Method::PUT,
+            &format!("/users/{}/availability", me["id"].as_str().unwrap()),
+            Some(&d.agent_n1),
+            Some(serde_json::json!({"absent_until": null, "note": nul})),
+        )
+        .await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.error_fields(), ["note"]);
+
+    let r = app.get("/tickets?q=impresora%00", &d.agent_n1).await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.error_fields(), ["q"]);
+
+    // Nothing was written: one case, no follow-up, still in progress.
+    let page = app.get("/tickets", &d.admin).await.body;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let case = app.get(&format!("/tickets/{n}"), &d.admin).await.body;
+    assert_ne!(case["status"], "resolved");
+    assert_eq!(
+        app.get(&format!("/tickets/{n}/followups"), &d.admin)
+            .await
+            .body
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+}
+
+/// `{…}xx` is not a JSON body: nothing is created from it.
+#[tokio::test]
+async fn trailing_bytes_after_a_json_body_are_refused() {
+    let d = crate::tickets::desk().await;
+    let body = serde_json::json!({"service_id": d.service, "subject": "s", "description": "d", "fields": {"placa_equipo": "PC-1"}}).to_string();
+    for tail in ["xx", "{}", " ,"] {
+        let r = d
+            .app
+            .client
+            .post(d.app.url("/tickets"))
+            .bearer_auth(&d.lucia)
+            .header("content-type", "application/json")
+            .body(format!("{body}{tail}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{tail:?}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+    }
+    let r = d
+        .app
+        .client
+        .post(d.app.url("/tickets"))
+        .bearer_auth(&d.lucia)
+        .header("content-type", "application/json")
+        .body(format!("{body} \n"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "trailing whitespace is fine");
+    assert_eq!(
+        d.app.get("/tickets", &d.admin).await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// A method a path does not answer is 405 with `Allow`; a path no route has stays 404; error
+/// answers made outside the handlers (here by the CORS middleware) are problem+json too.
+#[tokio::test]
+async fn unsupported_methods_are_405_and_framework_errors_problems() {
+    let app = crate::support::app::spawn_app_with(|c| {
+        c.cors_origins = vec!["http://localhost:5173".into()]
+    })
+    .await;
+    let admin = app.admin().await;
+    for (method, path, allow) in [
+        (Method::TRACE, "/tickets", "GET, POST"),
+        (Method::DELETE, "/tickets/1", "GET"),
+        (Method::PUT, "/auth/login", "POST"),
+        (
+            Method::from_bytes(b"PROPFIND").unwrap(),
+            "/users",
+            "GET, POST",
+        ),
+    ] {
+        let r = app.call(method.clone(), path, Some(&admin), None).await;
+        r.assert_problem(405, "method_not_allowed");
+        assert_eq!(r.headers["allow"], allow, "{method} {path}");
+    }
+    app.call(Method::TRACE, "/no-such-thing", Some(&admin), None)
+        .await
+        .assert_problem(404, "not_found");
+
+    // A CORS preflight for a method the API never allows is refused by the CORS middleware.
+    let r = app
+        .client
+        .request(Method::OPTIONS, app.url("/tickets"))
+        .header("origin", "http://localhost:5173")
+        .header("access-control-request-method", "TRACE")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["status"], 400);
+    assert_eq!(body["code"], "bad_request");
+}

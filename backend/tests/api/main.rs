@@ -4,6 +4,7 @@ mod auth_local;
 mod catalog;
 mod cli;
 mod compose;
+mod db_faults;
 mod directory;
 mod directory_login;
 mod errors;

@@ -20,9 +20,9 @@ pub struct TestApp {
     /// Attachments of this test; deleted with it.
     #[allow(dead_code)]
     pub files: tempfile::TempDir,
-    /// Kept for its `Drop`, which deletes the database.
+    /// Kept for its `Drop`, which deletes the database (`None`: a database the test owns).
     #[allow(dead_code)]
-    pub db: TestDb,
+    pub db: Option<TestDb>,
 }
 
 pub fn base_config(database_url: &str) -> Config {
@@ -41,8 +41,14 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let db = TestDb::new().await;
+    let url = db.url.clone();
+    spawn_app_on(Some(db), &url, adjust).await
+}
+
+/// The server on the database at `database_url`, already migrated.
+pub async fn spawn_app_on(db: Option<TestDb>, database_url: &str, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let files = tempfile::tempdir().unwrap();
-    let mut config = base_config(&db.url);
+    let mut config = base_config(database_url);
     config.attachments_dir = files.path().to_path_buf();
     adjust(&mut config);
     let pool = mesa::db::connect(&config.database_url, 8);

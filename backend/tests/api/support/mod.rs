@@ -1,3 +1,4 @@
 pub mod app;
 pub mod db;
+pub mod postgres;
 pub mod slapd;
