@@ -7,6 +7,8 @@
 #   openapi   `mesa openapi` is valid OpenAPI 3.1 (openapi-spec-validator)
 #   frontend  npm ci (when needed), npm test, npm run build
 #   e2e       mesa serve on 127.0.0.1:18080 + demo slapd; npm run e2e (headless Chromium)
+#   fuzz      Schemathesis against a throwaway server, from its OpenAPI document, as an admin
+#             and as a requester: no 5xx, no answer outside the document
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 E2E_PORT=${MESA_E2E_PORT:-18080}
@@ -14,6 +16,12 @@ E2E_DB=mesa_e2e
 E2E_LOG="$DATA_DIR/e2e-server.log"
 E2E_LDAP_DIR="$DATA_DIR/e2e-ldap"
 VENV="$DATA_DIR/venv"
+# Python tools of the test command, installed from PyPI into .data/venv.
+VENV_REQUIREMENTS=('openapi-spec-validator~=0.9.0' 'schemathesis~=4.32.0')
+FUZZ_DB=mesa_fuzz
+FUZZ_LOG="$DATA_DIR/fuzz-server.log"
+# Seconds of fuzzing per account (admin, requester).
+FUZZ_SECONDS=${MESA_FUZZ_SECONDS:-120}
 
 on_exit 'print_stage_summary "$EXIT_RC"'
 
@@ -29,16 +37,20 @@ rust_stage() {
   [ -x "$MESA_BIN" ] || cargo_build
 }
 
-openapi_stage() {
-  local req='openapi-spec-validator~=0.9.0'
-  if [ "$(cat "$VENV/.requirement" 2>/dev/null)" != "$req" ] \
-    || ! "$VENV/bin/python" -c 'import openapi_spec_validator' >/dev/null 2>&1; then
+venv_install() {
+  local want="${VENV_REQUIREMENTS[*]}"
+  if [ "$(cat "$VENV/.requirement" 2>/dev/null)" != "$want" ] \
+    || ! "$VENV/bin/python" -c 'import openapi_spec_validator, schemathesis' >/dev/null 2>&1; then
     rm -rf "$VENV"
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check "$req"
-    echo "$req" >"$VENV/.requirement"
-    say "installed $req in .data/venv"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "${VENV_REQUIREMENTS[@]}"
+    echo "$want" >"$VENV/.requirement"
+    say "installed $want in .data/venv"
   fi
+}
+
+openapi_stage() {
+  venv_install
   local spec
   spec=$(mktemp --suffix=.json /tmp/mesa-openapi.XXXXXX)
   on_exit "rm -f '$spec'"
@@ -93,9 +105,65 @@ e2e_stage() {
   say "screenshots: frontend/test-results/screenshots/"
 }
 
+# access_token URL USER PASSWORD: logs in and prints the access token.
+access_token() {
+  curl -fsS -X POST "$1/api/v1/auth/login" -H 'content-type: application/json' \
+    -d "{\"username\":\"$2\",\"password\":\"$3\"}" \
+    | "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'
+}
+
+fuzz_stage() {
+  venv_install
+  local port db_url base
+  port=$(free_port)
+  base="http://127.0.0.1:$port"
+  recreate_db "$PG_SERVER_URL" "$FUZZ_DB"
+  db_url=$(url_with_db "$PG_SERVER_URL" "$FUZZ_DB")
+  local -a server_env=(
+    "DATABASE_URL=$db_url"
+    "MESA_BIND=127.0.0.1:$port"
+    "MESA_PUBLIC_URL=$base"
+    "MESA_JWT_SECRET=$(random_secret)"
+    # The tokens must outlast the run; the fuzzer's failed logins must not lock out its accounts.
+    "MESA_ACCESS_TOKEN_TTL=3600"
+    "MESA_LOGIN_MAX_FAILURES_PER_IP=1000000"
+    "MESA_ATTACHMENTS_DIR=$DATA_DIR/fuzz-attachments"
+    # Every request is logged: the stage counts them and looks for 5xx answers.
+    "RUST_LOG=warn,actix_web::middleware::logger=info"
+  )
+  env "${server_env[@]}" "$MESA_BIN" migrate >/dev/null
+  env "${server_env[@]}" "$MESA_BIN" seed --demo >/dev/null
+  env "${server_env[@]}" "$MESA_BIN" serve >"$FUZZ_LOG" 2>&1 &
+  local pid=$!
+  on_exit "stop_pid $pid"
+  wait_http "$base/api/v1/health" 60 "$pid" "$FUZZ_LOG"
+  say "fuzz server on $base (log: .data/fuzz-server.log)"
+
+  local who token requests server_errors
+  # The requester first: the admin's run deactivates and edits accounts. Logging out would end
+  # the fuzzer's own session.
+  for who in lucia.martinez admin; do
+    token=$(access_token "$base" "$who" 'MesaDemo2026!')
+    say "fuzzing as $who for ${FUZZ_SECONDS}s"
+    "$VENV/bin/st" run "$base/api/openapi.json" \
+      -H "Authorization: Bearer $token" \
+      --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
+      --exclude-path /api/v1/auth/logout \
+      --max-time "$FUZZ_SECONDS" --workers 2 --seed 2026
+  done
+  requests=$(grep -c 'middleware::logger' "$FUZZ_LOG" || true)
+  server_errors=$(grep -E 'middleware::logger.*" 5[0-9]{2} ' "$FUZZ_LOG" || true)
+  say "fuzz: the server answered $requests requests"
+  if [ -n "$server_errors" ]; then
+    head -20 <<<"$server_errors" >&2
+    die "the server answered 5xx during fuzzing"
+  fi
+}
+
 stage deps bash scripts/deps.sh test
 stage postgres postgres_stage
 stage rust rust_stage
 stage openapi openapi_stage
 stage frontend frontend_stage
 stage e2e e2e_stage
+stage fuzz fuzz_stage
