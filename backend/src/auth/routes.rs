@@ -120,24 +120,38 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
     let keys = ThrottleKeys::new(&body.username, client_ip(&req, &state));
     {
         let mut conn = state.pool.get().await?;
-        throttle::check(&mut conn, &keys, &state.config.login_throttle).await?;
+        throttle::reserve(&mut conn, &keys, &state.config.login_throttle).await?;
     }
-    match login_flow::authenticate(&state, &body.username, &body.password).await? {
+    let outcome = match login_flow::authenticate(&state, &body.username, &body.password).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            // No verdict on the password: the attempt does not count.
+            if let Err(why) = release_reservation(&state, &keys).await {
+                log::warn!("could not release a login reservation: {why}");
+            }
+            return Err(e);
+        }
+    };
+    match outcome {
         Outcome::Success(user) => {
             let mut conn = state.pool.get().await?;
-            throttle::clear_user(&mut conn, &keys).await?;
+            throttle::succeeded(&mut conn, &keys).await?;
             login_flow::touch_last_login(&mut conn, user.id).await?;
             drop(conn);
             log::info!("login ok user={} source={}", user.username, user.auth_source);
             Ok(web::Json(token_response(&state, user, None).await?))
         }
         Outcome::Refused(why) => {
-            let mut conn = state.pool.get().await?;
-            throttle::record_failure(&mut conn, &keys, &state.config.login_throttle).await?;
+            // Already counted by the reservation.
             log::info!("login refused key={} reason={why:?}", keys.user);
             Err(INVALID_CREDENTIALS)
         }
     }
+}
+
+async fn release_reservation(state: &AppState, keys: &ThrottleKeys) -> AppResult<()> {
+    let mut conn = state.pool.get().await?;
+    Ok(throttle::release(&mut conn, keys).await?)
 }
 
 /// Exchange a refresh token for new tokens. The old refresh token stops working; presenting it
