@@ -86,12 +86,12 @@ async fn token_response(state: &AppState, user: UserRow, family: Option<sessions
         Some(r) => r,
         None => {
             let mut conn = state.pool.get().await?;
-            sessions::issue(&mut conn, user.id, None, state.config.refresh_token_ttl).await?
+            sessions::issue(&mut conn, user.id, state.config.refresh_token_ttl).await?
         }
     };
     let now = Utc::now();
     Ok(TokenResponse {
-        access_token: state.jwt.issue(user.id, user.role, now.timestamp()),
+        access_token: state.jwt.issue(user.id, user.role, user.token_generation, now.timestamp()),
         token_type: "Bearer".into(),
         expires_in: state.jwt.ttl.as_secs(),
         refresh_token: issued.token,
@@ -154,8 +154,9 @@ async fn release_reservation(state: &AppState, keys: &ThrottleKeys) -> AppResult
     Ok(throttle::release(&mut conn, keys).await?)
 }
 
-/// Exchange a refresh token for new tokens. The old refresh token stops working; presenting it
-/// again revokes every token of that login.
+/// Exchange a refresh token for new tokens. The old refresh token stops working: presenting it
+/// again within 30 seconds (parallel refreshes, e.g. several tabs) returns the same new refresh
+/// token, later it revokes every token of that login.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
@@ -168,9 +169,8 @@ async fn release_reservation(state: &AppState, keys: &ThrottleKeys) -> AppResult
 #[post("/auth/refresh")]
 pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> AppResult<web::Json<TokenResponse>> {
     let mut conn = state.pool.get().await?;
-    match sessions::rotate(&mut conn, &body.0.refresh_token, state.config.refresh_token_ttl).await? {
-        Rotation::Rotated { user_id, refresh: issued } => {
-            let user: UserRow = users::table.find(user_id).select(UserRow::as_select()).first(&mut conn).await?;
+    match sessions::rotate(&mut conn, &body.0.refresh_token, state.config.refresh_token_ttl, &state.config.jwt_secret).await? {
+        Rotation::Rotated { user, refresh: issued } => {
             if !user.active {
                 sessions::revoke_all_for_user(&mut conn, user.id).await?;
                 return Err(INVALID_REFRESH);
@@ -186,7 +186,8 @@ pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>)
     }
 }
 
-/// Log out: revokes the refresh token and every token rotated from the same login.
+/// Log out: revokes the refresh token and every token rotated from the same login, and ends the
+/// user's access tokens (those of their other sessions too, which get new ones by refreshing).
 #[utoipa::path(
     tag = "auth",
     request_body = LogoutRequest,
