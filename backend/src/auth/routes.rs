@@ -176,7 +176,7 @@ pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>)
                 return Err(INVALID_REFRESH);
             }
             drop(conn);
-            Ok(web::Json(token_response(&state, user, Some(issued)).await?))
+            Ok(web::Json(token_response(&state, *user, Some(issued)).await?))
         }
         Rotation::Reused => {
             log::warn!("refresh token reuse detected; family revoked");

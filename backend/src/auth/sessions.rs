@@ -31,7 +31,7 @@ pub enum Rotation {
     /// `user` is read under a share lock in the rotation's transaction, so a password reset or
     /// deactivation either waits for it (and then revokes the new token and raises the user's
     /// token generation) or is seen by it.
-    Rotated { user: UserRow, refresh: IssuedRefresh },
+    Rotated { user: Box<UserRow>, refresh: IssuedRefresh },
     /// Unknown, expired or revoked.
     Invalid,
     /// Already used once, longer ago than the grace window: the family has now been revoked.
@@ -83,7 +83,10 @@ async fn insert(conn: &mut AsyncPgConnection, user_id: Uuid, family_id: Uuid, to
     Ok(IssuedRefresh { token, expires_at })
 }
 
+/// user, family, expires, used, revoked.
 type TokenState = (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+/// expires, used, revoked.
+type ChainState = (DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
 pub async fn rotate(conn: &mut AsyncPgConnection, token: &str, ttl: Duration, secret: &[u8]) -> QueryResult<Rotation> {
     let token = token.to_owned();
@@ -123,7 +126,7 @@ pub async fn rotate(conn: &mut AsyncPgConnection, token: &str, ttl: Duration, se
             }
         };
         let user = users::table.find(user_id).select(UserRow::as_select()).for_share().first(conn).await?;
-        Ok(Rotation::Rotated { user, refresh })
+        Ok(Rotation::Rotated { user: Box::new(user), refresh })
     })
     .await
 }
@@ -133,7 +136,7 @@ pub async fn rotate(conn: &mut AsyncPgConnection, token: &str, ttl: Duration, se
 async fn live_successor(conn: &mut AsyncPgConnection, secret: &[u8], token: &str, now: DateTime<Utc>) -> QueryResult<Option<IssuedRefresh>> {
     let mut next = successor(secret, token);
     for _ in 0..MAX_CHAIN {
-        let row: Option<(DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = rt::table
+        let row: Option<ChainState> = rt::table
             .filter(rt::token_hash.eq(digest(&next)))
             .select((rt::expires_at, rt::used_at, rt::revoked_at))
             .first(conn)

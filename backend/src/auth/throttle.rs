@@ -97,7 +97,7 @@ struct ThrottleRow {
 pub async fn succeeded(conn: &mut AsyncPgConnection, keys: &ThrottleKeys) -> QueryResult<()> {
     diesel::delete(login_throttle::table.filter(login_throttle::key.eq(&keys.user))).execute(conn).await?;
     if let Some(ip) = &keys.ip {
-        give_back(conn, &[ip.clone()]).await?;
+        give_back(conn, std::slice::from_ref(ip)).await?;
     }
     Ok(())
 }

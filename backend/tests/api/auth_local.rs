@@ -158,7 +158,7 @@ async fn parallel_failures_cannot_pass_the_address_limit() {
     let app = &app;
     let replies = futures_util::future::join_all((0..30).map(|i| async move { app.login(&format!("usuario{i}"), "x").await })).await;
     assert_eq!(tally(&replies), (limit, 30 - limit));
-    assert_eq!(throttle_count(&app, "ip:127.0.0.1").await, limit as i32);
+    assert_eq!(throttle_count(app, "ip:127.0.0.1").await, limit as i32);
 }
 
 #[tokio::test]
