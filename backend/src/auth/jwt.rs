@@ -17,6 +17,10 @@ pub struct Claims {
     pub exp: i64,
     pub jti: Uuid,
     pub iss: String,
+    /// The user's `token_generation` at issue; the token is refused once it moves. Tokens issued
+    /// before the claim existed read as 0, the column's initial value.
+    #[serde(default, rename = "gen")]
+    pub generation: i32,
 }
 
 pub struct JwtKeys {
@@ -35,7 +39,7 @@ impl JwtKeys {
         JwtKeys { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation, ttl }
     }
 
-    pub fn issue(&self, user_id: Uuid, role: Role, now: i64) -> String {
+    pub fn issue(&self, user_id: Uuid, role: Role, generation: i32, now: i64) -> String {
         let claims = Claims {
             sub: user_id,
             role,
@@ -43,6 +47,7 @@ impl JwtKeys {
             exp: now + self.ttl.as_secs() as i64,
             jti: Uuid::new_v4(),
             iss: ISSUER.to_owned(),
+            generation,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).expect("HS256 signing cannot fail")
     }
@@ -64,26 +69,26 @@ mod tests {
     fn issues_and_verifies() {
         let id = Uuid::now_v7();
         let now = chrono::Utc::now().timestamp();
-        let c = keys().verify(&keys().issue(id, Role::Agent, now)).unwrap();
-        assert_eq!((c.sub, c.role, c.exp - c.iat), (id, Role::Agent, 900));
+        let c = keys().verify(&keys().issue(id, Role::Agent, 3, now)).unwrap();
+        assert_eq!((c.sub, c.role, c.exp - c.iat, c.generation), (id, Role::Agent, 900, 3));
     }
 
     #[test]
     fn rejects_expired_tampered_and_foreign_tokens() {
         let id = Uuid::now_v7();
         let now = chrono::Utc::now().timestamp();
-        let expired = keys().issue(id, Role::Admin, now - 3600);
+        let expired = keys().issue(id, Role::Admin, 0, now - 3600);
         assert!(keys().verify(&expired).is_err());
 
-        let token = keys().issue(id, Role::Requester, now);
+        let token = keys().issue(id, Role::Requester, 0, now);
         let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
         // Swap in a payload claiming admin; the signature no longer matches.
-        let forged = keys().issue(id, Role::Admin, now);
+        let forged = keys().issue(id, Role::Admin, 0, now);
         parts[1] = forged.split('.').nth(1).unwrap().to_owned();
         assert!(keys().verify(&parts.join(".")).is_err());
 
         let other = JwtKeys::new(b"another-secret-another-secret-xx", Duration::from_secs(900));
-        assert!(keys().verify(&other.issue(id, Role::Admin, now)).is_err());
+        assert!(keys().verify(&other.issue(id, Role::Admin, 0, now)).is_err());
         assert!(keys().verify("not.a.jwt").is_err());
     }
 }

@@ -20,7 +20,9 @@ use crate::state::AppState;
 use crate::users::domain::{Role, UserRow};
 
 /// The authenticated caller, loaded fresh from the database on every request so that a
-/// deactivated account, a changed role or a new group membership takes effect at once.
+/// deactivated account, a changed role or a new group membership takes effect at once, and an
+/// access token whose `token_generation` is no longer the user's (logout, password reset, role
+/// change, deactivation) is refused in that same query.
 #[derive(Clone, Debug)]
 pub struct CurrentUser(pub UserRow, pub Memberships);
 
@@ -87,7 +89,9 @@ impl FromRequest for CurrentUser {
                 .await
                 .optional()?;
             match user {
-                Some((u, group_ids, supervised_desk_ids, reference_generation)) if u.active => {
+                // A stale generation: the user logged out, or their password, role or active
+                // flag changed after this token was issued.
+                Some((u, group_ids, supervised_desk_ids, reference_generation)) if u.active && u.token_generation == claims.generation => {
                     Ok(CurrentUser(u, Memberships { group_ids, supervised_desk_ids, reference_generation }))
                 }
                 _ => Err(INVALID_TOKEN),

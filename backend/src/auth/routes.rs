@@ -86,12 +86,12 @@ async fn token_response(state: &AppState, user: UserRow, family: Option<sessions
         Some(r) => r,
         None => {
             let mut conn = state.pool.get().await?;
-            sessions::issue(&mut conn, user.id, None, state.config.refresh_token_ttl).await?
+            sessions::issue(&mut conn, user.id, state.config.refresh_token_ttl).await?
         }
     };
     let now = Utc::now();
     Ok(TokenResponse {
-        access_token: state.jwt.issue(user.id, user.role, now.timestamp()),
+        access_token: state.jwt.issue(user.id, user.role, user.token_generation, now.timestamp()),
         token_type: "Bearer".into(),
         expires_in: state.jwt.ttl.as_secs(),
         refresh_token: issued.token,
@@ -120,28 +120,43 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
     let keys = ThrottleKeys::new(&body.username, client_ip(&req, &state));
     {
         let mut conn = state.pool.get().await?;
-        throttle::check(&mut conn, &keys, &state.config.login_throttle).await?;
+        throttle::reserve(&mut conn, &keys, &state.config.login_throttle).await?;
     }
-    match login_flow::authenticate(&state, &body.username, &body.password).await? {
+    let outcome = match login_flow::authenticate(&state, &body.username, &body.password).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            // No verdict on the password: the attempt does not count.
+            if let Err(why) = release_reservation(&state, &keys).await {
+                log::warn!("could not release a login reservation: {why}");
+            }
+            return Err(e);
+        }
+    };
+    match outcome {
         Outcome::Success(user) => {
             let mut conn = state.pool.get().await?;
-            throttle::clear_user(&mut conn, &keys).await?;
+            throttle::succeeded(&mut conn, &keys).await?;
             login_flow::touch_last_login(&mut conn, user.id).await?;
             drop(conn);
             log::info!("login ok user={} source={}", user.username, user.auth_source);
             Ok(web::Json(token_response(&state, user, None).await?))
         }
         Outcome::Refused(why) => {
-            let mut conn = state.pool.get().await?;
-            throttle::record_failure(&mut conn, &keys, &state.config.login_throttle).await?;
+            // Already counted by the reservation.
             log::info!("login refused key={} reason={why:?}", keys.user);
             Err(INVALID_CREDENTIALS)
         }
     }
 }
 
-/// Exchange a refresh token for new tokens. The old refresh token stops working; presenting it
-/// again revokes every token of that login.
+async fn release_reservation(state: &AppState, keys: &ThrottleKeys) -> AppResult<()> {
+    let mut conn = state.pool.get().await?;
+    Ok(throttle::release(&mut conn, keys).await?)
+}
+
+/// Exchange a refresh token for new tokens. The old refresh token stops working: presenting it
+/// again within 30 seconds (parallel refreshes, e.g. several tabs) returns the same new refresh
+/// token, later it revokes every token of that login.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
@@ -154,15 +169,14 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
 #[post("/auth/refresh")]
 pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> AppResult<web::Json<TokenResponse>> {
     let mut conn = state.pool.get().await?;
-    match sessions::rotate(&mut conn, &body.0.refresh_token, state.config.refresh_token_ttl).await? {
-        Rotation::Rotated { user_id, refresh: issued } => {
-            let user: UserRow = users::table.find(user_id).select(UserRow::as_select()).first(&mut conn).await?;
+    match sessions::rotate(&mut conn, &body.0.refresh_token, state.config.refresh_token_ttl, &state.config.jwt_secret).await? {
+        Rotation::Rotated { user, refresh: issued } => {
             if !user.active {
                 sessions::revoke_all_for_user(&mut conn, user.id).await?;
                 return Err(INVALID_REFRESH);
             }
             drop(conn);
-            Ok(web::Json(token_response(&state, user, Some(issued)).await?))
+            Ok(web::Json(token_response(&state, *user, Some(issued)).await?))
         }
         Rotation::Reused => {
             log::warn!("refresh token reuse detected; family revoked");
@@ -172,7 +186,8 @@ pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>)
     }
 }
 
-/// Log out: revokes the refresh token and every token rotated from the same login.
+/// Log out: revokes the refresh token and every token rotated from the same login, and ends the
+/// user's access tokens (those of their other sessions too, which get new ones by refreshing).
 #[utoipa::path(
     tag = "auth",
     request_body = LogoutRequest,

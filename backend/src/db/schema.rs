@@ -58,6 +58,7 @@ diesel::table! {
         version -> Int4,
         absent_until -> Nullable<Timestamptz>,
         absence_note -> Nullable<Text>,
+        token_generation -> Int4,
     }
 }
 

@@ -40,6 +40,8 @@ pub struct UserRow {
     pub version: i32,
     pub absent_until: Option<DateTime<Utc>>,
     pub absence_note: Option<String>,
+    /// Access tokens carry it; raising it ends them (see migration 000017).
+    pub token_generation: i32,
 }
 
 /// A person as the API shows them (never the password hash).

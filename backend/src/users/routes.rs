@@ -200,7 +200,8 @@ pub async fn get_user(state: web::Data<AppState>, user: CurrentUser, id: web::Pa
 }
 
 /// Change a user (admins): role, active flag, contact data, organization, password.
-/// Deactivating or resetting the password ends the user's sessions.
+/// Deactivating or resetting the password ends the user's sessions; changing the role ends their
+/// access tokens (the sessions refresh into tokens with the new role).
 #[utoipa::path(tag = "users", security(("bearer_auth" = [])), request_body = UpdateUser,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
     responses((status = 200, body = User),
@@ -242,6 +243,9 @@ pub async fn update_user(state: web::Data<AppState>, user: CurrentUser, id: web:
                     return Err(AppError::field("password", "not_allowed", "directory accounts change their password in the directory"));
                 }
                 let ends_sessions = password_hash.is_some() || (b.active == Some(false) && current.active);
+                // Access tokens carry the role: a new one ends them too, but not the sessions,
+                // which refresh into tokens with the new role.
+                let ends_access = ends_sessions || b.role.is_some_and(|r| r != current.role);
                 let row: UserRow = diesel::update(users::table.find(id))
                     .set((
                         users::display_name.eq(display_name.unwrap_or(current.display_name)),
@@ -256,6 +260,7 @@ pub async fn update_user(state: web::Data<AppState>, user: CurrentUser, id: web:
                         users::password_hash.eq(password_hash.or(current.password_hash)),
                         users::updated_at.eq(Utc::now()),
                         users::version.eq(current.version + 1),
+                        users::token_generation.eq(current.token_generation + i32::from(ends_access)),
                     ))
                     .returning(UserRow::as_returning())
                     .get_result(conn)
@@ -286,7 +291,13 @@ pub async fn deactivate_user(state: web::Data<AppState>, user: CurrentUser, id: 
     let mut conn = state.pool.get().await?;
     conn.transaction(async move |conn| -> Result<(), AppError> {
             let n = diesel::update(users::table.find(id))
-                .set((users::active.eq(false), users::updated_at.eq(Utc::now()), users::version.eq(users::version + 1)))
+                .set((
+                    users::active.eq(false),
+                    users::updated_at.eq(Utc::now()),
+                    users::version.eq(users::version + 1),
+                    // So that a reactivation does not bring back the tokens issued before.
+                    users::token_generation.eq(users::token_generation + 1),
+                ))
                 .execute(conn)
                 .await?;
             if n == 0 {

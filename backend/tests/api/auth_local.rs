@@ -116,3 +116,75 @@ async fn update_own_locale() {
     assert_eq!(r.error_fields(), ["role"]);
     assert_eq!(app.get("/me", &t).await.body["role"], "requester");
 }
+
+/// The failures counted under `key` (`user:…` or `ip:…`), 0 when there is no counter.
+async fn throttle_count(app: &crate::support::app::TestApp, key: &str) -> i32 {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use mesa::db::schema::login_throttle as lt;
+    let mut conn = app.pool.get().await.unwrap();
+    lt::table.filter(lt::key.eq(key)).select(lt::failures).first(&mut conn).await.optional().unwrap().unwrap_or(0)
+}
+
+/// Statuses of the answers, counted: (401s, 429s).
+fn tally(replies: &[crate::support::app::Reply]) -> (usize, usize) {
+    for r in replies {
+        assert!(matches!(r.status.as_u16(), 401 | 429), "unexpected {}: {}", r.status, r.body);
+    }
+    let unauthorized = replies.iter().filter(|r| r.status == 401).count();
+    (unauthorized, replies.len() - unauthorized)
+}
+
+#[tokio::test]
+async fn parallel_failures_cannot_pass_the_account_limit() {
+    let app = spawn_app().await;
+    let limit = app.config.login_throttle.max_failures_per_user as usize;
+    app.create_local_user("ana.torres", "Buena.Clave2026", Role::Agent).await;
+    let replies = futures_util::future::join_all((0..30).map(|_| app.login("ana.torres", "Mala.Clave"))).await;
+    // Each attempt is counted before its password is checked: exactly `limit` checks happen.
+    assert_eq!(tally(&replies), (limit, 30 - limit));
+    for r in replies.iter().filter(|r| r.status == 429) {
+        r.assert_problem(429, "too_many_attempts");
+        assert!(r.headers.contains_key("retry-after"));
+    }
+    assert_eq!(throttle_count(&app, "user:ana.torres").await, limit as i32);
+    assert_eq!(throttle_count(&app, "ip:127.0.0.1").await, limit as i32, "refused attempts do not count");
+}
+
+#[tokio::test]
+async fn parallel_failures_cannot_pass_the_address_limit() {
+    let app = spawn_app().await;
+    let limit = app.config.login_throttle.max_failures_per_ip as usize;
+    let app = &app;
+    let replies = futures_util::future::join_all((0..30).map(|i| async move { app.login(&format!("usuario{i}"), "x").await })).await;
+    assert_eq!(tally(&replies), (limit, 30 - limit));
+    assert_eq!(throttle_count(app, "ip:127.0.0.1").await, limit as i32);
+}
+
+#[tokio::test]
+async fn right_password_sent_with_parallel_wrong_ones_waits_for_the_limit() {
+    let app = spawn_app().await;
+    let limit = app.config.login_throttle.max_failures_per_user as usize;
+    app.create_local_user("ana.torres", "Buena.Clave2026", Role::Agent).await;
+    let attempts = (0..25).map(|i| {
+        let app = &app;
+        async move {
+            let password = if i == 12 { "Buena.Clave2026" } else { "Mala.Clave" };
+            app.login("ana.torres", password).await
+        }
+    });
+    let mut replies = futures_util::future::join_all(attempts).await;
+    let right = replies.remove(12);
+    let (wrong_checked, _) = tally(&replies);
+    let counter = throttle_count(&app, "user:ana.torres").await as usize;
+    // Whatever the order the server saw them in, at most `limit` passwords were checked before the
+    // right one's; it logs in only if it was one of the first `limit`, and its success clears the
+    // counter, which then counts the attempts that came after it (again at most `limit`).
+    if right.status == 200 {
+        assert!(counter <= limit, "counter {counter}");
+        assert!(wrong_checked < counter + limit, "{wrong_checked} wrong passwords checked, {counter} after the success");
+    } else {
+        right.assert_problem(429, "too_many_attempts");
+        assert_eq!((wrong_checked, counter), (limit, limit));
+    }
+}
