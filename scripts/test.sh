@@ -145,11 +145,12 @@ fuzz_stage() {
   for who in lucia.martinez admin; do
     token=$(access_token "$base" "$who" 'MesaDemo2026!')
     say "fuzzing as $who for ${FUZZ_SECONDS}s"
-    "$VENV/bin/st" run "$base/api/openapi.json" \
+    # From .data/, where Schemathesis keeps its cache.
+    (cd "$DATA_DIR" && "$VENV/bin/st" run "$base/api/openapi.json" \
       -H "Authorization: Bearer $token" \
       --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
       --exclude-path /api/v1/auth/logout \
-      --max-time "$FUZZ_SECONDS" --workers 2 --seed 2026
+      --max-time "$FUZZ_SECONDS" --workers 2 --seed 2026)
   done
   requests=$(grep -c 'middleware::logger' "$FUZZ_LOG" || true)
   server_errors=$(grep -E 'middleware::logger.*" 5[0-9]{2} ' "$FUZZ_LOG" || true)

@@ -67,7 +67,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log out: revokes the refresh token and every token rotated from the same login. */
+        /**
+         * Log out: revokes the refresh token and every token rotated from the same login, and ends the
+         *     user's access tokens (those of their other sessions too, which get new ones by refreshing).
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -85,8 +88,9 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Exchange a refresh token for new tokens. The old refresh token stops working; presenting it
-         *     again revokes every token of that login.
+         * Exchange a refresh token for new tokens. The old refresh token stops working: presenting it
+         *     again within 30 seconds (parallel refreshes, e.g. several tabs) returns the same new refresh
+         *     token, later it revokes every token of that login.
          */
         post: operations["refresh"];
         delete?: never;
@@ -868,7 +872,8 @@ export interface paths {
         head?: never;
         /**
          * Change a user (admins): role, active flag, contact data, organization, password.
-         *     Deactivating or resetting the password ends the user's sessions.
+         *     Deactivating or resetting the password ends the user's sessions; changing the role ends their
+         *     access tokens (the sessions refresh into tokens with the new role).
          */
         patch: operations["update_user"];
         trace?: never;
