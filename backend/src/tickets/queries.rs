@@ -317,8 +317,34 @@ pub struct ListFilter {
     pub created_to: Option<DateTime<Utc>>,
     pub q: Option<String>,
     pub sort: Sort,
-    pub after: Option<Cursor>,
+    pub after: Option<After>,
     pub limit: i64,
+}
+
+/// Where the next page starts: the previous page's last row, as its sort keys it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum After {
+    Number(i64),
+    Updated(DateTime<Utc>, Uuid),
+    /// `None`: the last row had no due date.
+    Due(Option<DateTime<Utc>>, Uuid),
+}
+
+impl After {
+    /// A `cursor` of a list in this order; its key must be what that order writes (422 otherwise).
+    pub fn decode(sort: Sort, raw: &str) -> Result<After, crate::error::AppError> {
+        Ok(match sort {
+            Sort::Number => After::Number(Cursor::decode_number(raw)?.0),
+            Sort::Updated => {
+                let (at, id) = Cursor::decode_time(raw)?;
+                After::Updated(at, id)
+            }
+            Sort::Due => {
+                let (due, id) = Cursor::decode_optional_time(raw)?;
+                After::Due(due, id)
+            }
+        })
+    }
 }
 
 /// Which cases one query of a list may return. The visibility rule "my desks' cases or my own
@@ -375,7 +401,10 @@ pub async fn list(conn: &mut AsyncPgConnection, scope: &Scope, f: &ListFilter, e
             }
         }
     };
-    let cursor: Option<i64> = f.after.as_ref().map(|c| c.key.parse().unwrap_or(i64::MAX));
+    let cursor: Option<i64> = match f.after {
+        Some(After::Number(n)) => Some(n),
+        _ => None,
+    };
     let mut rows: Vec<TicketRow> = Vec::new();
     let mut phases = 1;
     for &branch in branches {
@@ -547,31 +576,28 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for StatusIn {
 fn sorted<'a>(mut q: TicketQuery<'a>, f: &ListFilter) -> TicketQuery<'a> {
     match f.sort {
         Sort::Number => {
-            if let Some(c) = &f.after {
-                let n: i64 = c.key.parse().unwrap_or(i64::MAX);
+            if let Some(After::Number(n)) = f.after {
                 q = q.filter(tickets::number.lt(n));
             }
             q.order(tickets::number.desc())
         }
         Sort::Updated => {
-            if let Some(c) = &f.after {
-                let at: DateTime<Utc> = c.key.parse().unwrap_or_else(|_| Utc::now());
-                q = q.filter(tickets::updated_at.lt(at).or(tickets::updated_at.eq(at).and(tickets::id.lt(c.id))));
+            if let Some(After::Updated(at, id)) = f.after {
+                q = q.filter(tickets::updated_at.lt(at).or(tickets::updated_at.eq(at).and(tickets::id.lt(id))));
             }
             q.order((tickets::updated_at.desc(), tickets::id.desc()))
         }
         Sort::Due => {
-            if let Some(c) = &f.after {
-                q = match c.key.parse::<DateTime<Utc>>() {
-                    Ok(due) => q.filter(
-                        tickets::resolution_due_at
-                            .gt(due)
-                            .or(tickets::resolution_due_at.eq(due).and(tickets::id.gt(c.id)))
-                            .or(tickets::resolution_due_at.is_null()),
-                    ),
-                    Err(_) => q.filter(tickets::resolution_due_at.is_null().and(tickets::id.gt(c.id))),
-                };
-            }
+            q = match f.after {
+                Some(After::Due(Some(due), id)) => q.filter(
+                    tickets::resolution_due_at
+                        .gt(due)
+                        .or(tickets::resolution_due_at.eq(due).and(tickets::id.gt(id)))
+                        .or(tickets::resolution_due_at.is_null()),
+                ),
+                Some(After::Due(None, id)) => q.filter(tickets::resolution_due_at.is_null().and(tickets::id.gt(id))),
+                _ => q,
+            };
             q.order((tickets::resolution_due_at.asc().nulls_last(), tickets::id.asc()))
         }
     }

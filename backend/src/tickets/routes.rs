@@ -16,7 +16,7 @@ use super::state_machine::Status;
 use crate::auth::CurrentUser;
 use crate::db::schema::tickets;
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{etag, page_limit, paginate, Cursor};
+use crate::http::{etag, page_limit, paginate};
 use crate::reference::Reference;
 use crate::state::AppState;
 use crate::users::domain::Role;
@@ -126,7 +126,7 @@ pub async fn list_tickets(state: web::Data<AppState>, user: CurrentUser, query: 
         created_to: q.created_to,
         q: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty() && s.chars().count() <= 200),
         sort,
-        after: q.cursor.as_deref().map(Cursor::decode).transpose()?,
+        after: q.cursor.as_deref().map(|c| queries::After::decode(sort, c)).transpose()?,
         limit: page_limit(q.limit)?,
     };
     let mut conn = state.pool.get().await?;

@@ -705,3 +705,46 @@ async fn taking_moves_a_case_to_the_takers_group_and_assignments_name_bad_groups
     assert_eq!(x["service"]["id"], json!(d.vpn));
     assert_eq!(x["version"], version.as_i64().unwrap() + 1, "the refused actions changed nothing");
 }
+
+#[tokio::test]
+async fn crafted_cursors_are_refused_on_every_list() {
+    let d = desk().await;
+    let n = d.open(&d.pedro, "Impresora atascada").await["number"].as_i64().unwrap();
+    let org = d.app.get("/me", &d.pedro).await.body["organization_id"].as_str().unwrap().to_owned();
+    d.app.post("/areas", Some(&d.admin), json!({"organization_id": org, "name": "Despacho"})).await;
+    d.app.post("/locations", Some(&d.admin), json!({"name": "Sede principal"})).await;
+    let cursor = |key: &str| mesa::http::Cursor { key: key.to_owned(), id: uuid::Uuid::now_v7() }.encode();
+    let huge = "9".repeat(5_000);
+    let refused = |r: &Reply, what: &str| {
+        assert_eq!(r.status, 422, "{what}: {}", r.body);
+        assert_eq!(r.error_fields(), ["cursor"], "{what}: {}", r.body);
+    };
+    // Case lists are keyed by number (newest first) or by a timestamp: nothing else is a cursor.
+    let case_lists = ["/tickets?", "/tickets?view=mine&", "/tickets?view=requested&", "/tickets?q=impresora&", "/tickets?sort=updated&", "/tickets?sort=due&"];
+    let bad_keys = ["99999999999999999999", "-9223372036854775808", "-1", "0", "+5", "abc", "1e3", huge.as_str(), "12\u{0}", "+262143-01-01T00:00:00Z", "0000-01-01T00:00:00Z"];
+    for list in case_lists {
+        for key in bad_keys {
+            for token in [&d.agent_n1, &d.admin, &d.pedro] {
+                refused(&d.app.get(&format!("{list}cursor={}", cursor(key)), token).await, &format!("{list} {key:.30}"));
+            }
+        }
+        refused(&d.app.get(&format!("{list}cursor=not-base64!"), &d.agent_n1).await, list);
+    }
+    // A number is not a timestamp and the other way round; an empty key means "no due date".
+    refused(&d.app.get(&format!("/tickets?sort=updated&cursor={}", cursor("")), &d.agent_n1).await, "updated, empty");
+    refused(&d.app.get(&format!("/tickets?cursor={}", cursor("2026-11-23T10:00:00Z")), &d.agent_n1).await, "number, time");
+    assert_eq!(d.app.get(&format!("/tickets?sort=due&cursor={}", cursor("")), &d.agent_n1).await.status, 200);
+    let r = d.app.get(&format!("/tickets?cursor={}", cursor(&(n + 1).to_string())), &d.agent_n1).await;
+    assert_eq!(numbers(&r.body), [n], "a well-formed cursor still pages");
+    // Name-keyed lists: any name is a place to start, but not one Postgres text cannot hold or
+    // longer than any name.
+    for list in ["/users?", "/organizations?", "/areas?", "/locations?"] {
+        for key in ["a\u{0}b", huge.as_str()] {
+            refused(&d.app.get(&format!("{list}cursor={}", cursor(key)), &d.admin).await, &format!("{list} {key:.30}"));
+        }
+        for key in ["abc", "-1", "99999999999999999999"] {
+            let r = d.app.get(&format!("{list}cursor={}", cursor(key)), &d.admin).await;
+            assert_eq!(r.status, 200, "{list} {key}: {}", r.body);
+        }
+    }
+}
