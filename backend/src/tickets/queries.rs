@@ -358,7 +358,8 @@ enum Branch {
     Desks,
     /// The caller's own requests (outside those desks, for staff).
     OwnRequests,
-    /// A staff member's queues: their groups' desks are theirs by construction.
+    /// A staff member's queues: their groups' desks are theirs by construction; cases assigned
+    /// to them are checked against their desks (`Scope::in_desks`).
     Queue,
 }
 
@@ -447,6 +448,8 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
         Branch::OwnRequests => q.filter(tickets::requester_id.eq(scope.user_id)).filter(tickets::desk_id.ne_all(scope.desk_ids.clone())),
     };
     q = match f.view {
+        // Still assigned to me, but in a desk I no longer work (left its groups): not mine to see.
+        View::Mine if branch == Branch::Queue => q.filter(tickets::assigned_agent_id.eq(scope.user_id)).filter(scope.in_desks()),
         View::Mine => q.filter(tickets::assigned_agent_id.eq(scope.user_id)),
         // `= $1` when there is one group, so the queue index gives the rows in due-date order.
         View::MyGroups => match scope.group_ids.as_slice() {

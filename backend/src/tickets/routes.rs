@@ -158,7 +158,14 @@ pub async fn queue_counts(state: web::Data<AppState>, user: CurrentUser) -> AppR
     let reference = state.reference(&mut conn, &user).await?;
     let scope = Scope::of(&user, &reference);
     let open = Status::OPEN;
-    let mine = tickets::table.filter(tickets::assigned_agent_id.eq(scope.user_id)).filter(tickets::status.eq_any(open)).count().get_result(&mut conn).await?;
+    // As the lists: cases of a desk the caller no longer works are not counted.
+    let mine = tickets::table
+        .filter(tickets::assigned_agent_id.eq(scope.user_id))
+        .filter(tickets::status.eq_any(open))
+        .filter(scope.in_desks())
+        .count()
+        .get_result(&mut conn)
+        .await?;
     let my_groups = tickets::table
         .filter(tickets::assigned_group_id.eq_any(scope.group_ids.clone()))
         .filter(tickets::status.eq_any(open))

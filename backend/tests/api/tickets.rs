@@ -748,3 +748,40 @@ async fn crafted_cursors_are_refused_on_every_list() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_agent_who_left_a_desks_groups_no_longer_lists_or_counts_its_cases() {
+    let d = desk().await;
+    let a = d.open(&d.pedro, "Equipo lento").await["number"].as_i64().unwrap();
+    let b = d.open(&d.pedro, "Pantalla azul").await["number"].as_i64().unwrap();
+    // agente.n1 also works the ADM desk, where a case is assigned to him.
+    let (group, service) = d.second_desk().await;
+    let me = d.app.get("/me", &d.agent_n1).await.body["id"].as_str().unwrap().to_owned();
+    let r = d.app.call(Method::PUT, &format!("/groups/{group}/members"), Some(&d.admin), Some(json!({"user_ids": [me]}))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let adm = d.app.post("/tickets", Some(&d.pedro), json!({"service_id": service, "subject": "El aire gotea", "description": "Sobre el escritorio"})).await;
+    assert_eq!(adm.body["assigned_agent"]["id"], json!(me), "{}", adm.body);
+    let c = adm.body["number"].as_i64().unwrap();
+    let queue = "/tickets?view=mine&status=new,assigned,in_progress,on_hold&sort=due&limit=50";
+    assert_eq!(numbers(&d.app.get("/tickets?view=mine", &d.agent_n1).await.body), [c, b, a]);
+    assert_eq!(d.app.get("/tickets/queues", &d.agent_n1).await.body["mine"], 3);
+
+    // He leaves every group of the TIC desk: its cases stay assigned to him but are not his to see.
+    let r = d.app.call(Method::PUT, &format!("/groups/{}/members", d.n1), Some(&d.admin), Some(json!({"user_ids": []}))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    d.app.get(&format!("/tickets/{a}"), &d.agent_n1).await.assert_problem(404, "not_found");
+    assert_eq!(numbers(&d.app.get("/tickets?view=mine", &d.agent_n1).await.body), [c]);
+    assert_eq!(numbers(&d.app.get(queue, &d.agent_n1).await.body), [c]);
+    assert_eq!(numbers(&d.app.get("/tickets?view=mine&sort=updated", &d.agent_n1).await.body), [c]);
+    assert_eq!(numbers(&d.app.get("/tickets?view=mine&q=equipo", &d.agent_n1).await.body), Vec::<i64>::new());
+    let counts = d.app.get("/tickets/queues", &d.agent_n1).await.body;
+    assert_eq!((counts["mine"].clone(), counts["my_groups"].clone(), counts["unassigned"].clone()), (json!(1), json!(1), json!(0)), "{counts}");
+
+    // Out of every group: nothing at all.
+    d.app.call(Method::PUT, &format!("/groups/{group}/members"), Some(&d.admin), Some(json!({"user_ids": []}))).await;
+    assert_eq!(numbers(&d.app.get("/tickets?view=mine", &d.agent_n1).await.body), Vec::<i64>::new());
+    assert_eq!(numbers(&d.app.get(queue, &d.agent_n1).await.body), Vec::<i64>::new());
+    assert_eq!(d.app.get("/tickets/queues", &d.agent_n1).await.body["mine"], 0);
+    // Admins still see every case assigned to anyone.
+    assert_eq!(numbers(&d.app.get("/tickets?view=all", &d.admin).await.body), [c, b, a]);
+}
