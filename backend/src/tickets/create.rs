@@ -39,7 +39,8 @@ pub struct CreateTicket {
     pub location_id: Option<Uuid>,
     /// Defaults from the requester's profile.
     pub area_id: Option<Uuid>,
-    /// Defaults from the requester's profile.
+    /// Defaults from the requester's profile. Only staff may set another organization than
+    /// the requester's own (422 otherwise).
     pub organization_id: Option<Uuid>,
     /// Defaults from the service.
     #[serde(rename = "type")]
@@ -277,6 +278,10 @@ async fn prepare(conn: &mut AsyncPgConnection, reference: &Reference, user: &Cur
     let desk = reference.desks.get(desk_id);
     let desk_active = desk.is_some_and(|d| d.active);
     let allowed_orgs: &[Uuid] = desk.map(|d| d.organization_ids.as_slice()).unwrap_or_default();
+    // Requesters file for their own organization (routing depends on it); only staff choose.
+    if !staff && b.organization_id.is_some() && b.organization_id != requester.organization_id {
+        return Err(AppError::field("organization_id", "not_allowed", "requesters file cases for their own organization"));
+    }
     let organization_id = b.organization_id.or(requester.organization_id);
     if requester.role == Role::Requester || !staff {
         let groups: Vec<Uuid> = if requester.id == user.0.id {

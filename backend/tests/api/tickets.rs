@@ -785,3 +785,40 @@ async fn an_agent_who_left_a_desks_groups_no_longer_lists_or_counts_its_cases() 
     // Admins still see every case assigned to anyone.
     assert_eq!(numbers(&d.app.get("/tickets?view=all", &d.admin).await.body), [c, b, a]);
 }
+
+#[tokio::test]
+async fn requesters_file_cases_for_their_own_organization_only() {
+    let d = desk().await;
+    let org_of = |token: &str| {
+        let token = token.to_owned();
+        let app = &d.app;
+        async move { app.get("/me", &token).await.body["organization_id"].as_str().unwrap().to_owned() }
+    };
+    let (hacienda, educacion) = (org_of(&d.lucia).await, org_of(&d.pedro).await);
+    let body = |org: Option<&str>| {
+        let mut b = json!({"service_id": d.service, "subject": "Impresora atascada", "description": "No imprime", "fields": {"placa_equipo": "PC-1"}});
+        if let Some(o) = org {
+            b["organization_id"] = json!(o);
+        }
+        b
+    };
+    // Lucía (Hacienda) may not file under Educación, and so be routed to its team.
+    let r = d.app.post("/tickets", Some(&d.lucia), body(Some(&educacion))).await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.error_fields(), ["organization_id"]);
+    assert_eq!(d.count_tickets().await, 0);
+    // Her own organization, sent or not, is hers and routes to Hacienda's team.
+    for org in [Some(hacienda.as_str()), None] {
+        let r = d.app.post("/tickets", Some(&d.lucia), body(org)).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!((r.body["organization_id"].clone(), r.body["assigned_group"]["id"].clone()), (json!(hacienda), json!(d.hacienda_n1)));
+    }
+    // Staff registering on someone's behalf choose.
+    let lucia_id = d.app.get("/me", &d.lucia).await.body["id"].as_str().unwrap().to_owned();
+    let mut on_behalf = body(Some(&educacion));
+    on_behalf["requester_id"] = json!(lucia_id);
+    let r = d.app.post("/tickets", Some(&d.agent_n1), on_behalf).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!((r.body["organization_id"].clone(), r.body["assigned_group"]["id"].clone()), (json!(educacion), json!(d.n1)));
+    assert_eq!(d.count_tickets().await, 3);
+}

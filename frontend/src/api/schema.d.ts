@@ -1173,7 +1173,8 @@ export interface components {
             location_id?: string | null;
             /**
              * Format: uuid
-             * @description Defaults from the requester's profile.
+             * @description Defaults from the requester's profile. Only staff may set another organization than
+             *     the requester's own (422 otherwise).
              */
             organization_id?: string | null;
             /**
