@@ -822,3 +822,33 @@ async fn requesters_file_cases_for_their_own_organization_only() {
     assert_eq!((r.body["organization_id"].clone(), r.body["assigned_group"]["id"].clone()), (json!(educacion), json!(d.n1)));
     assert_eq!(d.count_tickets().await, 3);
 }
+
+#[tokio::test]
+async fn idempotency_compares_the_parsed_body_not_its_bytes() {
+    let d = desk().await;
+    let send = |raw: String, key: &'static str| {
+        let req = d.app.client.post(d.app.url("/tickets")).bearer_auth(&d.pedro).header("Content-Type", "application/json").header("Idempotency-Key", key).body(raw);
+        async move {
+            let resp = req.send().await.unwrap();
+            let status = resp.status().as_u16();
+            (status, resp.json::<Value>().await.unwrap())
+        }
+    };
+    let service = &d.service;
+    let compact = format!(r#"{{"service_id":"{service}","subject":"Oficio 2026-200","description":"Radicado","fields":{{"placa_equipo":"N/A","cantidad":2}},"channel":"api"}}"#);
+    // The same request, pretty-printed with its keys (and the nested ones) in another order.
+    let reordered = format!("{{\n  \"channel\": \"api\",\n  \"fields\": {{ \"cantidad\": 2, \"placa_equipo\": \"N/A\" }},\n  \"description\": \"Radicado\",\n  \"subject\": \"Oficio 2026-200\",\n  \"service_id\": \"{service}\"\n}}\n");
+    let (status, first) = send(compact.clone(), "orfeo-2026-200").await;
+    assert_eq!(status, 201, "{first}");
+    let (status, again) = send(reordered, "orfeo-2026-200").await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["number"], first["number"]);
+    let (status, again) = send(compact.replace(':', " : "), "orfeo-2026-200").await;
+    assert_eq!((status, again["number"].clone()), (200, first["number"].clone()));
+    // Different content under the same key is still refused.
+    let (status, other) = send(compact.replace("\"cantidad\":2", "\"cantidad\":3"), "orfeo-2026-200").await;
+    assert_eq!((status, other["code"].clone()), (409, json!("idempotency_key_reused")), "{other}");
+    let (status, other) = send(compact.replace("2026-200", "2026-201"), "orfeo-2026-200").await;
+    assert_eq!(status, 409, "{other}");
+    assert_eq!(d.count_tickets().await, 1);
+}
