@@ -96,10 +96,12 @@ pub async fn record(conn: &mut AsyncPgConnection, ticket_id: Uuid, actor: Option
 }
 
 /// Adds a follow-up's words to its case's search vector (weight C if public, D if private); the
-/// `tickets_words` trigger spells them for the desk too (migration 000015).
+/// `tickets_words` trigger spells them for the desk too (migration 000015). `followup_words` adds
+/// them only while the case's words stay within a tsvector's limit (migration 000016): past it
+/// the follow-up is stored but not searchable, instead of failing.
 pub async fn index_followup(conn: &mut AsyncPgConnection, ticket_id: Uuid, body: &str, visibility: Visibility) -> QueryResult<()> {
     let weight = if visibility == Visibility::Private { "D" } else { "C" };
-    diesel::sql_query("UPDATE tickets SET followup_search = followup_search || setweight(to_tsvector('mesa_es', $1), $2::\"char\") WHERE id = $3")
+    diesel::sql_query("UPDATE tickets SET followup_search = followup_words(search, followup_search, setweight(to_tsvector('mesa_es', $1), $2::\"char\")) WHERE id = $3")
         .bind::<Text, _>(body)
         .bind::<Text, _>(weight)
         .bind::<diesel::sql_types::Uuid, _>(ticket_id)

@@ -852,3 +852,55 @@ async fn idempotency_compares_the_parsed_body_not_its_bytes() {
     assert_eq!(status, 409, "{other}");
     assert_eq!(d.count_tickets().await, 1);
 }
+
+#[tokio::test]
+async fn a_case_with_more_words_than_a_search_vector_holds_still_takes_follow_ups() {
+    let d = desk().await;
+    let n = d.open(&d.pedro, "Impresora atascada").await["number"].as_i64().unwrap();
+    // Words of consonants only, which Spanish stemming leaves whole: every one is a new lexeme.
+    let word = |mut i: usize| {
+        const LETTERS: &[u8] = b"bcdfghjklmnpqrstvwxz";
+        let mut w = String::from("q");
+        for _ in 0..9 {
+            w.push(LETTERS[i % LETTERS.len()] as char);
+            i /= LETTERS.len();
+        }
+        w
+    };
+    let mut next = 0;
+    let mut total = 0;
+    let mut first_words = String::new();
+    // 60 follow-ups of about 20,000 characters, 1.2 MB of distinct words in all.
+    for i in 0..60 {
+        let mut body = String::new();
+        while body.len() + 11 < 20_000 {
+            body.push_str(&word(next));
+            body.push(' ');
+            next += 1;
+        }
+        if i == 0 {
+            first_words = body.split(' ').take(2).collect::<Vec<_>>().join(" ");
+        }
+        total += body.len();
+        let visibility = if i % 2 == 0 { "public" } else { "private" };
+        let r = d.app.post(&format!("/tickets/{n}/followups"), Some(&d.agent_n1), json!({"body": body, "visibility": visibility})).await;
+        assert_eq!(r.status, 201, "follow-up {i} ({total} bytes so far): {}", r.body);
+    }
+    assert!(total > 1 << 20);
+    // The requester still writes, and every follow-up is kept.
+    let r = d.app.post(&format!("/tickets/{n}/followups"), Some(&d.pedro), json!({"body": "¿Alguna novedad?"})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(d.app.get(&format!("/tickets/{n}/followups"), &d.agent_n1).await.body.as_array().unwrap().len(), 61);
+    // Search still works: the subject and the first follow-ups' words find the case.
+    for token in [&d.agent_n1, &d.pedro, &d.admin] {
+        assert_eq!(numbers(&d.app.get("/tickets?q=impresora", token).await.body), [n]);
+    }
+    let q = first_words.replace(' ', "+");
+    assert_eq!(numbers(&d.app.get(&format!("/tickets?q={q}"), &d.agent_n1).await.body), [n]);
+    assert_eq!(numbers(&d.app.get(&format!("/tickets?q={q}"), &d.pedro).await.body), [n]);
+    // Other cases are unaffected.
+    let other = d.open(&d.pedro, "Pantalla azul").await["number"].as_i64().unwrap();
+    let r = d.app.post(&format!("/tickets/{other}/followups"), Some(&d.agent_n1), json!({"body": "Controlador de video"})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(numbers(&d.app.get("/tickets?q=controlador", &d.agent_n1).await.body), [other]);
+}
