@@ -202,6 +202,17 @@ pub fn page_limit(limit: Option<i64>) -> Result<i64, AppError> {
     }
 }
 
+/// Splits the `limit + 1` rows a keyset query fetched into one page and the cursor of the next.
+pub fn paginate<T>(mut rows: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> Cursor) -> (Vec<T>, Option<String>) {
+    if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        let next = rows.last().map(|last| cursor_of(last).encode());
+        (rows, next)
+    } else {
+        (rows, None)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,16 +287,5 @@ mod tests {
             assert!(Cursor::decode_time(&raw(bad)).is_err(), "{bad}");
             assert_eq!(Cursor::decode_optional_time(&raw(bad)).is_err(), !bad.is_empty(), "{bad}");
         }
-    }
-}
-
-/// Splits the `limit + 1` rows a keyset query fetched into one page and the cursor of the next.
-pub fn paginate<T>(mut rows: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> Cursor) -> (Vec<T>, Option<String>) {
-    if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        let next = rows.last().map(|last| cursor_of(last).encode());
-        (rows, next)
-    } else {
-        (rows, None)
     }
 }
