@@ -1,14 +1,11 @@
 //! Who sees which cases: requesters their own; agents the cases of the desks they work in;
 //! supervisors also the desks they manage; admins all. Checked on every row and every endpoint.
-use diesel::pg::Pg;
-use diesel::prelude::*;
-use diesel::sql_types::Bool;
 use uuid::Uuid;
 
 use super::model::TicketRow;
+use super::queries::DeskIn;
 use super::state_machine::Actor;
 use crate::auth::CurrentUser;
-use crate::db::schema::tickets;
 use crate::reference::Reference;
 use crate::users::domain::Role;
 
@@ -63,20 +60,14 @@ impl Scope {
         }
     }
 
-    /// `works_desk` as SQL, for lists and counts: the desks come from the cached reference
-    /// data, so the condition is a plain `desk_id` comparison checked on the rows an index gives
-    /// (no subquery). Admins: no condition.
-    pub fn in_desks(&self) -> Box<dyn BoxableExpression<tickets::table, Pg, SqlType = Bool>> {
-        if self.is_admin() {
-            Box::new(diesel::dsl::sql::<Bool>("TRUE"))
-        } else if self.role == Role::Requester {
-            Box::new(diesel::dsl::sql::<Bool>("FALSE"))
-        } else {
-            match self.desk_ids.as_slice() {
-                // `= $1` when there is one desk, the usual case, as the queue views do for groups.
-                [one] => Box::new(tickets::desk_id.eq(*one)),
-                many => Box::new(tickets::desk_id.eq_any(many.to_vec())),
-            }
+    /// `works_desk` as a condition for lists and counts (`None`: admins, no condition). The desks
+    /// come from the cached reference data (the user's groups), so it is a plain `desk_id` test on
+    /// the rows an index gives, no subquery.
+    pub fn in_desks(&self) -> Option<DeskIn> {
+        match self.role {
+            Role::Admin => None,
+            Role::Requester => Some(DeskIn(vec![])),
+            _ => Some(DeskIn(self.desk_ids.clone())),
         }
     }
 

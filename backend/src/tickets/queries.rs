@@ -451,8 +451,10 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
     };
     q = match f.view {
         // Still assigned to me, but in a desk I no longer work (left its groups): not mine to see.
-        View::Mine if branch == Branch::Queue => q.filter(tickets::assigned_agent_id.eq(scope.user_id)).filter(scope.in_desks()),
-        View::Mine => q.filter(tickets::assigned_agent_id.eq(scope.user_id)),
+        View::Mine => match scope.in_desks().filter(|_| branch == Branch::Queue) {
+            Some(desks) => q.filter(tickets::assigned_agent_id.eq(scope.user_id)).filter(desks),
+            None => q.filter(tickets::assigned_agent_id.eq(scope.user_id)),
+        },
         // `= $1` when there is one group, so the queue index gives the rows in due-date order.
         View::MyGroups => match scope.group_ids.as_slice() {
             [one] => q.filter(tickets::assigned_group_id.eq(*one)),
@@ -578,6 +580,37 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for StatusIn {
     }
 }
 
+/// `(tickets.desk_id = ANY($n)) IS TRUE`: the case is in one of these desks. Written so no index
+/// can take it: as a plain `desk_id = …` Postgres answered the agent queue from a BitmapAnd of the
+/// desk's open cases and a sort (3.6 ms instead of 0.4 ms at 200,000 cases, growing with the desk)
+/// instead of walking the agent's queue index in order; this way it is checked on the rows that
+/// index gives, nearly all of which pass. A statement of its own, prepared and cached like others.
+#[derive(Debug, Clone)]
+pub struct DeskIn(pub Vec<Uuid>);
+
+impl diesel::expression::Expression for DeskIn {
+    type SqlType = Bool;
+}
+impl diesel::expression::AppearsOnTable<tickets::table> for DeskIn {}
+impl diesel::expression::SelectableExpression<tickets::table> for DeskIn {}
+impl diesel::expression::ValidGrouping<()> for DeskIn {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+impl diesel::query_builder::QueryId for DeskIn {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for DeskIn {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        out.push_sql("(");
+        tickets::desk_id.walk_ast(out.reborrow())?;
+        out.push_sql(" = ANY(");
+        out.push_bind_param::<Array<diesel::sql_types::Uuid>, _>(&self.0)?;
+        out.push_sql(")) IS TRUE");
+        Ok(())
+    }
+}
+
 fn sorted<'a>(mut q: TicketQuery<'a>, f: &ListFilter) -> TicketQuery<'a> {
     match f.sort {
         Sort::Number => {
@@ -627,5 +660,13 @@ mod tests {
         let sql = diesel::debug_query::<diesel::pg::Pg, _>(&q).to_string();
         assert!(sql.contains(r#""tickets"."status" IN ('new', 'on_hold')"#), "{sql}");
         assert!(sql.ends_with("-- binds: []"), "{sql}");
+    }
+
+    #[test]
+    fn desks_are_checked_in_a_form_no_index_takes() {
+        let desk = Uuid::now_v7();
+        let q = tickets::table.select(tickets::id).filter(DeskIn(vec![desk])).into_boxed::<diesel::pg::Pg>();
+        let sql = diesel::debug_query::<diesel::pg::Pg, _>(&q).to_string();
+        assert!(sql.contains(r#"("tickets"."desk_id" = ANY($1)) IS TRUE"#), "{sql}");
     }
 }

@@ -159,13 +159,11 @@ pub async fn queue_counts(state: web::Data<AppState>, user: CurrentUser) -> AppR
     let scope = Scope::of(&user, &reference);
     let open = Status::OPEN;
     // As the lists: cases of a desk the caller no longer works are not counted.
-    let mine = tickets::table
-        .filter(tickets::assigned_agent_id.eq(scope.user_id))
-        .filter(tickets::status.eq_any(open))
-        .filter(scope.in_desks())
-        .count()
-        .get_result(&mut conn)
-        .await?;
+    let mut mine_q = tickets::table.filter(tickets::assigned_agent_id.eq(scope.user_id)).filter(tickets::status.eq_any(open)).into_boxed();
+    if let Some(desks) = scope.in_desks() {
+        mine_q = mine_q.filter(desks);
+    }
+    let mine = mine_q.count().get_result(&mut conn).await?;
     let my_groups = tickets::table
         .filter(tickets::assigned_group_id.eq_any(scope.group_ids.clone()))
         .filter(tickets::status.eq_any(open))
