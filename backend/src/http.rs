@@ -203,13 +203,58 @@ impl Cursor {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).expect("cursor serializes"))
     }
 
-    pub fn decode(raw: &str) -> Result<Self, AppError> {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(raw)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .ok_or_else(|| AppError::field("cursor", "invalid", "is not a cursor returned by this list"))
+    /// The cursor as sent, key unchecked: lists decode through [`Cursor::decode_text`],
+    /// [`Cursor::decode_number`], [`Cursor::decode_time`] or
+    /// [`Cursor::decode_optional_time`], which check the key's domain, so
+    /// no crafted value reaches SQL out of range.
+    fn decode(raw: &str) -> Result<Self, AppError> {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or_else(invalid_cursor)
     }
+
+    /// A cursor keyed by a name of at most `max_chars` characters (Postgres text holds no NUL).
+    pub fn decode_text(raw: &str, max_chars: usize) -> Result<Self, AppError> {
+        let c = Self::decode(raw)?;
+        if c.key.contains('\0') || c.key.chars().count() > max_chars {
+            return Err(invalid_cursor());
+        }
+        Ok(c)
+    }
+
+    /// A cursor keyed by a positive number (case numbers start at 1); also returns its id.
+    pub fn decode_number(raw: &str) -> Result<(i64, uuid::Uuid), AppError> {
+        let c = Self::decode(raw)?;
+        // Digits only: `parse` would also take a sign.
+        match c.key.parse::<i64>() {
+            Ok(n) if n >= 1 && c.key.bytes().all(|b| b.is_ascii_digit()) => Ok((n, c.id)),
+            _ => Err(invalid_cursor()),
+        }
+    }
+
+    /// A cursor keyed by a timestamp (years 1–9999, which Postgres holds); also returns its id.
+    pub fn decode_time(raw: &str) -> Result<(chrono::DateTime<chrono::Utc>, uuid::Uuid), AppError> {
+        match Self::decode_optional_time(raw)? {
+            (Some(at), id) => Ok((at, id)),
+            (None, _) => Err(invalid_cursor()),
+        }
+    }
+
+    /// Like [`Cursor::decode_time`], with an empty key for a row without the timestamp (e.g. a
+    /// case without a due date).
+    pub fn decode_optional_time(raw: &str) -> Result<(Option<chrono::DateTime<chrono::Utc>>, uuid::Uuid), AppError> {
+        use chrono::Datelike;
+        let c = Self::decode(raw)?;
+        if c.key.is_empty() {
+            return Ok((None, c.id));
+        }
+        match chrono::DateTime::parse_from_rfc3339(&c.key).map(|at| at.with_timezone(&chrono::Utc)) {
+            Ok(at) if (1..=9999).contains(&at.year()) => Ok((Some(at), c.id)),
+            _ => Err(invalid_cursor()),
+        }
+    }
+}
+
+fn invalid_cursor() -> AppError {
+    AppError::field("cursor", "invalid", "is not a cursor returned by this list")
 }
 
 pub const DEFAULT_PAGE: i64 = 50;
@@ -220,6 +265,17 @@ pub fn page_limit(limit: Option<i64>) -> Result<i64, AppError> {
         None => Ok(DEFAULT_PAGE),
         Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
         Some(_) => Err(AppError::field("limit", "out_of_range", format!("must be between 1 and {MAX_PAGE}"))),
+    }
+}
+
+/// Splits the `limit + 1` rows a keyset query fetched into one page and the cursor of the next.
+pub fn paginate<T>(mut rows: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> Cursor) -> (Vec<T>, Option<String>) {
+    if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        let next = rows.last().map(|last| cursor_of(last).encode());
+        (rows, next)
+    } else {
+        (rows, None)
     }
 }
 
@@ -319,15 +375,24 @@ mod tests {
         assert!(Cursor::decode("%%%").is_err());
         assert!(Cursor::decode("bm90IGpzb24").is_err());
     }
-}
 
-/// Splits the `limit + 1` rows a keyset query fetched into one page and the cursor of the next.
-pub fn paginate<T>(mut rows: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> Cursor) -> (Vec<T>, Option<String>) {
-    if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        let next = rows.last().map(|last| cursor_of(last).encode());
-        (rows, next)
-    } else {
-        (rows, None)
+    #[test]
+    fn cursor_keys_are_checked_for_their_domain() {
+        let id = uuid::Uuid::now_v7();
+        let raw = |key: &str| Cursor { key: key.into(), id }.encode();
+        assert_eq!(Cursor::decode_number(&raw("42")).unwrap(), (42, id));
+        for bad in ["0", "-1", "+5", "abc", "", "99999999999999999999", "-9223372036854775808", " 7"] {
+            assert!(Cursor::decode_number(&raw(bad)).is_err(), "{bad}");
+        }
+        assert_eq!(Cursor::decode_text(&raw("maría"), 5).unwrap().key, "maría");
+        assert!(Cursor::decode_text(&raw("a\0b"), 10).is_err());
+        assert!(Cursor::decode_text(&raw("abcdef"), 5).is_err());
+        let at = Cursor::decode_time(&raw("2026-11-23T10:00:00.123456789Z")).unwrap().0;
+        assert_eq!(at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true), "2026-11-23T10:00:00.123456789Z");
+        assert_eq!(Cursor::decode_optional_time(&raw("")).unwrap(), (None, id));
+        for bad in ["", "abc", "42", "+262143-01-01T00:00:00Z", "-0001-01-01T00:00:00Z", "0001-01-01T00:30:00+01:00"] {
+            assert!(Cursor::decode_time(&raw(bad)).is_err(), "{bad}");
+            assert_eq!(Cursor::decode_optional_time(&raw(bad)).is_err(), !bad.is_empty(), "{bad}");
+        }
     }
 }

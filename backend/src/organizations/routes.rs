@@ -36,7 +36,7 @@ impl ListQuery {
             active: self.active,
             q: self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned),
             organization_id: self.organization_id,
-            after: self.cursor.as_deref().map(Cursor::decode).transpose()?,
+            after: self.cursor.as_deref().map(|c| Cursor::decode_text(c, NAME_MAX)).transpose()?,
             limit: page_limit(self.limit)?,
         })
     }

@@ -3,6 +3,7 @@
 use uuid::Uuid;
 
 use super::model::TicketRow;
+use super::queries::DeskIn;
 use super::state_machine::Actor;
 use crate::auth::CurrentUser;
 use crate::reference::Reference;
@@ -56,6 +57,17 @@ impl Scope {
             Some(Actor::Requester)
         } else {
             None
+        }
+    }
+
+    /// `works_desk` as a condition for lists and counts (`None`: admins, no condition). The desks
+    /// come from the cached reference data (the user's groups), so it is a plain `desk_id` test on
+    /// the rows an index gives, no subquery.
+    pub fn in_desks(&self) -> Option<DeskIn> {
+        match self.role {
+            Role::Admin => None,
+            Role::Requester => Some(DeskIn(vec![])),
+            _ => Some(DeskIn(self.desk_ids.clone())),
         }
     }
 

@@ -41,7 +41,8 @@ pub struct CreateTicket {
     pub location_id: Option<Uuid>,
     /// Defaults from the requester's profile.
     pub area_id: Option<Uuid>,
-    /// Defaults from the requester's profile.
+    /// Defaults from the requester's profile. Only staff may set another organization than
+    /// the requester's own (422 otherwise).
     pub organization_id: Option<Uuid>,
     /// Defaults from the service.
     #[serde(rename = "type")]
@@ -68,14 +69,50 @@ pub struct CreateTicketMultipart {
     pub file: Vec<Vec<u8>>,
 }
 
-fn request_hash(data: &[u8], files: &[UploadedFile]) -> String {
+/// What an Idempotency-Key is bound to: the parsed body (so whitespace and key order do not
+/// make a retry a "different request") and the files.
+fn request_hash(data: &serde_json::Value, files: &[UploadedFile]) -> String {
     let mut h = Sha256::new();
-    h.update(data);
+    let mut canonical = Vec::new();
+    write_canonical(data, &mut canonical);
+    h.update(&canonical);
     for f in files {
         h.update(f.part_name.as_bytes());
         h.update(f.sha256.as_bytes());
     }
     hex(&h.finalize())
+}
+
+/// Compact JSON with every object's keys sorted, whatever order the client sent them in (and
+/// whether or not serde_json's `preserve_order` is enabled by some dependency).
+fn write_canonical(v: &serde_json::Value, out: &mut Vec<u8>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                serde_json::to_writer(&mut *out, k).expect("json");
+                out.push(b':');
+                write_canonical(v, out);
+            }
+            out.push(b'}');
+        }
+        serde_json::Value::Array(items) => {
+            out.push(b'[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_canonical(v, out);
+            }
+            out.push(b']');
+        }
+        scalar => serde_json::to_writer(&mut *out, scalar).expect("json"),
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -107,15 +144,17 @@ pub async fn create_ticket(state: web::Data<AppState>, user: CurrentUser, req: H
     if key.as_ref().is_some_and(|k| k.is_empty() || k.len() > 200) {
         return Err(AppError::field("Idempotency-Key", "invalid", "must be 1 to 200 characters"));
     }
-    let (upload, raw): (Upload<CreateTicket>, Vec<u8>) = if is_multipart(&req) {
+    let (upload, value): (Upload<CreateTicket>, serde_json::Value) = if is_multipart(&req) {
         let upload: Upload<serde_json::Value> = read_multipart(multipart(req.headers(), payload, &state.attachment_limits()), &state.attachment_limits()).await?;
         let raw = serde_json::to_vec(&upload.data).expect("json");
-        (Upload { data: parse_json(&raw)?, files: upload.files }, raw)
+        (Upload { data: parse_json(&raw)?, files: upload.files }, upload.data)
     } else {
         let bytes = read_json_body(&req, payload).await?;
-        (Upload { data: parse_json(&bytes)?, files: vec![] }, bytes)
+        // Parsed first as the case (errors name the field), then as plain JSON for the key.
+        let data: CreateTicket = parse_json(&bytes)?;
+        (Upload { data, files: vec![] }, parse_json(&bytes)?)
     };
-    let hash = request_hash(&raw, &upload.files);
+    let hash = request_hash(&value, &upload.files);
     let mut conn = state.pool.get().await?;
     let reference = state.reference(&mut conn, &user).await?;
     if let Some(k) = &key {
@@ -282,6 +321,10 @@ async fn prepare(conn: &mut AsyncPgConnection, reference: &Reference, user: &Cur
     let desk = reference.desks.get(desk_id);
     let desk_active = desk.is_some_and(|d| d.active);
     let allowed_orgs: &[Uuid] = desk.map(|d| d.organization_ids.as_slice()).unwrap_or_default();
+    // Requesters file for their own organization (routing depends on it); only staff choose.
+    if !staff && b.organization_id.is_some() && b.organization_id != requester.organization_id {
+        return Err(AppError::field("organization_id", "not_allowed", "requesters file cases for their own organization"));
+    }
     let organization_id = b.organization_id.or(requester.organization_id);
     if requester.role == Role::Requester || !staff {
         let groups: Vec<Uuid> = if requester.id == user.0.id {

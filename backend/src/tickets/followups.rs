@@ -25,6 +25,9 @@ use crate::validate::Errors;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateFollowup {
+    /// Up to 20,000 characters. Its words are searchable while the case's indexed words stay
+    /// under about 1 MB (tens of thousands of distinct words); past that the follow-up is still stored
+    /// and shown, but its words are not added to the search.
     #[schema(min_length = 1, max_length = 20000)]
     pub body: String,
     /// `public` (default) reaches the requester; `private` is for agents only.
@@ -79,7 +82,9 @@ pub async fn list_followups(state: web::Data<AppState>, user: CurrentUser, numbe
 }
 
 /// Add a follow-up, with files (multipart). Requesters write public updates to their own cases
-/// ("Actualización del usuario"); one on a case waiting for them resumes it.
+/// ("Actualización del usuario"); one on a case waiting for them resumes it. A case always takes
+/// follow-ups: search indexes each case's words up to a bound (about 1 MB), and the words of
+/// follow-ups past it are not searchable.
 #[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
     request_body(content(
         (CreateFollowup = "application/json"),

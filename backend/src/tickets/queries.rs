@@ -96,10 +96,12 @@ pub async fn record(conn: &mut AsyncPgConnection, ticket_id: Uuid, actor: Option
 }
 
 /// Adds a follow-up's words to its case's search vector (weight C if public, D if private); the
-/// `tickets_words` trigger spells them for the desk too (migration 000015).
+/// `tickets_words` trigger spells them for the desk too (migration 000015). `followup_words` adds
+/// them only while the case's words stay within a tsvector's limit (migration 000016): past it
+/// the follow-up is stored but not searchable, instead of failing.
 pub async fn index_followup(conn: &mut AsyncPgConnection, ticket_id: Uuid, body: &str, visibility: Visibility) -> QueryResult<()> {
     let weight = if visibility == Visibility::Private { "D" } else { "C" };
-    diesel::sql_query("UPDATE tickets SET followup_search = followup_search || setweight(to_tsvector('mesa_es', $1), $2::\"char\") WHERE id = $3")
+    diesel::sql_query("UPDATE tickets SET followup_search = followup_words(search, followup_search, setweight(to_tsvector('mesa_es', $1), $2::\"char\")) WHERE id = $3")
         .bind::<Text, _>(body)
         .bind::<Text, _>(weight)
         .bind::<diesel::sql_types::Uuid, _>(ticket_id)
@@ -317,8 +319,34 @@ pub struct ListFilter {
     pub created_to: Option<DateTime<Utc>>,
     pub q: Option<String>,
     pub sort: Sort,
-    pub after: Option<Cursor>,
+    pub after: Option<After>,
     pub limit: i64,
+}
+
+/// Where the next page starts: the previous page's last row, as its sort keys it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum After {
+    Number(i64),
+    Updated(DateTime<Utc>, Uuid),
+    /// `None`: the last row had no due date.
+    Due(Option<DateTime<Utc>>, Uuid),
+}
+
+impl After {
+    /// A `cursor` of a list in this order; its key must be what that order writes (422 otherwise).
+    pub fn decode(sort: Sort, raw: &str) -> Result<After, crate::error::AppError> {
+        Ok(match sort {
+            Sort::Number => After::Number(Cursor::decode_number(raw)?.0),
+            Sort::Updated => {
+                let (at, id) = Cursor::decode_time(raw)?;
+                After::Updated(at, id)
+            }
+            Sort::Due => {
+                let (due, id) = Cursor::decode_optional_time(raw)?;
+                After::Due(due, id)
+            }
+        })
+    }
 }
 
 /// Which cases one query of a list may return. The visibility rule "my desks' cases or my own
@@ -332,7 +360,8 @@ enum Branch {
     Desks,
     /// The caller's own requests (outside those desks, for staff).
     OwnRequests,
-    /// A staff member's queues: their groups' desks are theirs by construction.
+    /// A staff member's queues: their groups' desks are theirs by construction; cases assigned
+    /// to them are checked against their desks (`Scope::in_desks`).
     Queue,
 }
 
@@ -375,7 +404,10 @@ pub async fn list(conn: &mut AsyncPgConnection, scope: &Scope, f: &ListFilter, e
             }
         }
     };
-    let cursor: Option<i64> = f.after.as_ref().map(|c| c.key.parse().unwrap_or(i64::MAX));
+    let cursor: Option<i64> = match f.after {
+        Some(After::Number(n)) => Some(n),
+        _ => None,
+    };
     let mut rows: Vec<TicketRow> = Vec::new();
     let mut phases = 1;
     for &branch in branches {
@@ -418,7 +450,11 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
         Branch::OwnRequests => q.filter(tickets::requester_id.eq(scope.user_id)).filter(tickets::desk_id.ne_all(scope.desk_ids.clone())),
     };
     q = match f.view {
-        View::Mine => q.filter(tickets::assigned_agent_id.eq(scope.user_id)),
+        // Still assigned to me, but in a desk I no longer work (left its groups): not mine to see.
+        View::Mine => match scope.in_desks().filter(|_| branch == Branch::Queue) {
+            Some(desks) => q.filter(tickets::assigned_agent_id.eq(scope.user_id)).filter(desks),
+            None => q.filter(tickets::assigned_agent_id.eq(scope.user_id)),
+        },
         // `= $1` when there is one group, so the queue index gives the rows in due-date order.
         View::MyGroups => match scope.group_ids.as_slice() {
             [one] => q.filter(tickets::assigned_group_id.eq(*one)),
@@ -544,34 +580,62 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for StatusIn {
     }
 }
 
+/// `(tickets.desk_id = ANY($n)) IS TRUE`: the case is in one of these desks. Written so no index
+/// can take it: as a plain `desk_id = …` Postgres answered the agent queue from a BitmapAnd of the
+/// desk's open cases and a sort (3.6 ms instead of 0.4 ms at 200,000 cases, growing with the desk)
+/// instead of walking the agent's queue index in order; this way it is checked on the rows that
+/// index gives, nearly all of which pass. A statement of its own, prepared and cached like others.
+#[derive(Debug, Clone)]
+pub struct DeskIn(pub Vec<Uuid>);
+
+impl diesel::expression::Expression for DeskIn {
+    type SqlType = Bool;
+}
+impl diesel::expression::AppearsOnTable<tickets::table> for DeskIn {}
+impl diesel::expression::SelectableExpression<tickets::table> for DeskIn {}
+impl diesel::expression::ValidGrouping<()> for DeskIn {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+impl diesel::query_builder::QueryId for DeskIn {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for DeskIn {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        out.push_sql("(");
+        tickets::desk_id.walk_ast(out.reborrow())?;
+        out.push_sql(" = ANY(");
+        out.push_bind_param::<Array<diesel::sql_types::Uuid>, _>(&self.0)?;
+        out.push_sql(")) IS TRUE");
+        Ok(())
+    }
+}
+
 fn sorted<'a>(mut q: TicketQuery<'a>, f: &ListFilter) -> TicketQuery<'a> {
     match f.sort {
         Sort::Number => {
-            if let Some(c) = &f.after {
-                let n: i64 = c.key.parse().unwrap_or(i64::MAX);
+            if let Some(After::Number(n)) = f.after {
                 q = q.filter(tickets::number.lt(n));
             }
             q.order(tickets::number.desc())
         }
         Sort::Updated => {
-            if let Some(c) = &f.after {
-                let at: DateTime<Utc> = c.key.parse().unwrap_or_else(|_| Utc::now());
-                q = q.filter(tickets::updated_at.lt(at).or(tickets::updated_at.eq(at).and(tickets::id.lt(c.id))));
+            if let Some(After::Updated(at, id)) = f.after {
+                q = q.filter(tickets::updated_at.lt(at).or(tickets::updated_at.eq(at).and(tickets::id.lt(id))));
             }
             q.order((tickets::updated_at.desc(), tickets::id.desc()))
         }
         Sort::Due => {
-            if let Some(c) = &f.after {
-                q = match c.key.parse::<DateTime<Utc>>() {
-                    Ok(due) => q.filter(
-                        tickets::resolution_due_at
-                            .gt(due)
-                            .or(tickets::resolution_due_at.eq(due).and(tickets::id.gt(c.id)))
-                            .or(tickets::resolution_due_at.is_null()),
-                    ),
-                    Err(_) => q.filter(tickets::resolution_due_at.is_null().and(tickets::id.gt(c.id))),
-                };
-            }
+            q = match f.after {
+                Some(After::Due(Some(due), id)) => q.filter(
+                    tickets::resolution_due_at
+                        .gt(due)
+                        .or(tickets::resolution_due_at.eq(due).and(tickets::id.gt(id)))
+                        .or(tickets::resolution_due_at.is_null()),
+                ),
+                Some(After::Due(None, id)) => q.filter(tickets::resolution_due_at.is_null().and(tickets::id.gt(id))),
+                _ => q,
+            };
             q.order((tickets::resolution_due_at.asc().nulls_last(), tickets::id.asc()))
         }
     }
@@ -596,5 +660,13 @@ mod tests {
         let sql = diesel::debug_query::<diesel::pg::Pg, _>(&q).to_string();
         assert!(sql.contains(r#""tickets"."status" IN ('new', 'on_hold')"#), "{sql}");
         assert!(sql.ends_with("-- binds: []"), "{sql}");
+    }
+
+    #[test]
+    fn desks_are_checked_in_a_form_no_index_takes() {
+        let desk = Uuid::now_v7();
+        let q = tickets::table.select(tickets::id).filter(DeskIn(vec![desk])).into_boxed::<diesel::pg::Pg>();
+        let sql = diesel::debug_query::<diesel::pg::Pg, _>(&q).to_string();
+        assert!(sql.contains(r#"("tickets"."desk_id" = ANY($1)) IS TRUE"#), "{sql}");
     }
 }

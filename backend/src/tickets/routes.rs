@@ -16,7 +16,7 @@ use super::state_machine::Status;
 use crate::auth::CurrentUser;
 use crate::db::schema::tickets;
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{etag, page_limit, paginate, Cursor};
+use crate::http::{etag, page_limit, paginate};
 use crate::reference::Reference;
 use crate::state::AppState;
 use crate::users::domain::Role;
@@ -126,7 +126,7 @@ pub async fn list_tickets(state: web::Data<AppState>, user: CurrentUser, query: 
         created_to: q.created_to,
         q: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty() && s.chars().count() <= 200),
         sort,
-        after: q.cursor.as_deref().map(Cursor::decode).transpose()?,
+        after: q.cursor.as_deref().map(|c| queries::After::decode(sort, c)).transpose()?,
         limit: page_limit(q.limit)?,
     };
     let mut conn = state.pool.get().await?;
@@ -158,7 +158,12 @@ pub async fn queue_counts(state: web::Data<AppState>, user: CurrentUser) -> AppR
     let reference = state.reference(&mut conn, &user).await?;
     let scope = Scope::of(&user, &reference);
     let open = Status::OPEN;
-    let mine = tickets::table.filter(tickets::assigned_agent_id.eq(scope.user_id)).filter(tickets::status.eq_any(open)).count().get_result(&mut conn).await?;
+    // As the lists: cases of a desk the caller no longer works are not counted.
+    let mut mine_q = tickets::table.filter(tickets::assigned_agent_id.eq(scope.user_id)).filter(tickets::status.eq_any(open)).into_boxed();
+    if let Some(desks) = scope.in_desks() {
+        mine_q = mine_q.filter(desks);
+    }
+    let mine = mine_q.count().get_result(&mut conn).await?;
     let my_groups = tickets::table
         .filter(tickets::assigned_group_id.eq_any(scope.group_ids.clone()))
         .filter(tickets::status.eq_any(open))

@@ -705,3 +705,202 @@ async fn taking_moves_a_case_to_the_takers_group_and_assignments_name_bad_groups
     assert_eq!(x["service"]["id"], json!(d.vpn));
     assert_eq!(x["version"], version.as_i64().unwrap() + 1, "the refused actions changed nothing");
 }
+
+#[tokio::test]
+async fn crafted_cursors_are_refused_on_every_list() {
+    let d = desk().await;
+    let n = d.open(&d.pedro, "Impresora atascada").await["number"].as_i64().unwrap();
+    let org = d.app.get("/me", &d.pedro).await.body["organization_id"].as_str().unwrap().to_owned();
+    d.app.post("/areas", Some(&d.admin), json!({"organization_id": org, "name": "Despacho"})).await;
+    d.app.post("/locations", Some(&d.admin), json!({"name": "Sede principal"})).await;
+    let cursor = |key: &str| mesa::http::Cursor { key: key.to_owned(), id: uuid::Uuid::now_v7() }.encode();
+    let huge = "9".repeat(5_000);
+    let refused = |r: &Reply, what: &str| {
+        assert_eq!(r.status, 422, "{what}: {}", r.body);
+        assert_eq!(r.error_fields(), ["cursor"], "{what}: {}", r.body);
+    };
+    // Case lists are keyed by number (newest first) or by a timestamp: nothing else is a cursor.
+    let case_lists = ["/tickets?", "/tickets?view=mine&", "/tickets?view=requested&", "/tickets?q=impresora&", "/tickets?sort=updated&", "/tickets?sort=due&"];
+    let bad_keys = ["99999999999999999999", "-9223372036854775808", "-1", "0", "+5", "abc", "1e3", huge.as_str(), "12\u{0}", "+262143-01-01T00:00:00Z", "0000-01-01T00:00:00Z"];
+    for list in case_lists {
+        for key in bad_keys {
+            for token in [&d.agent_n1, &d.admin, &d.pedro] {
+                refused(&d.app.get(&format!("{list}cursor={}", cursor(key)), token).await, &format!("{list} {key:.30}"));
+            }
+        }
+        refused(&d.app.get(&format!("{list}cursor=not-base64!"), &d.agent_n1).await, list);
+    }
+    // A number is not a timestamp and the other way round; an empty key means "no due date".
+    refused(&d.app.get(&format!("/tickets?sort=updated&cursor={}", cursor("")), &d.agent_n1).await, "updated, empty");
+    refused(&d.app.get(&format!("/tickets?cursor={}", cursor("2026-11-23T10:00:00Z")), &d.agent_n1).await, "number, time");
+    assert_eq!(d.app.get(&format!("/tickets?sort=due&cursor={}", cursor("")), &d.agent_n1).await.status, 200);
+    let r = d.app.get(&format!("/tickets?cursor={}", cursor(&(n + 1).to_string())), &d.agent_n1).await;
+    assert_eq!(numbers(&r.body), [n], "a well-formed cursor still pages");
+    // Name-keyed lists: any name is a place to start, but not one Postgres text cannot hold or
+    // longer than any name.
+    for list in ["/users?", "/organizations?", "/areas?", "/locations?"] {
+        for key in ["a\u{0}b", huge.as_str()] {
+            refused(&d.app.get(&format!("{list}cursor={}", cursor(key)), &d.admin).await, &format!("{list} {key:.30}"));
+        }
+        for key in ["abc", "-1", "99999999999999999999"] {
+            let r = d.app.get(&format!("{list}cursor={}", cursor(key)), &d.admin).await;
+            assert_eq!(r.status, 200, "{list} {key}: {}", r.body);
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_agent_who_left_a_desks_groups_no_longer_lists_or_counts_its_cases() {
+    let d = desk().await;
+    let a = d.open(&d.pedro, "Equipo lento").await["number"].as_i64().unwrap();
+    let b = d.open(&d.pedro, "Pantalla azul").await["number"].as_i64().unwrap();
+    // agente.n1 also works the ADM desk, where a case is assigned to him.
+    let (group, service) = d.second_desk().await;
+    let me = d.app.get("/me", &d.agent_n1).await.body["id"].as_str().unwrap().to_owned();
+    let r = d.app.call(Method::PUT, &format!("/groups/{group}/members"), Some(&d.admin), Some(json!({"user_ids": [me]}))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let adm = d.app.post("/tickets", Some(&d.pedro), json!({"service_id": service, "subject": "El aire gotea", "description": "Sobre el escritorio"})).await;
+    assert_eq!(adm.body["assigned_agent"]["id"], json!(me), "{}", adm.body);
+    let c = adm.body["number"].as_i64().unwrap();
+    let queue = "/tickets?view=mine&status=new,assigned,in_progress,on_hold&sort=due&limit=50";
+    assert_eq!(numbers(&d.app.get("/tickets?view=mine", &d.agent_n1).await.body), [c, b, a]);
+    assert_eq!(d.app.get("/tickets/queues", &d.agent_n1).await.body["mine"], 3);
+
+    // He leaves every group of the TIC desk: its cases stay assigned to him but are not his to see.
+    let r = d.app.call(Method::PUT, &format!("/groups/{}/members", d.n1), Some(&d.admin), Some(json!({"user_ids": []}))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    d.app.get(&format!("/tickets/{a}"), &d.agent_n1).await.assert_problem(404, "not_found");
+    assert_eq!(numbers(&d.app.get("/tickets?view=mine", &d.agent_n1).await.body), [c]);
+    assert_eq!(numbers(&d.app.get(queue, &d.agent_n1).await.body), [c]);
+    assert_eq!(numbers(&d.app.get("/tickets?view=mine&sort=updated", &d.agent_n1).await.body), [c]);
+    assert_eq!(numbers(&d.app.get("/tickets?view=mine&q=equipo", &d.agent_n1).await.body), Vec::<i64>::new());
+    let counts = d.app.get("/tickets/queues", &d.agent_n1).await.body;
+    assert_eq!((counts["mine"].clone(), counts["my_groups"].clone(), counts["unassigned"].clone()), (json!(1), json!(1), json!(0)), "{counts}");
+
+    // Out of every group: nothing at all.
+    d.app.call(Method::PUT, &format!("/groups/{group}/members"), Some(&d.admin), Some(json!({"user_ids": []}))).await;
+    assert_eq!(numbers(&d.app.get("/tickets?view=mine", &d.agent_n1).await.body), Vec::<i64>::new());
+    assert_eq!(numbers(&d.app.get(queue, &d.agent_n1).await.body), Vec::<i64>::new());
+    assert_eq!(d.app.get("/tickets/queues", &d.agent_n1).await.body["mine"], 0);
+    // Admins still see every case assigned to anyone.
+    assert_eq!(numbers(&d.app.get("/tickets?view=all", &d.admin).await.body), [c, b, a]);
+}
+
+#[tokio::test]
+async fn requesters_file_cases_for_their_own_organization_only() {
+    let d = desk().await;
+    let org_of = |token: &str| {
+        let token = token.to_owned();
+        let app = &d.app;
+        async move { app.get("/me", &token).await.body["organization_id"].as_str().unwrap().to_owned() }
+    };
+    let (hacienda, educacion) = (org_of(&d.lucia).await, org_of(&d.pedro).await);
+    let body = |org: Option<&str>| {
+        let mut b = json!({"service_id": d.service, "subject": "Impresora atascada", "description": "No imprime", "fields": {"placa_equipo": "PC-1"}});
+        if let Some(o) = org {
+            b["organization_id"] = json!(o);
+        }
+        b
+    };
+    // Lucía (Hacienda) may not file under Educación, and so be routed to its team.
+    let r = d.app.post("/tickets", Some(&d.lucia), body(Some(&educacion))).await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.error_fields(), ["organization_id"]);
+    assert_eq!(d.count_tickets().await, 0);
+    // Her own organization, sent or not, is hers and routes to Hacienda's team.
+    for org in [Some(hacienda.as_str()), None] {
+        let r = d.app.post("/tickets", Some(&d.lucia), body(org)).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!((r.body["organization_id"].clone(), r.body["assigned_group"]["id"].clone()), (json!(hacienda), json!(d.hacienda_n1)));
+    }
+    // Staff registering on someone's behalf choose.
+    let lucia_id = d.app.get("/me", &d.lucia).await.body["id"].as_str().unwrap().to_owned();
+    let mut on_behalf = body(Some(&educacion));
+    on_behalf["requester_id"] = json!(lucia_id);
+    let r = d.app.post("/tickets", Some(&d.agent_n1), on_behalf).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!((r.body["organization_id"].clone(), r.body["assigned_group"]["id"].clone()), (json!(educacion), json!(d.n1)));
+    assert_eq!(d.count_tickets().await, 3);
+}
+
+#[tokio::test]
+async fn idempotency_compares_the_parsed_body_not_its_bytes() {
+    let d = desk().await;
+    let send = |raw: String, key: &'static str| {
+        let req = d.app.client.post(d.app.url("/tickets")).bearer_auth(&d.pedro).header("Content-Type", "application/json").header("Idempotency-Key", key).body(raw);
+        async move {
+            let resp = req.send().await.unwrap();
+            let status = resp.status().as_u16();
+            (status, resp.json::<Value>().await.unwrap())
+        }
+    };
+    let service = &d.service;
+    let compact = format!(r#"{{"service_id":"{service}","subject":"Oficio 2026-200","description":"Radicado","fields":{{"placa_equipo":"N/A","cantidad":2}},"channel":"api"}}"#);
+    // The same request, pretty-printed with its keys (and the nested ones) in another order.
+    let reordered = format!("{{\n  \"channel\": \"api\",\n  \"fields\": {{ \"cantidad\": 2, \"placa_equipo\": \"N/A\" }},\n  \"description\": \"Radicado\",\n  \"subject\": \"Oficio 2026-200\",\n  \"service_id\": \"{service}\"\n}}\n");
+    let (status, first) = send(compact.clone(), "orfeo-2026-200").await;
+    assert_eq!(status, 201, "{first}");
+    let (status, again) = send(reordered, "orfeo-2026-200").await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["number"], first["number"]);
+    let (status, again) = send(compact.replace(':', " : "), "orfeo-2026-200").await;
+    assert_eq!((status, again["number"].clone()), (200, first["number"].clone()));
+    // Different content under the same key is still refused.
+    let (status, other) = send(compact.replace("\"cantidad\":2", "\"cantidad\":3"), "orfeo-2026-200").await;
+    assert_eq!((status, other["code"].clone()), (409, json!("idempotency_key_reused")), "{other}");
+    let (status, other) = send(compact.replace("2026-200", "2026-201"), "orfeo-2026-200").await;
+    assert_eq!(status, 409, "{other}");
+    assert_eq!(d.count_tickets().await, 1);
+}
+
+#[tokio::test]
+async fn a_case_with_more_words_than_a_search_vector_holds_still_takes_follow_ups() {
+    let d = desk().await;
+    let n = d.open(&d.pedro, "Impresora atascada").await["number"].as_i64().unwrap();
+    // Words of consonants only, which Spanish stemming leaves whole: every one is a new lexeme.
+    let word = |mut i: usize| {
+        const LETTERS: &[u8] = b"bcdfghjklmnpqrstvwxz";
+        let mut w = String::from("q");
+        for _ in 0..9 {
+            w.push(LETTERS[i % LETTERS.len()] as char);
+            i /= LETTERS.len();
+        }
+        w
+    };
+    let mut next = 0;
+    let mut total = 0;
+    let mut first_words = String::new();
+    // 60 follow-ups of about 20,000 characters, 1.2 MB of distinct words in all.
+    for i in 0..60 {
+        let mut body = String::new();
+        while body.len() + 11 < 20_000 {
+            body.push_str(&word(next));
+            body.push(' ');
+            next += 1;
+        }
+        if i == 0 {
+            first_words = body.split(' ').take(2).collect::<Vec<_>>().join(" ");
+        }
+        total += body.len();
+        let visibility = if i % 2 == 0 { "public" } else { "private" };
+        let r = d.app.post(&format!("/tickets/{n}/followups"), Some(&d.agent_n1), json!({"body": body, "visibility": visibility})).await;
+        assert_eq!(r.status, 201, "follow-up {i} ({total} bytes so far): {}", r.body);
+    }
+    assert!(total > 1 << 20);
+    // The requester still writes, and every follow-up is kept.
+    let r = d.app.post(&format!("/tickets/{n}/followups"), Some(&d.pedro), json!({"body": "¿Alguna novedad?"})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(d.app.get(&format!("/tickets/{n}/followups"), &d.agent_n1).await.body.as_array().unwrap().len(), 61);
+    // Search still works: the subject and the first follow-ups' words find the case.
+    for token in [&d.agent_n1, &d.pedro, &d.admin] {
+        assert_eq!(numbers(&d.app.get("/tickets?q=impresora", token).await.body), [n]);
+    }
+    let q = first_words.replace(' ', "+");
+    assert_eq!(numbers(&d.app.get(&format!("/tickets?q={q}"), &d.agent_n1).await.body), [n]);
+    assert_eq!(numbers(&d.app.get(&format!("/tickets?q={q}"), &d.pedro).await.body), [n]);
+    // Other cases are unaffected.
+    let other = d.open(&d.pedro, "Pantalla azul").await["number"].as_i64().unwrap();
+    let r = d.app.post(&format!("/tickets/{other}/followups"), Some(&d.agent_n1), json!({"body": "Controlador de video"})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(numbers(&d.app.get("/tickets?q=controlador", &d.agent_n1).await.body), [other]);
+}

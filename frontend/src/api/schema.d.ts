@@ -726,7 +726,9 @@ export interface paths {
         put?: never;
         /**
          * Add a follow-up, with files (multipart). Requesters write public updates to their own cases
-         *     ("Actualización del usuario"); one on a case waiting for them resumes it.
+         *     ("Actualización del usuario"); one on a case waiting for them resumes it. A case always takes
+         *     follow-ups: search indexes each case's words up to a bound (about 1 MB), and the words of
+         *     follow-ups past it are not searchable.
          */
         post: operations["create_followup"];
         delete?: never;
@@ -1112,6 +1114,11 @@ export interface components {
             timezone?: string | null;
         };
         CreateFollowup: {
+            /**
+             * @description Up to 20,000 characters. Its words are searchable while the case's indexed words stay
+             *     under about 1 MB (tens of thousands of distinct words); past that the follow-up is still stored
+             *     and shown, but its words are not added to the search.
+             */
             body: string;
             visibility?: null | components["schemas"]["Visibility"];
         };
@@ -1183,7 +1190,8 @@ export interface components {
             location_id?: string | null;
             /**
              * Format: uuid
-             * @description Defaults from the requester's profile.
+             * @description Defaults from the requester's profile. Only staff may set another organization than
+             *     the requester's own (422 otherwise).
              */
             organization_id?: string | null;
             /**
