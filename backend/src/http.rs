@@ -53,6 +53,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     if has_escaped_nul(bytes) {
         reject_nul_strings(bytes)?;
     }
+    // serde would also fill a struct from an array of its fields in order (`[null, null]`);
+    // every body of this API is an object.
+    let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| b != b'{') && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+        return Err(AppError::field("body", "invalid_type", "must be a JSON object"));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let syntax = |inner: &serde_json::Error| AppError::BadRequest(format!("invalid JSON: {inner}"));
     let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
@@ -314,6 +320,14 @@ mod tests {
         let e = fail(r#"{"title":"t","extra":1,"inner":{"name":"x","level":1}}"#);
         assert_eq!((e.field.as_str(), e.code.as_str()), ("extra", "unknown_field"));
         assert!(matches!(parse_json::<Outer>(b"{not json"), Err(AppError::BadRequest(_))));
+    }
+
+    #[test]
+    fn only_an_object_is_a_body() {
+        for body in [r#"["t", {"name": "x", "level": 1}]"#, "5", "null", r#""t""#] {
+            let e = fail(body);
+            assert_eq!((e.field.as_str(), e.code.as_str()), ("body", "invalid_type"), "{body}");
+        }
     }
 
     #[test]

@@ -105,8 +105,17 @@ impl Modify for EnforcedByEveryRoute {
                 }
                 add("503", "The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`)");
                 for param in op.parameters.iter_mut().flatten() {
-                    if param.parameter_in == ParameterIn::Query && param.name == "limit" {
-                        bound_page_limit(param);
+                    match (&param.parameter_in, param.name.as_str()) {
+                        (ParameterIn::Query, "limit") => bound_page_limit(param),
+                        (ParameterIn::Query, "cursor") => constrain_string(param, |s| s.min_length = Some(1)),
+                        // What `http::IfMatch` parses: `*`, or a row version, quoted or not, weak or not.
+                        (ParameterIn::Header, "If-Match") => {
+                            constrain_string(param, |s| {
+                                s.schema_type = utoipa::openapi::schema::SchemaType::Type(utoipa::openapi::Type::String);
+                                s.pattern = Some(r#"^(\*|(W/)?"?[0-9]{1,9}"?)$"#.into());
+                            })
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -135,5 +144,12 @@ fn bound_page_limit(param: &mut utoipa::openapi::path::Parameter) {
         schema.minimum = Some(1.into());
         schema.maximum = Some((crate::http::MAX_PAGE as usize).into());
         schema.default = Some(crate::http::DEFAULT_PAGE.into());
+    }
+}
+
+fn constrain_string(param: &mut utoipa::openapi::path::Parameter, constrain: impl FnOnce(&mut utoipa::openapi::schema::Object)) {
+    use utoipa::openapi::{RefOr, Schema};
+    if let Some(RefOr::T(Schema::Object(schema))) = param.schema.as_mut() {
+        constrain(schema);
     }
 }

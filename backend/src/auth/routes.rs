@@ -19,8 +19,9 @@ use crate::users::domain::{User, UserRow, LOCALES};
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// `nombre.apellido`, `DOMINIO\nombre.apellido` or `nombre.apellido@dominio`.
-    #[schema(example = "maria.gomez")]
+    #[schema(min_length = 1, max_length = 256, example = "maria.gomez")]
     pub username: String,
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
@@ -66,13 +67,13 @@ fn check_login_fields(body: &LoginRequest) -> AppResult<()> {
     let mut errors = Vec::new();
     if body.username.trim().is_empty() {
         errors.push(FieldError::new("username", "required", "is required"));
-    } else if body.username.len() > 256 {
-        errors.push(FieldError::new("username", "too_long", "must be at most 256 bytes"));
+    } else if body.username.chars().count() > 256 {
+        errors.push(FieldError::new("username", "too_long", "must be at most 256 characters"));
     }
     if body.password.is_empty() {
         errors.push(FieldError::new("password", "required", "is required"));
-    } else if body.password.len() > 1024 {
-        errors.push(FieldError::new("password", "too_long", "must be at most 1024 bytes"));
+    } else if body.password.chars().count() > 1024 {
+        errors.push(FieldError::new("password", "too_long", "must be at most 1024 characters"));
     }
     if errors.is_empty() {
         Ok(())

@@ -46,6 +46,7 @@ pub struct DeskDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_close_hours: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 5)]
     pub survey_satisfied_min: Option<i16>,
 }
 
@@ -53,6 +54,7 @@ pub struct DeskDoc {
 #[serde(deny_unknown_fields)]
 pub struct GroupDoc {
     pub name: String,
+    #[schema(minimum = 1, maximum = 3)]
     pub level: i16,
     #[serde(default)]
     pub external_provider: bool,

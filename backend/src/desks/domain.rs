@@ -92,6 +92,7 @@ pub struct CreateDesk {
     /// Default 48.
     pub auto_close_hours: Option<i32>,
     /// Default 3.
+    #[schema(minimum = 1, maximum = 5)]
     pub survey_satisfied_min: Option<i16>,
     #[serde(default)]
     pub organization_ids: Vec<Uuid>,
@@ -114,6 +115,7 @@ pub struct UpdateDesk {
     pub mailbox: Option<Option<String>>,
     pub timezone: Option<String>,
     pub auto_close_hours: Option<i32>,
+    #[schema(minimum = 1, maximum = 5)]
     pub survey_satisfied_min: Option<i16>,
     pub active: Option<bool>,
     /// Replaces the list when present.

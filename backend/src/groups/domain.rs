@@ -63,6 +63,7 @@ pub struct CreateGroup {
     pub desk_id: Uuid,
     #[schema(min_length = 1, max_length = 160, example = "Mesa de servicios - Nivel 1")]
     pub name: String,
+    #[schema(minimum = 1, maximum = 3)]
     pub level: i16,
     #[serde(default)]
     pub external_provider: bool,
@@ -75,6 +76,7 @@ pub struct CreateGroup {
 pub struct UpdateGroup {
     #[schema(min_length = 1, max_length = 160)]
     pub name: Option<String>,
+    #[schema(minimum = 1, maximum = 3)]
     pub level: Option<i16>,
     pub external_provider: Option<bool>,
     #[serde(default, deserialize_with = "crate::validate::double_option")]

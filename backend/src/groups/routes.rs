@@ -20,6 +20,7 @@ use crate::validate::Errors;
 #[into_params(parameter_in = Query)]
 pub struct GroupListQuery {
     pub desk_id: Option<Uuid>,
+    #[param(minimum = 1, maximum = 3)]
     pub level: Option<i16>,
     pub active: Option<bool>,
 }

@@ -203,6 +203,7 @@ pub async fn update_calendar(state: web::Data<AppState>, user: CurrentUser, id: 
 #[into_params(parameter_in = Query)]
 pub struct HolidayQuery {
     /// Default: the current year.
+    #[param(minimum = 1984, maximum = 2200)]
     pub year: Option<i32>,
 }
 

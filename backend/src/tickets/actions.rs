@@ -139,6 +139,7 @@ pub struct ClassifyBody {
 #[serde(deny_unknown_fields)]
 pub struct EscalateBody {
     /// Target level: 2 (specialist), 3 (provider); a lower level de-escalates.
+    #[schema(minimum = 1, maximum = 3)]
     pub level: i16,
     /// A group of that level in the case's desk.
     pub group_id: Uuid,
@@ -154,6 +155,7 @@ pub struct HoldBody {
     #[schema(max_length = 2000)]
     pub note: Option<String>,
     /// Missing minimum data: archive as desisted after this many days without an answer.
+    #[schema(minimum = 1, maximum = 90)]
     pub desist_after_days: Option<i32>,
 }
 

@@ -78,6 +78,7 @@ pub struct TicketListQuery {
     pub ticket_type: Option<TicketType>,
     pub desk_id: Option<Uuid>,
     pub service_id: Option<Uuid>,
+    #[param(minimum = 1, maximum = 3)]
     pub level: Option<i16>,
     pub requester_id: Option<Uuid>,
     /// Registered at or after (RFC 3339).

@@ -106,7 +106,7 @@ pub async fn list_users(state: web::Data<AppState>, user: CurrentUser, query: we
         active: q.active,
         organization_id: q.organization_id,
         q: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
-        // Usernames are at most 64 characters; directory logins take up to 256 bytes.
+        // Usernames are at most 64 characters; directory logins take up to 256.
         after: q.cursor.as_deref().map(|c| Cursor::decode_text(c, 256)).transpose()?,
         limit: page_limit(q.limit)?,
     };

@@ -2304,7 +2304,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag (row version) read before editing */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -2793,7 +2793,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -3062,7 +3062,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag (row version) read before editing */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -3444,7 +3444,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag (row version) read before editing */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -4040,7 +4040,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag (row version) read before editing */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -4499,7 +4499,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag (row version) read before editing */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -4966,7 +4966,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag (row version) read before editing */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -5277,7 +5277,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 id: string;
@@ -5637,7 +5637,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 number: number;
@@ -5839,7 +5839,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 number: number;
@@ -5925,7 +5925,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 number: number;
@@ -6033,7 +6033,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 number: number;
@@ -6119,7 +6119,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 number: number;
@@ -6412,7 +6412,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 number: number;
@@ -6520,7 +6520,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 number: number;
@@ -6628,7 +6628,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 number: number;
@@ -6736,7 +6736,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 number: number;
@@ -6844,7 +6844,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 number: number;
@@ -6931,7 +6931,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag (row version) read before acting */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 number: number;
@@ -7286,7 +7286,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag (row version) read before editing */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 id: string;
