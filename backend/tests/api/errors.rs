@@ -189,38 +189,15 @@ async fn nul_characters_are_refused_naming_the_field() {
 async fn trailing_bytes_after_a_json_body_are_refused() {
     let d = crate::tickets::desk().await;
     let body = serde_json::json!({"service_id": d.service, "subject": "s", "description": "d", "fields": {"placa_equipo": "PC-1"}}).to_string();
+    let send = |text: String| d.app.client.post(d.app.url("/tickets")).bearer_auth(&d.lucia).header("content-type", "application/json").body(text).send();
     for tail in ["xx", "{}", " ,"] {
-        let r = d
-            .app
-            .client
-            .post(d.app.url("/tickets"))
-            .bearer_auth(&d.lucia)
-            .header("content-type", "application/json")
-            .body(format!("{body}{tail}"))
-            .send()
-            .await
-            .unwrap();
+        let r = send(format!("{body}{tail}")).await.unwrap();
         assert_eq!(r.status(), 400, "{tail:?}");
         assert_eq!(r.headers()["content-type"], "application/problem+json");
     }
-    let r = d
-        .app
-        .client
-        .post(d.app.url("/tickets"))
-        .bearer_auth(&d.lucia)
-        .header("content-type", "application/json")
-        .body(format!("{body} \n"))
-        .send()
-        .await
-        .unwrap();
+    let r = send(format!("{body} \n")).await.unwrap();
     assert_eq!(r.status(), 201, "trailing whitespace is fine");
-    assert_eq!(
-        d.app.get("/tickets", &d.admin).await.body["items"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(d.app.get("/tickets", &d.admin).await.body["items"].as_array().unwrap().len(), 1);
 }
 
 /// A method a path does not answer is 405 with `Allow`; a path no route has stays 404; error
