@@ -59,6 +59,20 @@ impl CurrentUser {
     }
 }
 
+/// The caller, their groups and supervised desks, and the reference data's generation.
+type Caller = (UserRow, Vec<uuid::Uuid>, Vec<uuid::Uuid>, i64);
+
+async fn load_caller(state: &AppState, user_id: uuid::Uuid) -> Result<Option<Caller>, AppError> {
+    use crate::db::{current_reference_generation, user_group_ids, user_supervised_desk_ids};
+    let mut conn = state.pool.get().await?;
+    Ok(users::table
+        .find(user_id)
+        .select((UserRow::as_select(), user_group_ids(users::id), user_supervised_desk_ids(users::id), current_reference_generation()))
+        .first(&mut conn)
+        .await
+        .optional()?)
+}
+
 impl FromRequest for CurrentUser {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
@@ -75,19 +89,13 @@ impl FromRequest for CurrentUser {
             let state = state.ok_or_else(|| AppError::Internal(anyhow::anyhow!("AppState not registered")))?;
             let token = token.ok_or(INVALID_TOKEN)?;
             let claims = state.jwt.verify(&token).map_err(|_| INVALID_TOKEN)?;
-            let mut conn = state.pool.get().await?;
-            use crate::db::{current_reference_generation, user_group_ids, user_supervised_desk_ids};
-            let user: Option<(UserRow, Vec<uuid::Uuid>, Vec<uuid::Uuid>, i64)> = users::table
-                .find(claims.sub)
-                .select((
-                    UserRow::as_select(),
-                    user_group_ids(users::id),
-                    user_supervised_desk_ids(users::id),
-                    current_reference_generation(),
-                ))
-                .first(&mut conn)
-                .await
-                .optional()?;
+            // The request's first statement, a read: when its connection turns out broken (the
+            // server went away after the pool's open-socket check), nothing has been written, so it
+            // is tried once more on a fresh connection before the request answers 503.
+            let user = match load_caller(&state, claims.sub).await {
+                Err(AppError::Unavailable { code: "database_unavailable", .. }) => load_caller(&state, claims.sub).await?,
+                other => other?,
+            };
             match user {
                 // A stale generation: the user logged out, or their password, role or active
                 // flag changed after this token was issued.

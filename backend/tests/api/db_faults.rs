@@ -108,3 +108,72 @@ async fn a_postgres_restart_and_outage_answer_503_then_recover() {
     assert_eq!(r.status, 200, "{}", r.body);
     drop(pg);
 }
+
+/// A loopback TCP proxy to Postgres whose `cut` dooms the connections open at that moment: each
+/// stays open until its client next sends something, then both sides are dropped, as when a server
+/// or a network path goes away without the client's socket noticing while it is idle.
+struct CutProxy {
+    port: u16,
+    generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl CutProxy {
+    async fn start(upstream: u16) -> CutProxy {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let generation = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let current = generation.clone();
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let born = current.load(Ordering::SeqCst);
+                let current = current.clone();
+                tokio::spawn(async move {
+                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                    let Ok(mut server) = tokio::net::TcpStream::connect(("127.0.0.1", upstream)).await else { return };
+                    let (mut cr, mut cw) = client.split();
+                    let (mut sr, mut sw) = server.split();
+                    let (mut up, mut down) = (vec![0u8; 16384], vec![0u8; 16384]);
+                    loop {
+                        tokio::select! {
+                            n = cr.read(&mut up) => match n {
+                                Ok(n) if n > 0 && current.load(Ordering::SeqCst) == born => { if sw.write_all(&up[..n]).await.is_err() { return } }
+                                _ => return,
+                            },
+                            n = sr.read(&mut down) => match n {
+                                Ok(n) if n > 0 => { if cw.write_all(&down[..n]).await.is_err() { return } }
+                                _ => return,
+                            },
+                        }
+                    }
+                });
+            }
+        });
+        CutProxy { port, generation }
+    }
+
+    fn cut(&self) {
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// The connection a request takes looks open but is dead: the request's first statement (a read)
+/// fails, and is run again on a fresh connection instead of answering 503.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_whose_connection_broke_before_it_wrote_is_retried() {
+    let pg = PrivatePostgres::start();
+    mesa::db::migrate(&pg.url("postgres")).await.unwrap();
+    let proxy = CutProxy::start(pg.port).await;
+    let url = format!("postgres://postgres@127.0.0.1:{}/postgres", proxy.port);
+    let app = spawn_app_on(None, &url, |_| {}).await;
+    let admin = app.admin().await;
+    for _ in 0..3 {
+        assert_eq!(app.get("/me", &admin).await.status, 200);
+    }
+    for _ in 0..3 {
+        proxy.cut();
+        let r = app.get("/me", &admin).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    drop(pg);
+}
