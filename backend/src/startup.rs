@@ -160,10 +160,12 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
         _ => {}
     }
     let public_https = config.public_url.scheme() == "https";
-    let allowed = AllowedMethods::from_openapi(&openapi());
+    // One document for the server: the docs page serves it, 405s take their `Allow` from it.
+    let api_doc = openapi();
+    let allowed = AllowedMethods::from_openapi(&api_doc);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
-        let (app, api) = App::new()
+        let (app, _) = App::new()
             .into_utoipa_app()
             .openapi(ApiDoc::openapi())
             .service(scope("/api/v1").configure(api_routes))
@@ -178,7 +180,7 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
             .app_data(web::PayloadConfig::new(http::JSON_LIMIT))
             .app_data(web::QueryConfig::default().error_handler(|e, _| AppError::BadRequest(format!("query string: {e}")).into()))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
-            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", crate::openapi::complete(api)))
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api_doc.clone()))
             .service(web::redirect("/api/docs", "/api/docs/"));
         if let Some(dir) = &spa_dir {
             let (index, allowed) = (spa_index.clone(), allowed.clone());

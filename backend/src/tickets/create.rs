@@ -150,21 +150,24 @@ pub async fn create_ticket(state: web::Data<AppState>, user: CurrentUser, req: H
         (Upload { data: parse_json(&raw)?, files: upload.files }, upload.data)
     } else {
         let bytes = read_json_body(&req, payload).await?;
-        // Parsed first as the case (errors name the field), then as plain JSON for the key.
+        // Parsed as the case (errors name the field), and as plain JSON only for a key to be
+        // bound to.
         let data: CreateTicket = parse_json(&bytes)?;
-        (Upload { data, files: vec![] }, parse_json(&bytes)?)
+        let value = if key.is_some() { parse_json(&bytes)? } else { serde_json::Value::Null };
+        (Upload { data, files: vec![] }, value)
     };
-    let hash = request_hash(&value, &upload.files);
+    // The key and the request it is bound to.
+    let idempotency = key.map(|k| (k, request_hash(&value, &upload.files)));
     let mut conn = state.pool.get().await?;
     let reference = state.reference(&mut conn, &user).await?;
-    if let Some(k) = &key {
-        if let Some(ticket) = replay(&mut conn, &reference, &user, k, &hash).await? {
+    if let Some((k, hash)) = &idempotency {
+        if let Some(ticket) = replay(&mut conn, &reference, &user, k, hash).await? {
             return Ok(HttpResponse::Ok().json(ticket));
         }
     }
     let prepared = prepare(&mut conn, &reference, &user, upload.data, &upload.files).await?;
     let user_id = user.0.id;
-    let (row, agent_name) = if key.is_none() && upload.files.is_empty() {
+    let (row, agent_name) = if idempotency.is_none() && upload.files.is_empty() {
         // The common case: one statement, atomic on its own.
         insert(&mut conn, &reference, &prepared, user_id).await?
     } else {
@@ -183,9 +186,9 @@ pub async fn create_ticket(state: web::Data<AppState>, user: CurrentUser, req: H
         let stored_keys = stored.clone();
         let result = conn
             .transaction(async |conn| -> Result<Option<(TicketRow, Option<String>)>, AppError> {
-                if let Some(k) = &key {
+                if let Some((k, hash)) = &idempotency {
                     let inserted = diesel::insert_into(idempotency_keys::table)
-                        .values((idempotency_keys::user_id.eq(user_id), idempotency_keys::key.eq(k), idempotency_keys::request_hash.eq(&hash)))
+                        .values((idempotency_keys::user_id.eq(user_id), idempotency_keys::key.eq(k), idempotency_keys::request_hash.eq(hash)))
                         .on_conflict_do_nothing()
                         .execute(conn)
                         .await?;
@@ -198,7 +201,7 @@ pub async fn create_ticket(state: web::Data<AppState>, user: CurrentUser, req: H
                 for (f, storage_key) in files.iter().zip(&stored_keys) {
                     insert_attachment(conn, row.id, None, f, storage_key, user_id).await?;
                 }
-                if let Some(k) = &key {
+                if let Some((k, _)) = &idempotency {
                     diesel::update(idempotency_keys::table.find((user_id, k))).set(idempotency_keys::ticket_id.eq(row.id)).execute(conn).await?;
                 }
                 Ok(Some((row, agent_name)))
@@ -208,7 +211,8 @@ pub async fn create_ticket(state: web::Data<AppState>, user: CurrentUser, req: H
             Ok(Some(created)) => created,
             Ok(None) => {
                 cleanup(&state, &stored).await;
-                let ticket = replay(&mut conn, &reference, &user, key.as_deref().unwrap_or_default(), &hash)
+                let (k, hash) = idempotency.as_ref().expect("only a creation with a key loses a race");
+                let ticket = replay(&mut conn, &reference, &user, k, hash)
                     .await?
                     .ok_or(AppError::conflict("idempotency_in_progress", "retry in a moment"))?;
                 return Ok(HttpResponse::Ok().json(ticket));
