@@ -3,6 +3,7 @@
 # summary of the stages and their durations at the end.
 #   deps      scripts/deps.sh test
 #   postgres  private cluster with fsync=off (unless DATABASE_URL is set)
+#   lint      cargo fmt --check; cargo clippy -D warnings (rustup adds the components if missing)
 #   rust      cargo test --workspace  (MESA_TEST_DATABASE_URL = admin URL of that server)
 #   openapi   `mesa openapi` is valid OpenAPI 3.1 (openapi-spec-validator)
 #   frontend  npm ci (when needed), npm test, npm run build
@@ -28,6 +29,14 @@ on_exit 'print_stage_summary "$EXIT_RC"'
 postgres_stage() {
   pg_start test
   if [ "$PG_STARTED_BY_US" = 1 ]; then on_exit pg_stop; fi
+}
+
+lint_stage() {
+  if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    rustup component add rustfmt clippy
+  fi
+  cargo fmt --all --check
+  cargo clippy --workspace --all-targets --locked -- -D warnings
 }
 
 rust_stage() {
@@ -162,6 +171,7 @@ fuzz_stage() {
 }
 
 stage deps bash scripts/deps.sh test
+stage lint lint_stage
 stage postgres postgres_stage
 stage rust rust_stage
 stage openapi openapi_stage

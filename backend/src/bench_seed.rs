@@ -44,15 +44,87 @@ impl Default for Options {
 }
 
 const FIRST_NAMES: &[&str] = &[
-    "María", "José", "Luis", "Ana", "Carlos", "Luz", "Juan", "Claudia", "Andrés", "Sandra", "Jorge", "Diana", "Jairo", "Paola", "Óscar",
-    "Natalia", "Fabián", "Ángela", "Camilo", "Marcela", "Hernán", "Lucía", "Julián", "Adriana", "Sebastián", "Mónica", "Iván", "Patricia",
-    "Germán", "Yolanda", "Édgar", "Catalina", "Ramón", "Valentina", "Héctor", "Carolina", "Nicolás", "Gloria", "Mauricio", "Daniela",
+    "María",
+    "José",
+    "Luis",
+    "Ana",
+    "Carlos",
+    "Luz",
+    "Juan",
+    "Claudia",
+    "Andrés",
+    "Sandra",
+    "Jorge",
+    "Diana",
+    "Jairo",
+    "Paola",
+    "Óscar",
+    "Natalia",
+    "Fabián",
+    "Ángela",
+    "Camilo",
+    "Marcela",
+    "Hernán",
+    "Lucía",
+    "Julián",
+    "Adriana",
+    "Sebastián",
+    "Mónica",
+    "Iván",
+    "Patricia",
+    "Germán",
+    "Yolanda",
+    "Édgar",
+    "Catalina",
+    "Ramón",
+    "Valentina",
+    "Héctor",
+    "Carolina",
+    "Nicolás",
+    "Gloria",
+    "Mauricio",
+    "Daniela",
 ];
 
 const LAST_NAMES: &[&str] = &[
-    "Gómez", "Rodríguez", "Martínez", "López", "González", "Hernández", "Pérez", "Sánchez", "Ramírez", "Torres", "Díaz", "Vargas", "Muñoz",
-    "Rojas", "Castaño", "Moreno", "Jiménez", "Ospina", "Cárdenas", "Valencia", "Restrepo", "Zúñiga", "Quintero", "Peña", "Londoño", "Castro",
-    "Ortiz", "Giraldo", "Mejía", "Salazar", "Aristizábal", "Caicedo", "Bermúdez", "Cortés", "Mosquera", "Arango", "Beltrán", "Suárez",
+    "Gómez",
+    "Rodríguez",
+    "Martínez",
+    "López",
+    "González",
+    "Hernández",
+    "Pérez",
+    "Sánchez",
+    "Ramírez",
+    "Torres",
+    "Díaz",
+    "Vargas",
+    "Muñoz",
+    "Rojas",
+    "Castaño",
+    "Moreno",
+    "Jiménez",
+    "Ospina",
+    "Cárdenas",
+    "Valencia",
+    "Restrepo",
+    "Zúñiga",
+    "Quintero",
+    "Peña",
+    "Londoño",
+    "Castro",
+    "Ortiz",
+    "Giraldo",
+    "Mejía",
+    "Salazar",
+    "Aristizábal",
+    "Caicedo",
+    "Bermúdez",
+    "Cortés",
+    "Mosquera",
+    "Arango",
+    "Beltrán",
+    "Suárez",
 ];
 
 /// Subjects of the IT desks (incidents and requests as people write them).
@@ -126,8 +198,20 @@ const FACILITIES_SUBJECTS: &[&str] = &[
 ];
 
 const CONTEXTS: &[&str] = &[
-    "", "", "", "", " en la oficina 302", " del piso 4", " en la sede Centro", " en la Torre Alcaldía", " del área de tesorería",
-    " en atención al ciudadano", " - urgente", " desde ayer", " en la sede San Fernando", " de la sala de juntas",
+    "",
+    "",
+    "",
+    "",
+    " en la oficina 302",
+    " del piso 4",
+    " en la sede Centro",
+    " en la Torre Alcaldía",
+    " del área de tesorería",
+    " en atención al ciudadano",
+    " - urgente",
+    " desde ayer",
+    " en la sede San Fernando",
+    " de la sala de juntas",
 ];
 
 const OPENINGS: &[&str] = &["Buenos días.", "Buenas tardes.", "Cordial saludo.", "Hola.", "Buen día, mesa de servicios.", ""];
@@ -210,10 +294,7 @@ fn pick(items: &[&str], r: &str) -> String {
 fn two(items: &[&str]) -> String {
     let n = items.len();
     let arr = array(items);
-    format!(
-        "({arr})[1 + floor(z.r_d1 * {n})::int] || ' ' || ({arr})[1 + (floor(z.r_d1 * {n})::int + 1 + floor(z.r_d2 * {m})::int) % {n}]",
-        m = n - 1
-    )
+    format!("({arr})[1 + floor(z.r_d1 * {n})::int] || ' ' || ({arr})[1 + (floor(z.r_d1 * {n})::int + 1 + floor(z.r_d2 * {m})::int) % {n}]", m = n - 1)
 }
 
 #[derive(QueryableByName)]
@@ -372,7 +453,9 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
             conn.batch_execute(&format!("DROP INDEX \"{}\"", ix.name.replace('"', "\"\""))).await?;
         }
 
-        let base = count(conn, "SELECT greatest(coalesce((SELECT max(number) FROM tickets), 0), (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM ticket_number_seq)) AS n").await?;
+        let base =
+            count(conn, "SELECT greatest(coalesce((SELECT max(number) FROM tickets), 0), (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM ticket_number_seq)) AS n")
+                .await?;
         // The newest case is an hour old; "now" caps the times that follow a creation.
         let now = Utc::now();
         let end = now - chrono::Duration::hours(1);
@@ -496,7 +579,7 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
              FROM z",
             context = pick(CONTEXTS, "z.r_ctx"),
             opening = pick(OPENINGS, "z.r_open"),
-            details = format!("CASE WHEN z.facilities THEN {} ELSE {} END", two(FACILITIES_DETAILS), two(IT_DETAILS)),
+            details = format_args!("CASE WHEN z.facilities THEN {} ELSE {} END", two(FACILITIES_DETAILS), two(IT_DETAILS)),
             closing = pick(CLOSINGS, "z.r_close"),
             hold_note = pick(HOLD_NOTES, "z.r_hold"),
             solution = pick(SOLUTIONS, "z.r_sol"),
@@ -577,9 +660,11 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
             log::info!("bench seed: index {} rebuilt ({:.1} s)", ix.name, t1.elapsed().as_secs_f64());
         }
         log::info!("bench seed: {} indexes rebuilt ({:.1} s)", indexes.len(), t0.elapsed().as_secs_f64());
-        let share: Share = diesel::sql_query("SELECT (SELECT count(*) FROM tickets WHERE status IN ('new','assigned','in_progress','on_hold'))::float8 / greatest((SELECT count(*) FROM tickets), 1) AS x")
-            .get_result(conn)
-            .await?;
+        let share: Share = diesel::sql_query(
+            "SELECT (SELECT count(*) FROM tickets WHERE status IN ('new','assigned','in_progress','on_hold'))::float8 / greatest((SELECT count(*) FROM tickets), 1) AS x",
+        )
+        .get_result(conn)
+        .await?;
         log::info!("bench seed: {:.1} % of the cases are open", share.x * 100.0);
         Ok(())
     })

@@ -66,8 +66,7 @@ impl Config {
         let dev_mode = parse_bool("MESA_DEV_MODE", var("MESA_DEV_MODE"))?.unwrap_or(false);
 
         let bind_text = var("MESA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
-        let bind: SocketAddr =
-            bind_text.parse().map_err(|_| err("MESA_BIND", format!("'{bind_text}' is not host:port, e.g. 127.0.0.1:8080")))?;
+        let bind: SocketAddr = bind_text.parse().map_err(|_| err("MESA_BIND", format!("'{bind_text}' is not host:port, e.g. 127.0.0.1:8080")))?;
 
         let public_text = var("MESA_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
         let public_url = url::Url::parse(&public_text)
@@ -141,9 +140,7 @@ impl Config {
                 .map(str::trim)
                 .filter(|o| !o.is_empty())
                 .map(|o| match url::Url::parse(o) {
-                    Ok(u) if matches!(u.scheme(), "http" | "https") && u.path() == "/" => {
-                        Ok(o.trim_end_matches('/').to_owned())
-                    }
+                    Ok(u) if matches!(u.scheme(), "http" | "https") && u.path() == "/" => Ok(o.trim_end_matches('/').to_owned()),
                     _ => Err(err("MESA_CORS_ORIGINS", format!("'{o}' is not an origin like https://mesa.example.gov.co"))),
                 })
                 .collect::<Result<_, _>>()?,
@@ -269,14 +266,7 @@ mod tests {
     fn ldap_requires_its_companions() {
         let url = ("MESA_LDAP_URL", "ldap://127.0.0.1:389");
         assert_eq!(load(&[DB, SECRET, url]).unwrap_err().var, "MESA_LDAP_BIND_DN");
-        let full = [
-            DB,
-            SECRET,
-            url,
-            ("MESA_LDAP_BIND_DN", "cn=svc,dc=x"),
-            ("MESA_LDAP_BIND_PASSWORD", "pw"),
-            ("MESA_LDAP_BASE_DN", "dc=x"),
-        ];
+        let full = [DB, SECRET, url, ("MESA_LDAP_BIND_DN", "cn=svc,dc=x"), ("MESA_LDAP_BIND_PASSWORD", "pw"), ("MESA_LDAP_BASE_DN", "dc=x")];
         let c = load(&full).unwrap().ldap.unwrap();
         assert_eq!(c.user_filter, "(sAMAccountName={username})");
         assert_eq!(c.upn_attribute.as_deref(), Some("userPrincipalName"));

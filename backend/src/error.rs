@@ -122,15 +122,11 @@ impl AppError {
 
     fn detail(&self) -> Option<String> {
         match self {
-            AppError::Validation(errors) => Some(
-                errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
-            ),
+            AppError::Validation(errors) => Some(errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")),
             AppError::BadRequest(d) | AppError::PayloadTooLarge(d) => Some(d.clone()),
             AppError::Unauthenticated { detail, .. } => Some((*detail).to_owned()),
             AppError::Conflict { detail, .. } | AppError::Unavailable { detail, .. } => Some(detail.clone()),
-            AppError::TooManyAttempts { retry_after_secs } => {
-                Some(format!("Try again in {retry_after_secs} seconds"))
-            }
+            AppError::TooManyAttempts { retry_after_secs } => Some(format!("Try again in {retry_after_secs} seconds")),
             AppError::PreconditionFailed => Some("Reload the resource and apply your change again".into()),
             AppError::MethodNotAllowed => Some("The Allow header lists the methods it answers".into()),
             AppError::Forbidden | AppError::NotFound | AppError::Status(_) | AppError::Internal(_) => None,

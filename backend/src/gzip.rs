@@ -17,10 +17,8 @@ use flate2::write::GzEncoder;
 const MIN_BYTES: usize = 1024;
 
 pub async fn gzip_in_place(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let wants_gzip = AcceptEncoding::parse(req.request())
-        .ok()
-        .and_then(|accept| accept.negotiate([Encoding::gzip(), Encoding::identity()].iter()))
-        .is_some_and(|e| e == Encoding::gzip());
+    let wants_gzip =
+        AcceptEncoding::parse(req.request()).ok().and_then(|accept| accept.negotiate([Encoding::gzip(), Encoding::identity()].iter())).is_some_and(|e| e == Encoding::gzip());
     let res = next.call(req).await?;
     if !wants_gzip || res.headers().contains_key(header::CONTENT_ENCODING) {
         return Ok(res.map_into_boxed_body());

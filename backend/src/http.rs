@@ -76,9 +76,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
 /// JSON text cannot hold a raw NUL byte, only the escape `\u0000`: whether one is there (not
 /// preceded by an odd run of backslashes, which would make it the text `\u0000`).
 fn has_escaped_nul(bytes: &[u8]) -> bool {
-    bytes.windows(6).enumerate().any(|(i, w)| {
-        w == b"\\u0000" && bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 0
-    })
+    bytes.windows(6).enumerate().any(|(i, w)| w == b"\\u0000" && bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 0)
 }
 
 /// 422 naming every string (or key) holding a NUL character; `Ok` when the body is not valid
@@ -92,23 +90,10 @@ fn reject_nul_strings(bytes: &[u8]) -> Result<(), AppError> {
                 format!("{path}.{key}")
             }
         };
-        let nul = |field: String| {
-            FieldError::new(
-                field,
-                "invalid_character",
-                "must not contain the NUL character (U+0000)",
-            )
-        };
+        let nul = |field: String| FieldError::new(field, "invalid_character", "must not contain the NUL character (U+0000)");
         match value {
-            serde_json::Value::String(s) if s.contains('\0') => out.push(nul(if path.is_empty() {
-                "body".into()
-            } else {
-                path.into()
-            })),
-            serde_json::Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .for_each(|(i, v)| walk(v, &join(&i.to_string()), out)),
+            serde_json::Value::String(s) if s.contains('\0') => out.push(nul(if path.is_empty() { "body".into() } else { path.into() })),
+            serde_json::Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| walk(v, &join(&i.to_string()), out)),
             serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| {
                 if k.contains('\0') {
                     out.push(nul(join(&k.replace('\0', "\\u0000"))));
@@ -335,23 +320,14 @@ mod tests {
         let ok = r#"{"title":"t","inner":{"name":"x","level":1}}"#;
         assert!(parse_json::<Outer>(format!("{ok} \n\t").as_bytes()).is_ok());
         for tail in ["xx", "{}", ",", "\u{0}"] {
-            assert!(
-                matches!(
-                    parse_json::<Outer>(format!("{ok}{tail}").as_bytes()),
-                    Err(AppError::BadRequest(_))
-                ),
-                "{tail:?}"
-            );
+            assert!(matches!(parse_json::<Outer>(format!("{ok}{tail}").as_bytes()), Err(AppError::BadRequest(_))), "{tail:?}");
         }
     }
 
     #[test]
     fn nul_characters_name_their_field() {
         let e = fail(r#"{"title":"a\u0000b","inner":{"name":"x","level":1}}"#);
-        assert_eq!(
-            (e.field.as_str(), e.code.as_str()),
-            ("title", "invalid_character")
-        );
+        assert_eq!((e.field.as_str(), e.code.as_str()), ("title", "invalid_character"));
         let e = fail(r#"{"title":"t","inner":{"name":"\u0000","level":1}}"#);
         assert_eq!(e.field, "inner.name");
         match parse_json::<serde_json::Value>(br#"{"list":["ok","\u0000"],"k\u0000":1}"#) {
@@ -365,10 +341,7 @@ mod tests {
         let v: serde_json::Value = parse_json(br#"{"path":"C:\\u0000"}"#).unwrap();
         assert_eq!(v["path"], "C:\\u0000");
         // Broken JSON is still reported as such.
-        assert!(matches!(
-            parse_json::<Outer>(br#"{"title":"\u0000"#),
-            Err(AppError::BadRequest(_))
-        ));
+        assert!(matches!(parse_json::<Outer>(br#"{"title":"\u0000"#), Err(AppError::BadRequest(_))));
     }
 
     #[test]

@@ -157,8 +157,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             loop {
                 use diesel::prelude::*;
                 use diesel_async::RunQueryDsl;
-                let done: Option<chrono::DateTime<chrono::Utc>> =
-                    mesa::db::schema::jobs::table.find(id).select(mesa::db::schema::jobs::done_at).first(&mut conn).await?;
+                let done: Option<chrono::DateTime<chrono::Utc>> = mesa::db::schema::jobs::table.find(id).select(mesa::db::schema::jobs::done_at).first(&mut conn).await?;
                 if done.is_some() {
                     break;
                 }

@@ -62,13 +62,7 @@ impl Modify for EnforcedByEveryRoute {
             if path.ends_with("/health") {
                 continue;
             }
-            let ops = [
-                &mut item.get,
-                &mut item.post,
-                &mut item.put,
-                &mut item.patch,
-                &mut item.delete,
-            ];
+            let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
             for op in ops.into_iter().flatten() {
                 let params = op.parameters.as_deref().unwrap_or_default();
                 let has_query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
@@ -76,32 +70,20 @@ impl Modify for EnforcedByEveryRoute {
                 let has_body = op.request_body.is_some();
                 let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
                 let mut add = |status: &str, description: &str| {
-                    op.responses
-                        .responses
-                        .entry(status.to_owned())
-                        .or_insert_with(|| problem_response(description));
+                    op.responses.responses.entry(status.to_owned()).or_insert_with(|| problem_response(description));
                 };
                 if has_body || has_query {
                     add("400", "Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`)");
                     add("422", "A field or query parameter is invalid; `errors` names each one (`validation_failed`)");
                 }
                 if has_body {
-                    add(
-                        "413",
-                        "The body is larger than the JSON limit of 256 KiB (`payload_too_large`)",
-                    );
+                    add("413", "The body is larger than the JSON limit of 256 KiB (`payload_too_large`)");
                 }
                 if has_path {
-                    add(
-                        "404",
-                        "No such resource, or one the caller may not see (`not_found`)",
-                    );
+                    add("404", "No such resource, or one the caller may not see (`not_found`)");
                 }
                 if secured {
-                    add(
-                        "401",
-                        "Missing, invalid or expired access token (`unauthenticated`)",
-                    );
+                    add("401", "Missing, invalid or expired access token (`unauthenticated`)");
                 }
                 add("503", "The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`)");
                 for param in op.parameters.iter_mut().flatten() {
@@ -109,12 +91,10 @@ impl Modify for EnforcedByEveryRoute {
                         (ParameterIn::Query, "limit") => bound_page_limit(param),
                         (ParameterIn::Query, "cursor") => constrain_string(param, |s| s.min_length = Some(1)),
                         // What `http::IfMatch` parses: `*`, or a row version, quoted or not, weak or not.
-                        (ParameterIn::Header, "If-Match") => {
-                            constrain_string(param, |s| {
-                                s.schema_type = utoipa::openapi::schema::SchemaType::Type(utoipa::openapi::Type::String);
-                                s.pattern = Some(r#"^(\*|(W/)?"?[0-9]{1,9}"?)$"#.into());
-                            })
-                        }
+                        (ParameterIn::Header, "If-Match") => constrain_string(param, |s| {
+                            s.schema_type = utoipa::openapi::schema::SchemaType::Type(utoipa::openapi::Type::String);
+                            s.pattern = Some(r#"^(\*|(W/)?"?[0-9]{1,9}"?)$"#.into());
+                        }),
                         _ => {}
                     }
                 }
@@ -125,16 +105,7 @@ impl Modify for EnforcedByEveryRoute {
 
 fn problem_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
     use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-    ResponseBuilder::new()
-        .description(description)
-        .content(
-            crate::error::PROBLEM_JSON,
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .build(),
-        )
-        .build()
-        .into()
+    ResponseBuilder::new().description(description).content(crate::error::PROBLEM_JSON, ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build()).build().into()
 }
 
 /// `limit`: 1 to [`crate::http::MAX_PAGE`], as `page_limit` enforces.

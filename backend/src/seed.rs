@@ -22,30 +22,37 @@ struct DemoUser {
 }
 
 const ORGANIZATIONS: &[(&str, &str, &[&str])] = &[
-    (
-        "Departamento Administrativo de Tecnologías de la Información y las Comunicaciones",
-        "DATIC",
-        &["Subdirección de Tecnología Digital", "Mesa de servicios"],
-    ),
+    ("Departamento Administrativo de Tecnologías de la Información y las Comunicaciones", "DATIC", &["Subdirección de Tecnología Digital", "Mesa de servicios"]),
     ("Secretaría de Hacienda", "SHAC", &["Subdirección de Tesorería", "Subdirección de Impuestos y Rentas"]),
     ("Secretaría de Educación", "SEDU", &["Subsecretaría de Cobertura Educativa", "Oficina de Talento Humano"]),
     ("Secretaría de Salud Pública", "SSAL", &["Subsecretaría de Salud Pública", "Oficina de Atención al Ciudadano"]),
 ];
 
-const LOCATIONS: &[(&str, &str)] = &[
-    ("CAM - Torre Alcaldía", "Avenida 2 Norte # 10-70"),
-    ("Sede Educación - Centro", "Carrera 5 # 6-05"),
-    ("Sede Salud - San Fernando", "Calle 4B # 36-00"),
-];
+const LOCATIONS: &[(&str, &str)] =
+    &[("CAM - Torre Alcaldía", "Avenida 2 Norte # 10-70"), ("Sede Educación - Centro", "Carrera 5 # 6-05"), ("Sede Salud - San Fernando", "Calle 4B # 36-00")];
 
 const USERS: &[DemoUser] = &[
     DemoUser { username: "admin", display_name: "Administrador de Mesa", role: Role::Admin, organization: "DATIC", area: "Mesa de servicios" },
     DemoUser { username: "supervisor.tic", display_name: "Sandra Villa (gestora de la mesa)", role: Role::Supervisor, organization: "DATIC", area: "Mesa de servicios" },
     DemoUser { username: "agente.n1", display_name: "Andrés Agudelo (agente nivel 1)", role: Role::Agent, organization: "DATIC", area: "Mesa de servicios" },
-    DemoUser { username: "especialista.n2", display_name: "Diana Castro (especialista nivel 2)", role: Role::Agent, organization: "DATIC", area: "Subdirección de Tecnología Digital" },
-    DemoUser { username: "proveedor.n3", display_name: "Redes del Pacífico S.A.S. (proveedor nivel 3)", role: Role::Agent, organization: "DATIC", area: "Subdirección de Tecnología Digital" },
+    DemoUser {
+        username: "especialista.n2",
+        display_name: "Diana Castro (especialista nivel 2)",
+        role: Role::Agent,
+        organization: "DATIC",
+        area: "Subdirección de Tecnología Digital",
+    },
+    DemoUser {
+        username: "proveedor.n3",
+        display_name: "Redes del Pacífico S.A.S. (proveedor nivel 3)",
+        role: Role::Agent,
+        organization: "DATIC",
+        area: "Subdirección de Tecnología Digital",
+    },
     DemoUser { username: "cto.hacienda", display_name: "Jorge Rivas (CTO Secretaría de Hacienda)", role: Role::Agent, organization: "SHAC", area: "Subdirección de Tesorería" },
-    DemoUser { username: "cto.educacion", display_name: "Marcela Ortiz (CTO Secretaría de Educación)", role: Role::Agent, organization: "SEDU", area: "Oficina de Talento Humano" },
+    DemoUser {
+        username: "cto.educacion", display_name: "Marcela Ortiz (CTO Secretaría de Educación)", role: Role::Agent, organization: "SEDU", area: "Oficina de Talento Humano"
+    },
     DemoUser { username: "auxiliar.adm", display_name: "Camilo Beltrán (servicios administrativos)", role: Role::Agent, organization: "DATIC", area: "Mesa de servicios" },
     DemoUser { username: "mantenimiento.n2", display_name: "Óscar Valencia (mantenimiento nivel 2)", role: Role::Agent, organization: "DATIC", area: "Mesa de servicios" },
     DemoUser { username: "lucia.martinez", display_name: "Lucía Martínez", role: Role::Requester, organization: "SHAC", area: "Subdirección de Tesorería" },
@@ -71,10 +78,7 @@ pub async fn demo(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
     let mut orgs = std::collections::HashMap::new();
     for (name, short, areas) in ORGANIZATIONS {
         let org = find_or_create_organization(conn, name).await?;
-        diesel::update(crate::db::schema::organizations::table.find(org))
-            .set(crate::db::schema::organizations::short_name.eq(*short))
-            .execute(conn)
-            .await?;
+        diesel::update(crate::db::schema::organizations::table.find(org)).set(crate::db::schema::organizations::short_name.eq(*short)).execute(conn).await?;
         let mut area_ids = std::collections::HashMap::new();
         for area in *areas {
             area_ids.insert(*area, find_or_create_area(conn, org, area).await?);
@@ -125,7 +129,13 @@ async fn demo_sla(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
     ]);
     let mut calendar = async |name: &str, always_open: bool, country: Option<&str>, intervals: serde_json::Value| -> anyhow::Result<Uuid> {
         diesel::insert_into(calendars::table)
-            .values((calendars::id.eq(Uuid::now_v7()), calendars::name.eq(name), calendars::always_open.eq(always_open), calendars::country.eq(country), calendars::intervals.eq(intervals)))
+            .values((
+                calendars::id.eq(Uuid::now_v7()),
+                calendars::name.eq(name),
+                calendars::always_open.eq(always_open),
+                calendars::country.eq(country),
+                calendars::intervals.eq(intervals),
+            ))
             .on_conflict_do_nothing()
             .execute(conn)
             .await?;
@@ -173,10 +183,7 @@ async fn demo_sla(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
     )
     .await?;
     for (code, policy_id) in [("TIC", tic), ("ADM", adm)] {
-        diesel::update(desks::table.filter(desks::code.eq(code)))
-            .set((desks::calendar_id.eq(office_id), desks::sla_policy_id.eq(policy_id)))
-            .execute(conn)
-            .await?;
+        diesel::update(desks::table.filter(desks::code.eq(code))).set((desks::calendar_id.eq(office_id), desks::sla_policy_id.eq(policy_id))).execute(conn).await?;
     }
     let critical_services: Vec<Uuid> = catalog_nodes::table
         .filter(catalog_nodes::code.eq_any(["administracion-de-firewall-perimetral", "administracion-de-servidores", "administracion-de-redes"]))

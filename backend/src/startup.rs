@@ -13,9 +13,9 @@ use utoipa_actix_web::{scope, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::AppError;
+use crate::framework::{self, AllowedMethods};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::framework::{self, AllowedMethods};
 use crate::{auth, catalog, desks, groups, health, http, organizations, sla, tickets, users};
 
 /// Every API route, registered through utoipa so each one lands in the OpenAPI document.
@@ -142,9 +142,7 @@ async fn fallback(req: ServiceRequest, spa_index: Option<PathBuf>, allowed: Arc<
     let (req, _) = req.into_parts();
     let is_api = req.path().starts_with("/api/") || req.path() == "/api";
     let response = match spa_index {
-        Some(index) if !is_api && req.method() == actix_web::http::Method::GET => {
-            actix_files::NamedFile::open_async(index).await?.into_response(&req)
-        }
+        Some(index) if !is_api && req.method() == actix_web::http::Method::GET => actix_files::NamedFile::open_async(index).await?.into_response(&req),
         _ if is_api => framework::unrouted_api_request(req.method(), req.path(), &allowed),
         _ => actix_web::ResponseError::error_response(&AppError::NotFound),
     };
@@ -165,11 +163,7 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
     let allowed = AllowedMethods::from_openapi(&api_doc);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
-        let (app, _) = App::new()
-            .into_utoipa_app()
-            .openapi(ApiDoc::openapi())
-            .service(scope("/api/v1").configure(api_routes))
-            .split_for_parts();
+        let (app, _) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).service(scope("/api/v1").configure(api_routes)).split_for_parts();
         let spa_index = spa_dir.as_ref().map(|d| d.join("index.html"));
         let worker_state = match data.worker_pool_size {
             Some(size) => web::Data::new(AppState { pool: crate::db::connect(&data.config.database_url, size), ..AppState::clone(&data) }),
@@ -185,10 +179,7 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
         if let Some(dir) = &spa_dir {
             let (index, allowed) = (spa_index.clone(), allowed.clone());
             app = app.service(
-                actix_files::Files::new("/", dir)
-                    .index_file("index.html")
-                    .prefer_utf8(true)
-                    .default_handler(fn_service(move |req| fallback(req, index.clone(), allowed.clone()))),
+                actix_files::Files::new("/", dir).index_file("index.html").prefer_utf8(true).default_handler(fn_service(move |req| fallback(req, index.clone(), allowed.clone()))),
             );
         }
         let allowed = allowed.clone();
@@ -201,10 +192,7 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
             .wrap(from_fn(framework::problem_bodies))
             .wrap(security_headers(public_https))
             // Path only: query strings and headers may carry secrets, so they are never logged.
-            .wrap(
-                Logger::new("%{r}a \"%{method}xi %U\" %s %b %Dms")
-                    .custom_request_replace("method", |req| req.method().to_string()),
-            )
+            .wrap(Logger::new("%{r}a \"%{method}xi %U\" %s %b %Dms").custom_request_replace("method", |req| req.method().to_string()))
     })
     // Nagle's algorithm held the last chunk of compressed answers for the client's delayed ACK
     // (~40 ms on every response; tests/bench/README.md).

@@ -3,8 +3,8 @@ use std::sync::Arc;
 use crate::attachments::storage::{LocalDisk, Storage};
 use crate::attachments::upload::Limits;
 use crate::auth::jwt::JwtKeys;
-use crate::config::Config;
 use crate::auth::CurrentUser;
+use crate::config::Config;
 use crate::db::DbPool;
 use crate::reference::{Reference, ReferenceCache};
 

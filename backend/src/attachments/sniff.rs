@@ -49,11 +49,9 @@ const GIF: Format = Format { mime: "image/gif", extensions: &["gif"] };
 const WEBP: Format = Format { mime: "image/webp", extensions: &["webp"] };
 const TIFF: Format = Format { mime: "image/tiff", extensions: &["tif", "tiff"] };
 const BMP: Format = Format { mime: "image/bmp", extensions: &["bmp"] };
-const DOCX: Format =
-    Format { mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", extensions: &["docx"] };
+const DOCX: Format = Format { mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", extensions: &["docx"] };
 const XLSX: Format = Format { mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", extensions: &["xlsx"] };
-const PPTX: Format =
-    Format { mime: "application/vnd.openxmlformats-officedocument.presentationml.presentation", extensions: &["pptx"] };
+const PPTX: Format = Format { mime: "application/vnd.openxmlformats-officedocument.presentationml.presentation", extensions: &["pptx"] };
 const ODT: Format = Format { mime: "application/vnd.oasis.opendocument.text", extensions: &["odt"] };
 const ODS: Format = Format { mime: "application/vnd.oasis.opendocument.spreadsheet", extensions: &["ods"] };
 const ODP: Format = Format { mime: "application/vnd.oasis.opendocument.presentation", extensions: &["odp"] };
@@ -65,11 +63,7 @@ const PPT: Format = Format { mime: "application/vnd.ms-powerpoint", extensions: 
 const BINARY: &[&Format] = &[&PDF, &PNG, &JPEG, &GIF, &WEBP, &TIFF, &BMP, &DOCX, &XLSX, &PPTX, &ODT, &ODS, &ODP, &DOC, &XLS, &PPT];
 
 /// Text has no magic bytes: the extension decides, among these only.
-const TEXT: &[Sniffed] = &[
-    Sniffed { mime: "text/plain", extension: "txt" },
-    Sniffed { mime: "text/csv", extension: "csv" },
-    Sniffed { mime: "text/plain", extension: "log" },
-];
+const TEXT: &[Sniffed] = &[Sniffed { mime: "text/plain", extension: "txt" }, Sniffed { mime: "text/csv", extension: "csv" }, Sniffed { mime: "text/plain", extension: "log" }];
 
 const ZIP: &str = "application/zip";
 const OLE_STORAGE: &str = "application/x-ole-storage";
@@ -108,9 +102,7 @@ pub fn sniff(file_name: &str, bytes: &[u8]) -> Result<Sniffed, Rejection> {
         (Detected::Accepted(format), Some(e)) => Err(Rejection::Disguised { claimed: format!(".{e}"), detected: format.mime.into() }),
         (Detected::Text, None) => Ok(TEXT[0]),
         // Text named as one of the binary formats (or as .txt when it did not look like text: unreachable).
-        (Detected::Text, Some(e)) if is_accepted_extension(&e) => {
-            Err(Rejection::Disguised { claimed: format!(".{e}"), detected: "text/plain".into() })
-        }
+        (Detected::Text, Some(e)) if is_accepted_extension(&e) => Err(Rejection::Disguised { claimed: format!(".{e}"), detected: "text/plain".into() }),
         (Detected::Text, Some(_)) => Err(Rejection::Unsupported { detected: "text/plain".into() }),
     }
 }
@@ -144,9 +136,7 @@ fn detect(bytes: &[u8]) -> Detected {
 pub fn extension(file_name: &str) -> Option<String> {
     let name = file_name.trim_end_matches(|c: char| c == '.' || c.is_whitespace());
     let (_, ext) = name.rsplit_once('.')?;
-    let looks_like_one = (1..=10).contains(&ext.len())
-        && ext.bytes().all(|c| c.is_ascii_alphanumeric())
-        && ext.bytes().any(|c| c.is_ascii_alphabetic());
+    let looks_like_one = (1..=10).contains(&ext.len()) && ext.bytes().all(|c| c.is_ascii_alphanumeric()) && ext.bytes().any(|c| c.is_ascii_alphabetic());
     looks_like_one.then(|| ext.to_ascii_lowercase())
 }
 
@@ -160,8 +150,7 @@ fn looks_like_text(bytes: &[u8]) -> bool {
     if bytes.contains(&0) {
         return false;
     }
-    std::str::from_utf8(bytes).is_ok()
-        || bytes.iter().all(|&c| c >= 0x20 && c != 0x7f || matches!(c, b'\t' | b'\n' | b'\r' | 0x0c))
+    std::str::from_utf8(bytes).is_ok() || bytes.iter().all(|&c| c >= 0x20 && c != 0x7f || matches!(c, b'\t' | b'\n' | b'\r' | 0x0c))
 }
 
 fn unknown_label(bytes: &[u8]) -> &'static str {
@@ -248,10 +237,7 @@ fn zip_entry_names(b: &[u8]) -> Option<Vec<&[u8]>> {
 fn classify_ole(bytes: &[u8]) -> Option<&'static Format> {
     let entry = |name: &str| -> Vec<u8> { name.encode_utf16().chain([0]).flat_map(u16::to_le_bytes).collect() };
     let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-    [("WordDocument", &DOC), ("Workbook", &XLS), ("Book", &XLS), ("PowerPoint Document", &PPT)]
-        .into_iter()
-        .find(|(name, _)| contains(&entry(name)))
-        .map(|(_, format)| format)
+    [("WordDocument", &DOC), ("Workbook", &XLS), ("Book", &XLS), ("PowerPoint Document", &PPT)].into_iter().find(|(name, _)| contains(&entry(name))).map(|(_, format)| format)
 }
 
 /// Minimal but real files of each kind, for tests here and in `upload`.
@@ -460,11 +446,7 @@ mod tests {
             ("word/document.xml", b"<document/>"),
             ("[Content_Types].xml", b"<Types/>"),
         ]);
-        let xlsx_docprops_first = zip(&[
-            ("docProps/app.xml", b"<Properties/>"),
-            ("[Content_Types].xml", b"<Types/>"),
-            ("xl/workbook.xml", b"<workbook/>"),
-        ]);
+        let xlsx_docprops_first = zip(&[("docProps/app.xml", b"<Properties/>"), ("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", b"<workbook/>")]);
         let cases: Vec<(&str, Vec<u8>, Result<Sniffed, Rejection>)> = vec![
             ("informe.pdf", PDF.to_vec(), ok("application/pdf", "pdf")),
             ("INFORME.PDF", PDF.to_vec(), ok("application/pdf", "pdf")),
@@ -606,13 +588,7 @@ mod tests {
     #[test]
     fn rejection_messages_read_after_a_file_name() {
         assert_eq!(Rejection::Empty.to_string(), "the file is empty");
-        assert_eq!(
-            Rejection::Disguised { claimed: ".png".into(), detected: "application/pdf".into() }.to_string(),
-            "it is named as .png but its content is application/pdf"
-        );
-        assert_eq!(
-            Rejection::Unsupported { detected: "application/zip".into() }.to_string(),
-            "its content is application/zip, which is not an accepted type"
-        );
+        assert_eq!(Rejection::Disguised { claimed: ".png".into(), detected: "application/pdf".into() }.to_string(), "it is named as .png but its content is application/pdf");
+        assert_eq!(Rejection::Unsupported { detected: "application/zip".into() }.to_string(), "its content is application/zip, which is not an accepted type");
     }
 }

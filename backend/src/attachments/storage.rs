@@ -120,20 +120,14 @@ pub fn is_valid_key(key: &str) -> bool {
         return false;
     };
     let shard = |s: &str| s.len() == 2 && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
-    shard(a)
-        && shard(b)
-        && Uuid::try_parse(id).is_ok_and(|u| u.get_version_num() == 7 && u.hyphenated().to_string() == id)
+    shard(a) && shard(b) && Uuid::try_parse(id).is_ok_and(|u| u.get_version_num() == 7 && u.hyphenated().to_string() == id)
 }
 
 fn remove_stale_temp_files(dir: &Path, age: Duration) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let now = SystemTime::now();
     for entry in entries.flatten() {
-        let old = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .map(|t| now.duration_since(t).unwrap_or_default() > age)
-            .unwrap_or(false);
+        let old = entry.metadata().and_then(|m| m.modified()).map(|t| now.duration_since(t).unwrap_or_default() > age).unwrap_or(false);
         if old {
             match std::fs::remove_file(entry.path()) {
                 Ok(()) => log::info!("removed an incomplete attachment left by a crash: {}", entry.path().display()),

@@ -221,7 +221,11 @@ pub async fn read_multipart<T: DeserializeOwned>(mut multipart: Multipart, limit
             let shown: String = name.chars().take(100).collect();
             return Err(fail(
                 errors,
-                FieldError::new(shown, "unknown_field", "is not a known part: send the JSON as data, files as file, and required attachments as attachment.<key> (key in snake_case)"),
+                FieldError::new(
+                    shown,
+                    "unknown_field",
+                    "is not a known part: send the JSON as data, files as file, and required attachments as attachment.<key> (key in snake_case)",
+                ),
             ));
         };
 
@@ -235,10 +239,7 @@ pub async fn read_multipart<T: DeserializeOwned>(mut multipart: Multipart, limit
         let (bytes, sha256) = match read_limited(&mut field, limits.max_file_bytes, limits).await? {
             Read::Complete(bytes, sha256) => (bytes, sha256),
             Read::TooLarge => {
-                return Err(fail(
-                    errors,
-                    FieldError::new(path, "too_large", format!("{shown} is larger than {}, the limit per file", human(limits.max_file_bytes))),
-                ));
+                return Err(fail(errors, FieldError::new(path, "too_large", format!("{shown} is larger than {}, the limit per file", human(limits.max_file_bytes)))));
             }
         };
         // Counted even when skipped below, so a stream of empty parts cannot go on forever.
@@ -248,13 +249,7 @@ pub async fn read_multipart<T: DeserializeOwned>(mut multipart: Multipart, limit
             continue;
         }
         match sniff(&file_name, &bytes) {
-            Ok(sniffed) => files.push(UploadedFile {
-                part_name: name,
-                file_name: with_extension(file_name, sniffed.extension),
-                bytes,
-                sha256,
-                sniffed,
-            }),
+            Ok(sniffed) => files.push(UploadedFile { part_name: name, file_name: with_extension(file_name, sniffed.extension), bytes, sha256, sniffed }),
             Err(rejection) => errors.push(rejection_error(path, &shown, &rejection)),
         }
     }
@@ -315,9 +310,7 @@ fn rejection_error(path: String, shown: &str, rejection: &Rejection) -> FieldErr
                  Word, Excel, PowerPoint or OpenDocument files, or text as .txt, .csv or .log"
             ),
         ),
-        Rejection::Disguised { claimed, detected } => {
-            FieldError::new(path, "disguised_type", format!("{shown} is named as {claimed} but its content is {detected}"))
-        }
+        Rejection::Disguised { claimed, detected } => FieldError::new(path, "disguised_type", format!("{shown} is named as {claimed} but its content is {detected}")),
     }
 }
 
@@ -345,11 +338,8 @@ fn client_file_name(field: &Field) -> Option<String> {
 /// [`MAX_FILE_NAME_CHARS`] characters, keeping the extension. May be empty.
 pub fn sanitize_file_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base
-        .chars()
-        .filter(|&c| !c.is_control() && !is_invisible_format(c))
-        .map(|c| if matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') { '_' } else { c })
-        .collect();
+    let cleaned: String =
+        base.chars().filter(|&c| !c.is_control() && !is_invisible_format(c)).map(|c| if matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') { '_' } else { c }).collect();
     let trimmed = cleaned.trim_matches(|c: char| c == '.' || c.is_whitespace());
     truncate_keeping_extension(trimmed, MAX_FILE_NAME_CHARS)
 }
@@ -455,15 +445,9 @@ mod tests {
         Ok(describe(upload))
     }
 
-    fn app() -> App<
-        impl actix_web::dev::ServiceFactory<
-            actix_web::dev::ServiceRequest,
-            Config = (),
-            Response = actix_web::dev::ServiceResponse,
-            Error = actix_web::Error,
-            InitError = (),
-        >,
-    > {
+    fn app(
+    ) -> App<impl actix_web::dev::ServiceFactory<actix_web::dev::ServiceRequest, Config = (), Response = actix_web::dev::ServiceResponse, Error = actix_web::Error, InitError = ()>>
+    {
         App::new().route("/plain", web::post().to(plain)).route("/capped", web::post().to(capped))
     }
 
@@ -485,10 +469,7 @@ mod tests {
                 }
                 Part::File(name, file_name, bytes) => {
                     // The client's Content-Type is a lie on purpose: it must not matter.
-                    out.extend_from_slice(
-                        format!("Content-Disposition: form-data; name=\"{name}\"; {file_name}\r\nContent-Type: application/pdf\r\n\r\n")
-                            .as_bytes(),
-                    );
+                    out.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"; {file_name}\r\nContent-Type: application/pdf\r\n\r\n").as_bytes());
                     out.extend_from_slice(bytes);
                 }
                 Part::Anonymous(name, bytes) => {
@@ -507,10 +488,7 @@ mod tests {
     }
 
     fn request(uri: &str, parts: &[Part]) -> t::TestRequest {
-        t::TestRequest::post()
-            .uri(uri)
-            .insert_header((header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}")))
-            .set_payload(body(parts))
+        t::TestRequest::post().uri(uri).insert_header((header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))).set_payload(body(parts))
     }
 
     async fn send(parts: &[Part<'_>]) -> (StatusCode, Value) {
@@ -545,12 +523,7 @@ mod tests {
     async fn json_and_two_files() {
         let png_name = filename("foto.png");
         let pdf_name = filename("cédula escaneada.pdf");
-        let (status, body) = send(&[
-            Part::File("file", &png_name, samples::PNG),
-            Part::File("attachment.cedula", &pdf_name, samples::PDF),
-            DATA,
-        ])
-        .await;
+        let (status, body) = send(&[Part::File("file", &png_name, samples::PNG), Part::File("attachment.cedula", &pdf_name, samples::PDF), DATA]).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["title"], "Impresora sin tóner");
         assert_eq!(
@@ -591,13 +564,8 @@ mod tests {
         let traversal = filename("../../etc/passwd");
         let bidi = filename("foto\u{202E}gnp.exe");
         let no_ext = filename("escaneo");
-        let (status, body) = send(&[
-            DATA,
-            Part::File("file", &star, samples::PDF),
-            Part::File("file", &traversal, b"root:x:0:0\n"),
-            Part::File("file", &no_ext, samples::JPEG),
-        ])
-        .await;
+        let (status, body) =
+            send(&[DATA, Part::File("file", &star, samples::PDF), Part::File("file", &traversal, b"root:x:0:0\n"), Part::File("file", &no_ext, samples::JPEG)]).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let names: Vec<_> = body["files"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap().to_owned()).collect();
         assert_eq!(names, ["Resolución 045.pdf", "passwd.txt", "escaneo.jpg"]);
@@ -669,9 +637,7 @@ mod tests {
     async fn oversized_file_is_named() {
         let big = [samples::PDF, &[b' '; 1024]].concat();
         let (small, large) = (filename("ok.png"), filename("manual completo.pdf"));
-        let (status, body) =
-            send(&[DATA, Part::File("file", &small, samples::PNG), Part::File("file", &large, &big), Part::File("file", &small, samples::PNG)])
-                .await;
+        let (status, body) = send(&[DATA, Part::File("file", &small, samples::PNG), Part::File("file", &large, &big), Part::File("file", &small, samples::PNG)]).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let (field, code, message) = only_error(&body);
         assert_eq!((field.as_str(), code.as_str()), ("files.1", "too_large"));
@@ -701,9 +667,7 @@ mod tests {
 
     async fn call_endless(uri: &str, head: Vec<u8>, chunk: &[u8], content_length: Option<u64>) -> (StatusCode, Value, usize) {
         let app = t::init_service(app()).await;
-        let mut req = t::TestRequest::post()
-            .uri(uri)
-            .insert_header((header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}")));
+        let mut req = t::TestRequest::post().uri(uri).insert_header((header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}")));
         if let Some(n) = content_length {
             req = req.insert_header((header::CONTENT_LENGTH, n));
         }
@@ -718,9 +682,7 @@ mod tests {
     async fn an_endless_file_is_cut_at_the_limit() {
         let mut head = body(&[DATA]);
         head.truncate(head.len() - format!("--{BOUNDARY}--\r\n").len());
-        head.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"infinito.pdf\"\r\n\r\n%PDF-1.7\n").as_bytes(),
-        );
+        head.extend_from_slice(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"infinito.pdf\"\r\n\r\n%PDF-1.7\n").as_bytes());
         let (status, body, pulled) = call_endless("/plain", head, &[b'A'; 512], None).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let (field, code, message) = only_error(&body);
@@ -796,13 +758,9 @@ mod tests {
     #[actix_web::test]
     async fn every_bad_file_and_field_is_reported_at_once() {
         let (a, b, c) = (filename("ok.png"), filename("foto.png"), filename("vacio.txt"));
-        let (status, body) = send(&[
-            Part::Text("data", r#"{"title": 1}"#),
-            Part::File("file", &a, samples::PNG),
-            Part::File("file", &b, samples::JPEG),
-            Part::File("attachment.acta", &c, b""),
-        ])
-        .await;
+        let (status, body) =
+            send(&[Part::Text("data", r#"{"title": 1}"#), Part::File("file", &a, samples::PNG), Part::File("file", &b, samples::JPEG), Part::File("attachment.acta", &c, b"")])
+                .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let fields: Vec<_> = body["errors"].as_array().unwrap().iter().map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap())).collect();
         assert_eq!(fields, [("title", "invalid_type"), ("files.1", "disguised_type"), ("attachment.acta", "empty")]);

@@ -16,10 +16,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use ldap3::{
-    ldap_escape, Ldap, LdapConnAsync, LdapConnSettings, LdapError, Scope, SearchEntry,
-    SearchOptions,
-};
+use ldap3::{ldap_escape, Ldap, LdapConnAsync, LdapConnSettings, LdapError, Scope, SearchEntry, SearchOptions};
 
 /// LDAP result code for `invalidCredentials`.
 const RC_INVALID_CREDENTIALS: u32 = 49;
@@ -132,55 +129,29 @@ pub fn normalize_login(login: &str) -> NormalizedLogin {
         let user = user.trim();
         let domain = domain.trim();
         if user.is_empty() {
-            return NormalizedLogin {
-                username: String::new(),
-                principal: None,
-            };
+            return NormalizedLogin { username: String::new(), principal: None };
         }
-        let principal = if domain.is_empty() {
-            None
-        } else {
-            Some(format!("{user}@{domain}"))
-        };
-        return NormalizedLogin {
-            username: user.to_string(),
-            principal,
-        };
+        let principal = if domain.is_empty() { None } else { Some(format!("{user}@{domain}")) };
+        return NormalizedLogin { username: user.to_string(), principal };
     }
-    NormalizedLogin {
-        username: name.to_string(),
-        principal: None,
-    }
+    NormalizedLogin { username: name.to_string(), principal: None }
 }
 
 /// Build the search filter for a normalised login; every user-supplied value is escaped.
 fn build_filter(cfg: &LdapConfig, login: &NormalizedLogin) -> String {
     let template = cfg.user_filter.trim();
-    let template = if template.starts_with('(') {
-        template.to_string()
-    } else {
-        format!("({template})")
-    };
+    let template = if template.starts_with('(') { template.to_string() } else { format!("({template})") };
     let by_name = template.replace(USERNAME_PLACEHOLDER, &ldap_escape(login.username.as_str()));
     match (&cfg.upn_attribute, &login.principal) {
         (Some(upn_attr), Some(principal)) if !upn_attr.trim().is_empty() => {
-            format!(
-                "(|({}={}){})",
-                upn_attr.trim(),
-                ldap_escape(principal.as_str()),
-                by_name
-            )
+            format!("(|({}={}){})", upn_attr.trim(), ldap_escape(principal.as_str()), by_name)
         }
         _ => by_name,
     }
 }
 
 /// Verify `login` / `password` against the directory and return the account's attributes.
-pub async fn authenticate(
-    cfg: &LdapConfig,
-    login: &str,
-    password: &str,
-) -> Result<DirectoryUser, DirectoryError> {
+pub async fn authenticate(cfg: &LdapConfig, login: &str, password: &str) -> Result<DirectoryUser, DirectoryError> {
     let normalized = normalize_login(login);
     // Never contact the server for these: an empty password is an anonymous bind.
     if normalized.username.is_empty() || password.is_empty() {
@@ -193,10 +164,7 @@ pub async fn authenticate(
         Ok(pair) => pair,
         Err(e) => {
             log::warn!("directory: cannot connect to {}: {}", cfg.url, e);
-            return Err(DirectoryError::Unavailable(format!(
-                "cannot connect to {}: {}",
-                cfg.url, e
-            )));
+            return Err(DirectoryError::Unavailable(format!("cannot connect to {}: {}", cfg.url, e)));
         }
     };
     ldap3::drive!(conn);
@@ -210,33 +178,14 @@ pub async fn authenticate(
     result
 }
 
-async fn search_and_bind(
-    cfg: &LdapConfig,
-    ldap: &mut Ldap,
-    filter: &str,
-    normalized: &NormalizedLogin,
-    password: &str,
-) -> Result<DirectoryUser, DirectoryError> {
+async fn search_and_bind(cfg: &LdapConfig, ldap: &mut Ldap, filter: &str, normalized: &NormalizedLogin, password: &str) -> Result<DirectoryUser, DirectoryError> {
     // 1. Service account.
     if !cfg.bind_dn.is_empty() {
-        match ldap
-            .with_timeout(cfg.timeout)
-            .simple_bind(&cfg.bind_dn, &cfg.bind_password)
-            .await
-        {
+        match ldap.with_timeout(cfg.timeout).simple_bind(&cfg.bind_dn, &cfg.bind_password).await {
             Ok(res) if res.rc == 0 => {}
             Ok(res) => {
-                log::error!(
-                    "directory: service account {} rejected by {} (result code {}: {})",
-                    cfg.bind_dn,
-                    cfg.url,
-                    res.rc,
-                    res.text
-                );
-                return Err(DirectoryError::Unavailable(format!(
-                    "service account bind failed (result code {})",
-                    res.rc
-                )));
+                log::error!("directory: service account {} rejected by {} (result code {}: {})", cfg.bind_dn, cfg.url, res.rc, res.text);
+                return Err(DirectoryError::Unavailable(format!("service account bind failed (result code {})", res.rc)));
             }
             Err(e) => return Err(unavailable("service account bind", cfg, e)),
         }
@@ -245,11 +194,8 @@ async fn search_and_bind(
     // 2. Search the user.
     let attrs = requested_attributes(&cfg.attributes);
     let time_limit = i32::try_from(cfg.timeout.as_secs().max(1)).unwrap_or(i32::MAX);
-    let search = ldap
-        .with_timeout(cfg.timeout)
-        .with_search_options(SearchOptions::new().sizelimit(2).timelimit(time_limit))
-        .search(&cfg.base_dn, Scope::Subtree, filter, attrs)
-        .await;
+    let search =
+        ldap.with_timeout(cfg.timeout).with_search_options(SearchOptions::new().sizelimit(2).timelimit(time_limit)).search(&cfg.base_dn, Scope::Subtree, filter, attrs).await;
     let (entries, res) = match search {
         Ok(ldap3::SearchResult(entries, res)) => (entries, res),
         Err(e) => return Err(unavailable("user search", cfg, e)),
@@ -262,15 +208,8 @@ async fn search_and_bind(
             return Err(DirectoryError::InvalidCredentials);
         }
         rc => {
-            log::warn!(
-                "directory: user search on {} failed (result code {}: {})",
-                cfg.url,
-                rc,
-                res.text
-            );
-            return Err(DirectoryError::Unavailable(format!(
-                "user search failed (result code {rc})"
-            )));
+            log::warn!("directory: user search on {} failed (result code {}: {})", cfg.url, rc, res.text);
+            return Err(DirectoryError::Unavailable(format!("user search failed (result code {rc})")));
         }
     }
     let mut entries = entries.into_iter();
@@ -293,39 +232,22 @@ async fn search_and_bind(
 
     // 3. Disabled accounts (Active Directory's userAccountControl).
     if let Some(uac) = first_value(&attributes, UAC_ATTRIBUTE) {
-        if uac
-            .trim()
-            .parse::<i64>()
-            .map(|v| v & UAC_ACCOUNT_DISABLE != 0)
-            .unwrap_or(false)
-        {
+        if uac.trim().parse::<i64>().map(|v| v & UAC_ACCOUNT_DISABLE != 0).unwrap_or(false) {
             log::info!("directory: login refused, account {} is disabled", entry.dn);
             return Err(DirectoryError::Disabled);
         }
     }
 
     // 4. The user's own bind.
-    match ldap
-        .with_timeout(cfg.timeout)
-        .simple_bind(&entry.dn, password)
-        .await
-    {
+    match ldap.with_timeout(cfg.timeout).simple_bind(&entry.dn, password).await {
         Ok(res) if res.rc == 0 => {}
         Ok(res) if res.rc == RC_INVALID_CREDENTIALS => {
             log::debug!("directory: wrong password for {}", entry.dn);
             return Err(DirectoryError::InvalidCredentials);
         }
         Ok(res) => {
-            log::warn!(
-                "directory: bind as {} failed (result code {}: {})",
-                entry.dn,
-                res.rc,
-                res.text
-            );
-            return Err(DirectoryError::Unavailable(format!(
-                "user bind failed (result code {})",
-                res.rc
-            )));
+            log::warn!("directory: bind as {} failed (result code {}: {})", entry.dn, res.rc, res.text);
+            return Err(DirectoryError::Unavailable(format!("user bind failed (result code {})", res.rc)));
         }
         Err(e) => return Err(unavailable("user bind", cfg, e)),
     }
@@ -338,11 +260,7 @@ async fn search_and_bind(
         }
     };
     let username = get(&cfg.attributes.username).unwrap_or_else(|| {
-        log::warn!(
-            "directory: entry {} has no '{}' attribute, using the typed login name",
-            entry.dn,
-            cfg.attributes.username
-        );
+        log::warn!("directory: entry {} has no '{}' attribute, using the typed login name", entry.dn, cfg.attributes.username);
         normalized.username.clone()
     });
     Ok(DirectoryUser {
@@ -364,18 +282,7 @@ fn unavailable(step: &str, cfg: &LdapConfig, e: LdapError) -> DirectoryError {
 /// The mapped attributes plus `userAccountControl`, without empty or repeated names.
 fn requested_attributes(map: &LdapAttributes) -> Vec<String> {
     let mut attrs: Vec<String> = Vec::new();
-    for name in [
-        &map.username,
-        &map.display_name,
-        &map.email,
-        &map.phone,
-        &map.department,
-        &map.company,
-    ]
-    .into_iter()
-    .map(|s| s.trim())
-    .chain([UAC_ATTRIBUTE])
-    {
+    for name in [&map.username, &map.display_name, &map.email, &map.phone, &map.department, &map.company].into_iter().map(|s| s.trim()).chain([UAC_ATTRIBUTE]) {
         if !name.is_empty() && !attrs.iter().any(|a| a.eq_ignore_ascii_case(name)) {
             attrs.push(name.to_string());
         }
@@ -385,19 +292,12 @@ fn requested_attributes(map: &LdapAttributes) -> Vec<String> {
 
 /// Servers return attribute names as spelled in their schema, not as requested.
 fn lowercase_keys(attrs: HashMap<String, Vec<String>>) -> HashMap<String, Vec<String>> {
-    attrs
-        .into_iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v))
-        .collect()
+    attrs.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect()
 }
 
 /// First non-blank value of an attribute (looked up case-insensitively).
 fn first_value<'a>(attrs: &'a HashMap<String, Vec<String>>, name: &str) -> Option<&'a str> {
-    attrs
-        .get(&name.trim().to_ascii_lowercase())?
-        .iter()
-        .map(|v| v.as_str())
-        .find(|v| !v.trim().is_empty())
+    attrs.get(&name.trim().to_ascii_lowercase())?.iter().map(|v| v.as_str()).find(|v| !v.trim().is_empty())
 }
 
 #[cfg(test)]
@@ -405,10 +305,7 @@ mod tests {
     use super::*;
 
     fn n(username: &str, principal: Option<&str>) -> NormalizedLogin {
-        NormalizedLogin {
-            username: username.into(),
-            principal: principal.map(Into::into),
-        }
+        NormalizedLogin { username: username.into(), principal: principal.map(Into::into) }
     }
 
     fn cfg(filter: &str, upn: Option<&str>) -> LdapConfig {
@@ -432,41 +329,21 @@ mod tests {
 
     #[test]
     fn domain_prefix_is_stripped() {
-        assert_eq!(
-            normalize_login(r"EXAMPLE\maria.gomez"),
-            n("maria.gomez", None)
-        );
-        assert_eq!(
-            normalize_login(r" example\ maria.gomez "),
-            n("maria.gomez", None)
-        );
+        assert_eq!(normalize_login(r"EXAMPLE\maria.gomez"), n("maria.gomez", None));
+        assert_eq!(normalize_login(r" example\ maria.gomez "), n("maria.gomez", None));
         assert_eq!(normalize_login(r"\maria.gomez"), n("maria.gomez", None));
     }
 
     #[test]
     fn principal_name_is_split() {
-        assert_eq!(
-            normalize_login("maria.gomez@example.org"),
-            n("maria.gomez", Some("maria.gomez@example.org"))
-        );
-        assert_eq!(
-            normalize_login(r" EXAMPLE\Maria.Gomez@Example.org "),
-            n("Maria.Gomez", Some("Maria.Gomez@Example.org"))
-        );
+        assert_eq!(normalize_login("maria.gomez@example.org"), n("maria.gomez", Some("maria.gomez@example.org")));
+        assert_eq!(normalize_login(r" EXAMPLE\Maria.Gomez@Example.org "), n("Maria.Gomez", Some("Maria.Gomez@Example.org")));
         assert_eq!(normalize_login("maria.gomez@"), n("maria.gomez", None));
     }
 
     #[test]
     fn nothing_usable_gives_empty_name() {
-        for login in [
-            "",
-            "   ",
-            r"\",
-            r"EXAMPLE\",
-            "@example.org",
-            r"EXAMPLE\@example.org",
-            " @ ",
-        ] {
+        for login in ["", "   ", r"\", r"EXAMPLE\", "@example.org", r"EXAMPLE\@example.org", " @ "] {
             assert_eq!(normalize_login(login).username, "", "login {login:?}");
         }
     }
@@ -474,31 +351,16 @@ mod tests {
     #[test]
     fn filter_escapes_user_input() {
         let c = cfg("(sAMAccountName={username})", Some("userPrincipalName"));
-        assert_eq!(
-            build_filter(&c, &n("*)(uid=*", None)),
-            r"(sAMAccountName=\2a\29\28uid=\2a)"
-        );
-        assert_eq!(
-            build_filter(&c, &n("a\\b\0", None)),
-            r"(sAMAccountName=a\5cb\00)"
-        );
-        assert_eq!(
-            build_filter(&c, &n("x*", Some("x*@dom)"))),
-            r"(|(userPrincipalName=x\2a@dom\29)(sAMAccountName=x\2a))"
-        );
+        assert_eq!(build_filter(&c, &n("*)(uid=*", None)), r"(sAMAccountName=\2a\29\28uid=\2a)");
+        assert_eq!(build_filter(&c, &n("a\\b\0", None)), r"(sAMAccountName=a\5cb\00)");
+        assert_eq!(build_filter(&c, &n("x*", Some("x*@dom)"))), r"(|(userPrincipalName=x\2a@dom\29)(sAMAccountName=x\2a))");
     }
 
     #[test]
     fn filter_uses_upn_only_when_configured() {
         let login = normalize_login("ana.lopez@example.org");
-        assert_eq!(
-            build_filter(&cfg("(uid={username})", None), &login),
-            "(uid=ana.lopez)"
-        );
-        assert_eq!(
-            build_filter(&cfg("uid={username}", Some(" ")), &login),
-            "(uid=ana.lopez)"
-        );
+        assert_eq!(build_filter(&cfg("(uid={username})", None), &login), "(uid=ana.lopez)");
+        assert_eq!(build_filter(&cfg("uid={username}", Some(" ")), &login), "(uid=ana.lopez)");
         assert_eq!(
             build_filter(&cfg("(&(objectClass=user)(sAMAccountName={username}))", Some("userPrincipalName")), &login),
             "(|(userPrincipalName=ana.lopez@example.org)(&(objectClass=user)(sAMAccountName=ana.lopez)))"
@@ -507,40 +369,16 @@ mod tests {
 
     #[test]
     fn requested_attributes_are_deduplicated() {
-        let map = LdapAttributes {
-            company: String::new(),
-            email: "SAMACCOUNTNAME".into(),
-            ..LdapAttributes::default()
-        };
-        assert_eq!(
-            requested_attributes(&map),
-            vec![
-                "sAMAccountName",
-                "displayName",
-                "telephoneNumber",
-                "department",
-                "userAccountControl"
-            ]
-        );
+        let map = LdapAttributes { company: String::new(), email: "SAMACCOUNTNAME".into(), ..LdapAttributes::default() };
+        assert_eq!(requested_attributes(&map), vec!["sAMAccountName", "displayName", "telephoneNumber", "department", "userAccountControl"]);
     }
 
     #[tokio::test]
     async fn empty_input_never_contacts_the_server() {
         // Port 1 on loopback: if the server were contacted this would be Unavailable.
         let c = cfg("(uid={username})", None);
-        for (login, password) in [
-            ("maria.gomez", ""),
-            ("", "secret"),
-            (r"EXAMPLE\", "secret"),
-            ("  ", "x"),
-        ] {
-            assert!(
-                matches!(
-                    authenticate(&c, login, password).await,
-                    Err(DirectoryError::InvalidCredentials)
-                ),
-                "{login:?}"
-            );
+        for (login, password) in [("maria.gomez", ""), ("", "secret"), (r"EXAMPLE\", "secret"), ("  ", "x")] {
+            assert!(matches!(authenticate(&c, login, password).await, Err(DirectoryError::InvalidCredentials)), "{login:?}");
         }
     }
 }

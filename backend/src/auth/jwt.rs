@@ -40,15 +40,7 @@ impl JwtKeys {
     }
 
     pub fn issue(&self, user_id: Uuid, role: Role, generation: i32, now: i64) -> String {
-        let claims = Claims {
-            sub: user_id,
-            role,
-            iat: now,
-            exp: now + self.ttl.as_secs() as i64,
-            jti: Uuid::new_v4(),
-            iss: ISSUER.to_owned(),
-            generation,
-        };
+        let claims = Claims { sub: user_id, role, iat: now, exp: now + self.ttl.as_secs() as i64, jti: Uuid::new_v4(), iss: ISSUER.to_owned(), generation };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).expect("HS256 signing cannot fail")
     }
 

@@ -13,8 +13,7 @@ use crate::organizations::queries as org_queries;
 use crate::state::AppState;
 use crate::users::domain::{normalize_username, AuthSource, Role, UserRow};
 
-pub const INVALID_CREDENTIALS: AppError =
-    AppError::Unauthenticated { code: "invalid_credentials", detail: "The username or the password is wrong" };
+pub const INVALID_CREDENTIALS: AppError = AppError::Unauthenticated { code: "invalid_credentials", detail: "The username or the password is wrong" };
 
 /// Why a login failed, for the log only: the client always gets `invalid_credentials`.
 #[derive(Debug)]
@@ -27,7 +26,7 @@ pub enum Refusal {
 }
 
 pub enum Outcome {
-    Success(UserRow),
+    Success(Box<UserRow>),
     Refused(Refusal),
 }
 
@@ -35,13 +34,7 @@ pub async fn authenticate(state: &AppState, login: &str, password: &str) -> Resu
     let key = normalize_username(login);
     let local: Option<UserRow> = {
         let mut conn = state.pool.get().await?;
-        users::table
-            .filter(users::username.eq(&key))
-            .filter(users::auth_source.eq(AuthSource::Local))
-            .select(UserRow::as_select())
-            .first(&mut conn)
-            .await
-            .optional()?
+        users::table.filter(users::username.eq(&key)).filter(users::auth_source.eq(AuthSource::Local)).select(UserRow::as_select()).first(&mut conn).await.optional()?
     };
 
     if let Some(user) = local {
@@ -49,7 +42,7 @@ pub async fn authenticate(state: &AppState, login: &str, password: &str) -> Resu
         return Ok(match (ok, user.active) {
             (false, _) => Outcome::Refused(Refusal::WrongPassword),
             (true, false) => Outcome::Refused(Refusal::Inactive),
-            (true, true) => Outcome::Success(user),
+            (true, true) => Outcome::Success(Box::new(user)),
         });
     }
 
@@ -66,10 +59,7 @@ pub async fn authenticate(state: &AppState, login: &str, password: &str) -> Resu
         Err(DirectoryError::Disabled) => Ok(Outcome::Refused(Refusal::DirectoryDisabled)),
         Err(DirectoryError::Unavailable(why)) => {
             log::warn!("directory unavailable during login: {why}");
-            Err(AppError::Unavailable {
-                code: "directory_unavailable",
-                detail: "The directory (Active Directory / LDAP) cannot be reached; try again later".into(),
-            })
+            Err(AppError::Unavailable { code: "directory_unavailable", detail: "The directory (Active Directory / LDAP) cannot be reached; try again later".into() })
         }
     }
 }
@@ -93,66 +83,60 @@ async fn check_password(password: &str, hash: Option<String>) -> bool {
 async fn sync_directory_user(conn: &mut AsyncPgConnection, found: &DirectoryUser) -> Result<Outcome, AppError> {
     let found = found.clone();
     conn.transaction(async move |conn| -> Result<Outcome, AppError> {
-            let username = normalize_username(&found.username);
-            let organization_id = match found.company.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(name) => Some(org_queries::find_or_create_organization(conn, name).await?),
-                None => None,
-            };
-            let area_id = match (organization_id, found.department.as_deref().map(str::trim).filter(|s| !s.is_empty())) {
-                (Some(org), Some(name)) => Some(org_queries::find_or_create_area(conn, org, name).await?),
-                _ => None,
-            };
-            let existing: Option<UserRow> = users::table
-                .filter(users::username.eq(&username))
-                .select(UserRow::as_select())
-                .for_update()
-                .first(conn)
-                .await
-                .optional()?;
-            let display_name = found.display_name.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| username.clone());
-            let now = Utc::now();
-            let user = match existing {
-                Some(u) if u.auth_source == AuthSource::Local => return Ok(Outcome::Refused(Refusal::LocalAccountShadowed)),
-                Some(u) if !u.active => return Ok(Outcome::Refused(Refusal::Inactive)),
-                Some(u) => {
-                    diesel::update(users::table.find(u.id))
-                        .set((
-                            users::display_name.eq(&display_name),
-                            users::email.eq(found.email.clone().or(u.email.clone())),
-                            users::phone.eq(found.phone.clone().or(u.phone.clone())),
-                            users::organization_id.eq(organization_id.or(u.organization_id)),
-                            users::area_id.eq(area_id.or(u.area_id)),
-                            users::directory_dn.eq(&found.dn),
-                            users::last_login_at.eq(now),
-                            users::updated_at.eq(now),
-                            users::version.eq(users::version + 1),
-                        ))
-                        .returning(UserRow::as_returning())
-                        .get_result(conn)
-                        .await?
-                }
-                None => {
-                    diesel::insert_into(users::table)
-                        .values((
-                            users::id.eq(Uuid::now_v7()),
-                            users::username.eq(&username),
-                            users::display_name.eq(&display_name),
-                            users::email.eq(&found.email),
-                            users::phone.eq(&found.phone),
-                            users::role.eq(Role::Requester),
-                            users::auth_source.eq(AuthSource::Directory),
-                            users::directory_dn.eq(&found.dn),
-                            users::organization_id.eq(organization_id),
-                            users::area_id.eq(area_id),
-                            users::last_login_at.eq(now),
-                        ))
-                        .returning(UserRow::as_returning())
-                        .get_result(conn)
-                        .await?
-                }
-            };
-            Ok(Outcome::Success(user))
-        })
+        let username = normalize_username(&found.username);
+        let organization_id = match found.company.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(name) => Some(org_queries::find_or_create_organization(conn, name).await?),
+            None => None,
+        };
+        let area_id = match (organization_id, found.department.as_deref().map(str::trim).filter(|s| !s.is_empty())) {
+            (Some(org), Some(name)) => Some(org_queries::find_or_create_area(conn, org, name).await?),
+            _ => None,
+        };
+        let existing: Option<UserRow> = users::table.filter(users::username.eq(&username)).select(UserRow::as_select()).for_update().first(conn).await.optional()?;
+        let display_name = found.display_name.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| username.clone());
+        let now = Utc::now();
+        let user = match existing {
+            Some(u) if u.auth_source == AuthSource::Local => return Ok(Outcome::Refused(Refusal::LocalAccountShadowed)),
+            Some(u) if !u.active => return Ok(Outcome::Refused(Refusal::Inactive)),
+            Some(u) => {
+                diesel::update(users::table.find(u.id))
+                    .set((
+                        users::display_name.eq(&display_name),
+                        users::email.eq(found.email.clone().or(u.email.clone())),
+                        users::phone.eq(found.phone.clone().or(u.phone.clone())),
+                        users::organization_id.eq(organization_id.or(u.organization_id)),
+                        users::area_id.eq(area_id.or(u.area_id)),
+                        users::directory_dn.eq(&found.dn),
+                        users::last_login_at.eq(now),
+                        users::updated_at.eq(now),
+                        users::version.eq(users::version + 1),
+                    ))
+                    .returning(UserRow::as_returning())
+                    .get_result(conn)
+                    .await?
+            }
+            None => {
+                diesel::insert_into(users::table)
+                    .values((
+                        users::id.eq(Uuid::now_v7()),
+                        users::username.eq(&username),
+                        users::display_name.eq(&display_name),
+                        users::email.eq(&found.email),
+                        users::phone.eq(&found.phone),
+                        users::role.eq(Role::Requester),
+                        users::auth_source.eq(AuthSource::Directory),
+                        users::directory_dn.eq(&found.dn),
+                        users::organization_id.eq(organization_id),
+                        users::area_id.eq(area_id),
+                        users::last_login_at.eq(now),
+                    ))
+                    .returning(UserRow::as_returning())
+                    .get_result(conn)
+                    .await?
+            }
+        };
+        Ok(Outcome::Success(Box::new(user)))
+    })
     .await
 }
 

@@ -37,8 +37,7 @@ pub struct Memberships {
     pub reference_generation: i64,
 }
 
-const INVALID_TOKEN: AppError =
-    AppError::Unauthenticated { code: "invalid_token", detail: "The access token is missing, expired or invalid" };
+const INVALID_TOKEN: AppError = AppError::Unauthenticated { code: "invalid_token", detail: "The access token is missing, expired or invalid" };
 
 impl CurrentUser {
     pub fn role(&self) -> Role {

@@ -52,8 +52,7 @@ pub struct TokenResponse {
     pub user: User,
 }
 
-const INVALID_REFRESH: AppError =
-    AppError::Unauthenticated { code: "invalid_refresh_token", detail: "The refresh token is unknown, expired or revoked" };
+const INVALID_REFRESH: AppError = AppError::Unauthenticated { code: "invalid_refresh_token", detail: "The refresh token is unknown, expired or revoked" };
 
 fn client_ip(req: &HttpRequest, state: &AppState) -> Option<String> {
     if state.config.trust_forwarded_for {
@@ -140,7 +139,7 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
             login_flow::touch_last_login(&mut conn, user.id).await?;
             drop(conn);
             log::info!("login ok user={} source={}", user.username, user.auth_source);
-            Ok(web::Json(token_response(&state, user, None).await?))
+            Ok(web::Json(token_response(&state, *user, None).await?))
         }
         Outcome::Refused(why) => {
             // Already counted by the reservation.

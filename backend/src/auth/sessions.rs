@@ -71,13 +71,7 @@ pub async fn issue(conn: &mut AsyncPgConnection, user_id: Uuid, ttl: Duration) -
 async fn insert(conn: &mut AsyncPgConnection, user_id: Uuid, family_id: Uuid, token: String, ttl: Duration) -> QueryResult<IssuedRefresh> {
     let expires_at = Utc::now() + chrono::Duration::from_std(ttl).expect("ttl fits");
     diesel::insert_into(rt::table)
-        .values((
-            rt::id.eq(Uuid::now_v7()),
-            rt::user_id.eq(user_id),
-            rt::family_id.eq(family_id),
-            rt::token_hash.eq(digest(&token)),
-            rt::expires_at.eq(expires_at),
-        ))
+        .values((rt::id.eq(Uuid::now_v7()), rt::user_id.eq(user_id), rt::family_id.eq(family_id), rt::token_hash.eq(digest(&token)), rt::expires_at.eq(expires_at)))
         .execute(conn)
         .await?;
     Ok(IssuedRefresh { token, expires_at })
@@ -109,12 +103,10 @@ pub async fn rotate(conn: &mut AsyncPgConnection, token: &str, ttl: Duration, se
             return Ok(Rotation::Invalid);
         }
         let refresh = match used_at {
-            Some(used) if now - used <= chrono::Duration::from_std(REUSE_GRACE).expect("grace fits") => {
-                match live_successor(conn, &secret, &token, now).await? {
-                    Some(refresh) => refresh,
-                    None => return Ok(Rotation::Invalid),
-                }
-            }
+            Some(used) if now - used <= chrono::Duration::from_std(REUSE_GRACE).expect("grace fits") => match live_successor(conn, &secret, &token, now).await? {
+                Some(refresh) => refresh,
+                None => return Ok(Rotation::Invalid),
+            },
             Some(_) => {
                 revoke_family_by_id(conn, family_id).await?;
                 return Ok(Rotation::Reused);
@@ -136,12 +128,7 @@ pub async fn rotate(conn: &mut AsyncPgConnection, token: &str, ttl: Duration, se
 async fn live_successor(conn: &mut AsyncPgConnection, secret: &[u8], token: &str, now: DateTime<Utc>) -> QueryResult<Option<IssuedRefresh>> {
     let mut next = successor(secret, token);
     for _ in 0..MAX_CHAIN {
-        let row: Option<ChainState> = rt::table
-            .filter(rt::token_hash.eq(digest(&next)))
-            .select((rt::expires_at, rt::used_at, rt::revoked_at))
-            .first(conn)
-            .await
-            .optional()?;
+        let row: Option<ChainState> = rt::table.filter(rt::token_hash.eq(digest(&next))).select((rt::expires_at, rt::used_at, rt::revoked_at)).first(conn).await.optional()?;
         match row {
             Some((expires_at, None, None)) if expires_at > now => return Ok(Some(IssuedRefresh { token: next, expires_at })),
             Some((_, Some(_), None)) => next = successor(secret, &next),
@@ -152,10 +139,7 @@ async fn live_successor(conn: &mut AsyncPgConnection, secret: &[u8], token: &str
 }
 
 async fn revoke_family_by_id(conn: &mut AsyncPgConnection, family_id: Uuid) -> QueryResult<usize> {
-    diesel::update(rt::table.filter(rt::family_id.eq(family_id)).filter(rt::revoked_at.is_null()))
-        .set(rt::revoked_at.eq(Utc::now()))
-        .execute(conn)
-        .await
+    diesel::update(rt::table.filter(rt::family_id.eq(family_id)).filter(rt::revoked_at.is_null())).set(rt::revoked_at.eq(Utc::now())).execute(conn).await
 }
 
 /// Logout: revokes the token's whole family and raises the user's token generation, which ends
@@ -165,8 +149,7 @@ async fn revoke_family_by_id(conn: &mut AsyncPgConnection, family_id: Uuid) -> Q
 pub async fn revoke(conn: &mut AsyncPgConnection, token: &str) -> QueryResult<bool> {
     let hash = digest(token);
     conn.transaction(async move |conn| -> QueryResult<bool> {
-        let found: Option<(Uuid, Uuid)> =
-            rt::table.filter(rt::token_hash.eq(hash)).select((rt::family_id, rt::user_id)).first(conn).await.optional()?;
+        let found: Option<(Uuid, Uuid)> = rt::table.filter(rt::token_hash.eq(hash)).select((rt::family_id, rt::user_id)).first(conn).await.optional()?;
         let Some((family_id, user_id)) = found else {
             return Ok(false);
         };
@@ -181,19 +164,13 @@ pub async fn revoke(conn: &mut AsyncPgConnection, token: &str) -> QueryResult<bo
 
 /// Raises the user's token generation: every access token issued so far is refused from now on.
 pub async fn end_access_tokens(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<()> {
-    diesel::update(users::table.find(user_id))
-        .set(users::token_generation.eq(users::token_generation + 1))
-        .execute(conn)
-        .await?;
+    diesel::update(users::table.find(user_id)).set(users::token_generation.eq(users::token_generation + 1)).execute(conn).await?;
     Ok(())
 }
 
 /// Every session of a user, e.g. when an admin deactivates the account.
 pub async fn revoke_all_for_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<usize> {
-    diesel::update(rt::table.filter(rt::user_id.eq(user_id)).filter(rt::revoked_at.is_null()))
-        .set(rt::revoked_at.eq(Utc::now()))
-        .execute(conn)
-        .await
+    diesel::update(rt::table.filter(rt::user_id.eq(user_id)).filter(rt::revoked_at.is_null())).set(rt::revoked_at.eq(Utc::now())).execute(conn).await
 }
 
 #[cfg(test)]

@@ -86,10 +86,7 @@ pub struct ServiceDetail {
 impl ServiceDetail {
     /// The group that solves this service for a requester of `organization`.
     pub fn responsible_group_for(&self, organization: Option<Uuid>) -> Option<Uuid> {
-        organization
-            .and_then(|org| self.routes.iter().find(|r| r.organization_id == org))
-            .map(|r| r.group_id)
-            .or(self.responsible_group_id)
+        organization.and_then(|org| self.routes.iter().find(|r| r.organization_id == org)).map(|r| r.group_id).or(self.responsible_group_id)
     }
 }
 

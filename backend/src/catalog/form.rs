@@ -69,9 +69,7 @@ const MAX_LABEL: usize = 200;
 
 fn valid_key(key: &str) -> bool {
     let mut chars = key.chars();
-    matches!(chars.next(), Some('a'..='z'))
-        && key.len() <= 60
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    matches!(chars.next(), Some('a'..='z')) && key.len() <= 60 && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn check_text(errors: &mut Vec<FieldError>, path: &str, t: &LocalizedText) {
@@ -166,11 +164,7 @@ pub fn validate_values(prefix: &str, fields: &[FormField], values: &serde_json::
             FieldType::Text => v.as_str().filter(|s| s.chars().count() <= 500).is_none().then_some("must be a text of at most 500 characters"),
             FieldType::LongText => v.as_str().filter(|s| s.chars().count() <= 10_000).is_none().then_some("must be a text of at most 10000 characters"),
             FieldType::Number => (!v.is_number()).then_some("must be a number"),
-            FieldType::Date => v
-                .as_str()
-                .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-                .is_none()
-                .then_some("must be a date as YYYY-MM-DD"),
+            FieldType::Date => v.as_str().and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()).is_none().then_some("must be a date as YYYY-MM-DD"),
             FieldType::Checkbox => {
                 if !v.is_boolean() {
                     Some("must be true or false")
@@ -180,11 +174,7 @@ pub fn validate_values(prefix: &str, fields: &[FormField], values: &serde_json::
                     None
                 }
             }
-            FieldType::Select => v
-                .as_str()
-                .filter(|s| f.options.iter().any(|o| o.value == *s))
-                .is_none()
-                .then_some("must be one of the field's options"),
+            FieldType::Select => v.as_str().filter(|s| f.options.iter().any(|o| o.value == *s)).is_none().then_some("must be one of the field's options"),
             FieldType::File => None,
         };
         if let Some(message) = problem {
@@ -208,10 +198,7 @@ mod tests {
     }
 
     fn select(key: &str, values: &[&str]) -> FormField {
-        FormField {
-            options: values.iter().map(|v| FieldOption { value: (*v).into(), label: text(v) }).collect(),
-            ..field(key, FieldType::Select, true)
-        }
+        FormField { options: values.iter().map(|v| FieldOption { value: (*v).into(), label: text(v) }).collect(), ..field(key, FieldType::Select, true) }
     }
 
     fn codes(errors: &[FieldError]) -> Vec<(String, String)> {

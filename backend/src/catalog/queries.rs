@@ -86,11 +86,8 @@ pub async fn load_node(conn: &mut AsyncPgConnection, node_id: Uuid) -> QueryResu
 
 /// Parent of every node of a desk, and its kind: enough to check moves.
 pub async fn structure(conn: &mut AsyncPgConnection, desk_id: Uuid) -> QueryResult<HashMap<Uuid, (Option<Uuid>, NodeKind)>> {
-    let rows: Vec<(Uuid, Option<Uuid>, String)> = catalog_nodes::table
-        .filter(catalog_nodes::desk_id.eq(desk_id))
-        .select((catalog_nodes::id, catalog_nodes::parent_id, catalog_nodes::kind))
-        .load(conn)
-        .await?;
+    let rows: Vec<(Uuid, Option<Uuid>, String)> =
+        catalog_nodes::table.filter(catalog_nodes::desk_id.eq(desk_id)).select((catalog_nodes::id, catalog_nodes::parent_id, catalog_nodes::kind)).load(conn).await?;
     Ok(rows.into_iter().map(|(id, p, k)| (id, (p, k.parse().unwrap_or(NodeKind::Category)))).collect())
 }
 
@@ -165,11 +162,8 @@ pub async fn save_service(conn: &mut AsyncPgConnection, node_id: Uuid, service: 
     );
     diesel::insert_into(services::table).values(values.clone()).on_conflict(services::node_id).do_update().set(values).execute(conn).await?;
     diesel::delete(service_routes::table.filter(service_routes::service_id.eq(node_id))).execute(conn).await?;
-    let routes: Vec<_> = s
-        .routes
-        .iter()
-        .map(|r| (service_routes::service_id.eq(node_id), service_routes::organization_id.eq(r.organization_id), service_routes::group_id.eq(r.group_id)))
-        .collect();
+    let routes: Vec<_> =
+        s.routes.iter().map(|r| (service_routes::service_id.eq(node_id), service_routes::organization_id.eq(r.organization_id), service_routes::group_id.eq(r.group_id))).collect();
     diesel::insert_into(service_routes::table).values(routes).execute(conn).await?;
     Ok(())
 }
@@ -198,12 +192,8 @@ pub async fn place(conn: &mut AsyncPgConnection, desk_id: Uuid, node: Uuid, pare
 
 /// A free code in the desk derived from `base` (`base`, `base-2`, `base-3`…).
 pub async fn free_code(conn: &mut AsyncPgConnection, desk_id: Uuid, base: &str) -> QueryResult<String> {
-    let taken: Vec<String> = catalog_nodes::table
-        .filter(catalog_nodes::desk_id.eq(desk_id))
-        .filter(catalog_nodes::code.like(format!("{base}%")))
-        .select(catalog_nodes::code)
-        .load(conn)
-        .await?;
+    let taken: Vec<String> =
+        catalog_nodes::table.filter(catalog_nodes::desk_id.eq(desk_id)).filter(catalog_nodes::code.like(format!("{base}%"))).select(catalog_nodes::code).load(conn).await?;
     if !taken.iter().any(|c| c == base) {
         return Ok(base.to_owned());
     }

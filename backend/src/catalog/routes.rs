@@ -146,8 +146,7 @@ pub async fn check_service(conn: &mut AsyncPgConnection, desk_id: Uuid, prefix: 
     if !audience.everyone && audience.roles.is_empty() && audience.area_ids.is_empty() && audience.group_ids.is_empty() {
         e.add(&format!("{prefix}.audience"), "empty", "nobody could request it: set everyone, or roles, areas or groups");
     }
-    let desk_groups: HashSet<Uuid> =
-        support_groups::table.filter(support_groups::desk_id.eq(desk_id)).select(support_groups::id).load::<Uuid>(conn).await?.into_iter().collect();
+    let desk_groups: HashSet<Uuid> = support_groups::table.filter(support_groups::desk_id.eq(desk_id)).select(support_groups::id).load::<Uuid>(conn).await?.into_iter().collect();
     if let Some(g) = s.responsible_group_id {
         if !desk_groups.contains(&g) {
             e.add(&format!("{prefix}.responsible_group_id"), "unknown_reference", "must be a support group of this desk");
@@ -328,7 +327,8 @@ pub async fn update_node(state: web::Data<AppState>, user: CurrentUser, id: web:
         if version != current.version {
             return Err(AppError::PreconditionFailed);
         }
-        let fields = NodeFields { parent_id: current.parent_id, code: &code, kind: current.kind, name: &name, description: description.as_deref(), position: current.position, active };
+        let fields =
+            NodeFields { parent_id: current.parent_id, code: &code, kind: current.kind, name: &name, description: description.as_deref(), position: current.position, active };
         queries::update_node(conn, id, &fields).await.map_err(code_taken)?;
         queries::save_service(conn, id, service.as_ref()).await?;
         Ok(())
@@ -401,11 +401,8 @@ pub async fn delete_node(state: web::Data<AppState>, user: CurrentUser, id: web:
     let mut ids = tree::descendants(&parents, id);
     ids.push(id);
     let ids_for_delete = ids.clone();
-    let deleted = conn
-        .transaction(async |conn| -> QueryResult<usize> {
-            diesel::delete(catalog_nodes::table.filter(catalog_nodes::id.eq_any(&ids_for_delete))).execute(conn).await
-        })
-        .await;
+    let deleted =
+        conn.transaction(async |conn| -> QueryResult<usize> { diesel::delete(catalog_nodes::table.filter(catalog_nodes::id.eq_any(&ids_for_delete))).execute(conn).await }).await;
     let outcome = match deleted {
         Ok(_) => "deleted",
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::ForeignKeyViolation, _)) => {
@@ -446,7 +443,12 @@ pub async fn export_catalog(state: web::Data<AppState>, user: CurrentUser, id: w
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The document has problems (each named by its path)", body = Problem, content_type = "application/problem+json")))]
 #[post("/desks/{id}/catalog/import")]
-pub async fn import_catalog(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, body: JsonBody<super::transfer::CatalogDocument>) -> AppResult<web::Json<super::transfer::ImportSummary>> {
+pub async fn import_catalog(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<Uuid>,
+    body: JsonBody<super::transfer::CatalogDocument>,
+) -> AppResult<web::Json<super::transfer::ImportSummary>> {
     let desk_id = *id;
     let mut conn = state.pool.get().await?;
     crate::desks::queries::load(&mut conn, desk_id).await?;

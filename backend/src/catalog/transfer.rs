@@ -231,8 +231,7 @@ pub async fn import(conn: &mut AsyncPgConnection, desk_id: Uuid, doc: &CatalogDo
     let mut summary = ImportSummary::default();
 
     // Groups by name: reuse, refresh or create.
-    let existing: Vec<(Uuid, String)> =
-        support_groups::table.filter(support_groups::desk_id.eq(desk_id)).select((support_groups::id, support_groups::name)).load(conn).await?;
+    let existing: Vec<(Uuid, String)> = support_groups::table.filter(support_groups::desk_id.eq(desk_id)).select((support_groups::id, support_groups::name)).load(conn).await?;
     let mut groups: HashMap<String, Uuid> = existing.into_iter().map(|(id, n)| (n.to_lowercase(), id)).collect();
     for g in &doc.groups {
         let key = g.name.trim().to_lowercase();
@@ -376,12 +375,11 @@ pub async fn import(conn: &mut AsyncPgConnection, desk_id: Uuid, doc: &CatalogDo
         ids.insert(&p.doc.code, id);
     }
     let keep: Vec<Uuid> = ids.values().copied().collect();
-    summary.nodes_deactivated = diesel::update(
-        catalog_nodes::table.filter(catalog_nodes::desk_id.eq(desk_id)).filter(catalog_nodes::id.ne_all(&keep)).filter(catalog_nodes::active.eq(true)),
-    )
-    .set((catalog_nodes::active.eq(false), catalog_nodes::version.eq(catalog_nodes::version + 1)))
-    .execute(conn)
-    .await?;
+    summary.nodes_deactivated =
+        diesel::update(catalog_nodes::table.filter(catalog_nodes::desk_id.eq(desk_id)).filter(catalog_nodes::id.ne_all(&keep)).filter(catalog_nodes::active.eq(true)))
+            .set((catalog_nodes::active.eq(false), catalog_nodes::version.eq(catalog_nodes::version + 1)))
+            .execute(conn)
+            .await?;
     Ok(summary)
 }
 
@@ -423,11 +421,7 @@ pub async fn export(conn: &mut AsyncPgConnection, desk: &crate::desks::domain::D
                 default_type: s.default_type,
                 default_priority: s.default_priority,
                 responsible_group: s.responsible_group_id.and_then(|id| g.get(&id).cloned()),
-                routes: s
-                    .routes
-                    .iter()
-                    .filter_map(|r| Some(RouteDoc { organization: o.get(&r.organization_id)?.clone(), group: g.get(&r.group_id)?.clone() }))
-                    .collect(),
+                routes: s.routes.iter().filter_map(|r| Some(RouteDoc { organization: o.get(&r.organization_id)?.clone(), group: g.get(&r.group_id)?.clone() })).collect(),
                 availability: s.availability,
                 promised_resolution: s.promised_resolution,
                 resolution_minutes: s.resolution_minutes,

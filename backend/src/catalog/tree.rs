@@ -165,10 +165,8 @@ mod tests {
     #[test]
     fn cycles_are_detected() {
         // 1 > 2 > 3, and 4 alone.
-        let parents: HashMap<Uuid, Option<Uuid>> = [(1, None), (2, Some(1)), (3, Some(2)), (4, None)]
-            .into_iter()
-            .map(|(n, p)| (Uuid::from_u128(n), p.map(Uuid::from_u128)))
-            .collect();
+        let parents: HashMap<Uuid, Option<Uuid>> =
+            [(1, None), (2, Some(1)), (3, Some(2)), (4, None)].into_iter().map(|(n, p)| (Uuid::from_u128(n), p.map(Uuid::from_u128))).collect();
         let u = Uuid::from_u128;
         assert!(would_cycle(&parents, u(1), Some(u(3))), "under its grandchild");
         assert!(would_cycle(&parents, u(2), Some(u(2))), "under itself");

@@ -131,9 +131,7 @@ pub async fn migrate(url: &str) -> anyhow::Result<Vec<String>> {
     // The harness is synchronous: run it off the async workers.
     tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
         let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url)?;
-        let applied = conn
-            .run_pending_migrations(MIGRATIONS)
-            .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+        let applied = conn.run_pending_migrations(MIGRATIONS).map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
         Ok(applied.iter().map(|v| v.to_string()).collect())
     })
     .await?
@@ -143,9 +141,5 @@ pub async fn migrate(url: &str) -> anyhow::Result<Vec<String>> {
 pub fn latest_migration_version() -> String {
     use diesel::migration::MigrationSource;
     let migrations: Vec<_> = MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS).expect("embedded migrations");
-    migrations
-        .iter()
-        .map(|m| m.name().version().to_string())
-        .max()
-        .unwrap_or_default()
+    migrations.iter().map(|m| m.name().version().to_string()).max().unwrap_or_default()
 }

@@ -44,11 +44,10 @@ pub async fn require_manager(conn: &mut AsyncPgConnection, user: &CurrentUser, d
     match user.role() {
         Role::Admin => Ok(()),
         Role::Supervisor => {
-            let assigned: bool = diesel::select(diesel::dsl::exists(
-                desk_supervisors::table.filter(desk_supervisors::desk_id.eq(desk_id)).filter(desk_supervisors::user_id.eq(user.0.id)),
-            ))
-            .get_result(conn)
-            .await?;
+            let assigned: bool =
+                diesel::select(diesel::dsl::exists(desk_supervisors::table.filter(desk_supervisors::desk_id.eq(desk_id)).filter(desk_supervisors::user_id.eq(user.0.id))))
+                    .get_result(conn)
+                    .await?;
             if assigned {
                 Ok(())
             } else {

@@ -28,13 +28,8 @@ async fn check_supervisors(conn: &mut AsyncPgConnection, e: &mut Errors, ids: &[
     if ids.is_empty() {
         return Ok(());
     }
-    let ok: Vec<Uuid> = users::table
-        .filter(users::id.eq_any(ids))
-        .filter(users::role.eq_any([Role::Supervisor, Role::Admin]))
-        .filter(users::active.eq(true))
-        .select(users::id)
-        .load(conn)
-        .await?;
+    let ok: Vec<Uuid> =
+        users::table.filter(users::id.eq_any(ids)).filter(users::role.eq_any([Role::Supervisor, Role::Admin])).filter(users::active.eq(true)).select(users::id).load(conn).await?;
     for (i, id) in ids.iter().enumerate() {
         if !ok.contains(id) {
             e.add(&format!("supervisor_ids.{i}"), "invalid", "must be an active supervisor or admin");

@@ -193,13 +193,8 @@ pub async fn set_members(state: web::Data<AppState>, user: CurrentUser, id: web:
     let mut conn = state.pool.get().await?;
     let desk_id: Uuid = support_groups::table.find(id).select(support_groups::desk_id).first(&mut conn).await?;
     require_manager(&mut conn, &user, desk_id).await?;
-    let staff: Vec<Uuid> = users::table
-        .filter(users::id.eq_any(&ids))
-        .filter(users::role.ne(Role::Requester))
-        .filter(users::active.eq(true))
-        .select(users::id)
-        .load(&mut conn)
-        .await?;
+    let staff: Vec<Uuid> =
+        users::table.filter(users::id.eq_any(&ids)).filter(users::role.ne(Role::Requester)).filter(users::active.eq(true)).select(users::id).load(&mut conn).await?;
     let mut e = Errors::default();
     for (i, u) in ids.iter().enumerate() {
         if !staff.contains(u) {

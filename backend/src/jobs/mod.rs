@@ -123,10 +123,7 @@ pub async fn run_recompute(conn: &mut AsyncPgConnection, job: &Claimed, now: Dat
                         let mut payload = job.payload.clone();
                         payload["cursor"] = json!(cursor);
                         payload["done"] = json!(done);
-                        diesel::update(jobs::table.find(id))
-                            .set((jobs::payload.eq(payload), jobs::locked_until.eq(Utc::now() + LEASE)))
-                            .execute(conn)
-                            .await?;
+                        diesel::update(jobs::table.find(id)).set((jobs::payload.eq(payload), jobs::locked_until.eq(Utc::now() + LEASE))).execute(conn).await?;
                         Ok(false)
                     }
                     None => {

@@ -46,9 +46,7 @@ impl ListQuery {
 fn in_use(e: diesel::result::Error) -> AppError {
     use diesel::result::{DatabaseErrorKind, Error};
     match e {
-        Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
-            AppError::conflict("in_use", "Other records refer to it; deactivate it instead (PATCH active=false)")
-        }
+        Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => AppError::conflict("in_use", "Other records refer to it; deactivate it instead (PATCH active=false)"),
         other => other.into(),
     }
 }
@@ -115,7 +113,13 @@ pub async fn get_organization(state: web::Data<AppState>, _user: CurrentUser, id
         (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[patch("/organizations/{id}")]
-pub async fn update_organization(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch, body: JsonBody<UpdateOrganization>) -> AppResult<HttpResponse> {
+pub async fn update_organization(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: JsonBody<UpdateOrganization>,
+) -> AppResult<HttpResponse> {
     user.require_admin()?;
     let body = body.0;
     let mut e = Errors::default();
@@ -294,12 +298,7 @@ pub async fn create_location(state: web::Data<AppState>, user: CurrentUser, body
     e.finish()?;
     let mut conn = state.pool.get().await?;
     let location: Location = diesel::insert_into(locations::table)
-        .values((
-            locations::id.eq(Uuid::now_v7()),
-            locations::name.eq(name),
-            locations::address.eq(address),
-            locations::organization_id.eq(body.organization_id),
-        ))
+        .values((locations::id.eq(Uuid::now_v7()), locations::name.eq(name), locations::address.eq(address), locations::organization_id.eq(body.organization_id)))
         .returning(Location::as_returning())
         .get_result(&mut conn)
         .await?;

@@ -244,11 +244,7 @@ pub fn between_with_pauses(cal: &Calendar, from: DateTime<Utc>, to: DateTime<Utc
         return Duration::zero();
     }
     let (f, t) = (to_ns(from), to_ns(to));
-    let mut ps: Vec<(i128, i128)> = pauses
-        .iter()
-        .map(|&(s, e)| (to_ns(s).max(f), e.map_or(t, to_ns).min(t)))
-        .filter(|(s, e)| s < e)
-        .collect();
+    let mut ps: Vec<(i128, i128)> = pauses.iter().map(|&(s, e)| (to_ns(s).max(f), e.map_or(t, to_ns).min(t))).filter(|(s, e)| s < e).collect();
     ps.sort_unstable();
     let mut total = 0i128;
     let mut cursor = f;
@@ -502,7 +498,7 @@ mod tests {
         let m1 = Calendar::new(spec_with(madrid, &[(Weekday::Sun, (1, 30), (2, 30))], false));
         assert_eq!(between(&m1, utc(2026, 3, 28, 0, 0), utc(2026, 3, 30, 0, 0)), Duration::minutes(30));
         assert_eq!(add(&m1, utc(2026, 3, 28, 0, 0), Duration::minutes(30)), utc(2026, 3, 29, 1, 0)); // 03:00 CEST
-        // Interval 00:00–02:30 on 2026-10-25 (03:00 → 02:00): 2.5 h on the first pass, 30 min on the second.
+                                                                                                     // Interval 00:00–02:30 on 2026-10-25 (03:00 → 02:00): 2.5 h on the first pass, 30 min on the second.
         let m2 = Calendar::new(spec_with(madrid, &[(Weekday::Sun, (0, 0), (2, 30))], false));
         assert_eq!(between(&m2, utc(2026, 10, 24, 0, 0), utc(2026, 10, 26, 0, 0)), Duration::hours(3));
         assert!(is_working(&m2, utc(2026, 10, 25, 0, 15))); // 02:15 CEST
@@ -563,14 +559,8 @@ mod tests {
                 1 => Just(Vec::<u32>::new()),
                 3 => prop::collection::btree_set(0u32..=1440, 2..=6).prop_map(|s| s.into_iter().collect::<Vec<_>>()),
             ];
-            (
-                0usize..3,
-                prop::collection::vec(day, 7),
-                0u32..7,
-                any::<bool>(),
-                prop::collection::vec((0i64..5 * 366, any::<bool>()), 0..6),
-            )
-                .prop_map(|(zone, mut days, forced, country, custom)| {
+            (0usize..3, prop::collection::vec(day, 7), 0u32..7, any::<bool>(), prop::collection::vec((0i64..5 * 366, any::<bool>()), 0..6)).prop_map(
+                |(zone, mut days, forced, country, custom)| {
                     if days.iter().all(|d| d.len() < 2) {
                         days[forced as usize] = vec![9 * 60, 17 * 60];
                     }
@@ -598,16 +588,29 @@ mod tests {
                         }
                     }
                     spec
-                })
+                },
+            )
         }
 
         /// Instants over 2024–2028, half of them within 3 days of a clock change in New York or Madrid.
         fn arb_instant() -> impl Strategy<Value = DateTime<Utc>> {
             let transitions: Vec<i64> = [
-                utc(2024, 3, 10, 7, 0), utc(2024, 11, 3, 6, 0), utc(2025, 3, 9, 7, 0), utc(2025, 11, 2, 6, 0),
-                utc(2026, 3, 8, 7, 0), utc(2026, 11, 1, 6, 0), utc(2027, 3, 14, 7, 0), utc(2027, 11, 7, 6, 0),
-                utc(2024, 3, 31, 1, 0), utc(2024, 10, 27, 1, 0), utc(2025, 3, 30, 1, 0), utc(2025, 10, 26, 1, 0),
-                utc(2026, 3, 29, 1, 0), utc(2026, 10, 25, 1, 0), utc(2027, 3, 28, 1, 0), utc(2027, 10, 31, 1, 0),
+                utc(2024, 3, 10, 7, 0),
+                utc(2024, 11, 3, 6, 0),
+                utc(2025, 3, 9, 7, 0),
+                utc(2025, 11, 2, 6, 0),
+                utc(2026, 3, 8, 7, 0),
+                utc(2026, 11, 1, 6, 0),
+                utc(2027, 3, 14, 7, 0),
+                utc(2027, 11, 7, 6, 0),
+                utc(2024, 3, 31, 1, 0),
+                utc(2024, 10, 27, 1, 0),
+                utc(2025, 3, 30, 1, 0),
+                utc(2025, 10, 26, 1, 0),
+                utc(2026, 3, 29, 1, 0),
+                utc(2026, 10, 25, 1, 0),
+                utc(2027, 3, 28, 1, 0),
+                utc(2027, 10, 31, 1, 0),
             ]
             .iter()
             .map(|t| t.timestamp())

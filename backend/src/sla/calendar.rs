@@ -185,14 +185,7 @@ impl CalendarSpec {
 
     /// 24×7 (America/Bogota), no holidays: for critical services.
     pub fn always_open_default() -> Self {
-        CalendarSpec {
-            timezone: chrono_tz::America::Bogota,
-            intervals: Vec::new(),
-            always_open: true,
-            country: None,
-            extra_holidays: Vec::new(),
-            removed_holidays: Vec::new(),
-        }
+        CalendarSpec { timezone: chrono_tz::America::Bogota, intervals: Vec::new(), always_open: true, country: None, extra_holidays: Vec::new(), removed_holidays: Vec::new() }
     }
 }
 
@@ -317,8 +310,7 @@ impl Calendar {
 
     /// Whether the local day `day` (days since 1970-01-01) is a holiday.
     pub(crate) fn holiday_on_day(&self, day: i64) -> bool {
-        self.has_holidays
-            && i32::try_from(day + UNIX_EPOCH_CE_DAYS).ok().and_then(NaiveDate::from_num_days_from_ce_opt).is_some_and(|date| self.is_holiday(date))
+        self.has_holidays && i32::try_from(day + UNIX_EPOCH_CE_DAYS).ok().and_then(NaiveDate::from_num_days_from_ce_opt).is_some_and(|date| self.is_holiday(date))
     }
 }
 
@@ -427,10 +419,7 @@ mod tests {
     #[test]
     fn holidays_union_minus_removed() {
         let mut s = CalendarSpec::colombia_default();
-        s.extra_holidays = vec![
-            Holiday { date: d(2026, 12, 24), name: "Nochebuena".into() },
-            Holiday { date: d(2027, 12, 24), name: "Nochebuena".into() },
-        ];
+        s.extra_holidays = vec![Holiday { date: d(2026, 12, 24), name: "Nochebuena".into() }, Holiday { date: d(2027, 12, 24), name: "Nochebuena".into() }];
         s.removed_holidays = vec![d(2026, 1, 12), d(2026, 6, 29)];
         let h = s.holidays(2026);
         assert_eq!(h.len(), 19 - 2 + 1);

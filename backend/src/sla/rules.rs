@@ -9,8 +9,8 @@ use uuid::Uuid;
 use super::clock::{self, ClockInput};
 use super::policy::{ClockKind, Rule, RuleAction};
 use super::store;
-use crate::reference::Reference;
 use crate::db::schema::{sla_rule_firings, support_groups, tickets};
+use crate::reference::Reference;
 use crate::tickets::domain::{Priority, Visibility};
 use crate::tickets::model::TicketRow;
 use crate::tickets::queries::{self as tq, NewEvent};
@@ -223,4 +223,3 @@ async fn write_many(conn: &mut AsyncPgConnection, rows: &[(Uuid, store::Stored)]
     .await?;
     Ok(())
 }
-

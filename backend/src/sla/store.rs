@@ -68,7 +68,8 @@ pub fn spec_from_parts(
     let tz: chrono_tz::Tz = timezone.parse().map_err(|_| ("timezone".to_owned(), "must be an IANA time zone such as America/Bogota".to_owned()))?;
     let mut parsed = Vec::new();
     for (i, iv) in intervals.iter().enumerate() {
-        let weekday = super::calendar::parse_weekday_code(&iv.weekday).ok_or_else(|| (format!("intervals.{i}.weekday"), "must be mon, tue, wed, thu, fri, sat or sun".to_owned()))?;
+        let weekday =
+            super::calendar::parse_weekday_code(&iv.weekday).ok_or_else(|| (format!("intervals.{i}.weekday"), "must be mon, tue, wed, thu, fri, sat or sun".to_owned()))?;
         let start = parse_time(&iv.start).ok_or_else(|| (format!("intervals.{i}.start"), "must be HH:MM".to_owned()))?;
         let end = parse_time(&iv.end).ok_or_else(|| (format!("intervals.{i}.end"), "must be HH:MM".to_owned()))?;
         parsed.push(WorkInterval { weekday, start, end });
@@ -190,11 +191,7 @@ impl Catalogue {
 
     /// The policy's calendar, else the desk's, else Mon–Fri 7:30–17:00 in Colombia.
     pub fn calendar_for(&self, desk_id: Uuid, policy: &PolicyRow) -> &Calendar {
-        policy
-            .calendar_id
-            .or_else(|| self.desk_calendar.get(&desk_id).copied().flatten())
-            .and_then(|id| self.calendars.get(&id))
-            .unwrap_or(&self.default_calendar)
+        policy.calendar_id.or_else(|| self.desk_calendar.get(&desk_id).copied().flatten()).and_then(|id| self.calendars.get(&id)).unwrap_or(&self.default_calendar)
     }
 }
 
@@ -211,10 +208,7 @@ fn clocks<'a>(t: &TicketRow, pauses: &'a [(DateTime<Utc>, Option<DateTime<Utc>>)
         Status::Rejected | Status::Cancelled => t.closed_at,
         _ => None,
     };
-    (
-        ClockInput { start: t.created_at, target: tto, pauses, stopped_at: t.taken_at.or(finished) },
-        ClockInput { start: t.created_at, target: ttr, pauses, stopped_at: finished },
-    )
+    (ClockInput { start: t.created_at, target: tto, pauses, stopped_at: t.taken_at.or(finished) }, ClockInput { start: t.created_at, target: ttr, pauses, stopped_at: finished })
 }
 
 pub struct Stored {

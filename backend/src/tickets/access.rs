@@ -23,11 +23,7 @@ impl Scope {
     /// Desks come from the groups the user belongs to (and, for supervisors, the desks they manage).
     pub fn of(user: &CurrentUser, reference: &Reference) -> Scope {
         let role = user.role();
-        let mut desk_ids: Vec<Uuid> = if role == Role::Requester {
-            vec![]
-        } else {
-            user.1.group_ids.iter().filter_map(|g| reference.groups.get(g)).map(|g| g.desk_id).collect()
-        };
+        let mut desk_ids: Vec<Uuid> = if role == Role::Requester { vec![] } else { user.1.group_ids.iter().filter_map(|g| reference.groups.get(g)).map(|g| g.desk_id).collect() };
         if role == Role::Supervisor {
             desk_ids.extend_from_slice(&user.1.supervised_desk_ids);
         }

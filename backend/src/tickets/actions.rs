@@ -18,8 +18,8 @@ use crate::auth::CurrentUser;
 use crate::catalog::domain::NodeKind;
 use crate::db::schema::{desks, group_members, users};
 use crate::error::{AppError, AppResult, Problem};
-use crate::reference::Reference;
 use crate::http::{etag, IfMatch, JsonBody};
+use crate::reference::Reference;
 use crate::state::AppState;
 use crate::users::domain::Role;
 use crate::validate::Errors;
@@ -195,20 +195,31 @@ pub struct ReasonBody {
 pub async fn take(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
     let me = user.0.id;
     let my_groups = user.1.group_ids.clone();
-    perform(&state, &user, *number, if_match, Action::Take, None, Box::new(move |_, reference, t| Box::pin(async move {
-        // Taking from another group's queue moves the case to a group of mine at the same level, if any.
-        if let Some(g) = t.assigned_group_id {
-            if !my_groups.contains(&g) {
-                let mine = my_groups.iter().find(|m| reference.groups.get(m).is_some_and(|r| r.desk_id == t.desk_id && r.level == t.level));
-                if let Some(m) = mine {
-                    t.assigned_group_id = Some(*m);
+    perform(
+        &state,
+        &user,
+        *number,
+        if_match,
+        Action::Take,
+        None,
+        Box::new(move |_, reference, t| {
+            Box::pin(async move {
+                // Taking from another group's queue moves the case to a group of mine at the same level, if any.
+                if let Some(g) = t.assigned_group_id {
+                    if !my_groups.contains(&g) {
+                        let mine = my_groups.iter().find(|m| reference.groups.get(m).is_some_and(|r| r.desk_id == t.desk_id && r.level == t.level));
+                        if let Some(m) = mine {
+                            t.assigned_group_id = Some(*m);
+                        }
+                    }
                 }
-            }
-        }
-        t.assigned_agent_id = Some(me);
-        t.taken_at.get_or_insert(Utc::now());
-        Ok(())
-    }))).await
+                t.assigned_agent_id = Some(me);
+                t.taken_at.get_or_insert(Utc::now());
+                Ok(())
+            })
+        }),
+    )
+    .await
 }
 
 /// Assign the case to a group and/or an agent (who must then take it).
@@ -221,17 +232,28 @@ pub async fn assign(state: web::Data<AppState>, user: CurrentUser, number: web::
     if b.group_id.is_none() && b.agent_id.is_none() {
         return Err(AppError::Validation(vec![crate::error::FieldError::new("group_id", "required", "give a group, an agent, or both")]));
     }
-    perform(&state, &user, *number, if_match, Action::Assign, b.note.clone(), Box::new(move |conn, reference, t| Box::pin(async move {
-        let group = b.group_id.or(t.assigned_group_id);
-        check_assignee(conn, reference, t.desk_id, b.group_id, b.agent_id, None).await?;
-        if b.group_id.is_none() {
-            // An agent alone must belong to the current group.
-            check_assignee(conn, reference, t.desk_id, group, b.agent_id, None).await?;
-        }
-        t.assigned_group_id = group;
-        t.assigned_agent_id = b.agent_id;
-        Ok(())
-    }))).await
+    perform(
+        &state,
+        &user,
+        *number,
+        if_match,
+        Action::Assign,
+        b.note.clone(),
+        Box::new(move |conn, reference, t| {
+            Box::pin(async move {
+                let group = b.group_id.or(t.assigned_group_id);
+                check_assignee(conn, reference, t.desk_id, b.group_id, b.agent_id, None).await?;
+                if b.group_id.is_none() {
+                    // An agent alone must belong to the current group.
+                    check_assignee(conn, reference, t.desk_id, group, b.agent_id, None).await?;
+                }
+                t.assigned_group_id = group;
+                t.assigned_agent_id = b.agent_id;
+                Ok(())
+            })
+        }),
+    )
+    .await
 }
 
 /// Classify: type, service (same desk), impact and urgency (priority from the desk's matrix),
@@ -251,29 +273,40 @@ pub async fn classify(state: web::Data<AppState>, user: CurrentUser, number: web
         e.add(if b.impact.is_some() { "urgency" } else { "impact" }, "required", "impact and urgency go together");
     }
     e.finish()?;
-    perform(&state, &user, *number, if_match, Action::Classify, reason, Box::new(move |conn, reference, t| Box::pin(async move {
-        if let Some(service_id) = b.service_id {
-            match reference.nodes.get(&service_id) {
-                Some(found) if found.desk_id == t.desk_id && found.node.kind == NodeKind::Service && found.node.active => t.service_id = service_id,
-                _ => return Err(AppError::field("service_id", "unknown_reference", "must be an active service of the case's desk")),
-            }
-        }
-        if let Some(tt) = b.ticket_type {
-            t.ticket_type = tt;
-        }
-        if let (Some(i), Some(u)) = (b.impact, b.urgency) {
-            t.impact = Some(i);
-            t.urgency = Some(u);
-            let matrix: serde_json::Value = desks::table.find(t.desk_id).select(desks::priority_matrix).first(conn).await?;
-            if let Some(p) = priority_from_matrix(&matrix, i, u) {
-                t.priority = p;
-            }
-        }
-        if let Some(p) = b.priority {
-            t.priority = p;
-        }
-        Ok(())
-    }))).await
+    perform(
+        &state,
+        &user,
+        *number,
+        if_match,
+        Action::Classify,
+        reason,
+        Box::new(move |conn, reference, t| {
+            Box::pin(async move {
+                if let Some(service_id) = b.service_id {
+                    match reference.nodes.get(&service_id) {
+                        Some(found) if found.desk_id == t.desk_id && found.node.kind == NodeKind::Service && found.node.active => t.service_id = service_id,
+                        _ => return Err(AppError::field("service_id", "unknown_reference", "must be an active service of the case's desk")),
+                    }
+                }
+                if let Some(tt) = b.ticket_type {
+                    t.ticket_type = tt;
+                }
+                if let (Some(i), Some(u)) = (b.impact, b.urgency) {
+                    t.impact = Some(i);
+                    t.urgency = Some(u);
+                    let matrix: serde_json::Value = desks::table.find(t.desk_id).select(desks::priority_matrix).first(conn).await?;
+                    if let Some(p) = priority_from_matrix(&matrix, i, u) {
+                        t.priority = p;
+                    }
+                }
+                if let Some(p) = b.priority {
+                    t.priority = p;
+                }
+                Ok(())
+            })
+        }),
+    )
+    .await
 }
 
 /// Escalate to level 2 (specialists) or 3 (providers) with a reason — or de-escalate.
@@ -289,19 +322,30 @@ pub async fn escalate(state: web::Data<AppState>, user: CurrentUser, number: web
         e.add("level", "out_of_range", "must be 1, 2 or 3");
     }
     e.finish()?;
-    perform(&state, &user, *number, if_match, Action::Escalate, Some(reason), Box::new(move |conn, reference, t| Box::pin(async move {
-        if b.level == t.level {
-            return Err(AppError::field("level", "unchanged", format!("the case is already at level {}", t.level)));
-        }
-        check_assignee(conn, reference, t.desk_id, Some(b.group_id), b.agent_id, Some(b.level)).await?;
-        t.level = b.level;
-        t.assigned_group_id = Some(b.group_id);
-        t.assigned_agent_id = match b.agent_id {
-            Some(a) => Some(a),
-            None => queries::pick_agent(conn, b.group_id).await?,
-        };
-        Ok(())
-    }))).await
+    perform(
+        &state,
+        &user,
+        *number,
+        if_match,
+        Action::Escalate,
+        Some(reason),
+        Box::new(move |conn, reference, t| {
+            Box::pin(async move {
+                if b.level == t.level {
+                    return Err(AppError::field("level", "unchanged", format!("the case is already at level {}", t.level)));
+                }
+                check_assignee(conn, reference, t.desk_id, Some(b.group_id), b.agent_id, Some(b.level)).await?;
+                t.level = b.level;
+                t.assigned_group_id = Some(b.group_id);
+                t.assigned_agent_id = match b.agent_id {
+                    Some(a) => Some(a),
+                    None => queries::pick_agent(conn, b.group_id).await?,
+                };
+                Ok(())
+            })
+        }),
+    )
+    .await
 }
 
 /// Put the case on hold (its SLA clock stops) waiting for the requester, a third party or a provider.
@@ -320,12 +364,23 @@ pub async fn hold(state: web::Data<AppState>, user: CurrentUser, number: web::Pa
         e.add("desist_after_days", "not_allowed", "only cases waiting for the requester are archived as desisted");
     }
     e.finish()?;
-    perform(&state, &user, *number, if_match, Action::Hold, note.clone(), Box::new(move |_, _, t| Box::pin(async move {
-        t.hold_reason = Some(b.reason);
-        t.hold_note = note;
-        t.desist_at = b.desist_after_days.map(|d| Utc::now() + Duration::days(d as i64));
-        Ok(())
-    }))).await
+    perform(
+        &state,
+        &user,
+        *number,
+        if_match,
+        Action::Hold,
+        note.clone(),
+        Box::new(move |_, _, t| {
+            Box::pin(async move {
+                t.hold_reason = Some(b.reason);
+                t.hold_note = note;
+                t.desist_at = b.desist_after_days.map(|d| Utc::now() + Duration::days(d as i64));
+                Ok(())
+            })
+        }),
+    )
+    .await
 }
 
 /// Resume work on a case on hold.
@@ -334,12 +389,23 @@ pub async fn hold(state: web::Data<AppState>, user: CurrentUser, number: web::Pa
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/resume")]
 pub async fn resume(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
-    perform(&state, &user, *number, if_match, Action::Resume, None, Box::new(|_, _, t| Box::pin(async move {
-        t.hold_reason = None;
-        t.hold_note = None;
-        t.desist_at = None;
-        Ok(())
-    }))).await
+    perform(
+        &state,
+        &user,
+        *number,
+        if_match,
+        Action::Resume,
+        None,
+        Box::new(|_, _, t| {
+            Box::pin(async move {
+                t.hold_reason = None;
+                t.hold_note = None;
+                t.desist_at = None;
+                Ok(())
+            })
+        }),
+    )
+    .await
 }
 
 /// Resolve with a documented solution; the requester then accepts (close) or refuses (reopen).
@@ -354,16 +420,27 @@ pub async fn resolve(state: web::Data<AppState>, user: CurrentUser, number: web:
     let solution_type = e.optional_text("solution_type", b.solution_type.as_deref(), 60);
     e.finish()?;
     let me = user.0.id;
-    perform(&state, &user, *number, if_match, Action::Resolve, None, Box::new(move |_, _, t| Box::pin(async move {
-        t.solution = Some(solution);
-        t.solution_type = solution_type;
-        t.resolved_at = Some(Utc::now());
-        t.hold_reason = None;
-        t.hold_note = None;
-        t.desist_at = None;
-        t.assigned_agent_id.get_or_insert(me);
-        Ok(())
-    }))).await
+    perform(
+        &state,
+        &user,
+        *number,
+        if_match,
+        Action::Resolve,
+        None,
+        Box::new(move |_, _, t| {
+            Box::pin(async move {
+                t.solution = Some(solution);
+                t.solution_type = solution_type;
+                t.resolved_at = Some(Utc::now());
+                t.hold_reason = None;
+                t.hold_note = None;
+                t.desist_at = None;
+                t.assigned_agent_id.get_or_insert(me);
+                Ok(())
+            })
+        }),
+    )
+    .await
 }
 
 /// Reject as out of scope, saying why and where the requester should turn.
@@ -377,12 +454,23 @@ pub async fn reject(state: web::Data<AppState>, user: CurrentUser, number: web::
     let reason = e.text("reason", &b.reason, 2000);
     let redirected_to = e.optional_text("redirected_to", b.redirected_to.as_deref(), 300);
     e.finish()?;
-    perform(&state, &user, *number, if_match, Action::Reject, None, Box::new(move |_, _, t| Box::pin(async move {
-        t.rejection_reason = Some(reason);
-        t.redirected_to = redirected_to;
-        t.closed_at = Some(Utc::now());
-        Ok(())
-    }))).await
+    perform(
+        &state,
+        &user,
+        *number,
+        if_match,
+        Action::Reject,
+        None,
+        Box::new(move |_, _, t| {
+            Box::pin(async move {
+                t.rejection_reason = Some(reason);
+                t.redirected_to = redirected_to;
+                t.closed_at = Some(Utc::now());
+                Ok(())
+            })
+        }),
+    )
+    .await
 }
 
 /// Withdraw one's own case before anyone works on it.
@@ -391,10 +479,21 @@ pub async fn reject(state: web::Data<AppState>, user: CurrentUser, number: web::
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/cancel")]
 pub async fn cancel(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
-    perform(&state, &user, *number, if_match, Action::Cancel, None, Box::new(|_, _, t| Box::pin(async move {
-        t.closed_at = Some(Utc::now());
-        Ok(())
-    }))).await
+    perform(
+        &state,
+        &user,
+        *number,
+        if_match,
+        Action::Cancel,
+        None,
+        Box::new(|_, _, t| {
+            Box::pin(async move {
+                t.closed_at = Some(Utc::now());
+                Ok(())
+            })
+        }),
+    )
+    .await
 }
 
 /// Refuse a solution: the case goes back to work.
@@ -406,13 +505,24 @@ pub async fn reopen(state: web::Data<AppState>, user: CurrentUser, number: web::
     let mut e = Errors::default();
     let reason = e.text("reason", &body.0.reason, 2000);
     e.finish()?;
-    perform(&state, &user, *number, if_match, Action::Reopen, Some(reason), Box::new(|_, _, t| Box::pin(async move {
-        t.reopen_count += 1;
-        t.resolved_at = None;
-        t.solution = None;
-        t.solution_type = None;
-        Ok(())
-    }))).await
+    perform(
+        &state,
+        &user,
+        *number,
+        if_match,
+        Action::Reopen,
+        Some(reason),
+        Box::new(|_, _, t| {
+            Box::pin(async move {
+                t.reopen_count += 1;
+                t.resolved_at = None;
+                t.solution = None;
+                t.solution_type = None;
+                Ok(())
+            })
+        }),
+    )
+    .await
 }
 
 /// Accept the solution and close the case.
@@ -421,8 +531,19 @@ pub async fn reopen(state: web::Data<AppState>, user: CurrentUser, number: web::
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/close")]
 pub async fn close(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
-    perform(&state, &user, *number, if_match, Action::Close, None, Box::new(|_, _, t| Box::pin(async move {
-        t.closed_at = Some(Utc::now());
-        Ok(())
-    }))).await
+    perform(
+        &state,
+        &user,
+        *number,
+        if_match,
+        Action::Close,
+        None,
+        Box::new(|_, _, t| {
+            Box::pin(async move {
+                t.closed_at = Some(Utc::now());
+                Ok(())
+            })
+        }),
+    )
+    .await
 }

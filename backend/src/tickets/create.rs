@@ -20,9 +20,9 @@ use crate::auth::CurrentUser;
 use crate::catalog::domain::{NodeKind, Viewer};
 use crate::catalog::form;
 use crate::db::schema::{attachments, group_members, idempotency_keys, tickets, users};
-use crate::reference::{NodeRef, Reference};
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::parse_json;
+use crate::reference::{NodeRef, Reference};
 use crate::state::AppState;
 use crate::users::domain::{Role, UserRow};
 use crate::validate::Errors;
@@ -212,9 +212,7 @@ pub async fn create_ticket(state: web::Data<AppState>, user: CurrentUser, req: H
             Ok(None) => {
                 cleanup(&state, &stored).await;
                 let (k, hash) = idempotency.as_ref().expect("only a creation with a key loses a race");
-                let ticket = replay(&mut conn, &reference, &user, k, hash)
-                    .await?
-                    .ok_or(AppError::conflict("idempotency_in_progress", "retry in a moment"))?;
+                let ticket = replay(&mut conn, &reference, &user, k, hash).await?.ok_or(AppError::conflict("idempotency_in_progress", "retry in a moment"))?;
                 return Ok(HttpResponse::Ok().json(ticket));
             }
             Err(e) => {
@@ -258,12 +256,8 @@ async fn read_json_body(req: &HttpRequest, payload: web::Payload) -> AppResult<V
 
 /// The case an earlier request with this key created, if any.
 async fn replay(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, user: &CurrentUser, key: &str, hash: &str) -> AppResult<Option<Ticket>> {
-    let found: Option<(String, Option<Uuid>)> = idempotency_keys::table
-        .find((user.0.id, key))
-        .select((idempotency_keys::request_hash, idempotency_keys::ticket_id))
-        .first(conn)
-        .await
-        .optional()?;
+    let found: Option<(String, Option<Uuid>)> =
+        idempotency_keys::table.find((user.0.id, key)).select((idempotency_keys::request_hash, idempotency_keys::ticket_id)).first(conn).await.optional()?;
     match found {
         None => Ok(None),
         Some((stored, _)) if stored != hash => Err(AppError::conflict("idempotency_key_reused", "this Idempotency-Key was used for a different request")),

@@ -63,7 +63,8 @@ pub async fn list_followups(state: web::Data<AppState>, user: CurrentUser, numbe
     }
     let rows: Vec<FollowupRow> = q.load(&mut conn).await?;
     let ids: Vec<Uuid> = rows.iter().map(|f| f.id).collect();
-    let files: Vec<AttachmentRow> = attachments::table.filter(attachments::followup_id.eq_any(&ids)).select(AttachmentRow::as_select()).order(attachments::created_at).load(&mut conn).await?;
+    let files: Vec<AttachmentRow> =
+        attachments::table.filter(attachments::followup_id.eq_any(&ids)).select(AttachmentRow::as_select()).order(attachments::created_at).load(&mut conn).await?;
     let authors: Vec<Uuid> = rows.iter().map(|f| f.author_id).collect();
     let names = Names::load(&mut conn, &reference, &[], &authors).await?;
     Ok(web::Json(
@@ -102,7 +103,10 @@ pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, numb
     let upload: Upload<CreateFollowup> = if is_multipart(&req) {
         read_multipart(multipart(req.headers(), payload, &state.attachment_limits()), &state.attachment_limits()).await?
     } else {
-        let bytes = payload.to_bytes_limited(crate::http::JSON_LIMIT).await.map_err(|_| AppError::PayloadTooLarge("the body is too large".into()))?
+        let bytes = payload
+            .to_bytes_limited(crate::http::JSON_LIMIT)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge("the body is too large".into()))?
             .map_err(|e| AppError::BadRequest(format!("could not read the body: {e}")))?;
         Upload { data: parse_json(&bytes)?, files: vec![] }
     };
@@ -213,7 +217,8 @@ pub async fn list_events(state: web::Data<AppState>, user: CurrentUser, number: 
     let mut conn = state.pool.get().await?;
     let reference = state.reference(&mut conn, &user).await?;
     let (ticket, scope) = load_visible(&mut conn, &reference, &user, *number, false).await?;
-    let mut q = ticket_events::table.filter(ticket_events::ticket_id.eq(ticket.id)).select(EventRow::as_select()).order((ticket_events::created_at, ticket_events::id)).into_boxed();
+    let mut q =
+        ticket_events::table.filter(ticket_events::ticket_id.eq(ticket.id)).select(EventRow::as_select()).order((ticket_events::created_at, ticket_events::id)).into_boxed();
     if !scope.sees_private(&ticket) {
         q = q.filter(ticket_events::visibility.eq(Visibility::Public.as_str()));
     }
@@ -223,7 +228,15 @@ pub async fn list_events(state: web::Data<AppState>, user: CurrentUser, number: 
     name_assignments(&mut conn, &reference, &mut rows).await?;
     Ok(web::Json(
         rows.into_iter()
-            .map(|e| TicketEvent { id: e.id, actor: e.actor_id.map(|a| names.user(a)), kind: e.kind, old_value: e.old_value, new_value: e.new_value, visibility: e.visibility, created_at: e.created_at })
+            .map(|e| TicketEvent {
+                id: e.id,
+                actor: e.actor_id.map(|a| names.user(a)),
+                kind: e.kind,
+                old_value: e.old_value,
+                new_value: e.new_value,
+                visibility: e.visibility,
+                created_at: e.created_at,
+            })
             .collect(),
     ))
 }
@@ -245,13 +258,14 @@ async fn name_assignments(conn: &mut diesel_async::AsyncPgConnection, reference:
         return Ok(());
     }
     // Group names come from the reference data; people's from the database.
-    let groups: std::collections::HashMap<Uuid, String> =
-        group_ids.iter().filter_map(|g| reference.groups.get(g).map(|r| (*g, r.name.clone()))).collect();
+    let groups: std::collections::HashMap<Uuid, String> = group_ids.iter().filter_map(|g| reference.groups.get(g).map(|r| (*g, r.name.clone()))).collect();
     let agents: std::collections::HashMap<Uuid, String> =
         users::table.filter(users::id.eq_any(&agent_ids)).select((users::id, users::display_name)).load::<(Uuid, String)>(conn).await?.into_iter().collect();
     for e in rows.iter_mut().filter(|e| e.kind == "assignment") {
         for v in [e.old_value.as_mut(), e.new_value.as_mut()].into_iter().flatten() {
-            let name_of = |key: &str, names: &std::collections::HashMap<Uuid, String>| v.get(key).and_then(|x| x.as_str()).and_then(|s| s.parse::<Uuid>().ok()).and_then(|id| names.get(&id).cloned());
+            let name_of = |key: &str, names: &std::collections::HashMap<Uuid, String>| {
+                v.get(key).and_then(|x| x.as_str()).and_then(|s| s.parse::<Uuid>().ok()).and_then(|id| names.get(&id).cloned())
+            };
             let (g, a) = (name_of("group_id", &groups), name_of("agent_id", &agents));
             v["group_name"] = serde_json::json!(g);
             v["agent_name"] = serde_json::json!(a);
@@ -275,12 +289,8 @@ pub async fn list_attachments(state: web::Data<AppState>, user: CurrentUser, num
 }
 
 async fn visible_attachments(conn: &mut diesel_async::AsyncPgConnection, ticket: &TicketRow, private: bool) -> AppResult<Vec<AttachmentRow>> {
-    let mut q = attachments::table
-        .left_join(followups::table)
-        .filter(attachments::ticket_id.eq(ticket.id))
-        .select(AttachmentRow::as_select())
-        .order(attachments::created_at)
-        .into_boxed();
+    let mut q =
+        attachments::table.left_join(followups::table).filter(attachments::ticket_id.eq(ticket.id)).select(AttachmentRow::as_select()).order(attachments::created_at).into_boxed();
     if !private {
         q = q.filter(followups::visibility.is_null().or(followups::visibility.eq(Visibility::Public.as_str())));
     }

@@ -165,12 +165,7 @@ pub async fn queue_counts(state: web::Data<AppState>, user: CurrentUser) -> AppR
         mine_q = mine_q.filter(desks);
     }
     let mine = mine_q.count().get_result(&mut conn).await?;
-    let my_groups = tickets::table
-        .filter(tickets::assigned_group_id.eq_any(scope.group_ids.clone()))
-        .filter(tickets::status.eq_any(open))
-        .count()
-        .get_result(&mut conn)
-        .await?;
+    let my_groups = tickets::table.filter(tickets::assigned_group_id.eq_any(scope.group_ids.clone())).filter(tickets::status.eq_any(open)).count().get_result(&mut conn).await?;
     let mut unassigned_q = tickets::table.filter(tickets::assigned_agent_id.is_null()).filter(tickets::status.eq_any(open)).into_boxed();
     if !scope.is_admin() {
         unassigned_q = unassigned_q.filter(tickets::desk_id.eq_any(scope.desk_ids.clone()));

@@ -102,9 +102,7 @@ pub async fn list(conn: &mut AsyncPgConnection, f: &UserFilter) -> QueryResult<V
     }
     if let Some(q) = &f.q {
         let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        query = query.filter(
-            users::username.ilike(pattern.clone()).or(users::display_name.ilike(pattern.clone())).or(users::email.ilike(pattern)),
-        );
+        query = query.filter(users::username.ilike(pattern.clone()).or(users::display_name.ilike(pattern.clone())).or(users::email.ilike(pattern)));
     }
     if let Some(c) = &f.after {
         query = query.filter(users::username.gt(c.key.clone()));

@@ -238,39 +238,39 @@ pub async fn update_user(state: web::Data<AppState>, user: CurrentUser, id: web:
     let mut conn = state.pool.get().await?;
     let row: UserRow = conn
         .transaction(async move |conn| -> Result<UserRow, AppError> {
-                let current: UserRow = users::table.find(id).select(UserRow::as_select()).for_update().first(conn).await?;
-                if_match.check(current.version)?;
-                if password_hash.is_some() && current.auth_source == AuthSource::Directory {
-                    return Err(AppError::field("password", "not_allowed", "directory accounts change their password in the directory"));
-                }
-                let ends_sessions = password_hash.is_some() || (b.active == Some(false) && current.active);
-                // Access tokens carry the role: a new one ends them too, but not the sessions,
-                // which refresh into tokens with the new role.
-                let ends_access = ends_sessions || b.role.is_some_and(|r| r != current.role);
-                let row: UserRow = diesel::update(users::table.find(id))
-                    .set((
-                        users::display_name.eq(display_name.unwrap_or(current.display_name)),
-                        users::email.eq(email.unwrap_or(current.email)),
-                        users::phone.eq(phone.unwrap_or(current.phone)),
-                        users::role.eq(b.role.unwrap_or(current.role)),
-                        users::active.eq(b.active.unwrap_or(current.active)),
-                        users::locale.eq(locale.unwrap_or(current.locale)),
-                        users::organization_id.eq(b.organization_id.unwrap_or(current.organization_id)),
-                        users::area_id.eq(b.area_id.unwrap_or(current.area_id)),
-                        users::location_id.eq(b.location_id.unwrap_or(current.location_id)),
-                        users::password_hash.eq(password_hash.or(current.password_hash)),
-                        users::updated_at.eq(Utc::now()),
-                        users::version.eq(current.version + 1),
-                        users::token_generation.eq(current.token_generation + i32::from(ends_access)),
-                    ))
-                    .returning(UserRow::as_returning())
-                    .get_result(conn)
-                    .await?;
-                if ends_sessions {
-                    sessions::revoke_all_for_user(conn, id).await?;
-                }
-                Ok(row)
-            })
+            let current: UserRow = users::table.find(id).select(UserRow::as_select()).for_update().first(conn).await?;
+            if_match.check(current.version)?;
+            if password_hash.is_some() && current.auth_source == AuthSource::Directory {
+                return Err(AppError::field("password", "not_allowed", "directory accounts change their password in the directory"));
+            }
+            let ends_sessions = password_hash.is_some() || (b.active == Some(false) && current.active);
+            // Access tokens carry the role: a new one ends them too, but not the sessions,
+            // which refresh into tokens with the new role.
+            let ends_access = ends_sessions || b.role.is_some_and(|r| r != current.role);
+            let row: UserRow = diesel::update(users::table.find(id))
+                .set((
+                    users::display_name.eq(display_name.unwrap_or(current.display_name)),
+                    users::email.eq(email.unwrap_or(current.email)),
+                    users::phone.eq(phone.unwrap_or(current.phone)),
+                    users::role.eq(b.role.unwrap_or(current.role)),
+                    users::active.eq(b.active.unwrap_or(current.active)),
+                    users::locale.eq(locale.unwrap_or(current.locale)),
+                    users::organization_id.eq(b.organization_id.unwrap_or(current.organization_id)),
+                    users::area_id.eq(b.area_id.unwrap_or(current.area_id)),
+                    users::location_id.eq(b.location_id.unwrap_or(current.location_id)),
+                    users::password_hash.eq(password_hash.or(current.password_hash)),
+                    users::updated_at.eq(Utc::now()),
+                    users::version.eq(current.version + 1),
+                    users::token_generation.eq(current.token_generation + i32::from(ends_access)),
+                ))
+                .returning(UserRow::as_returning())
+                .get_result(conn)
+                .await?;
+            if ends_sessions {
+                sessions::revoke_all_for_user(conn, id).await?;
+            }
+            Ok(row)
+        })
         .await?;
     Ok(HttpResponse::Ok().insert_header(etag(row.version)).json(User::from(row)))
 }
@@ -291,22 +291,22 @@ pub async fn deactivate_user(state: web::Data<AppState>, user: CurrentUser, id: 
     }
     let mut conn = state.pool.get().await?;
     conn.transaction(async move |conn| -> Result<(), AppError> {
-            let n = diesel::update(users::table.find(id))
-                .set((
-                    users::active.eq(false),
-                    users::updated_at.eq(Utc::now()),
-                    users::version.eq(users::version + 1),
-                    // So that a reactivation does not bring back the tokens issued before.
-                    users::token_generation.eq(users::token_generation + 1),
-                ))
-                .execute(conn)
-                .await?;
-            if n == 0 {
-                return Err(AppError::NotFound);
-            }
-            sessions::revoke_all_for_user(conn, id).await?;
-            Ok(())
-        })
+        let n = diesel::update(users::table.find(id))
+            .set((
+                users::active.eq(false),
+                users::updated_at.eq(Utc::now()),
+                users::version.eq(users::version + 1),
+                // So that a reactivation does not bring back the tokens issued before.
+                users::token_generation.eq(users::token_generation + 1),
+            ))
+            .execute(conn)
+            .await?;
+        if n == 0 {
+            return Err(AppError::NotFound);
+        }
+        sessions::revoke_all_for_user(conn, id).await?;
+        Ok(())
+    })
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }

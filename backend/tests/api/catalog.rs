@@ -69,20 +69,28 @@ impl Fixture {
         let tic = self.category(None, "TIC").await;
         let cto = self.category(Some(&tic), "Soporte Técnico CTO").await;
         let soporte = self
-            .service(&cto, "Soporte virtual o en sitio", json!({
-                "default_type": "incident", "responsible_group_id": self.n1,
-                "routes": [{"organization_id": self.hacienda, "group_id": self.n1_hacienda}],
-                "promised_resolution": "2 horas y media", "resolution_minutes": 150,
-                "form_fields": [{"key": "placa_equipo", "type": "text", "label": {"es": "Placa del equipo", "en": "Asset tag"}, "required": false}]
-            }))
+            .service(
+                &cto,
+                "Soporte virtual o en sitio",
+                json!({
+                    "default_type": "incident", "responsible_group_id": self.n1,
+                    "routes": [{"organization_id": self.hacienda, "group_id": self.n1_hacienda}],
+                    "promised_resolution": "2 horas y media", "resolution_minutes": 150,
+                    "form_fields": [{"key": "placa_equipo", "type": "text", "label": {"es": "Placa del equipo", "en": "Asset tag"}, "required": false}]
+                }),
+            )
             .await;
         let accesos = self.category(Some(&tic), "Accesos").await;
         let vpn = self
-            .service(&accesos, "Acceso remoto (VPN)", json!({
-                "audience": {"everyone": false, "area_ids": [self.coordinacion]},
-                "responsible_group_id": self.n2,
-                "required_attachments": [{"key": "formato_vpn", "label": {"es": "Formato de solicitud de VPN firmado"}}]
-            }))
+            .service(
+                &accesos,
+                "Acceso remoto (VPN)",
+                json!({
+                    "audience": {"everyone": false, "area_ids": [self.coordinacion]},
+                    "responsible_group_id": self.n2,
+                    "required_attachments": [{"key": "formato_vpn", "label": {"es": "Formato de solicitud de VPN firmado"}}]
+                }),
+            )
             .await;
         (tic, cto, soporte, accesos, vpn)
     }
@@ -205,19 +213,23 @@ async fn bad_service_definitions_are_refused_field_by_field() {
     let foreign_group = id(&f.app.post("/groups", Some(&f.admin), json!({"desk_id": other_desk, "name": "Otro", "level": 1})).await.body);
     let r = f
         .app
-        .post(&format!("/desks/{}/catalog/nodes", f.desk), Some(&f.admin), json!({
-            "parent_id": tic, "kind": "service", "name": "Mal definido",
-            "service": {
-                "responsible_group_id": foreign_group,
-                "form_fields": [
-                    {"key": "Mal Nombre", "type": "text", "label": {"es": "A"}},
-                    {"key": "tipo", "type": "select", "label": {"es": "Tipo"}, "options": []},
-                    {"key": "tipo", "type": "number", "label": {"es": ""}}
-                ],
-                "audience": {"everyone": false},
-                "resolution_minutes": 0
-            }
-        }))
+        .post(
+            &format!("/desks/{}/catalog/nodes", f.desk),
+            Some(&f.admin),
+            json!({
+                "parent_id": tic, "kind": "service", "name": "Mal definido",
+                "service": {
+                    "responsible_group_id": foreign_group,
+                    "form_fields": [
+                        {"key": "Mal Nombre", "type": "text", "label": {"es": "A"}},
+                        {"key": "tipo", "type": "select", "label": {"es": "Tipo"}, "options": []},
+                        {"key": "tipo", "type": "number", "label": {"es": ""}}
+                    ],
+                    "audience": {"everyone": false},
+                    "resolution_minutes": 0
+                }
+            }),
+        )
         .await;
     r.assert_problem(422, "validation_failed");
     assert_eq!(
@@ -236,7 +248,11 @@ async fn bad_service_definitions_are_refused_field_by_field() {
     assert_eq!(r.error_fields(), ["service"]);
     let r = f
         .app
-        .post(&format!("/desks/{}/catalog/nodes", f.desk), Some(&f.admin), json!({"kind": "service", "name": "Tipo raro", "service": {"form_fields": [{"key": "a", "type": "color", "label": {"es": "A"}}]}}))
+        .post(
+            &format!("/desks/{}/catalog/nodes", f.desk),
+            Some(&f.admin),
+            json!({"kind": "service", "name": "Tipo raro", "service": {"form_fields": [{"key": "a", "type": "color", "label": {"es": "A"}}]}}),
+        )
         .await;
     r.assert_problem(422, "validation_failed");
     assert_eq!(names(&f.tree(&f.admin).await), ["TIC"], "nothing was stored");
@@ -367,13 +383,24 @@ async fn five_thousand_nodes_in_one_round_trip() {
     diesel::sql_query(format!(
         "INSERT INTO catalog_nodes (id, desk_id, parent_id, code, kind, name, position)
          SELECT ('00000000-0000-0000-0000-' || lpad(to_hex(c), 12, '0'))::uuid, '{desk}', NULL, 'cat-' || c, 'category', 'Categoría ' || c, c
-         FROM generate_series(1, 50) c", desk = f.desk)).execute(&mut conn).await.unwrap();
+         FROM generate_series(1, 50) c",
+        desk = f.desk
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
     diesel::sql_query(format!(
         "WITH ins AS (INSERT INTO catalog_nodes (id, desk_id, parent_id, code, kind, name, position)
            SELECT gen_random_uuid(), '{desk}', ('00000000-0000-0000-0000-' || lpad(to_hex(c), 12, '0'))::uuid,
                   'svc-' || c || '-' || s, 'service', 'Servicio ' || c || '.' || s, s
            FROM generate_series(1, 50) c, generate_series(1, 99) s RETURNING id)
-         INSERT INTO services (node_id, responsible_group_id) SELECT id, '{group}' FROM ins", desk = f.desk, group = f.n1)).execute(&mut conn).await.unwrap();
+         INSERT INTO services (node_id, responsible_group_id) SELECT id, '{group}' FROM ins",
+        desk = f.desk,
+        group = f.n1
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
 
     let queries = Arc::new(AtomicUsize::new(0));
     let counter = queries.clone();

@@ -14,21 +14,16 @@ fn repo_root() -> PathBuf {
 
 fn compose() -> Value {
     let path = repo_root().join("docker-compose.yml");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("docker-compose.yml is not valid YAML: {e}"))
 }
 
 fn services(doc: &Value) -> &Mapping {
-    doc.get("services")
-        .and_then(Value::as_mapping)
-        .expect("docker-compose.yml has no `services` mapping")
+    doc.get("services").and_then(Value::as_mapping).expect("docker-compose.yml has no `services` mapping")
 }
 
 fn service<'a>(doc: &'a Value, name: &str) -> &'a Value {
-    services(doc)
-        .get(name)
-        .unwrap_or_else(|| panic!("docker-compose.yml has no service `{name}`"))
+    services(doc).get(name).unwrap_or_else(|| panic!("docker-compose.yml has no service `{name}`"))
 }
 
 fn service_names(doc: &Value) -> Vec<String> {
@@ -92,11 +87,7 @@ fn dockerfile_sources(text: &str) -> Vec<String> {
         }
         let paths: Vec<&str> = args.into_iter().filter(|a| !a.starts_with("--")).collect();
         if let Some((_, srcs)) = paths.split_last() {
-            sources.extend(
-                srcs.iter()
-                    .filter(|s| !s.contains('*') && !s.contains('?') && !s.contains("://"))
-                    .map(|s| s.to_string()),
-            );
+            sources.extend(srcs.iter().filter(|s| !s.contains('*') && !s.contains('?') && !s.contains("://")).map(|s| s.to_string()));
         }
     }
     sources
@@ -111,10 +102,7 @@ fn compose_declares_the_five_services() {
     }
     for name in &names {
         let svc = service(&doc, name);
-        assert!(
-            svc.get("image").is_some() || svc.get("build").is_some(),
-            "service `{name}` has neither `image` nor `build`"
-        );
+        assert!(svc.get("image").is_some() || svc.get("build").is_some(), "service `{name}` has neither `image` nor `build`");
     }
 }
 
@@ -127,10 +115,9 @@ fn compose_build_files_exist() {
         let Some(build) = service(&doc, &name).get("build") else { continue };
         let (context, dockerfile) = match build {
             Value::String(context) => (context.clone(), "Dockerfile".to_owned()),
-            Value::Mapping(_) => (
-                build.get("context").and_then(Value::as_str).unwrap_or(".").to_owned(),
-                build.get("dockerfile").and_then(Value::as_str).unwrap_or("Dockerfile").to_owned(),
-            ),
+            Value::Mapping(_) => {
+                (build.get("context").and_then(Value::as_str).unwrap_or(".").to_owned(), build.get("dockerfile").and_then(Value::as_str).unwrap_or("Dockerfile").to_owned())
+            }
             other => panic!("service `{name}`: unexpected build {other:?}"),
         };
         let context_dir = root.join(&context);
@@ -156,11 +143,7 @@ fn compose_build_files_exist() {
 fn compose_mounted_paths_exist() {
     let doc = compose();
     let root = repo_root();
-    let declared: Vec<String> = doc
-        .get("volumes")
-        .and_then(Value::as_mapping)
-        .map(|m| m.keys().filter_map(|k| k.as_str().map(str::to_owned)).collect())
-        .unwrap_or_default();
+    let declared: Vec<String> = doc.get("volumes").and_then(Value::as_mapping).map(|m| m.keys().filter_map(|k| k.as_str().map(str::to_owned)).collect()).unwrap_or_default();
     let is_local = |s: &str| s.starts_with('.') || s.starts_with('/') || s.starts_with('~');
     let mut problems = Vec::new();
     for name in service_names(&doc) {
@@ -172,19 +155,16 @@ fn compose_mounted_paths_exist() {
                     let kind = if is_local(&source) { "bind" } else { "volume" };
                     (kind.to_owned(), source)
                 }
-                Value::Mapping(_) => (
-                    volume.get("type").and_then(Value::as_str).unwrap_or("volume").to_owned(),
-                    volume.get("source").and_then(Value::as_str).unwrap_or_default().to_owned(),
-                ),
+                Value::Mapping(_) => {
+                    (volume.get("type").and_then(Value::as_str).unwrap_or("volume").to_owned(), volume.get("source").and_then(Value::as_str).unwrap_or_default().to_owned())
+                }
                 other => panic!("service `{name}`: unexpected volume {other:?}"),
             };
             match kind.as_str() {
-                "bind" if !root.join(&source).exists() => {
-                    problems.push(format!("{name}: mounted path `{source}` does not exist"))
+                "bind" if !root.join(&source).exists() => problems.push(format!("{name}: mounted path `{source}` does not exist")),
+                "volume" if !source.is_empty() && !declared.contains(&source) => {
+                    problems.push(format!("{name}: named volume `{source}` is not declared under top-level `volumes`"))
                 }
-                "volume" if !source.is_empty() && !declared.contains(&source) => problems.push(format!(
-                    "{name}: named volume `{source}` is not declared under top-level `volumes`"
-                )),
                 _ => {}
             }
         }
@@ -205,10 +185,7 @@ fn compose_mounted_paths_exist() {
 #[test]
 fn compose_postgres_is_healthy_before_the_backend_starts() {
     let doc = compose();
-    let test = service(&doc, "postgres")
-        .get("healthcheck")
-        .and_then(|h| h.get("test"))
-        .expect("postgres has no healthcheck test");
+    let test = service(&doc, "postgres").get("healthcheck").and_then(|h| h.get("test")).expect("postgres has no healthcheck test");
     let non_empty = match test {
         Value::String(s) => !s.trim().is_empty(),
         Value::Sequence(items) => items.len() > 1,
@@ -217,15 +194,8 @@ fn compose_postgres_is_healthy_before_the_backend_starts() {
     assert!(non_empty, "postgres healthcheck test is empty: {test:?}");
 
     let depends_on = service(&doc, "backend").get("depends_on").expect("backend has no depends_on");
-    let condition = depends_on
-        .get("postgres")
-        .and_then(|p| p.get("condition"))
-        .and_then(Value::as_str);
-    assert_eq!(
-        condition,
-        Some("service_healthy"),
-        "backend must depend on postgres with `condition: service_healthy`; depends_on is {depends_on:?}"
-    );
+    let condition = depends_on.get("postgres").and_then(|p| p.get("condition")).and_then(Value::as_str);
+    assert_eq!(condition, Some("service_healthy"), "backend must depend on postgres with `condition: service_healthy`; depends_on is {depends_on:?}");
 }
 
 #[test]
@@ -245,13 +215,7 @@ fn compose_backend_gets_its_settings() {
 #[test]
 fn compose_frontend_proxies_the_api_to_the_backend() {
     let doc = compose();
-    let ports: Vec<String> = service(&doc, "frontend")
-        .get("ports")
-        .and_then(Value::as_sequence)
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p.as_str().map(str::to_owned))
-        .collect();
+    let ports: Vec<String> = service(&doc, "frontend").get("ports").and_then(Value::as_sequence).into_iter().flatten().filter_map(|p| p.as_str().map(str::to_owned)).collect();
     assert!(ports.iter().any(|p| p.ends_with(":80")), "frontend must publish nginx's port 80; ports are {ports:?}");
     let nginx = std::fs::read_to_string(repo_root().join("deploy/nginx.conf")).expect("deploy/nginx.conf");
     assert!(nginx.contains("location /api/"), "nginx.conf must proxy /api/");

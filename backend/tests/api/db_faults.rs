@@ -10,10 +10,7 @@ use crate::support::postgres::PrivatePostgres;
 
 /// Every answer is a success or a 503 that tells the client to come back.
 fn check_answer(status: StatusCode, retry_after: Option<&str>, body: &serde_json::Value) {
-    assert!(
-        status.is_success() || status == StatusCode::SERVICE_UNAVAILABLE,
-        "{status}: {body}"
-    );
+    assert!(status.is_success() || status == StatusCode::SERVICE_UNAVAILABLE, "{status}: {body}");
     if status == StatusCode::SERVICE_UNAVAILABLE {
         assert_eq!(body["code"], "database_unavailable", "{body}");
         assert_eq!(retry_after, Some("1"));
@@ -34,21 +31,9 @@ async fn a_postgres_restart_and_outage_answer_503_then_recover() {
         tokio::spawn(async move {
             let mut answers = Vec::new();
             for i in 0..400 {
-                let r = if i % 2 == 0 {
-                    app.get("/organizations", &admin).await
-                } else {
-                    app.post(
-                        "/organizations",
-                        Some(&admin),
-                        json!({"name": format!("Organismo {i}")}),
-                    )
-                    .await
-                };
-                check_answer(
-                    r.status,
-                    r.headers.get("retry-after").and_then(|v| v.to_str().ok()),
-                    &r.body,
-                );
+                let r =
+                    if i % 2 == 0 { app.get("/organizations", &admin).await } else { app.post("/organizations", Some(&admin), json!({"name": format!("Organismo {i}")})).await };
+                check_answer(r.status, r.headers.get("retry-after").and_then(|v| v.to_str().ok()), &r.body);
                 answers.push(r.status);
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
@@ -64,10 +49,7 @@ async fn a_postgres_restart_and_outage_answer_503_then_recover() {
     .await
     .unwrap();
     let answers = load.await.unwrap();
-    assert!(
-        answers.last().unwrap().is_success(),
-        "requests succeed again after the restart"
-    );
+    assert!(answers.last().unwrap().is_success(), "requests succeed again after the restart");
 
     // Connections the restart closed are replaced before a request uses them.
     for _ in 0..20 {
@@ -85,17 +67,9 @@ async fn a_postgres_restart_and_outage_answer_503_then_recover() {
     for _ in 0..5 {
         let started = Instant::now();
         let r = app.get("/organizations", &admin).await;
-        check_answer(
-            r.status,
-            r.headers.get("retry-after").and_then(|v| v.to_str().ok()),
-            &r.body,
-        );
+        check_answer(r.status, r.headers.get("retry-after").and_then(|v| v.to_str().ok()), &r.body);
         assert_eq!(r.status, 503);
-        assert!(
-            started.elapsed() < Duration::from_secs(3),
-            "answered after {:?}",
-            started.elapsed()
-        );
+        assert!(started.elapsed() < Duration::from_secs(3), "answered after {:?}", started.elapsed());
     }
 
     let pg = tokio::task::spawn_blocking(move || {

@@ -74,9 +74,7 @@ async fn role_given_in_mesa_survives_directory_logins() {
     let (app, _slapd) = app_with_directory().await;
     let admin = app.admin().await;
     // An admin registers the directory account as an agent before its first login.
-    let r = app
-        .post("/users", Some(&admin), json!({"username": "jose.pena", "display_name": "José", "role": "agent", "auth_source": "directory"}))
-        .await;
+    let r = app.post("/users", Some(&admin), json!({"username": "jose.pena", "display_name": "José", "role": "agent", "auth_source": "directory"})).await;
     assert_eq!(r.status, 201, "{}", r.body);
     let login = app.login("jose.pena", "Clave.Jose1").await;
     assert_eq!(login.status, 200);

@@ -6,9 +6,7 @@ use crate::support::app::spawn_app;
 #[tokio::test]
 async fn malformed_bodies_are_problems() {
     let app = spawn_app().await;
-    let send = |body: &'static str, ct: &'static str| {
-        app.client.post(app.url("/auth/login")).header("content-type", ct).body(body).send()
-    };
+    let send = |body: &'static str, ct: &'static str| app.client.post(app.url("/auth/login")).header("content-type", ct).body(body).send();
     let r = send("{not json", "application/json").await.unwrap();
     assert_eq!(r.status(), 400);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
@@ -104,63 +102,30 @@ async fn nul_characters_are_refused_naming_the_field() {
     let n = case["number"].as_i64().unwrap();
     let nul = "antes\u{0}después";
 
-    let r = app
-        .post(
-            "/auth/login",
-            None,
-            serde_json::json!({"username": nul, "password": "x"}),
-        )
-        .await;
+    let r = app.post("/auth/login", None, serde_json::json!({"username": nul, "password": "x"})).await;
     r.assert_problem(422, "validation_failed");
     assert_eq!(r.error_fields(), ["username"]);
 
     for (field, body) in [
-        (
-            "subject",
-            serde_json::json!({"service_id": d.service, "subject": nul, "description": "d", "fields": {"placa_equipo": "PC-1"}}),
-        ),
-        (
-            "description",
-            serde_json::json!({"service_id": d.service, "subject": "s", "description": nul, "fields": {"placa_equipo": "PC-1"}}),
-        ),
-        (
-            "fields.placa_equipo",
-            serde_json::json!({"service_id": d.service, "subject": "s", "description": "d", "fields": {"placa_equipo": nul}}),
-        ),
+        ("subject", serde_json::json!({"service_id": d.service, "subject": nul, "description": "d", "fields": {"placa_equipo": "PC-1"}})),
+        ("description", serde_json::json!({"service_id": d.service, "subject": "s", "description": nul, "fields": {"placa_equipo": "PC-1"}})),
+        ("fields.placa_equipo", serde_json::json!({"service_id": d.service, "subject": "s", "description": "d", "fields": {"placa_equipo": nul}})),
     ] {
         let r = app.post("/tickets", Some(&d.lucia), body).await;
         r.assert_problem(422, "validation_failed");
         assert_eq!(r.error_fields(), [field]);
     }
-    let r = app
-        .post(
-            &format!("/tickets/{n}/followups"),
-            Some(&d.lucia),
-            serde_json::json!({"body": nul, "visibility": "public"}),
-        )
-        .await;
+    let r = app.post(&format!("/tickets/{n}/followups"), Some(&d.lucia), serde_json::json!({"body": nul, "visibility": "public"})).await;
     r.assert_problem(422, "validation_failed");
     assert_eq!(r.error_fields(), ["body"]);
     d.ok(&d.agent_n1, n, "take", serde_json::json!({})).await;
-    let r = d
-        .act(
-            &d.agent_n1,
-            n,
-            "resolve",
-            serde_json::json!({"solution": nul}),
-        )
-        .await;
+    let r = d.act(&d.agent_n1, n, "resolve", serde_json::json!({"solution": nul})).await;
     r.assert_problem(422, "validation_failed");
     assert_eq!(r.error_fields(), ["solution"]);
 
     let me = app.get("/me", &d.agent_n1).await.body;
     let r = app
-        .call(
-            Method::PUT,
-            &format!("/users/{}/availability", me["id"].as_str().unwrap()),
-            Some(&d.agent_n1),
-            Some(serde_json::json!({"absent_until": null, "note": nul})),
-        )
+        .call(Method::PUT, &format!("/users/{}/availability", me["id"].as_str().unwrap()), Some(&d.agent_n1), Some(serde_json::json!({"absent_until": null, "note": nul})))
         .await;
     r.assert_problem(422, "validation_failed");
     assert_eq!(r.error_fields(), ["note"]);
@@ -174,14 +139,7 @@ async fn nul_characters_are_refused_naming_the_field() {
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
     let case = app.get(&format!("/tickets/{n}"), &d.admin).await.body;
     assert_ne!(case["status"], "resolved");
-    assert_eq!(
-        app.get(&format!("/tickets/{n}/followups"), &d.admin)
-            .await
-            .body
-            .as_array()
-            .map(Vec::len),
-        Some(0)
-    );
+    assert_eq!(app.get(&format!("/tickets/{n}/followups"), &d.admin).await.body.as_array().map(Vec::len), Some(0));
 }
 
 /// `{…}xx` is not a JSON body: nothing is created from it.
@@ -204,38 +162,23 @@ async fn trailing_bytes_after_a_json_body_are_refused() {
 /// answers made outside the handlers (here by the CORS middleware) are problem+json too.
 #[tokio::test]
 async fn unsupported_methods_are_405_and_framework_errors_problems() {
-    let app = crate::support::app::spawn_app_with(|c| {
-        c.cors_origins = vec!["http://localhost:5173".into()]
-    })
-    .await;
+    let app = crate::support::app::spawn_app_with(|c| c.cors_origins = vec!["http://localhost:5173".into()]).await;
     let admin = app.admin().await;
     for (method, path, allow) in [
         (Method::TRACE, "/tickets", "GET, POST"),
         (Method::DELETE, "/tickets/1", "GET"),
         (Method::PUT, "/auth/login", "POST"),
-        (
-            Method::from_bytes(b"PROPFIND").unwrap(),
-            "/users",
-            "GET, POST",
-        ),
+        (Method::from_bytes(b"PROPFIND").unwrap(), "/users", "GET, POST"),
     ] {
         let r = app.call(method.clone(), path, Some(&admin), None).await;
         r.assert_problem(405, "method_not_allowed");
         assert_eq!(r.headers["allow"], allow, "{method} {path}");
     }
-    app.call(Method::TRACE, "/no-such-thing", Some(&admin), None)
-        .await
-        .assert_problem(404, "not_found");
+    app.call(Method::TRACE, "/no-such-thing", Some(&admin), None).await.assert_problem(404, "not_found");
 
     // A CORS preflight for a method the API never allows is refused by the CORS middleware.
-    let r = app
-        .client
-        .request(Method::OPTIONS, app.url("/tickets"))
-        .header("origin", "http://localhost:5173")
-        .header("access-control-request-method", "TRACE")
-        .send()
-        .await
-        .unwrap();
+    let r =
+        app.client.request(Method::OPTIONS, app.url("/tickets")).header("origin", "http://localhost:5173").header("access-control-request-method", "TRACE").send().await.unwrap();
     assert_eq!(r.status(), 400);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
     let body: serde_json::Value = r.json().await.unwrap();

@@ -37,7 +37,9 @@ async fn demo_data_loads_twice_and_has_the_seed_catalogs() {
     assert!(routes.len() >= 2, "each organism's own first-level team");
     assert_ne!(routes[0]["group_id"], routes[1]["group_id"]);
     assert!(count_services(&find(&tree, &["TIC", "Infraestructura y Soporte TI"])["children"]) >= 16);
-    for category in ["Accesos", "Asignación/Instalación", "Capacitación", "Configuración", "Gestión de usuarios", "Gestión del directorio activo", "Respaldos", "Reubicaciones/Traslados"] {
+    for category in
+        ["Accesos", "Asignación/Instalación", "Capacitación", "Configuración", "Gestión de usuarios", "Gestión del directorio activo", "Respaldos", "Reubicaciones/Traslados"]
+    {
         assert!(count_services(&find(&tree, &["TIC", "Requerimientos", category])["children"]) >= 1, "{category}");
     }
     for category in ["Hardware", "Software", "Telecomunicaciones", "Seguridad"] {

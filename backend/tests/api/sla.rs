@@ -26,11 +26,15 @@ async fn measured_desk(rules: Value) -> (Desk, String) {
     let t = |tto: i32, ttr: i32| json!({"tto_minutes": tto, "ttr_minutes": ttr});
     let policy = d
         .app
-        .post("/sla-policies", Some(&d.admin), json!({
-            "name": "ANS TIC", "calendar_id": cal.body["id"],
-            "targets": {"critical": t(60, 240), "high": t(120, 480), "medium": t(300, 1140), "low": t(1080, 1710)},
-            "rules": rules
-        }))
+        .post(
+            "/sla-policies",
+            Some(&d.admin),
+            json!({
+                "name": "ANS TIC", "calendar_id": cal.body["id"],
+                "targets": {"critical": t(60, 240), "high": t(120, 480), "medium": t(300, 1140), "low": t(1080, 1710)},
+                "rules": rules
+            }),
+        )
         .await;
     assert_eq!(policy.status, 201, "{}", policy.body);
     let r = d.app.patch(&format!("/desks/{}", d.desk), &d.admin, json!({"sla_policy_id": policy.body["id"]})).await;
@@ -59,7 +63,9 @@ async fn calendars_list_computed_holidays_and_refuse_bad_definitions() {
     assert_eq!(cal.status, 201, "{}", cal.body);
     let holidays = d.app.get(&format!("/calendars/{}/holidays?year=2026", cal.body["id"].as_str().unwrap()), &d.agent_n1).await.body;
     let dates: Vec<&str> = holidays.as_array().unwrap().iter().map(|h| h["date"].as_str().unwrap()).collect();
-    for day in ["2026-01-12", "2026-04-02", "2026-04-03", "2026-05-18", "2026-06-08", "2026-06-15", "2026-06-29", "2026-07-13", "2026-08-17", "2026-11-02", "2026-11-16", "2026-12-24"] {
+    for day in
+        ["2026-01-12", "2026-04-02", "2026-04-03", "2026-05-18", "2026-06-08", "2026-06-15", "2026-06-29", "2026-07-13", "2026-08-17", "2026-11-02", "2026-11-16", "2026-12-24"]
+    {
         assert!(dates.contains(&day), "{day} missing from {dates:?}");
     }
     assert!(!dates.contains(&"2026-03-23"), "removed for this calendar");
@@ -235,9 +241,14 @@ async fn changing_the_calendar_recomputes_due_dates_in_the_background() {
     let cal = &cals[0];
     let r = d
         .app
-        .call(Method::PATCH, &format!("/calendars/{}", cal["id"].as_str().unwrap()), Some(&d.admin), Some(json!({
-            "name": "Oficina", "country": "CO", "intervals": office(), "extra_holidays": [{"date": "2026-02-03", "name": "Día cívico"}]
-        })))
+        .call(
+            Method::PATCH,
+            &format!("/calendars/{}", cal["id"].as_str().unwrap()),
+            Some(&d.admin),
+            Some(json!({
+                "name": "Oficina", "country": "CO", "intervals": office(), "extra_holidays": [{"date": "2026-02-03", "name": "Día cívico"}]
+            })),
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     while mesa::jobs::run_one(&d.app.pool, Utc::now()).await.unwrap().is_some() {}

@@ -56,24 +56,32 @@ pub async fn desk() -> Desk {
     }
     let cat = id(&app.post(&format!("/desks/{desk}/catalog/nodes"), Some(&admin), json!({"kind": "category", "name": "TIC"})).await.body);
     let service = app
-        .post(&format!("/desks/{desk}/catalog/nodes"), Some(&admin), json!({
-            "parent_id": cat, "kind": "service", "name": "Soporte virtual o en sitio",
-            "service": {
-                "default_type": "incident", "default_priority": "medium", "responsible_group_id": groups[0],
-                "routes": [{"organization_id": hacienda, "group_id": groups[3]}],
-                "form_fields": [
-                    {"key": "placa_equipo", "type": "text", "label": {"es": "Placa del equipo"}, "required": true},
-                    {"key": "cantidad", "type": "number", "label": {"es": "Cantidad"}}
-                ]
-            }
-        }))
+        .post(
+            &format!("/desks/{desk}/catalog/nodes"),
+            Some(&admin),
+            json!({
+                "parent_id": cat, "kind": "service", "name": "Soporte virtual o en sitio",
+                "service": {
+                    "default_type": "incident", "default_priority": "medium", "responsible_group_id": groups[0],
+                    "routes": [{"organization_id": hacienda, "group_id": groups[3]}],
+                    "form_fields": [
+                        {"key": "placa_equipo", "type": "text", "label": {"es": "Placa del equipo"}, "required": true},
+                        {"key": "cantidad", "type": "number", "label": {"es": "Cantidad"}}
+                    ]
+                }
+            }),
+        )
         .await;
     assert_eq!(service.status, 201, "{}", service.body);
     let vpn = app
-        .post(&format!("/desks/{desk}/catalog/nodes"), Some(&admin), json!({
-            "parent_id": cat, "kind": "service", "name": "Acceso remoto (VPN)",
-            "service": {"responsible_group_id": groups[0], "required_attachments": [{"key": "formato_vpn", "label": {"es": "Formato VPN firmado"}}]}
-        }))
+        .post(
+            &format!("/desks/{desk}/catalog/nodes"),
+            Some(&admin),
+            json!({
+                "parent_id": cat, "kind": "service", "name": "Acceso remoto (VPN)",
+                "service": {"responsible_group_id": groups[0], "required_attachments": [{"key": "formato_vpn", "label": {"es": "Formato VPN firmado"}}]}
+            }),
+        )
         .await;
     let lucia_id = app.create_local_user("lucia.martinez", PW, Role::Requester).await;
     let pedro_id = app.create_local_user("pedro.suarez", PW, Role::Requester).await;
@@ -103,7 +111,10 @@ pub async fn desk() -> Desk {
 
 impl Desk {
     pub async fn open(&self, token: &str, subject: &str) -> Value {
-        let r = self.app.post("/tickets", Some(token), json!({"service_id": self.service, "subject": subject, "description": "Detalle del caso", "fields": {"placa_equipo": "PC-0042"}})).await;
+        let r = self
+            .app
+            .post("/tickets", Some(token), json!({"service_id": self.service, "subject": subject, "description": "Detalle del caso", "fields": {"placa_equipo": "PC-0042"}}))
+            .await;
         assert_eq!(r.status, 201, "{}", r.body);
         r.body
     }
@@ -202,7 +213,8 @@ async fn the_seeds_workflow_end_to_end() {
     assert_eq!(kinds.iter().filter(|k| **k == "solution").count(), 2);
     let statuses: Vec<&str> = events.as_array().unwrap().iter().filter(|e| e["kind"] == "status").map(|e| e["new_value"]["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["in_progress", "assigned", "in_progress", "assigned", "in_progress", "on_hold", "in_progress", "resolved", "in_progress", "resolved", "closed"]);
-    let escalation = events.as_array().unwrap().iter().find(|e| e["kind"] == "status" && e["new_value"]["reason"] == "Garantía del fabricante").expect("escalation reason recorded");
+    let escalation =
+        events.as_array().unwrap().iter().find(|e| e["kind"] == "status" && e["new_value"]["reason"] == "Garantía del fabricante").expect("escalation reason recorded");
     assert_eq!(escalation["actor"]["name"], "Usuario especialista.n2");
     assert_eq!(kinds[0], "created");
     let auto = events.as_array().unwrap().iter().find(|e| e["kind"] == "assignment").unwrap();
@@ -260,7 +272,8 @@ async fn forbidden_transitions_answer_409_with_the_allowed_actions() {
 #[tokio::test]
 async fn idempotent_creation_returns_the_first_ticket() {
     let d = desk().await;
-    let body = json!({"service_id": d.service, "subject": "Oficio 2026-123", "description": "Radicado desde gestión documental", "fields": {"placa_equipo": "N/A"}, "channel": "api"});
+    let body =
+        json!({"service_id": d.service, "subject": "Oficio 2026-123", "description": "Radicado desde gestión documental", "fields": {"placa_equipo": "N/A"}, "channel": "api"});
     let send = |b: Value| d.app.call_with(Method::POST, "/tickets", Some(&d.pedro), Some(b), &[("Idempotency-Key", "orfeo-2026-123")]);
     let first = send(body.clone()).await;
     assert_eq!(first.status, 201, "{}", first.body);
@@ -274,9 +287,7 @@ async fn idempotent_creation_returns_the_first_ticket() {
     // Concurrent retries create exactly one case.
     let mut body2 = body.clone();
     body2["subject"] = json!("Oficio 2026-124");
-    let futures: Vec<_> = (0..6)
-        .map(|_| d.app.call_with(Method::POST, "/tickets", Some(&d.pedro), Some(body2.clone()), &[("Idempotency-Key", "orfeo-2026-124")]))
-        .collect();
+    let futures: Vec<_> = (0..6).map(|_| d.app.call_with(Method::POST, "/tickets", Some(&d.pedro), Some(body2.clone()), &[("Idempotency-Key", "orfeo-2026-124")])).collect();
     let replies = futures_util::future::join_all(futures).await;
     let numbers: std::collections::HashSet<_> = replies.iter().map(|r| r.body["number"].as_i64().unwrap_or_else(|| panic!("{}", r.body))).collect();
     assert_eq!(numbers.len(), 1);
@@ -401,7 +412,8 @@ async fn attachments_are_sniffed_stored_and_protected() {
     assert_eq!(d.count_tickets().await, 0);
     assert_eq!(std::fs::read_dir(d.app.files.path()).unwrap().flat_map(|e| walk(e.unwrap().path())).count(), 0, "no orphan file");
 
-    let r = multipart(&d, &d.pedro, "/tickets", data.clone(), vec![("attachment.formato_vpn", "formato.pdf", pdf()), ("file", "notas.txt", "Horario: 7 a 5".as_bytes().to_vec())]).await;
+    let r = multipart(&d, &d.pedro, "/tickets", data.clone(), vec![("attachment.formato_vpn", "formato.pdf", pdf()), ("file", "notas.txt", "Horario: 7 a 5".as_bytes().to_vec())])
+        .await;
     assert_eq!(r.status, 201, "{}", r.body);
     let n = r.body["number"].as_i64().unwrap();
     let files = d.app.get(&format!("/tickets/{n}/attachments"), &d.pedro).await.body;
@@ -420,7 +432,14 @@ async fn attachments_are_sniffed_stored_and_protected() {
     assert_eq!(d.app.client.get(&url).bearer_auth(&d.lucia).send().await.unwrap().status(), 404);
 
     // A private follow-up's file stays among agents.
-    let r = multipart(&d, &d.agent_n1, &format!("/tickets/{n}/followups"), json!({"body": "Captura del servidor", "visibility": "private"}), vec![("file", "log.txt", b"error 500".to_vec())]).await;
+    let r = multipart(
+        &d,
+        &d.agent_n1,
+        &format!("/tickets/{n}/followups"),
+        json!({"body": "Captura del servidor", "visibility": "private"}),
+        vec![("file", "log.txt", b"error 500".to_vec())],
+    )
+    .await;
     assert_eq!(r.status, 201, "{}", r.body);
     let private_url = format!("{}{}", d.app.base, r.body["attachments"][0]["download_url"].as_str().unwrap());
     assert_eq!(d.app.client.get(&private_url).bearer_auth(&d.pedro).send().await.unwrap().status(), 404);
@@ -502,7 +521,26 @@ async fn queues_filters_pagination_and_search() {
     let case = d.app.get(&format!("/tickets/{}", numbers[0]), &d.agent_n1).await.body;
     let mut keys: Vec<&str> = item.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort_unstable();
-    let mut expected = ["id", "number", "desk_id", "service", "type", "priority", "status", "subject", "requester", "channel", "assigned_group", "assigned_agent", "level", "resolution_due_at", "created_at", "updated_at", "version", "sla"];
+    let mut expected = [
+        "id",
+        "number",
+        "desk_id",
+        "service",
+        "type",
+        "priority",
+        "status",
+        "subject",
+        "requester",
+        "channel",
+        "assigned_group",
+        "assigned_agent",
+        "level",
+        "resolution_due_at",
+        "created_at",
+        "updated_at",
+        "version",
+        "sla",
+    ];
     expected.sort_unstable();
     assert_eq!(keys, expected);
     for k in keys.iter().filter(|k| **k != "sla") {
@@ -547,7 +585,14 @@ async fn automatic_assignment_balances_and_skips_absent_agents() {
 async fn agents_register_phone_calls_on_behalf() {
     let d = desk().await;
     let pedro_id = d.app.get("/me", &d.pedro).await.body["id"].as_str().unwrap().to_owned();
-    let r = d.app.post("/tickets", Some(&d.agent_n1), json!({"service_id": d.service, "subject": "Llamada", "description": "Reporta por teléfono", "requester_id": pedro_id, "fields": {"placa_equipo": "X"}})).await;
+    let r = d
+        .app
+        .post(
+            "/tickets",
+            Some(&d.agent_n1),
+            json!({"service_id": d.service, "subject": "Llamada", "description": "Reporta por teléfono", "requester_id": pedro_id, "fields": {"placa_equipo": "X"}}),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.body["channel"], "phone");
     assert_eq!(r.body["requester"]["id"], pedro_id);
@@ -555,7 +600,10 @@ async fn agents_register_phone_calls_on_behalf() {
     assert_eq!(d.app.get(&format!("/tickets/{n}"), &d.pedro).await.status, 200);
     // Requesters cannot file for others.
     let lucia_id = d.app.get("/me", &d.lucia).await.body["id"].as_str().unwrap().to_owned();
-    let r = d.app.post("/tickets", Some(&d.pedro), json!({"service_id": d.service, "subject": "x", "description": "y", "requester_id": lucia_id, "fields": {"placa_equipo": "X"}})).await;
+    let r = d
+        .app
+        .post("/tickets", Some(&d.pedro), json!({"service_id": d.service, "subject": "x", "description": "y", "requester_id": lucia_id, "fields": {"placa_equipo": "X"}}))
+        .await;
     assert_eq!(r.error_fields(), ["requester_id"]);
     let _ = (&d.n3, &d.cto_hacienda, &d.desk);
 }
@@ -672,10 +720,17 @@ async fn reference_changes_apply_to_the_next_request() {
     assert_eq!(r.error_fields(), ["service_id"]);
     // A new route sends the next case to its group.
     d.app.patch(&format!("/catalog/nodes/{}", d.service), &d.admin, json!({"active": true})).await;
-    let r = d.app.patch(&format!("/catalog/nodes/{}", d.service), &d.admin, json!({"service": {
-        "responsible_group_id": d.n2,
-        "form_fields": [{"key": "placa_equipo", "type": "text", "label": {"es": "Placa del equipo"}, "required": true}]
-    }})).await;
+    let r = d
+        .app
+        .patch(
+            &format!("/catalog/nodes/{}", d.service),
+            &d.admin,
+            json!({"service": {
+                "responsible_group_id": d.n2,
+                "form_fields": [{"key": "placa_equipo", "type": "text", "label": {"es": "Placa del equipo"}, "required": true}]
+            }}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(d.open(&d.pedro, "Otro").await["assigned_group"]["id"], json!(d.n2));
 }

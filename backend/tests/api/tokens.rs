@@ -28,8 +28,12 @@ async fn missing_expired_tampered_and_foreign_tokens_are_refused() {
     parts[1] = forged_payload.split('.').nth(1).unwrap();
     app.get("/me", &parts.join(".")).await.assert_problem(401, "invalid_token");
 
-    let foreign = mesa::auth::jwt::JwtKeys::new(b"some-other-installation-secret!!", std::time::Duration::from_secs(60))
-        .issue(claims.sub, Role::Admin, claims.generation, chrono::Utc::now().timestamp());
+    let foreign = mesa::auth::jwt::JwtKeys::new(b"some-other-installation-secret!!", std::time::Duration::from_secs(60)).issue(
+        claims.sub,
+        Role::Admin,
+        claims.generation,
+        chrono::Utc::now().timestamp(),
+    );
     app.get("/me", &foreign).await.assert_problem(401, "invalid_token");
 
     // alg=none
@@ -79,11 +83,7 @@ async fn refresh_tokens_are_stored_only_as_hashes() {
     use diesel::prelude::*;
     use diesel_async::RunQueryDsl;
     let mut conn = app.pool.get().await.unwrap();
-    let hashes: Vec<Vec<u8>> = mesa::db::schema::refresh_tokens::table
-        .select(mesa::db::schema::refresh_tokens::token_hash)
-        .load(&mut conn)
-        .await
-        .unwrap();
+    let hashes: Vec<Vec<u8>> = mesa::db::schema::refresh_tokens::table.select(mesa::db::schema::refresh_tokens::token_hash).load(&mut conn).await.unwrap();
     assert_eq!(hashes.len(), 1);
     assert_eq!(hashes[0].len(), 32);
     assert!(!hashes[0].windows(8).any(|w| refresh.as_bytes().windows(8).any(|r| r == w)));
@@ -119,10 +119,7 @@ async fn deactivation_ends_sessions_and_access() {
 async fn backdate_rotations(app: &crate::support::app::TestApp) {
     use diesel_async::RunQueryDsl;
     let mut conn = app.pool.get().await.unwrap();
-    diesel::sql_query("UPDATE refresh_tokens SET used_at = used_at - interval '1 minute' WHERE used_at IS NOT NULL")
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    diesel::sql_query("UPDATE refresh_tokens SET used_at = used_at - interval '1 minute' WHERE used_at IS NOT NULL").execute(&mut conn).await.unwrap();
 }
 
 async fn revoked_refresh_tokens(app: &crate::support::app::TestApp) -> i64 {

@@ -51,15 +51,15 @@ async fn admin_creates_lists_updates_and_deactivates_users() {
 async fn validation_names_every_bad_field_and_stores_nothing() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let r = app
-        .post("/users", Some(&admin), json!({"username": "a b", "display_name": " ", "password": "corta", "role": "agent", "email": "no-es-correo", "locale": "fr"}))
-        .await;
+    let r = app.post("/users", Some(&admin), json!({"username": "a b", "display_name": " ", "password": "corta", "role": "agent", "email": "no-es-correo", "locale": "fr"})).await;
     r.assert_problem(422, "validation_failed");
     assert_eq!(r.error_fields(), ["username", "display_name", "email", "locale", "password"]);
     let r = app.post("/users", Some(&admin), json!({"username": "x.y", "display_name": "X", "password": "Clave.Segura2026", "role": "root"})).await;
     r.assert_problem(422, "validation_failed");
     assert_eq!(r.error_fields(), ["role"]);
-    let r = app.post("/users", Some(&admin), json!({"username": "x.y", "display_name": "X", "password": "Clave.Segura2026", "role": "agent", "organization_id": uuid::Uuid::now_v7()})).await;
+    let r = app
+        .post("/users", Some(&admin), json!({"username": "x.y", "display_name": "X", "password": "Clave.Segura2026", "role": "agent", "organization_id": uuid::Uuid::now_v7()}))
+        .await;
     r.assert_problem(422, "validation_failed");
     assert_eq!(r.error_fields(), ["organization_id"]);
     let list = app.get("/users", &admin).await;

@@ -44,17 +44,12 @@ impl Slapd {
 
     /// Async convenience wrapper: starting takes ~0.1 s, run it off the async worker.
     pub async fn start_async() -> Slapd {
-        tokio::task::spawn_blocking(Slapd::start)
-            .await
-            .expect("slapd start panicked")
+        tokio::task::spawn_blocking(Slapd::start).await.expect("slapd start panicked")
     }
 
     /// Start slapd with an empty database (nothing loaded).
     pub fn start_empty() -> Slapd {
-        let tempdir = tempfile::Builder::new()
-            .prefix("mesa-slapd-")
-            .tempdir()
-            .expect("tempdir");
+        let tempdir = tempfile::Builder::new().prefix("mesa-slapd-").tempdir().expect("tempdir");
         let dir = tempdir.path();
         std::fs::create_dir(dir.join("data")).expect("slapd data dir");
         std::fs::copy(
@@ -85,24 +80,9 @@ impl Slapd {
                 .stdout(log.try_clone().expect("log fd"))
                 .stderr(log)
                 .spawn()
-                .unwrap_or_else(|e| {
-                    panic!(
-                        "cannot run {}: {e}; install it with `apt-get install -y slapd ldap-utils`",
-                        slapd_binary()
-                    )
-                });
+                .unwrap_or_else(|e| panic!("cannot run {}: {e}; install it with `apt-get install -y slapd ldap-utils`", slapd_binary()));
             match wait_ready(&mut child, &url) {
-                Ready::Yes => {
-                    return Slapd {
-                        url,
-                        base_dn: SUFFIX.to_string(),
-                        bind_dn: ROOT_DN.to_string(),
-                        bind_password: ROOT_PASSWORD.to_string(),
-                        child,
-                        log_path,
-                        tempdir,
-                    }
-                }
+                Ready::Yes => return Slapd { url, base_dn: SUFFIX.to_string(), bind_dn: ROOT_DN.to_string(), bind_password: ROOT_PASSWORD.to_string(), child, log_path, tempdir },
                 Ready::Exited => {
                     last_log = std::fs::read_to_string(&log_path).unwrap_or_default();
                     let _ = child.wait();
@@ -110,10 +90,7 @@ impl Slapd {
                 Ready::TimedOut => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    panic!(
-                        "slapd at {url} did not answer ldapwhoami within {READY_TIMEOUT:?}; log:\n{}",
-                        std::fs::read_to_string(&log_path).unwrap_or_default()
-                    );
+                    panic!("slapd at {url} did not answer ldapwhoami within {READY_TIMEOUT:?}; log:\n{}", std::fs::read_to_string(&log_path).unwrap_or_default());
                 }
             }
         }
@@ -134,16 +111,7 @@ impl Slapd {
 
     pub fn ldapadd_file(&self, path: &Path) {
         let out = ldap_tool("ldapadd")
-            .args([
-                "-x",
-                "-H",
-                &self.url,
-                "-D",
-                &self.bind_dn,
-                "-w",
-                &self.bind_password,
-                "-f",
-            ])
+            .args(["-x", "-H", &self.url, "-D", &self.bind_dn, "-w", &self.bind_password, "-f"])
             .arg(path)
             .output()
             .unwrap_or_else(|e| panic!("cannot run ldapadd: {e}; install ldap-utils"));
@@ -178,11 +146,7 @@ impl Slapd {
 impl Drop for Slapd {
     fn drop(&mut self) {
         if let Ok(None) = self.child.try_wait() {
-            let _ = Command::new("kill")
-                .args(["-TERM", &self.child.id().to_string()])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
+            let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).stdout(Stdio::null()).stderr(Stdio::null()).status();
             let deadline = Instant::now() + Duration::from_secs(5);
             while let Ok(None) = self.child.try_wait() {
                 if Instant::now() > deadline {
@@ -210,17 +174,7 @@ fn wait_ready(child: &mut Child, url: &str) -> Ready {
             return Ready::Exited;
         }
         let ok = ldap_tool("ldapwhoami")
-            .args([
-                "-x",
-                "-o",
-                "nettimeout=1",
-                "-H",
-                url,
-                "-D",
-                ROOT_DN,
-                "-w",
-                ROOT_PASSWORD,
-            ])
+            .args(["-x", "-o", "nettimeout=1", "-H", url, "-D", ROOT_DN, "-w", ROOT_PASSWORD])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
@@ -288,10 +242,5 @@ fn unique() -> u128 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed) as u128;
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0)
-        * 1000
-        + n
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0) * 1000 + n
 }
