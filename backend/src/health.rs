@@ -8,6 +8,12 @@ use utoipa::ToSchema;
 use crate::db;
 use crate::error::{AppError, AppResult, Problem};
 use crate::state::AppState;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// The health routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health).service(ready);
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {

@@ -14,6 +14,12 @@ use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::http::JsonBody;
 use crate::state::AppState;
 use crate::users::domain::{User, UserRow, LOCALES};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// The authentication routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(login).service(refresh).service(logout).service(me).service(update_me);
+}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -20,6 +20,12 @@ use crate::state::AppState;
 use crate::tickets::domain::{Priority, TicketType};
 use crate::users::domain::Role;
 use crate::validate::Errors;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// The catalog routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_catalog).service(create_node).service(get_node).service(update_node).service(move_node).service(delete_node).service(export_catalog).service(import_catalog);
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct CatalogTree {

@@ -15,6 +15,12 @@ use crate::http::{etag, IfMatch, JsonBody};
 use crate::state::AppState;
 use crate::users::domain::Role;
 use crate::validate::Errors;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// The desk routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_desks).service(create_desk).service(get_desk).service(update_desk);
+}
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -91,12 +91,3 @@ pub struct SetMembers {
     /// The complete member list (agents, supervisors or admins).
     pub user_ids: Vec<Uuid>,
 }
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SetAvailability {
-    /// Absent (no new assignments) until this instant; `null` = available.
-    pub absent_until: Option<DateTime<Utc>>,
-    #[schema(max_length = 300)]
-    pub note: Option<String>,
-}

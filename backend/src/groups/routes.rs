@@ -13,8 +13,14 @@ use crate::desks::queries::require_manager;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{etag, IfMatch, JsonBody};
 use crate::state::AppState;
-use crate::users::domain::{Role, User, UserRow};
+use crate::users::domain::Role;
 use crate::validate::Errors;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// The support group routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_groups).service(create_group).service(get_group).service(update_group).service(set_members);
+}
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -210,35 +216,4 @@ pub async fn set_members(state: web::Data<AppState>, user: CurrentUser, id: web:
     })
     .await?;
     Ok(web::Json(load_group(&mut conn, id).await?))
-}
-
-/// Mark an agent absent until a date, or available again (the agent, admins, supervisors).
-#[utoipa::path(tag = "groups", security(("bearer_auth" = [])), request_body = SetAvailability, params(("id" = Uuid, Path)),
-    responses((status = 200, body = User),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The user is a requester, who has no availability (`not_staff`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
-#[put("/users/{id}/availability")]
-pub async fn set_availability(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, body: JsonBody<SetAvailability>) -> AppResult<web::Json<User>> {
-    let id = *id;
-    if id != user.0.id {
-        user.require(&[Role::Admin, Role::Supervisor])?;
-    }
-    let b = body.0;
-    let mut e = Errors::default();
-    let note = e.optional_text("note", b.note.as_deref(), 300);
-    e.finish()?;
-    let mut conn = state.pool.get().await?;
-    let target: UserRow = users::table.find(id).select(UserRow::as_select()).first(&mut conn).await?;
-    if target.role == Role::Requester {
-        return Err(AppError::conflict("not_staff", "only agents, supervisors and admins have an availability"));
-    }
-    let row: UserRow = diesel::update(users::table.find(id))
-        .set((users::absent_until.eq(b.absent_until), users::absence_note.eq(note), users::updated_at.eq(Utc::now())))
-        .returning(UserRow::as_returning())
-        .get_result(&mut conn)
-        .await?;
-    Ok(web::Json(row.into()))
 }

@@ -14,6 +14,26 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::http::{etag, page_limit, paginate, Cursor, IfMatch, JsonBody};
 use crate::state::AppState;
 use crate::validate::Errors;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// The routes of organizations, areas and locations.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_organizations)
+        .service(create_organization)
+        .service(get_organization)
+        .service(update_organization)
+        .service(delete_organization)
+        .service(list_areas)
+        .service(create_area)
+        .service(get_area)
+        .service(update_area)
+        .service(delete_area)
+        .service(list_locations)
+        .service(create_location)
+        .service(get_location)
+        .service(update_location)
+        .service(delete_location);
+}
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

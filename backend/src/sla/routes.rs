@@ -16,6 +16,20 @@ use crate::http::{etag, IfMatch, JsonBody};
 use crate::jobs;
 use crate::state::AppState;
 use crate::users::domain::Role;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// The calendar and policy routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_calendars)
+        .service(create_calendar)
+        .service(get_calendar)
+        .service(update_calendar)
+        .service(list_holidays)
+        .service(list_policies)
+        .service(create_policy)
+        .service(get_policy)
+        .service(update_policy);
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct BusinessCalendar {

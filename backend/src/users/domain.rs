@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -139,4 +139,13 @@ mod tests {
             assert_eq!(serde_json::to_value(a).unwrap(), serde_json::json!(a.as_str()));
         }
     }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetAvailability {
+    /// Absent (no new assignments) until this instant; `null` = available.
+    pub absent_until: Option<DateTime<Utc>>,
+    #[schema(max_length = 300)]
+    pub note: Option<String>,
 }

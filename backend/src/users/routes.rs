@@ -1,4 +1,4 @@
-use actix_web::{delete, get, patch, post, web, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
@@ -14,6 +14,12 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::http::{etag, page_limit, paginate, Cursor, IfMatch, JsonBody};
 use crate::state::AppState;
 use crate::validate::{double_option, Errors};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// The user routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_users).service(create_user).service(get_user).service(update_user).service(deactivate_user).service(set_availability);
+}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -309,4 +315,35 @@ pub async fn deactivate_user(state: web::Data<AppState>, user: CurrentUser, id: 
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Mark an agent absent until a date, or available again (the agent, admins, supervisors).
+#[utoipa::path(tag = "users", security(("bearer_auth" = [])), request_body = SetAvailability, params(("id" = Uuid, Path)),
+    responses((status = 200, body = User),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The user is a requester, who has no availability (`not_staff`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[put("/users/{id}/availability")]
+pub async fn set_availability(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, body: JsonBody<SetAvailability>) -> AppResult<web::Json<User>> {
+    let id = *id;
+    if id != user.0.id {
+        user.require(&[Role::Admin, Role::Supervisor])?;
+    }
+    let b = body.0;
+    let mut e = Errors::default();
+    let note = e.optional_text("note", b.note.as_deref(), 300);
+    e.finish()?;
+    let mut conn = state.pool.get().await?;
+    let target: UserRow = users::table.find(id).select(UserRow::as_select()).first(&mut conn).await?;
+    if target.role == Role::Requester {
+        return Err(AppError::conflict("not_staff", "only agents, supervisors and admins have an availability"));
+    }
+    let row: UserRow = diesel::update(users::table.find(id))
+        .set((users::absent_until.eq(b.absent_until), users::absence_note.eq(note), users::updated_at.eq(Utc::now())))
+        .returning(UserRow::as_returning())
+        .get_result(&mut conn)
+        .await?;
+    Ok(web::Json(row.into()))
 }
