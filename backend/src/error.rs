@@ -299,3 +299,53 @@ mod tests {
         assert_eq!(p.type_, "/problems/validation_failed");
     }
 }
+
+/// The problem answers routes declare in their OpenAPI `responses(...)`, one type per kind, so
+/// each is described once. A route declares only the kinds it can answer; `openapi::complete`
+/// adds what every route may answer (400, 401, 404 on paths, 413, 422, 503) where missing.
+#[allow(dead_code)]
+pub mod responses {
+    use super::Problem;
+
+    #[derive(utoipa::IntoResponses)]
+    pub enum Unauthenticated {
+        /// Missing, invalid or expired access token (`invalid_token`).
+        #[response(status = 401, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    pub enum Forbidden {
+        /// The caller's role may not do this (`forbidden`).
+        #[response(status = 403, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    pub enum NotFound {
+        /// No such resource, or one the caller may not see (`not_found`).
+        #[response(status = 404, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    pub enum Conflict {
+        /// The change conflicts with what is stored; `code` says how.
+        #[response(status = 409, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    pub enum Stale {
+        /// `If-Match` names an older version: read the resource again and retry (`version_mismatch`).
+        #[response(status = 412, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    pub enum Invalid {
+        /// A field or query parameter is invalid; `errors` names each one (`validation_failed`).
+        #[response(status = 422, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+}

@@ -83,7 +83,7 @@ impl Modify for EnforcedByEveryRoute {
                     add("404", "No such resource, or one the caller may not see (`not_found`)");
                 }
                 if secured {
-                    add("401", "Missing, invalid or expired access token (`unauthenticated`)");
+                    add("401", "Missing, invalid or expired access token (`invalid_token`)");
                 }
                 add("503", "The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`)");
                 for param in op.parameters.iter_mut().flatten() {

@@ -14,6 +14,7 @@ use super::tree;
 use crate::auth::CurrentUser;
 use crate::db::schema::{areas, catalog_nodes, support_groups};
 use crate::desks::queries::require_manager;
+use crate::error::responses::{Conflict, Forbidden, Invalid, NotFound, Stale, Unauthenticated};
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{etag, IfMatch, JsonBody};
 use crate::state::AppState;
@@ -45,7 +46,7 @@ pub struct TreeQuery {
 /// the active services they may request and the categories leading to them.
 #[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path), TreeQuery),
     responses((status = 200, body = CatalogTree),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 404, description = "No such desk, or not open to the caller's organization", body = Problem, content_type = "application/problem+json")))]
 #[get("/desks/{id}/catalog")]
 pub async fn get_catalog(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, query: web::Query<TreeQuery>) -> AppResult<web::Json<CatalogTree>> {
@@ -207,11 +208,11 @@ fn code_taken(err: diesel::result::Error) -> AppError {
 /// Add a category or a service (admins and the desk's supervisors).
 #[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path)), request_body = CreateNode,
     responses((status = 201, body = CatalogNode),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Invalid))]
 #[post("/desks/{id}/catalog/nodes")]
 pub async fn create_node(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, body: JsonBody<CreateNode>) -> AppResult<HttpResponse> {
     let desk_id = *id;
@@ -268,8 +269,8 @@ pub async fn create_node(state: web::Data<AppState>, user: CurrentUser, id: web:
 /// One catalog node (without children). Requesters only see active services they may request.
 #[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = CatalogNode),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        NotFound))]
 #[get("/catalog/nodes/{id}")]
 pub async fn get_node(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
@@ -293,12 +294,12 @@ pub async fn get_node(state: web::Data<AppState>, user: CurrentUser, id: web::Pa
 #[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), request_body = UpdateNode,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
     responses((status = 200, body = CatalogNode),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Stale,
+        Invalid))]
 #[patch("/catalog/nodes/{id}")]
 pub async fn update_node(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch, body: JsonBody<UpdateNode>) -> AppResult<HttpResponse> {
     let id = *id;
@@ -348,11 +349,11 @@ pub async fn update_node(state: web::Data<AppState>, user: CurrentUser, id: web:
 /// Moving a node under itself or one of its descendants is refused.
 #[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), request_body = MoveNode, params(("id" = Uuid, Path)),
     responses((status = 200, body = CatalogNode),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
         (status = 409, description = "The move would make a cycle", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Invalid))]
 #[post("/catalog/nodes/{id}/move")]
 pub async fn move_node(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, body: JsonBody<MoveNode>) -> AppResult<web::Json<CatalogNode>> {
     let id = *id;
@@ -393,9 +394,9 @@ pub struct DeleteOutcome {
 /// Delete a node and its subtree; if cases refer to any of them, deactivate them instead.
 #[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = DeleteOutcome),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound))]
 #[delete("/catalog/nodes/{id}")]
 pub async fn delete_node(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<web::Json<DeleteOutcome>> {
     let id = *id;
@@ -426,9 +427,9 @@ pub async fn delete_node(state: web::Data<AppState>, user: CurrentUser, id: web:
 /// The desk's catalog as a portable `mesa.catalog/v1` document (admins and the desk's supervisors).
 #[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = super::transfer::CatalogDocument),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound))]
 #[get("/desks/{id}/catalog/export")]
 pub async fn export_catalog(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<web::Json<super::transfer::CatalogDocument>> {
     let mut conn = state.pool.get().await?;
@@ -444,9 +445,9 @@ pub async fn export_catalog(state: web::Data<AppState>, user: CurrentUser, id: w
 #[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     request_body = super::transfer::CatalogDocument,
     responses((status = 200, body = super::transfer::ImportSummary),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
         (status = 422, description = "The document has problems (each named by its path)", body = Problem, content_type = "application/problem+json")))]
 #[post("/desks/{id}/catalog/import")]
 pub async fn import_catalog(

@@ -10,6 +10,7 @@ use super::domain::*;
 use super::queries;
 use crate::auth::CurrentUser;
 use crate::db::schema::{desks, users};
+use crate::error::responses::{Forbidden, Invalid, NotFound, Stale, Unauthenticated};
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{etag, IfMatch, JsonBody};
 use crate::state::AppState;
@@ -65,7 +66,7 @@ fn check_settings(e: &mut Errors, timezone: Option<&str>, auto_close_hours: Opti
 /// The desks the caller may use: requesters see the active desks open to their organization.
 #[utoipa::path(tag = "desks", security(("bearer_auth" = [])), params(DeskListQuery),
     responses((status = 200, body = Vec<Desk>),
-        (status = 401, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated))]
 #[get("/desks")]
 pub async fn list_desks(state: web::Data<AppState>, user: CurrentUser, query: web::Query<DeskListQuery>) -> AppResult<web::Json<Vec<Desk>>> {
     let mut conn = state.pool.get().await?;
@@ -82,10 +83,10 @@ pub async fn list_desks(state: web::Data<AppState>, user: CurrentUser, query: we
 /// Create a desk (admins).
 #[utoipa::path(tag = "desks", security(("bearer_auth" = [])), request_body = CreateDesk,
     responses((status = 201, body = Desk),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
         (status = 409, description = "Code taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Invalid))]
 #[post("/desks")]
 pub async fn create_desk(state: web::Data<AppState>, user: CurrentUser, body: JsonBody<CreateDesk>) -> AppResult<HttpResponse> {
     user.require_admin()?;
@@ -134,8 +135,8 @@ pub async fn create_desk(state: web::Data<AppState>, user: CurrentUser, body: Js
 /// One desk.
 #[utoipa::path(tag = "desks", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = Desk),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        NotFound))]
 #[get("/desks/{id}")]
 pub async fn get_desk(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
@@ -150,11 +151,11 @@ pub async fn get_desk(state: web::Data<AppState>, user: CurrentUser, id: web::Pa
 #[utoipa::path(tag = "desks", security(("bearer_auth" = [])), request_body = UpdateDesk,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
     responses((status = 200, body = Desk),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Stale,
+        Invalid))]
 #[patch("/desks/{id}")]
 pub async fn update_desk(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch, body: JsonBody<UpdateDesk>) -> AppResult<HttpResponse> {
     let id = *id;

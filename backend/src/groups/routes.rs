@@ -10,7 +10,8 @@ use super::domain::*;
 use crate::auth::CurrentUser;
 use crate::db::schema::{group_members, support_groups, users};
 use crate::desks::queries::require_manager;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::responses::{Conflict, Forbidden, Invalid, NotFound, Stale, Unauthenticated};
+use crate::error::{AppError, AppResult};
 use crate::http::{etag, IfMatch, JsonBody};
 use crate::state::AppState;
 use crate::users::domain::Role;
@@ -69,8 +70,8 @@ fn renamed_conflict(err: diesel::result::Error) -> AppError {
 /// Support groups, by desk, level and name (staff only).
 #[utoipa::path(tag = "groups", security(("bearer_auth" = [])), params(GroupListQuery),
     responses((status = 200, body = Vec<Group>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden))]
 #[get("/groups")]
 pub async fn list_groups(state: web::Data<AppState>, user: CurrentUser, query: web::Query<GroupListQuery>) -> AppResult<web::Json<Vec<Group>>> {
     user.require(&[Role::Agent, Role::Supervisor, Role::Admin])?;
@@ -92,10 +93,10 @@ pub async fn list_groups(state: web::Data<AppState>, user: CurrentUser, query: w
 /// Create a support group (admins and the desk's supervisors).
 #[utoipa::path(tag = "groups", security(("bearer_auth" = [])), request_body = CreateGroup,
     responses((status = 201, body = Group),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        Conflict,
+        Invalid))]
 #[post("/groups")]
 pub async fn create_group(state: web::Data<AppState>, user: CurrentUser, body: JsonBody<CreateGroup>) -> AppResult<HttpResponse> {
     let b = body.0;
@@ -131,9 +132,9 @@ pub async fn create_group(state: web::Data<AppState>, user: CurrentUser, body: J
 /// One support group with its members (staff only).
 #[utoipa::path(tag = "groups", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = Group),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound))]
 #[get("/groups/{id}")]
 pub async fn get_group(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     user.require(&[Role::Agent, Role::Supervisor, Role::Admin])?;
@@ -146,12 +147,12 @@ pub async fn get_group(state: web::Data<AppState>, user: CurrentUser, id: web::P
 #[utoipa::path(tag = "groups", security(("bearer_auth" = [])), request_body = UpdateGroup,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
     responses((status = 200, body = Group),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Stale,
+        Invalid))]
 #[patch("/groups/{id}")]
 pub async fn update_group(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch, body: JsonBody<UpdateGroup>) -> AppResult<HttpResponse> {
     let id = *id;
@@ -188,10 +189,10 @@ pub async fn update_group(state: web::Data<AppState>, user: CurrentUser, id: web
 /// Replace a group's members (admins and the desk's supervisors). Members must be active staff.
 #[utoipa::path(tag = "groups", security(("bearer_auth" = [])), request_body = SetMembers, params(("id" = Uuid, Path)),
     responses((status = 200, body = Group),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Invalid))]
 #[put("/groups/{id}/members")]
 pub async fn set_members(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, body: JsonBody<SetMembers>) -> AppResult<web::Json<Group>> {
     let id = *id;

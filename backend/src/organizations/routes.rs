@@ -10,6 +10,7 @@ use super::domain::*;
 use super::queries::{self, ListFilter};
 use crate::auth::CurrentUser;
 use crate::db::schema::{areas, locations, organizations};
+use crate::error::responses::{Conflict, Forbidden, Invalid, NotFound, Stale, Unauthenticated};
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{etag, page_limit, paginate, Cursor, IfMatch, JsonBody};
 use crate::state::AppState;
@@ -76,7 +77,7 @@ fn in_use(e: diesel::result::Error) -> AppError {
 /// List organizations, by name.
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(ListQuery),
     responses((status = 200, body = OrganizationPage),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 422, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json")))]
 #[get("/organizations")]
 pub async fn list_organizations(state: web::Data<AppState>, _user: CurrentUser, query: web::Query<ListQuery>) -> AppResult<web::Json<OrganizationPage>> {
@@ -90,10 +91,10 @@ pub async fn list_organizations(state: web::Data<AppState>, _user: CurrentUser, 
 /// Create an organization (admins).
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), request_body = CreateOrganization,
     responses((status = 201, body = Organization),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
         (status = 409, description = "Name already used", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Invalid))]
 #[post("/organizations")]
 pub async fn create_organization(state: web::Data<AppState>, user: CurrentUser, body: JsonBody<CreateOrganization>) -> AppResult<HttpResponse> {
     user.require_admin()?;
@@ -113,8 +114,8 @@ pub async fn create_organization(state: web::Data<AppState>, user: CurrentUser, 
 /// One organization.
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = Organization, headers(("ETag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        NotFound))]
 #[get("/organizations/{id}")]
 pub async fn get_organization(state: web::Data<AppState>, _user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
@@ -126,12 +127,12 @@ pub async fn get_organization(state: web::Data<AppState>, _user: CurrentUser, id
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), request_body = UpdateOrganization,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
     responses((status = 200, body = Organization),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Conflict,
         (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Invalid))]
 #[patch("/organizations/{id}")]
 pub async fn update_organization(
     state: web::Data<AppState>,
@@ -168,9 +169,9 @@ pub async fn update_organization(
 /// Delete an organization nobody refers to (admins); otherwise deactivate it.
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
         (status = 409, description = "In use", body = Problem, content_type = "application/problem+json")))]
 #[delete("/organizations/{id}")]
 pub async fn delete_organization(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -188,8 +189,8 @@ pub async fn delete_organization(state: web::Data<AppState>, user: CurrentUser, 
 /// List areas, by name; filter by organization.
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(ListQuery),
     responses((status = 200, body = AreaPage),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Invalid))]
 #[get("/areas")]
 pub async fn list_areas(state: web::Data<AppState>, _user: CurrentUser, query: web::Query<ListQuery>) -> AppResult<web::Json<AreaPage>> {
     let filter = query.filter()?;
@@ -202,9 +203,9 @@ pub async fn list_areas(state: web::Data<AppState>, _user: CurrentUser, query: w
 /// Create an area inside an organization (admins).
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), request_body = CreateArea,
     responses((status = 201, body = Area),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        Conflict,
         (status = 422, description = "Invalid field or unknown organization", body = Problem, content_type = "application/problem+json")))]
 #[post("/areas")]
 pub async fn create_area(state: web::Data<AppState>, user: CurrentUser, body: JsonBody<CreateArea>) -> AppResult<HttpResponse> {
@@ -224,8 +225,8 @@ pub async fn create_area(state: web::Data<AppState>, user: CurrentUser, body: Js
 /// One area.
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = Area),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        NotFound))]
 #[get("/areas/{id}")]
 pub async fn get_area(state: web::Data<AppState>, _user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
@@ -237,12 +238,12 @@ pub async fn get_area(state: web::Data<AppState>, _user: CurrentUser, id: web::P
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), request_body = UpdateArea,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
     responses((status = 200, body = Area),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Stale,
+        Invalid))]
 #[patch("/areas/{id}")]
 pub async fn update_area(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch, body: JsonBody<UpdateArea>) -> AppResult<HttpResponse> {
     user.require_admin()?;
@@ -270,10 +271,10 @@ pub async fn update_area(state: web::Data<AppState>, user: CurrentUser, id: web:
 /// Delete an area nobody refers to (admins).
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Conflict))]
 #[delete("/areas/{id}")]
 pub async fn delete_area(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     user.require_admin()?;
@@ -290,8 +291,8 @@ pub async fn delete_area(state: web::Data<AppState>, user: CurrentUser, id: web:
 /// List locations, by name.
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(ListQuery),
     responses((status = 200, body = LocationPage),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Invalid))]
 #[get("/locations")]
 pub async fn list_locations(state: web::Data<AppState>, _user: CurrentUser, query: web::Query<ListQuery>) -> AppResult<web::Json<LocationPage>> {
     let filter = query.filter()?;
@@ -304,10 +305,10 @@ pub async fn list_locations(state: web::Data<AppState>, _user: CurrentUser, quer
 /// Create a location (admins).
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), request_body = CreateLocation,
     responses((status = 201, body = Location),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        Conflict,
+        Invalid))]
 #[post("/locations")]
 pub async fn create_location(state: web::Data<AppState>, user: CurrentUser, body: JsonBody<CreateLocation>) -> AppResult<HttpResponse> {
     user.require_admin()?;
@@ -328,8 +329,8 @@ pub async fn create_location(state: web::Data<AppState>, user: CurrentUser, body
 /// One location.
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = Location),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        NotFound))]
 #[get("/locations/{id}")]
 pub async fn get_location(state: web::Data<AppState>, _user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
@@ -341,12 +342,12 @@ pub async fn get_location(state: web::Data<AppState>, _user: CurrentUser, id: we
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), request_body = UpdateLocation,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
     responses((status = 200, body = Location),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Stale,
+        Invalid))]
 #[patch("/locations/{id}")]
 pub async fn update_location(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch, body: JsonBody<UpdateLocation>) -> AppResult<HttpResponse> {
     user.require_admin()?;
@@ -378,10 +379,10 @@ pub async fn update_location(state: web::Data<AppState>, user: CurrentUser, id: 
 /// Delete a location nobody refers to (admins).
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Conflict))]
 #[delete("/locations/{id}")]
 pub async fn delete_location(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     user.require_admin()?;

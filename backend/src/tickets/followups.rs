@@ -17,6 +17,7 @@ use super::state_machine::{Actor, Status};
 use crate::attachments::upload::{is_multipart, multipart, read_multipart, Upload};
 use crate::auth::CurrentUser;
 use crate::db::schema::{attachments, followups, ticket_events};
+use crate::error::responses::{Forbidden, Invalid, NotFound, Unauthenticated};
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::parse_json;
 use crate::state::AppState;
@@ -49,8 +50,8 @@ pub struct CreateFollowupMultipart {
 /// The follow-ups of a case, oldest first. Requesters never see private ones.
 #[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
     responses((status = 200, body = Vec<Followup>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        NotFound))]
 #[get("/tickets/{number}/followups")]
 pub async fn list_followups(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>) -> AppResult<web::Json<Vec<Followup>>> {
     let mut conn = state.pool.get().await?;
@@ -92,12 +93,12 @@ pub async fn list_followups(state: web::Data<AppState>, user: CurrentUser, numbe
         (CreateFollowupMultipart = "multipart/form-data"),
     )),
     responses((status = 201, body = Followup),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
         (status = 409, description = "The case is closed", body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Invalid))]
 #[post("/tickets/{number}/followups")]
 pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, req: HttpRequest, payload: web::Payload) -> AppResult<HttpResponse> {
     let upload: Upload<CreateFollowup> = if is_multipart(&req) {
@@ -210,8 +211,8 @@ pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, numb
 /// The audit trail of a case, oldest first (requesters see the public part).
 #[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
     responses((status = 200, body = Vec<TicketEvent>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        NotFound))]
 #[get("/tickets/{number}/events")]
 pub async fn list_events(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>) -> AppResult<web::Json<Vec<TicketEvent>>> {
     let mut conn = state.pool.get().await?;
@@ -277,8 +278,8 @@ async fn name_assignments(conn: &mut diesel_async::AsyncPgConnection, reference:
 /// The files of a case (requesters: not those of private follow-ups).
 #[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
     responses((status = 200, body = Vec<Attachment>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        NotFound))]
 #[get("/tickets/{number}/attachments")]
 pub async fn list_attachments(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>) -> AppResult<web::Json<Vec<Attachment>>> {
     let mut conn = state.pool.get().await?;
@@ -300,8 +301,8 @@ async fn visible_attachments(conn: &mut diesel_async::AsyncPgConnection, ticket:
 /// Download a file, with the same permissions as its case.
 #[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path), ("id" = Uuid, Path)),
     responses((status = 200, description = "The file, with the type detected when it was uploaded (PDF, images, office documents, text) as its Content-Type", content_type = "*/*"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        NotFound))]
 #[get("/tickets/{number}/attachments/{id}")]
 pub async fn download_attachment(state: web::Data<AppState>, user: CurrentUser, path: web::Path<(i64, Uuid)>) -> AppResult<HttpResponse> {
     let (number, id) = path.into_inner();

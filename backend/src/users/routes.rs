@@ -10,6 +10,7 @@ use super::domain::*;
 use super::queries::{self, NewUser, UserFilter};
 use crate::auth::{password, sessions, CurrentUser};
 use crate::db::schema::users;
+use crate::error::responses::{Conflict, Forbidden, Invalid, NotFound, Stale, Unauthenticated};
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{etag, page_limit, paginate, Cursor, IfMatch, JsonBody};
 use crate::state::AppState;
@@ -100,9 +101,9 @@ fn check_locale(e: &mut Errors, locale: Option<&str>) -> String {
 /// List users (staff: agents look up the person calling; admins and supervisors manage).
 #[utoipa::path(tag = "users", security(("bearer_auth" = [])), params(UserListQuery),
     responses((status = 200, body = UserPage),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        Invalid))]
 #[get("/users")]
 pub async fn list_users(state: web::Data<AppState>, user: CurrentUser, query: web::Query<UserListQuery>) -> AppResult<web::Json<UserPage>> {
     user.require(&[Role::Admin, Role::Supervisor, Role::Agent])?;
@@ -125,10 +126,10 @@ pub async fn list_users(state: web::Data<AppState>, user: CurrentUser, query: we
 /// Create a user (admins): a local account with a password, or a directory account registered ahead of its first login.
 #[utoipa::path(tag = "users", security(("bearer_auth" = [])), request_body = CreateUser,
     responses((status = 201, body = User),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
         (status = 409, description = "Username taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Invalid))]
 #[post("/users")]
 pub async fn create_user(state: web::Data<AppState>, user: CurrentUser, body: JsonBody<CreateUser>) -> AppResult<HttpResponse> {
     user.require_admin()?;
@@ -193,9 +194,9 @@ pub async fn create_user(state: web::Data<AppState>, user: CurrentUser, body: Js
 /// One user (staff, or the user themself).
 #[utoipa::path(tag = "users", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = User),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound))]
 #[get("/users/{id}")]
 pub async fn get_user(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     if user.0.id != *id {
@@ -212,12 +213,12 @@ pub async fn get_user(state: web::Data<AppState>, user: CurrentUser, id: web::Pa
 #[utoipa::path(tag = "users", security(("bearer_auth" = [])), request_body = UpdateUser,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
     responses((status = 200, body = User),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
         (status = 409, description = "E.g. an admin removing their own admin role", body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Stale,
+        Invalid))]
 #[patch("/users/{id}")]
 pub async fn update_user(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch, body: JsonBody<UpdateUser>) -> AppResult<HttpResponse> {
     user.require_admin()?;
@@ -284,10 +285,10 @@ pub async fn update_user(state: web::Data<AppState>, user: CurrentUser, id: web:
 /// Deactivate a user (admins). Users are never deleted: cases keep pointing at them.
 #[utoipa::path(tag = "users", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 204, description = "Deactivated and logged out"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Conflict))]
 #[delete("/users/{id}")]
 pub async fn deactivate_user(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     user.require_admin()?;
@@ -320,11 +321,11 @@ pub async fn deactivate_user(state: web::Data<AppState>, user: CurrentUser, id: 
 /// Mark an agent absent until a date, or available again (the agent, admins, supervisors).
 #[utoipa::path(tag = "users", security(("bearer_auth" = [])), request_body = SetAvailability, params(("id" = Uuid, Path)),
     responses((status = 200, body = User),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
         (status = 409, description = "The user is a requester, who has no availability (`not_staff`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Invalid))]
 #[put("/users/{id}/availability")]
 pub async fn set_availability(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, body: JsonBody<SetAvailability>) -> AppResult<web::Json<User>> {
     let id = *id;
