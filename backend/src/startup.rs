@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::framework::{self, AllowedMethods};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{auth, catalog, desks, groups, health, http, organizations, sla, tickets, users};
+use crate::{auth, catalog, desks, groups, health, http, jobs, organizations, sla, tickets, users};
 
 /// Every API route, registered through utoipa so each one lands in the OpenAPI document.
 fn api_routes(cfg: &mut ServiceConfig) {
@@ -97,7 +97,9 @@ fn api_routes(cfg: &mut ServiceConfig) {
         .service(sla::routes::list_policies)
         .service(sla::routes::create_policy)
         .service(sla::routes::get_policy)
-        .service(sla::routes::update_policy);
+        .service(sla::routes::update_policy)
+        .service(jobs::routes::list_jobs)
+        .service(jobs::routes::retry_job);
 }
 
 /// The OpenAPI document, as `mesa openapi` prints it and `/api/openapi.json` serves it.
