@@ -7,7 +7,7 @@ COPY . .
 # The cache mounts keep the registry and target/ between builds.
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
-    cargo build --release --locked -p mesa \
+    cargo build --release --locked -p mesa --bin mesa \
  && install -m 0755 target/release/mesa /usr/local/bin/mesa
 
 FROM debian:bookworm-slim

@@ -75,7 +75,7 @@ PY
 
 frontend_stage() {
   frontend_install
-  (cd frontend && npm test)
+  (cd frontend && npm run lint && npm test)
   frontend_build
 }
 

@@ -1,7 +1,6 @@
 //! Mesa: an open-source IT service desk for public-sector IT offices.
 pub mod attachments;
 pub mod auth;
-pub mod bench_seed;
 pub mod catalog;
 pub mod config;
 pub mod db;

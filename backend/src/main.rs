@@ -25,14 +25,11 @@ enum Command {
     RecomputeSla,
     /// Apply pending database migrations.
     Migrate,
-    /// Load data into the database.
+    /// Load the demo data into the database (bench cases: the `mesa-bench-seed` binary).
     Seed {
         /// Demo organizations and accounts for every role (password in README).
-        #[arg(long)]
+        #[arg(long, required = true)]
         demo: bool,
-        /// N realistic cases for the performance bench (after --demo; tests/bench/).
-        #[arg(long, value_name = "N")]
-        bench: Option<u64>,
     },
     /// Print the OpenAPI document (JSON) to stdout.
     Openapi,
@@ -95,21 +92,14 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let applied = db::migrate(&database_url()?).await?;
             log::info!("migrations applied: {}", if applied.is_empty() { "none pending".into() } else { applied.join(", ") });
         }
-        Command::Seed { demo, bench } => {
-            if !demo && bench.is_none() {
-                anyhow::bail!("nothing to seed: pass --demo and/or --bench N");
-            }
+        Command::Seed { demo } => {
+            anyhow::ensure!(demo, "nothing to seed: pass --demo");
             let url = database_url()?;
             db::migrate(&url).await?;
             let pool = db::connect(&url, 2);
             let mut conn = pool.get().await?;
-            if demo {
-                seed::demo(&mut conn).await?;
-                log::info!("demo data loaded (password of the demo accounts: see README)");
-            }
-            if let Some(n) = bench {
-                mesa::bench_seed::load(&mut conn, n, &Default::default()).await?;
-            }
+            seed::demo(&mut conn).await?;
+            log::info!("demo data loaded (password of the demo accounts: see README)");
         }
         Command::User { command: UserCommand::Create { username, password: pw, role, display_name, email } } => {
             let username = normalize_username(&username);

@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         (name = "tickets", description = "Cases: registration, lists and search, follow-ups, audit trail, attachments"),
         (name = "ticket actions", description = "The lifecycle: take, assign, classify, escalate, hold, resume, resolve, reject, cancel, reopen, close"),
         (name = "sla", description = "Business calendars with computed Colombian holidays, SLA policies and escalation rules"),
+        (name = "jobs", description = "Background jobs (admins): the queue, the jobs that gave up, retrying them"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

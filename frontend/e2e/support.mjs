@@ -33,6 +33,7 @@ export async function assertBackendUp() {
   } catch (error) {
     throw new Error(
       `No server answers at MESA_BASE_URL=${BASE_URL}: start the backend (serving the API and frontend/dist) first. ${String(error)}`,
+      { cause: error },
     );
   }
 }

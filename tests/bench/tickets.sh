@@ -2,7 +2,7 @@
 # tests/bench/tickets.sh — performance bench of the ticket API (see tests/bench/README.md).
 #
 # Builds the release binary, starts a private Postgres of its own, loads the demo data and N
-# bench cases (`mesa seed --demo`, `mesa seed --bench N`), serves the API on loopback and drives
+# bench cases (`mesa seed --demo`, `mesa-bench-seed N`), serves the API on loopback and drives
 # it with wrk; runs pgbench on the same Postgres as the baseline of ticket creation; prints one
 # table. Exits 1 when a target is missed. Everything it starts is stopped on exit.
 #
@@ -28,6 +28,7 @@ BENCH_RELOAD=${BENCH_RELOAD:-0}
 BENCH_DIR="$MESA_ROOT/tests/bench"
 WORK="$DATA_DIR/bench"
 RELEASE_BIN="$CARGO_TARGET/release/mesa"
+SEED_BIN="$CARGO_TARGET/release/mesa-bench-seed"
 PASSWORD="MesaDemo2026!"
 AGENT=agente.n1
 REQUESTER=lucia.martinez
@@ -149,7 +150,7 @@ prepare_db() {
     DATABASE_URL=$url "$RELEASE_BIN" migrate
     DATABASE_URL=$url "$RELEASE_BIN" seed --demo
     t0=$SECONDS
-    DATABASE_URL=$url RUST_LOG=info "$RELEASE_BIN" seed --bench "$N"
+    DATABASE_URL=$url RUST_LOG=info "$SEED_BIN" "$N"
     LOAD_SECS=$((SECONDS - t0))
     say "loaded $N cases in $(fmt_secs "$LOAD_SECS")"
   fi
@@ -399,7 +400,7 @@ print_table() {
   printf '%-28s %10s %8s %8s %8s  %-26s %-6s %s\n' scenario "req/s" "p50 ms" "p90 ms" "p99 ms" target result "other CPU"
   printf '%s\n' "${ROWS[@]}"
   printf '%-28s %10s %8s %8s %8s  %-26s %-6s\n' "create / pgbench" "$ratio %" "" "" "" ">= 30 %" "$verdict"
-  [ -z "$LOAD_SECS" ] || printf 'load: %s cases in %s (mesa seed --bench)\n' "$N" "$(fmt_secs "$LOAD_SECS")"
+  [ -z "$LOAD_SECS" ] || printf 'load: %s cases in %s (mesa-bench-seed)\n' "$N" "$(fmt_secs "$LOAD_SECS")"
 }
 
 stage tools need_tools

@@ -292,6 +292,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         done_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        failed_at -> Nullable<Timestamptz>,
     }
 }
 

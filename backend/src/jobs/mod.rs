@@ -1,11 +1,13 @@
 //! Time-based work in a Postgres queue. Any number of runners (inside `mesa serve`, or
 //! `mesa worker`) claim jobs with `FOR UPDATE SKIP LOCKED` and a lease; a runner that dies leaves
 //! its job to be claimed again when the lease ends, and long jobs save their progress as they go.
+//! A job that fails is retried with a growing delay ([`retry`]) and, past its kind's attempts,
+//! marked failed with its last error until an admin retries it ([`routes`]).
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Array, Integer, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -14,12 +16,32 @@ use crate::db::schema::jobs;
 use crate::db::DbPool;
 use crate::sla;
 
+pub mod retry;
+pub mod routes;
+
+pub use retry::{AfterFailure, RetryPolicy};
+
 pub const SLA_CHECK: &str = "sla_check";
 pub const SLA_RECOMPUTE: &str = "sla_recompute";
+/// The kinds this build runs. A runner claims only these, so during a rolling upgrade an older
+/// instance leaves a newer kind to the instances that know it instead of failing it.
+pub const KINDS: &[&str] = &[SLA_CHECK, SLA_RECOMPUTE];
 /// How long a claimed job belongs to its runner before another may take it.
 pub const LEASE: Duration = Duration::seconds(120);
 const SLA_CHECK_EVERY: Duration = Duration::seconds(60);
 const RECOMPUTE_CHUNK: i64 = 5_000;
+
+/// The retry schedule of each kind.
+pub fn policy(kind: &str) -> RetryPolicy {
+    match kind {
+        // Escalations must not stop for good because the database hiccuped: after five failures
+        // in a row (about 7 minutes) the check is flagged failed for admins and keeps running
+        // every ~10 minutes, back to every minute after its first success.
+        SLA_CHECK => RetryPolicy { max_attempts: 5, first_delay: Duration::seconds(30), max_delay: Duration::minutes(10), recurring: true },
+        // Eight attempts over about an hour; past that, an admin retries once the cause is fixed.
+        _ => RetryPolicy { max_attempts: 8, first_delay: Duration::seconds(30), max_delay: Duration::minutes(30), recurring: false },
+    }
+}
 
 #[derive(QueryableByName, Debug)]
 pub struct Claimed {
@@ -29,6 +51,9 @@ pub struct Claimed {
     pub kind: String,
     #[diesel(sql_type = diesel::sql_types::Jsonb)]
     pub payload: Value,
+    /// This attempt's number: 1 for the first run, reset after a success or an admin's retry.
+    #[diesel(sql_type = Integer)]
+    pub attempts: i32,
 }
 
 /// Makes sure the recurring jobs exist (idempotent, safe from several instances).
@@ -52,16 +77,20 @@ pub async fn enqueue_recompute(conn: &mut AsyncPgConnection, reason: &str) -> Qu
     Ok(id)
 }
 
-/// Takes the oldest due job nobody holds, for `LEASE`.
+/// Takes the oldest due job of a known kind nobody holds, for `LEASE`.
 pub async fn claim(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryResult<Option<Claimed>> {
+    // The `done_at`/`failed_at` predicate is the partial index's, word for word.
     diesel::sql_query(
         "UPDATE jobs SET locked_until = $2, attempts = attempts + 1
-         WHERE id = (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
+         WHERE id = (SELECT id FROM jobs
+                     WHERE done_at IS NULL AND (failed_at IS NULL OR unique_key IS NOT NULL)
+                       AND run_at <= $1 AND (locked_until IS NULL OR locked_until < $1) AND kind = ANY($3)
                      ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING id, kind, payload",
+         RETURNING id, kind, payload, attempts",
     )
     .bind::<Timestamptz, _>(now)
     .bind::<Timestamptz, _>(now + LEASE)
+    .bind::<Array<Text>, _>(KINDS)
     .get_result(conn)
     .await
     .optional()
@@ -71,19 +100,47 @@ pub async fn claim(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryRes
 pub async fn run_one(pool: &DbPool, now: DateTime<Utc>) -> anyhow::Result<Option<String>> {
     let mut conn = pool.get().await?;
     let Some(job) = claim(&mut conn, now).await? else { return Ok(None) };
-    let result = match job.kind.as_str() {
-        SLA_CHECK => run_sla_check(&mut conn, &job, now).await,
-        SLA_RECOMPUTE => run_recompute(&mut conn, &job, now, None).await.map(|_| ()),
-        other => Err(anyhow::anyhow!("unknown job kind {other}")),
+    let policy = policy(&job.kind);
+    let result = if policy.abandoned(job.attempts) {
+        Err(anyhow::anyhow!("abandoned: its runners stopped {} times before finishing it", job.attempts - 1))
+    } else {
+        match job.kind.as_str() {
+            SLA_CHECK => run_sla_check(&mut conn, &job, now).await,
+            SLA_RECOMPUTE => run_recompute(&mut conn, &job, now, None).await.map(|_| ()),
+            other => Err(anyhow::anyhow!("no runner for job kind {other}")),
+        }
     };
     if let Err(e) = &result {
-        log::warn!("job {} ({}) failed: {e:#}", job.id, job.kind);
-        diesel::update(jobs::table.find(job.id))
-            .set((jobs::last_error.eq(format!("{e:#}")), jobs::locked_until.eq(None::<DateTime<Utc>>), jobs::run_at.eq(now + Duration::seconds(30))))
-            .execute(&mut conn)
-            .await?;
+        record_failure(&mut conn, &job, &policy, now, &format!("{e:#}"), rand::random()).await?;
     }
     Ok(Some(job.kind))
+}
+
+/// Stores a failed attempt: the error, and either the next run (with backoff) or the failed
+/// state. `jitter` is a number in [0, 1) (see [`RetryPolicy::delay`]).
+pub async fn record_failure(conn: &mut AsyncPgConnection, job: &Claimed, policy: &RetryPolicy, now: DateTime<Utc>, error: &str, jitter: f64) -> QueryResult<AfterFailure> {
+    let outcome = policy.after_failure(job.attempts, now, jitter);
+    let unlocked = (jobs::last_error.eq(error), jobs::locked_until.eq(None::<DateTime<Utc>>));
+    let target = jobs::table.find(job.id);
+    match outcome {
+        AfterFailure::Retry { at } => {
+            log::warn!("job {} ({}) failed attempt {} of {}, next at {at}: {error}", job.id, job.kind, job.attempts, policy.max_attempts);
+            diesel::update(target).set((unlocked, jobs::run_at.eq(at))).execute(conn).await?;
+        }
+        AfterFailure::GiveUp { next_run } => {
+            log::error!("job {} ({}) failed after {} attempts: {error}", job.id, job.kind, job.attempts);
+            // A recurring job keeps the time it first failed, so admins see how long it has been,
+            // and its next run; a one-off job's `run_at` stays as it was.
+            diesel::sql_query("UPDATE jobs SET last_error = $2, locked_until = NULL, failed_at = coalesce(failed_at, $3), run_at = coalesce($4, run_at) WHERE id = $1")
+                .bind::<SqlUuid, _>(job.id)
+                .bind::<Text, _>(error)
+                .bind::<Timestamptz, _>(now)
+                .bind::<diesel::sql_types::Nullable<Timestamptz>, _>(next_run)
+                .execute(conn)
+                .await?;
+        }
+    }
+    Ok(outcome)
 }
 
 async fn run_sla_check(conn: &mut AsyncPgConnection, job: &Claimed, now: DateTime<Utc>) -> anyhow::Result<()> {
@@ -92,7 +149,14 @@ async fn run_sla_check(conn: &mut AsyncPgConnection, job: &Claimed, now: DateTim
         log::info!("sla: {fired} escalation rule(s) fired");
     }
     diesel::update(jobs::table.find(job.id))
-        .set((jobs::run_at.eq(now + SLA_CHECK_EVERY), jobs::locked_until.eq(None::<DateTime<Utc>>), jobs::last_error.eq(None::<String>)))
+        // A success ends any run of failures.
+        .set((
+            jobs::run_at.eq(now + SLA_CHECK_EVERY),
+            jobs::locked_until.eq(None::<DateTime<Utc>>),
+            jobs::last_error.eq(None::<String>),
+            jobs::attempts.eq(0),
+            jobs::failed_at.eq(None::<DateTime<Utc>>),
+        ))
         .execute(conn)
         .await?;
     Ok(())
@@ -102,9 +166,7 @@ async fn run_sla_check(conn: &mut AsyncPgConnection, job: &Claimed, now: DateTim
 /// loses at most one chunk's work and nothing is done twice past a committed cursor.
 /// `max_chunks` stops early (tests simulate a runner dying mid-job).
 pub async fn run_recompute(conn: &mut AsyncPgConnection, job: &Claimed, now: DateTime<Utc>, max_chunks: Option<usize>) -> anyhow::Result<bool> {
-    let mut cursor: Uuid = job.payload.get("cursor").and_then(|c| c.as_str()).and_then(|c| c.parse().ok()).unwrap_or(Uuid::nil());
-    let mut done = job.payload.get("done").and_then(Value::as_u64).unwrap_or(0);
-    let chunk = job.payload.get("chunk").and_then(Value::as_i64).unwrap_or(RECOMPUTE_CHUNK);
+    let (mut cursor, mut done, chunk) = recompute_progress(&job.payload)?;
     let started = std::time::Instant::now();
     let mut chunks = 0;
     let reference = crate::reference::Reference::load(conn).await?;
@@ -144,6 +206,25 @@ pub async fn run_recompute(conn: &mut AsyncPgConnection, job: &Claimed, now: Dat
     }
 }
 
+/// Where a recomputation stands: its cursor (the last case done), how many are done, and its chunk
+/// size. A payload that says something else is an error (the job fails) rather than a silent
+/// restart from the first case.
+fn recompute_progress(payload: &Value) -> anyhow::Result<(Uuid, u64, i64)> {
+    let cursor = match payload.get("cursor") {
+        None => Uuid::nil(),
+        Some(c) => c.as_str().and_then(|c| c.parse().ok()).ok_or_else(|| anyhow::anyhow!("payload: cursor {c} is not a case id"))?,
+    };
+    let done = match payload.get("done") {
+        None => 0,
+        Some(d) => d.as_u64().ok_or_else(|| anyhow::anyhow!("payload: done {d} is not a count"))?,
+    };
+    let chunk = match payload.get("chunk") {
+        None => RECOMPUTE_CHUNK,
+        Some(c) => c.as_i64().filter(|c| (1..=100_000).contains(c)).ok_or_else(|| anyhow::anyhow!("payload: chunk {c} is not between 1 and 100000"))?,
+    };
+    Ok((cursor, done, chunk))
+}
+
 /// The runner loop of `mesa serve` and `mesa worker`: runs due jobs, sleeps when idle.
 pub async fn run_forever(pool: DbPool) {
     let mut idle = StdDuration::from_millis(200);
@@ -167,5 +248,30 @@ pub async fn run_forever(pool: DbPool) {
                 tokio::time::sleep(StdDuration::from_secs(5)).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recompute_progress_reads_or_refuses_its_payload() {
+        let id = Uuid::now_v7();
+        assert_eq!(recompute_progress(&json!({})).unwrap(), (Uuid::nil(), 0, RECOMPUTE_CHUNK));
+        assert_eq!(recompute_progress(&json!({"cursor": id, "done": 7, "chunk": 2, "reason": "x"})).unwrap(), (id, 7, 2));
+        for bad in [json!({"cursor": "garbage"}), json!({"cursor": 5}), json!({"done": -1}), json!({"chunk": 0}), json!({"chunk": "many"})] {
+            assert!(recompute_progress(&bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_kind_run_here_has_a_bounded_policy_and_the_check_never_stops() {
+        for kind in KINDS {
+            let p = policy(kind);
+            assert!(p.max_attempts >= 1 && p.first_delay > Duration::zero() && p.max_delay >= p.first_delay, "{kind}");
+        }
+        assert!(policy(SLA_CHECK).recurring);
+        assert!(!policy(SLA_RECOMPUTE).recurring);
     }
 }

@@ -78,15 +78,20 @@ async fn count(conn: &mut diesel_async::AsyncPgConnection, sql: &str) -> i64 {
     diesel::sql_query(sql).get_result::<Count>(conn).await.unwrap().n
 }
 
-/// `mesa seed --bench N`, small: the cases are what the app would have written, and the app
+/// `mesa-bench-seed N`, small: the cases are what the app would have written, and the app
 /// goes on from them.
 #[tokio::test]
 async fn bench_data_is_what_the_app_writes() {
     let app = spawn_app().await;
     let mut conn = app.pool.get().await.unwrap();
     mesa::seed::demo(&mut conn).await.unwrap();
-    let opts = mesa::bench_seed::Options { requesters: 20, batch: 1_000, ..Default::default() };
-    mesa::bench_seed::load(&mut conn, 3_000, &opts).await.unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_mesa-bench-seed"))
+        .args(["3000", "--requesters", "20", "--batch", "1000"])
+        .env("DATABASE_URL", &app.config.database_url)
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(count(&mut conn, "SELECT count(*) AS n FROM tickets").await, 3_000);
     assert!(count(&mut conn, "SELECT count(*) AS n FROM tickets WHERE followup_search <> ''").await > 300);
     // The search words as registration and follow-ups keep them.

@@ -375,6 +375,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List background jobs, newest first (admins), e.g. `?state=failed` for the ones that gave up. */
+        get: operations["list_jobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a failed job back in the queue (admins): pending, due now, its attempts counted afresh. */
+        post: operations["retry_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/locations": {
         parameters: {
             query?: never;
@@ -1442,6 +1476,55 @@ export interface components {
             /** @description `mon` … `sun`. */
             weekday: string;
         };
+        /** @description A background job. */
+        Job: {
+            /**
+             * Format: int32
+             * @description Attempts since its last success or retry.
+             */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            done_at?: string | null;
+            /** Format: date-time */
+            failed_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @example sla_recompute */
+            kind: string;
+            last_error?: string | null;
+            /**
+             * Format: date-time
+             * @description The end of the current runner's lease.
+             */
+            locked_until?: string | null;
+            /**
+             * Format: int32
+             * @description Failures in a row after which it is marked failed.
+             */
+            max_attempts: number;
+            /** @description Its own data, e.g. a recomputation's progress. */
+            payload: unknown;
+            /** @description Whether the job runs again after each success (one row per kind, e.g. `sla_check`). */
+            recurring: boolean;
+            /**
+             * Format: date-time
+             * @description When it is due (again).
+             */
+            run_at: string;
+            state: components["schemas"]["JobState"];
+        };
+        JobPage: {
+            items: components["schemas"]["Job"][];
+            next_cursor?: string | null;
+        };
+        /**
+         * @description Where a job stands. `running`: a runner holds its lease; `failed`: it used up its attempts
+         *     (a recurring job is still run, at its longest backoff, and returns to `pending` when it succeeds).
+         * @enum {string}
+         */
+        JobState: "pending" | "running" | "done" | "failed";
         /**
          * @description Impact or urgency, the two axes of the priority matrix.
          * @enum {string}
@@ -4237,6 +4320,146 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    list_jobs: {
+        parameters: {
+            query?: {
+                /** @description Only jobs in this state (default: all). */
+                state?: components["schemas"]["JobState"];
+                /** @description Only jobs of this kind, e.g. `sla_recompute`. */
+                kind?: string;
+                /** @description Page size, 1–200 (default 50). */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retry_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job, pending again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The job is not failed (`job_not_failed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

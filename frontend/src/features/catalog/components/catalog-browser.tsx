@@ -1,6 +1,6 @@
 import { Grid, Group, Radio, SimpleGrid, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { EmptyState, ErrorState, LoadingState } from '@/shared/components/states';
@@ -37,14 +37,18 @@ export function CatalogBrowser({ requestPath }: { requestPath: (serviceId: strin
     [nodes, debouncedQuery],
   );
 
-  // Opening a link to a service reveals it in the tree.
-  useEffect(() => {
-    if (!selectedPath) return;
-    setExpanded((current) => {
-      const missing = selectedPath.slice(0, -1).filter((n) => !current.has(n.id));
-      return missing.length ? new Set([...current, ...missing.map((n) => n.id)]) : current;
-    });
-  }, [selectedPath]);
+  // Opening a link to a service reveals it in the tree: adjusted while rendering, when the
+  // selection changes (React's pattern for state that follows a prop, instead of an effect).
+  const [revealed, setRevealed] = useState<typeof selectedPath>(null);
+  if (selectedPath !== revealed) {
+    setRevealed(selectedPath);
+    if (selectedPath) {
+      setExpanded((current) => {
+        const missing = selectedPath.slice(0, -1).filter((n) => !current.has(n.id));
+        return missing.length ? new Set([...current, ...missing.map((n) => n.id)]) : current;
+      });
+    }
+  }
 
   function update(next: { desk?: string | null; service?: string | null }) {
     setParams(

@@ -13,7 +13,7 @@ import {
   TextInput,
   Textarea,
 } from '@mantine/core';
-import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { components } from '@/api/schema';
 import { UploadNetworkError, type UploadProgress } from '@/shared/api/upload';
@@ -104,15 +104,19 @@ export function RequestForm({ service, requester, onBehalf = false, header, onCr
   const idempotencyKey = useRef<string | null>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
 
-  // On behalf: the contact defaults follow the chosen requester.
-  const requesterId = requester?.id ?? null;
-  useEffect(() => {
-    if (!onBehalf) return;
-    setContactPhone(requester?.phone ?? '');
-    setLocationId(requester?.location_id ?? '');
-    setOrganizationId(requester?.organization_id ?? '');
-    setAreaId(requester?.area_id ?? '');
-  }, [requesterId, onBehalf]); // only when the person changes
+  // On behalf: the contact defaults follow the chosen requester — only when the person changes,
+  // adjusted while rendering (the first render already took them from `useState`).
+  const defaultsKey = onBehalf ? `on-behalf:${requester?.id ?? ''}` : null;
+  const [defaultsFor, setDefaultsFor] = useState(defaultsKey);
+  if (defaultsKey !== defaultsFor) {
+    setDefaultsFor(defaultsKey);
+    if (onBehalf) {
+      setContactPhone(requester?.phone ?? '');
+      setLocationId(requester?.location_id ?? '');
+      setOrganizationId(requester?.organization_id ?? '');
+      setAreaId(requester?.area_id ?? '');
+    }
+  }
 
   const locations = useLocations();
   const organizations = useOrganizations();

@@ -75,8 +75,11 @@ export function TicketView({
   }
 
   // One-key shortcuts (staff): t take, r resolve, e escalate…; n writes a follow-up; ? helps.
+  // The listener calls the latest `run` without being re-attached on every render.
   const runRef = useRef(run);
-  runRef.current = run;
+  useEffect(() => {
+    runRef.current = run;
+  });
   useEffect(() => {
     if (!staff) return;
     const onKey = (event: KeyboardEvent) => {

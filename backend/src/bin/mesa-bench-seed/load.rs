@@ -1,4 +1,4 @@
-//! Bench data (`mesa seed --bench N`): N realistic cases on top of the demo data, for the
+//! Bench data (`mesa-bench-seed N`): N realistic cases on top of the demo data, for the
 //! performance bench (tests/bench/). Run it after `mesa seed --demo`, on a bench database only:
 //! it takes the tickets tables for itself while it loads.
 //!
