@@ -12,7 +12,7 @@ use super::form::{self, AttachmentRequirement, FormField};
 use super::queries::{self, NodeFields};
 use super::tree;
 use crate::auth::CurrentUser;
-use crate::db::schema::{areas, catalog_nodes, support_groups};
+use crate::db::schema::{areas, catalog_nodes, sla_policies, support_groups};
 use crate::desks::queries::require_manager;
 use crate::error::responses::{Conflict, Forbidden, Invalid, NotFound, Stale, Unauthenticated};
 use crate::error::{AppError, AppResult, Problem};
@@ -148,6 +148,21 @@ pub async fn check_service(conn: &mut AsyncPgConnection, desk_id: Uuid, prefix: 
     let promised_resolution = e.optional_text(&format!("{prefix}.promised_resolution"), s.promised_resolution.as_deref(), 300);
     if s.resolution_minutes.is_some_and(|m| m <= 0) {
         e.add(&format!("{prefix}.resolution_minutes"), "out_of_range", "must be a positive number of business minutes");
+    }
+    if let Some(p) = s.sla_policy_id {
+        let known: bool = diesel::select(diesel::dsl::exists(sla_policies::table.find(p))).get_result(conn).await?;
+        if !known {
+            e.add(&format!("{prefix}.sla_policy_id"), "unknown_reference", "no such SLA policy");
+        }
+    }
+    // The promise is the resolution target its cases show: it cannot be shorter than the time the
+    // policy gives to attend them.
+    if let Some(minutes) = s.resolution_minutes.filter(|m| *m > 0) {
+        if let Some((name, targets)) = crate::sla::store::effective_policy(conn, desk_id, s.sla_policy_id).await? {
+            if let Some(why) = crate::sla::policy::promise_refusal(&name, &targets, minutes) {
+                e.add(&format!("{prefix}.resolution_minutes"), "below_attention_target", why);
+            }
+        }
     }
     let audience = s.audience.unwrap_or_else(Audience::everyone);
     if !audience.everyone && audience.roles.is_empty() && audience.area_ids.is_empty() && audience.group_ids.is_empty() {

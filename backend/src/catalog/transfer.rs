@@ -285,9 +285,16 @@ pub async fn import(conn: &mut AsyncPgConnection, desk_id: Uuid, doc: &CatalogDo
     }
     let mut flat = Vec::new();
     flatten(&doc.nodes, None, "nodes".into(), &mut flat);
+    // Imported services take the desk's policy: their promises must not be shorter than its attention targets.
+    let desk_policy = crate::sla::store::effective_policy(conn, desk_id, None).await?;
     for (n, parent_code, position, path) in flat {
         let service = n.service.as_ref().map(|s| {
             let sp = format!("{path}.service");
+            if let (Some((policy, targets)), Some(minutes)) = (&desk_policy, s.resolution_minutes) {
+                if let Some(why) = crate::sla::policy::promise_refusal(policy, targets, minutes) {
+                    errors.borrow_mut().push(FieldError::new(format!("{sp}.resolution_minutes"), "below_attention_target", why));
+                }
+            }
             let group = |name: &str| groups.get(&name.trim().to_lowercase()).copied();
             let org = |name: &str, field: String| {
                 let id = orgs.get(&name.trim().to_lowercase()).copied();

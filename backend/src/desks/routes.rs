@@ -178,6 +178,12 @@ pub async fn update_desk(state: web::Data<AppState>, user: CurrentUser, id: web:
         .transaction(async move |conn| -> Result<Desk, AppError> {
             let current: DeskRow = desks::table.find(id).select(DeskRow::as_select()).for_update().first(conn).await?;
             if_match.check(current.version)?;
+            if let Some(Some(policy_id)) = b.sla_policy_id {
+                let refused = crate::sla::store::check_desk_policy(conn, id, policy_id).await?;
+                if !refused.is_empty() {
+                    return Err(AppError::Validation(refused));
+                }
+            }
             diesel::update(desks::table.find(id))
                 .set((
                     desks::name.eq(name.unwrap_or(current.name)),

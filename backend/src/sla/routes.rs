@@ -309,7 +309,8 @@ pub async fn list_policies(state: web::Data<AppState>, user: CurrentUser) -> App
     Ok(web::Json(rows.into_iter().map(SlaPolicy::try_from).collect::<Result<_, _>>()?))
 }
 
-/// Create an SLA policy (admins): targets per priority, a calendar, escalation rules.
+/// Create an SLA policy (admins): targets per priority, more specific ones per type and level
+/// (`targets.overrides`: the most specific wins), a calendar, escalation rules.
 #[utoipa::path(tag = "sla", security(("bearer_auth" = [])), request_body = PolicyInput,
     responses((status = 201, body = SlaPolicy),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -327,7 +328,7 @@ pub async fn create_policy(state: web::Data<AppState>, user: CurrentUser, body: 
             sla_policies::id.eq(Uuid::now_v7()),
             sla_policies::name.eq(b.name.trim()),
             sla_policies::calendar_id.eq(b.calendar_id),
-            sla_policies::targets.eq(serde_json::to_value(b.targets).expect("json")),
+            sla_policies::targets.eq(serde_json::to_value(&b.targets).expect("json")),
             sla_policies::at_risk_share.eq(share),
             sla_policies::rules.eq(serde_json::to_value(&b.rules).expect("json")),
             sla_policies::active.eq(b.active.unwrap_or(true)),
@@ -356,6 +357,8 @@ pub async fn get_policy(state: web::Data<AppState>, user: CurrentUser, id: web::
 }
 
 /// Replace an SLA policy (admins). Its version increases; open cases are re-measured by a job.
+/// Refused (422, naming the target) when an attention target would exceed the resolution time
+/// promised by a service the policy measures.
 #[utoipa::path(tag = "sla", security(("bearer_auth" = [])), request_body = PolicyInput,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, body = SlaPolicy),
@@ -376,11 +379,16 @@ pub async fn update_policy(state: web::Data<AppState>, user: CurrentUser, id: we
         .transaction(async |conn| -> AppResult<PolicyRow> {
             let current: PolicyRow = sla_policies::table.find(id).select(PolicyRow::as_select()).for_update().first(conn).await?;
             if_match.check(current.version)?;
+            // Services promising less than an attention target would show a resolution before attention is due.
+            let refused = policy::check_promises(&b.targets, super::store::promises_under(conn, id).await?.iter().map(|(n, m)| (n.as_str(), *m)));
+            if !refused.is_empty() {
+                return Err(AppError::Validation(refused));
+            }
             let row = diesel::update(sla_policies::table.find(id))
                 .set((
                     sla_policies::name.eq(b.name.trim()),
                     sla_policies::calendar_id.eq(b.calendar_id),
-                    sla_policies::targets.eq(serde_json::to_value(b.targets).expect("json")),
+                    sla_policies::targets.eq(serde_json::to_value(&b.targets).expect("json")),
                     sla_policies::at_risk_share.eq(share),
                     sla_policies::rules.eq(serde_json::to_value(&b.rules).expect("json")),
                     sla_policies::active.eq(b.active.unwrap_or(current.active)),

@@ -12,8 +12,8 @@ use uuid::Uuid;
 use super::calendar::{Calendar, CalendarSpec, WorkInterval};
 use super::clock::{self, ClockInput, ClockView};
 use super::holidays::Holiday;
-use super::policy::{Rule, Targets};
-use crate::db::schema::{calendars, desks, sla_policies, ticket_pauses, tickets};
+use super::policy::{self, AppliedTarget, CaseKey, Rule, Targets};
+use crate::db::schema::{calendars, catalog_nodes, desks, services, sla_policies, ticket_pauses, tickets};
 use crate::reference::Reference;
 use crate::tickets::model::TicketRow;
 use crate::tickets::state_machine::Status;
@@ -133,6 +133,10 @@ pub struct SlaView {
     pub response: ClockView,
     /// Time to resolve.
     pub resolution: ClockView,
+    /// Which rule set the attention target: the priority table or one of the policy's overrides.
+    pub response_rule: AppliedTarget,
+    /// Which rule set the resolution target: the priority table, an override, or the service's promise.
+    pub resolution_rule: AppliedTarget,
 }
 
 /// What measuring a case needs, loaded once for many cases.
@@ -195,11 +199,70 @@ impl Catalogue {
     }
 }
 
-/// The targets of a case: attention from the policy, resolution from the service when it has one.
+/// The targets of a case and the rules they came from (see `policy::resolve`): by its priority,
+/// type and level, and the service's promised resolution time when it has one.
+pub fn applied_for(policy: &PolicyRow, t: &TicketRow, service_minutes: Option<i32>) -> Option<(AppliedTarget, AppliedTarget)> {
+    let targets = policy.targets()?;
+    Some(policy::resolve(&targets, CaseKey { priority: t.priority, ticket_type: t.ticket_type, level: t.level }, service_minutes))
+}
+
+/// The targets of a case as durations. A service's promise is shown as promised, never raised to
+/// the attention target: policies and promises that would contradict each other are refused.
 pub fn targets_for(policy: &PolicyRow, t: &TicketRow, service_minutes: Option<i32>) -> Option<(Duration, Duration)> {
-    let target = policy.targets()?.for_priority(t.priority);
-    let ttr = service_minutes.unwrap_or(target.ttr_minutes).max(target.tto_minutes);
-    Some((Duration::minutes(target.tto_minutes as i64), Duration::minutes(ttr as i64)))
+    let (tto, ttr) = applied_for(policy, t, service_minutes)?;
+    Some((Duration::minutes(tto.minutes as i64), Duration::minutes(ttr.minutes as i64)))
+}
+
+/// The services a policy measures (as their own, or as their desk's when they have none) that
+/// promise a resolution time: name and business minutes.
+pub async fn promises_under(conn: &mut AsyncPgConnection, policy_id: Uuid) -> QueryResult<Vec<(String, i32)>> {
+    let own = services::sla_policy_id.eq(policy_id);
+    let desks_own = services::sla_policy_id.is_null().and(desks::sla_policy_id.eq(policy_id));
+    let rows: Vec<(String, Option<i32>)> = services::table
+        .inner_join(catalog_nodes::table.on(catalog_nodes::id.eq(services::node_id)))
+        .inner_join(desks::table.on(desks::id.eq(catalog_nodes::desk_id)))
+        .filter(services::resolution_minutes.is_not_null())
+        .filter(own.or(desks_own))
+        .order(catalog_nodes::name)
+        .select((catalog_nodes::name, services::resolution_minutes))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(n, m)| Some((n, m?))).collect())
+}
+
+/// Refusals (under `sla_policy_id`) if the desk took `policy_id`: its services without a policy of
+/// their own would come under it, and none may promise less than its attention targets.
+pub async fn check_desk_policy(conn: &mut AsyncPgConnection, desk_id: Uuid, policy_id: Uuid) -> QueryResult<Vec<crate::error::FieldError>> {
+    let Some(row) = sla_policies::table.find(policy_id).select(PolicyRow::as_select()).first(conn).await.optional()? else { return Ok(vec![]) };
+    let Some(targets) = row.targets() else { return Ok(vec![]) };
+    let promised: Vec<(String, Option<i32>)> = services::table
+        .inner_join(catalog_nodes::table.on(catalog_nodes::id.eq(services::node_id)))
+        .filter(catalog_nodes::desk_id.eq(desk_id))
+        .filter(services::sla_policy_id.is_null())
+        .filter(services::resolution_minutes.is_not_null())
+        .order(catalog_nodes::name)
+        .select((catalog_nodes::name, services::resolution_minutes))
+        .load(conn)
+        .await?;
+    Ok(promised
+        .into_iter()
+        .filter_map(|(service, m)| {
+            let why = policy::promise_refusal(&row.name, &targets, m?)?;
+            Some(crate::error::FieldError::new("sla_policy_id", "below_attention_target", format!("service '{service}' promises {} min to resolve; {why}", m?)))
+        })
+        .take(1)
+        .collect())
+}
+
+/// The policy that would measure a service: its own, else its desk's; with its name and targets.
+pub async fn effective_policy(conn: &mut AsyncPgConnection, desk_id: Uuid, service_policy: Option<Uuid>) -> QueryResult<Option<(String, Targets)>> {
+    let id = match service_policy {
+        Some(id) => Some(id),
+        None => desks::table.find(desk_id).select(desks::sla_policy_id).first::<Option<Uuid>>(conn).await.optional()?.flatten(),
+    };
+    let Some(id) = id else { return Ok(None) };
+    let row: Option<PolicyRow> = sla_policies::table.find(id).select(PolicyRow::as_select()).first(conn).await.optional()?;
+    Ok(row.and_then(|p| Some((p.name.clone(), p.targets()?))))
 }
 
 fn clocks<'a>(t: &TicketRow, pauses: &'a [(DateTime<Utc>, Option<DateTime<Utc>>)], tto: Duration, ttr: Duration) -> (ClockInput<'a>, ClockInput<'a>) {
@@ -300,7 +363,8 @@ pub async fn views(conn: &mut AsyncPgConnection, reference: &Reference, rows: &[
 pub fn view(reference: &Reference, t: &TicketRow, pauses: &[(DateTime<Utc>, Option<DateTime<Utc>>)], now: DateTime<Utc>) -> Option<SlaView> {
     let cat = &reference.sla;
     let policy = t.sla_policy_id.and_then(|p| cat.policy(p))?;
-    let (tto, ttr) = targets_for(policy, t, reference.service_sla(t.service_id).1)?;
+    let (response_rule, resolution_rule) = applied_for(policy, t, reference.service_sla(t.service_id).1)?;
+    let (tto, ttr) = (Duration::minutes(response_rule.minutes as i64), Duration::minutes(resolution_rule.minutes as i64));
     let cal = cat.calendar_for(t.desk_id, policy);
     let (response, resolution) = clocks(t, pauses, tto, ttr);
     Some(SlaView {
@@ -308,5 +372,7 @@ pub fn view(reference: &Reference, t: &TicketRow, pauses: &[(DateTime<Utc>, Opti
         policy_version: t.sla_policy_version.unwrap_or(policy.version),
         response: clock::view(cal, &response, now, policy.at_risk_share),
         resolution: clock::view(cal, &resolution, now, policy.at_risk_share),
+        response_rule,
+        resolution_rule,
     })
 }

@@ -1,5 +1,5 @@
 //! `mesa seed --demo`: the seeds' real catalogs, groups with members, routing by organization.
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::support::app::spawn_app;
 
@@ -22,7 +22,11 @@ async fn demo_data_loads_twice_and_has_the_seed_catalogs() {
     let app = spawn_app().await;
     let mut conn = app.pool.get().await.unwrap();
     mesa::seed::demo(&mut conn).await.unwrap();
-    mesa::seed::demo(&mut conn).await.expect("re-running the demo seed is harmless");
+    // As an older release seeded it: 5 h to attend medium cases, longer than the 2.5 h some services promise.
+    let old = r#"{"critical": {"tto_minutes": 60, "ttr_minutes": 240}, "high": {"tto_minutes": 120, "ttr_minutes": 480}, "medium": {"tto_minutes": 300, "ttr_minutes": 1140}, "low": {"tto_minutes": 1080, "ttr_minutes": 1710}}"#;
+    use diesel_async::RunQueryDsl;
+    diesel::sql_query(format!("UPDATE sla_policies SET targets = '{old}' WHERE name = 'ANS Tecnologías de la Información'")).execute(&mut conn).await.unwrap();
+    mesa::seed::demo(&mut conn).await.expect("re-running the demo seed is harmless, and brings its policies up to date");
     drop(conn);
 
     let admin = app.token("admin", mesa::seed::DEMO_PASSWORD).await;
@@ -65,6 +69,21 @@ async fn demo_data_loads_twice_and_has_the_seed_catalogs() {
     let lucia = app.login("lucia.martinez", mesa::seed::DEMO_PASSWORD).await.body["user"].clone();
     let pedro = app.login("pedro.suarez", mesa::seed::DEMO_PASSWORD).await.body["user"].clone();
     assert_ne!(lucia["organization_id"], pedro["organization_id"]);
+
+    // "Soporte virtual o en sitio" promises 2.5 h: its cases show 2.5 h to resolve (not the
+    // attention target), and incidents get 1 h to attend (seed 001).
+    let lucia = app.token("lucia.martinez", mesa::seed::DEMO_PASSWORD).await;
+    let opened = app
+        .post(
+            "/tickets",
+            Some(&lucia),
+            json!({"service_id": soporte["id"], "subject": "Sin imagen", "description": "El monitor no muestra nada", "fields": {"modalidad": "en_sitio"}}),
+        )
+        .await;
+    assert_eq!(opened.status, 201, "{}", opened.body);
+    assert_eq!(opened.body["sla"]["resolution"]["target_minutes"], 150);
+    assert_eq!(opened.body["sla"]["resolution_rule"]["source"], "service");
+    assert_eq!(opened.body["sla"]["response"]["target_minutes"], 60);
 }
 
 #[derive(diesel::QueryableByName)]

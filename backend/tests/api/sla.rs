@@ -256,3 +256,149 @@ async fn changing_the_calendar_recomputes_due_dates_in_the_background() {
     let parse = |v: &Value| v.as_str().unwrap().parse::<DateTime<Utc>>().unwrap();
     assert_eq!(parse(&after) - parse(&before), Duration::days(1), "the civic day off pushes it one day");
 }
+
+/// Seed 001's attention by type (incidents 1 h, requests 2 h) and seed 002's resolution per
+/// level (specialists 16 h), over the Mon–Fri 7:30–17:00 calendar.
+async fn desk_with_overrides() -> (Desk, String) {
+    let d = desk().await;
+    let cal = d.app.post("/calendars", Some(&d.admin), json!({"name": "Oficina", "country": "CO", "intervals": office()})).await;
+    let t = |tto: i32, ttr: i32| json!({"tto_minutes": tto, "ttr_minutes": ttr});
+    let policy = d
+        .app
+        .post(
+            "/sla-policies",
+            Some(&d.admin),
+            json!({
+                "name": "ANS por tipo y nivel", "calendar_id": cal.body["id"],
+                "targets": {
+                    "critical": t(60, 240), "high": t(120, 480), "medium": t(300, 1140), "low": t(1080, 1710),
+                    "overrides": [
+                        {"ticket_type": "incident", "tto_minutes": 60},
+                        {"ticket_type": "request", "tto_minutes": 120},
+                        {"level": 2, "ttr_minutes": 960}
+                    ]
+                }
+            }),
+        )
+        .await;
+    assert_eq!(policy.status, 201, "{}", policy.body);
+    assert_eq!(policy.body["targets"]["overrides"][0], json!({"ticket_type": "incident", "tto_minutes": 60}));
+    let r = d.app.patch(&format!("/desks/{}", d.desk), &d.admin, json!({"sla_policy_id": policy.body["id"]})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    (d, policy.body["id"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn targets_by_type_and_level_set_the_due_dates_and_the_case_names_the_rule() {
+    let (d, _) = desk_with_overrides().await;
+    let n = d.open(&d.pedro, "El equipo no enciende").await["number"].as_i64().unwrap();
+    // Registered Monday 2026-02-02 8:00: an incident (the service's default type), medium priority.
+    registered_at(&d, n, bogota(2026, 2, 2, 8, 0)).await;
+    let t = d.app.get(&format!("/tickets/{n}"), &d.agent_n1).await.body;
+    assert_eq!(t["sla"]["response"]["target_minutes"], 60, "incidents: 1 h to attend, not medium's 5 h");
+    assert_eq!(t["sla"]["response"]["due_at"], json!(bogota(2026, 2, 2, 9, 0)));
+    assert_eq!(t["sla"]["response_rule"], json!({"source": "override", "ticket_type": "incident", "override_index": 0}));
+    assert_eq!(t["sla"]["resolution"]["target_minutes"], 1140);
+    assert_eq!(t["sla"]["resolution_rule"], json!({"source": "priority", "priority": "medium"}));
+
+    // Reclassified as a request: 2 h to attend.
+    let r = d.ok(&d.agent_n1, n, "classify", json!({"type": "request"})).await;
+    assert_eq!(r["sla"]["response"]["due_at"], json!(bogota(2026, 2, 2, 10, 0)));
+    assert_eq!(r["sla"]["response_rule"]["ticket_type"], "request");
+
+    // Escalated to the specialists: their 16 h to resolve, from registration: Tuesday 14:30.
+    d.ok(&d.agent_n1, n, "take", json!({})).await;
+    let r = d.ok(&d.agent_n1, n, "escalate", json!({"level": 2, "group_id": d.n2, "reason": "Requiere especialista"})).await;
+    assert_eq!(r["sla"]["resolution"]["target_minutes"], 960);
+    assert_eq!(r["sla"]["resolution"]["due_at"], json!(bogota(2026, 2, 3, 14, 30)));
+    assert_eq!(r["sla"]["resolution_rule"], json!({"source": "override", "level": 2, "override_index": 2}));
+    let mut c = conn(&d).await;
+    let stored: Option<DateTime<Utc>> = tickets::table.filter(tickets::number.eq(n)).select(tickets::resolution_due_at).first(&mut c).await.unwrap();
+    assert_eq!(stored, Some(bogota(2026, 2, 3, 14, 30)), "the stored due date (queues, rules) follows the level");
+}
+
+/// A service whose promise is `minutes` in the ticket tests' desk.
+async fn promising_service(d: &Desk, name: &str, minutes: i32) -> crate::support::app::Reply {
+    let tree = d.app.get(&format!("/desks/{}/catalog", d.desk), &d.admin).await.body;
+    let category = tree["nodes"][0]["id"].clone();
+    d.app
+        .post(
+            &format!("/desks/{}/catalog/nodes", d.desk),
+            Some(&d.admin),
+            json!({"parent_id": category, "kind": "service", "name": name,
+                   "service": {"default_type": "incident", "responsible_group_id": d.n1, "promised_resolution": "2 horas y media", "resolution_minutes": minutes}}),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_services_promise_is_the_resolution_its_cases_show() {
+    let (d, _) = desk_with_overrides().await;
+    let r = promising_service(&d, "Soporte en sitio", 150).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let service = r.body["id"].as_str().unwrap().to_owned();
+    let opened = d.app.post("/tickets", Some(&d.pedro), json!({"service_id": service, "subject": "Pantalla azul", "description": "Desde esta mañana"})).await;
+    assert_eq!(opened.status, 201, "{}", opened.body);
+    assert_eq!(opened.body["sla"]["resolution"]["target_minutes"], 150, "2.5 h as promised");
+    assert_eq!(opened.body["sla"]["resolution_rule"], json!({"source": "service"}));
+    assert_eq!(opened.body["sla"]["response"]["target_minutes"], 60);
+
+    // Data stored before promises were checked may contradict the policy: the case still shows the
+    // promise, never the attention target in its place.
+    let n = opened.body["number"].as_i64().unwrap();
+    let mut c = conn(&d).await;
+    diesel::sql_query(format!("UPDATE services SET resolution_minutes = 45 WHERE node_id = '{service}'")).execute(&mut c).await.unwrap();
+    let id = registered_at(&d, n, bogota(2026, 2, 2, 8, 0)).await;
+    drop(c);
+    let t = d.app.get(&format!("/tickets/{n}"), &d.agent_n1).await.body;
+    assert_eq!(t["sla"]["resolution"]["target_minutes"], 45);
+    let mut c = conn(&d).await;
+    let due: Option<DateTime<Utc>> = tickets::table.find(id).select(tickets::resolution_due_at).first(&mut c).await.unwrap();
+    assert_eq!(due, Some(bogota(2026, 2, 2, 8, 45)));
+}
+
+#[tokio::test]
+async fn attention_longer_than_a_promised_resolution_is_refused() {
+    let (d, policy_id) = desk_with_overrides().await;
+    // Requests get 2 h to attend: a service cannot promise to resolve in 1.5 h.
+    let r = promising_service(&d, "Demasiado rápido", 90).await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.error_fields(), ["service.resolution_minutes"]);
+    assert!(r.body.to_string().contains("ANS por tipo y nivel"), "{}", r.body);
+    assert_eq!(promising_service(&d, "Soporte en sitio", 150).await.status, 201);
+
+    // The policy cannot then give requests 3 h to attend: the field and the service are named.
+    let t = |tto: i32, ttr: i32| json!({"tto_minutes": tto, "ttr_minutes": ttr});
+    let url = format!("/sla-policies/{policy_id}");
+    let current = d.app.get(&url, &d.admin).await.body;
+    let mut body = json!({"name": current["name"], "calendar_id": current["calendar_id"], "targets": current["targets"]});
+    body["targets"]["overrides"][1]["tto_minutes"] = json!(180);
+    let r = d.app.call(Method::PATCH, &url, Some(&d.admin), Some(body.clone())).await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.error_fields(), ["targets.overrides.1.tto_minutes"]);
+    assert!(r.body.to_string().contains("Soporte en sitio"), "{}", r.body);
+    body["targets"]["overrides"][1]["tto_minutes"] = json!(150);
+    let r = d.app.call(Method::PATCH, &url, Some(&d.admin), Some(body)).await;
+    assert_eq!(r.status, 200, "up to the promise is fine: {}", r.body);
+
+    // Nor can the desk take a policy giving 5 h to attend (the older, per-priority one).
+    let other = d
+        .app
+        .post(
+            "/sla-policies",
+            Some(&d.admin),
+            json!({"name": "Solo prioridad", "targets": {"critical": t(60, 240), "high": t(120, 480), "medium": t(300, 1140), "low": t(1080, 1710)}}),
+        )
+        .await;
+    assert_eq!(other.status, 201, "{}", other.body);
+    let r = d.app.patch(&format!("/desks/{}", d.desk), &d.admin, json!({"sla_policy_id": other.body["id"]})).await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.error_fields(), ["sla_policy_id"]);
+    // A policy attending within less than its own resolution is refused on its own.
+    let bad = d
+        .app
+        .post("/sla-policies", Some(&d.admin), json!({"name": "Incoherente", "targets": {"critical": t(60, 240), "high": t(120, 480), "medium": t(120, 1140), "low": t(120, 1710), "overrides": [{"level": 3, "ttr_minutes": 90}]}}))
+        .await;
+    bad.assert_problem(422, "validation_failed");
+    assert_eq!(bad.error_fields(), ["targets.high.tto_minutes", "targets.medium.tto_minutes", "targets.low.tto_minutes"]);
+}

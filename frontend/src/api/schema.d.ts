@@ -528,7 +528,10 @@ export interface paths {
         /** SLA policies (staff). */
         get: operations["list_policies"];
         put?: never;
-        /** Create an SLA policy (admins): targets per priority, a calendar, escalation rules. */
+        /**
+         * Create an SLA policy (admins): targets per priority, more specific ones per type and level
+         *     (`targets.overrides`: the most specific wins), a calendar, escalation rules.
+         */
         post: operations["create_policy"];
         delete?: never;
         options?: never;
@@ -550,7 +553,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Replace an SLA policy (admins). Its version increases; open cases are re-measured by a job. */
+        /**
+         * Replace an SLA policy (admins). Its version increases; open cases are re-measured by a job.
+         *     Refused (422, naming the target) when an attention target would exceed the resolution time
+         *     promised by a service the policy measures.
+         */
         patch: operations["update_policy"];
         trace?: never;
     };
@@ -937,6 +944,16 @@ export interface components {
     schemas: {
         /** @enum {string} */
         Action: "take" | "assign" | "classify" | "escalate" | "hold" | "resume" | "resolve" | "reject" | "cancel" | "reopen" | "close";
+        /** @description The target one clock of a case runs against, and the rule it came from. */
+        AppliedTarget: {
+            /** Format: int32 */
+            level?: number | null;
+            /** @description Position in the policy's `targets.overrides`, when one applied. */
+            override_index?: number | null;
+            priority?: null | components["schemas"]["Priority"];
+            source: components["schemas"]["TargetSource"];
+            ticket_type?: null | components["schemas"]["TicketType"];
+        };
         /** @description A unit inside an organization (área, dependencia). */
         Area: {
             active: boolean;
@@ -1824,8 +1841,12 @@ export interface components {
             policy_version: number;
             /** @description Time to resolve. */
             resolution: components["schemas"]["ClockView"];
+            /** @description Which rule set the resolution target: the priority table, an override, or the service's promise. */
+            resolution_rule: components["schemas"]["AppliedTarget"];
             /** @description Time to attend: registration until an agent takes the case. */
             response: components["schemas"]["ClockView"];
+            /** @description Which rule set the attention target: the priority table or one of the policy's overrides. */
+            response_rule: components["schemas"]["AppliedTarget"];
         };
         Solution: {
             /** @description E.g. `remote`, `on_site`, `workaround`, `configuration`. */
@@ -1848,11 +1869,37 @@ export interface components {
              */
             ttr_minutes: number;
         };
+        /**
+         * @description A target more specific than the priority table: for a type (seed 001: attention 1 h for
+         *     incidents, 2 h for requests), a support level (seed 002: resolution times per level), or both,
+         *     optionally narrowed to one priority. It may set either clock or both; an unset clock falls
+         *     through to the next rule.
+         */
+        TargetOverride: {
+            /**
+             * Format: int32
+             * @description Support level 1, 2 or 3.
+             */
+            level?: number | null;
+            priority?: null | components["schemas"]["Priority"];
+            ticket_type?: null | components["schemas"]["TicketType"];
+            /** Format: int32 */
+            tto_minutes?: number | null;
+            /** Format: int32 */
+            ttr_minutes?: number | null;
+        };
+        /** @enum {string} */
+        TargetSource: "priority" | "override" | "service";
         Targets: {
             critical: components["schemas"]["Target"];
             high: components["schemas"]["Target"];
             low: components["schemas"]["Target"];
             medium: components["schemas"]["Target"];
+            /**
+             * @description More specific targets; the most specific matching one wins over the priority table (see
+             *     `resolve`). Absent in policies stored before they existed.
+             */
+            overrides?: components["schemas"]["TargetOverride"][];
         };
         /** @description A case (solicitud / caso / ticket). */
         Ticket: {
