@@ -117,6 +117,7 @@ impl Config {
                         phone: attr("MESA_LDAP_ATTR_PHONE", defaults.phone),
                         department: attr("MESA_LDAP_ATTR_DEPARTMENT", defaults.department),
                         company: attr("MESA_LDAP_ATTR_COMPANY", defaults.company),
+                        identity_number: attr("MESA_LDAP_ATTR_IDENTITY", defaults.identity_number),
                     },
                     timeout: parse_secs("MESA_LDAP_TIMEOUT", var("MESA_LDAP_TIMEOUT"), 5)?,
                 })

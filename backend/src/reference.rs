@@ -20,6 +20,9 @@ pub struct DeskRef {
     pub active: bool,
     /// Organizations the desk serves; empty means every one.
     pub organization_ids: Vec<Uuid>,
+    /// Registration requires the requester's identity number.
+    #[serde(default)]
+    pub require_identity_number: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -44,6 +47,9 @@ pub struct Reference {
     pub desks: HashMap<Uuid, DeskRef>,
     pub groups: HashMap<Uuid, GroupRef>,
     pub nodes: HashMap<Uuid, NodeRef>,
+    /// The organizations each group serves through the services' routes by organization (a
+    /// secretariat's own first-level team): see `tickets::access`.
+    pub route_organizations: HashMap<Uuid, Vec<Uuid>>,
     /// People's display names, filled as answers need them: there are too many people to load up
     /// front, and lists showed them with one more statement per page. A rename bumps the
     /// generation (migration 000014), so no name here is older than this copy.
@@ -69,7 +75,7 @@ impl Reference {
         }
         let sql = format!(
             "SELECT (SELECT n FROM reference_generation) AS generation, json_build_object(
-                'desks', COALESCE((SELECT json_object_agg(d.id, json_build_object('active', d.active, 'organization_ids',
+                'desks', COALESCE((SELECT json_object_agg(d.id, json_build_object('active', d.active, 'require_identity_number', d.require_identity_number, 'organization_ids',
                              COALESCE((SELECT json_agg(o.organization_id) FROM desk_organizations o WHERE o.desk_id = d.id), '[]'::json)))
                          FROM desks d), '{{}}'::json),
                 'groups', COALESCE((SELECT json_object_agg(g.id, json_build_object('desk_id', g.desk_id, 'name', g.name, 'level', g.level, 'active', g.active))
@@ -81,7 +87,15 @@ impl Reference {
         );
         let row: Row = diesel::sql_query(sql).get_result(conn).await?;
         let doc: Doc = serde_json::from_str(&row.doc).map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
+        let mut route_organizations: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for r in doc.nodes.iter().filter_map(|n| n.node.service.as_ref()).flat_map(|s| &s.routes) {
+            let orgs = route_organizations.entry(r.group_id).or_default();
+            if !orgs.contains(&r.organization_id) {
+                orgs.push(r.organization_id);
+            }
+        }
         Ok(Reference {
+            route_organizations,
             generation: row.generation,
             sla: Catalogue::load(conn).await?,
             desks: doc.desks,

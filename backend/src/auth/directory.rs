@@ -41,6 +41,8 @@ pub struct LdapAttributes {
     pub phone: String,
     pub department: String,
     pub company: String,
+    /// The identity document's number (cédula).
+    pub identity_number: String,
 }
 
 impl Default for LdapAttributes {
@@ -53,6 +55,8 @@ impl Default for LdapAttributes {
             phone: "telephoneNumber".into(),
             department: "department".into(),
             company: "company".into(),
+            // In Active Directory's schema and in inetOrgPerson alike.
+            identity_number: "employeeNumber".into(),
         }
     }
 }
@@ -88,6 +92,9 @@ pub struct DirectoryUser {
     pub phone: Option<String>,
     pub department: Option<String>,
     pub company: Option<String>,
+    /// Normalized (`users::domain::normalize_identity_number`); a value that is not a document
+    /// number is ignored.
+    pub identity_number: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -263,6 +270,13 @@ async fn search_and_bind(cfg: &LdapConfig, ldap: &mut Ldap, filter: &str, normal
         log::warn!("directory: entry {} has no '{}' attribute, using the typed login name", entry.dn, cfg.attributes.username);
         normalized.username.clone()
     });
+    let identity_number = get(&cfg.attributes.identity_number).and_then(|raw| match crate::users::domain::normalize_identity_number(&raw) {
+        Ok(n) => Some(n),
+        Err(why) => {
+            log::warn!("directory: entry {} has an unusable '{}' ({why}), ignored", entry.dn, cfg.attributes.identity_number);
+            None
+        }
+    });
     Ok(DirectoryUser {
         dn: entry.dn,
         username: username.to_lowercase(),
@@ -271,6 +285,7 @@ async fn search_and_bind(cfg: &LdapConfig, ldap: &mut Ldap, filter: &str, normal
         phone: get(&cfg.attributes.phone),
         department: get(&cfg.attributes.department),
         company: get(&cfg.attributes.company),
+        identity_number,
     })
 }
 
@@ -282,7 +297,8 @@ fn unavailable(step: &str, cfg: &LdapConfig, e: LdapError) -> DirectoryError {
 /// The mapped attributes plus `userAccountControl`, without empty or repeated names.
 fn requested_attributes(map: &LdapAttributes) -> Vec<String> {
     let mut attrs: Vec<String> = Vec::new();
-    for name in [&map.username, &map.display_name, &map.email, &map.phone, &map.department, &map.company].into_iter().map(|s| s.trim()).chain([UAC_ATTRIBUTE]) {
+    for name in [&map.username, &map.display_name, &map.email, &map.phone, &map.department, &map.company, &map.identity_number].into_iter().map(|s| s.trim()).chain([UAC_ATTRIBUTE])
+    {
         if !name.is_empty() && !attrs.iter().any(|a| a.eq_ignore_ascii_case(name)) {
             attrs.push(name.to_string());
         }
@@ -370,7 +386,7 @@ mod tests {
     #[test]
     fn requested_attributes_are_deduplicated() {
         let map = LdapAttributes { company: String::new(), email: "SAMACCOUNTNAME".into(), ..LdapAttributes::default() };
-        assert_eq!(requested_attributes(&map), vec!["sAMAccountName", "displayName", "telephoneNumber", "department", "userAccountControl"]);
+        assert_eq!(requested_attributes(&map), vec!["sAMAccountName", "displayName", "telephoneNumber", "department", "employeeNumber", "userAccountControl"]);
     }
 
     #[tokio::test]

@@ -230,9 +230,13 @@ pub struct UpdateMe {
     pub locale: Option<String>,
     #[schema(max_length = 40)]
     pub phone: Option<String>,
+    /// One's identity document number (a desk may require it to register cases). Dots and
+    /// spaces are dropped.
+    #[schema(max_length = 30)]
+    pub identity_number: Option<String>,
 }
 
-/// Change one's own preferences (language, contact phone).
+/// Change one's own preferences (language, contact phone) and identity number.
 #[utoipa::path(
     tag = "auth",
     security(("bearer_auth" = [])),
@@ -256,9 +260,13 @@ pub async fn update_me(state: web::Data<AppState>, user: CurrentUser, body: Json
             return Err(AppError::field("phone", "too_long", "must be at most 40 characters"));
         }
     }
+    let mut e = crate::validate::Errors::default();
+    let identity_number = crate::users::routes::check_identity_number(&mut e, body.identity_number.as_deref());
+    e.finish()?;
     let mut conn = state.pool.get().await?;
     let row: UserRow = diesel::update(users::table.find(user.0.id))
         .set((
+            users::identity_number.eq(identity_number.or(user.0.identity_number.clone())),
             users::locale.eq(body.locale.unwrap_or(user.0.locale.clone())),
             users::phone.eq(body.phone.or(user.0.phone.clone())),
             users::updated_at.eq(Utc::now()),

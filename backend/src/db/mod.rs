@@ -31,10 +31,14 @@ diesel::define_sql_function! {
     /// New, assigned, in progress or on hold: the predicate of the partial queue indexes.
     fn ticket_is_open(status: diesel::sql_types::Text) -> diesel::sql_types::Bool;
 }
+diesel::define_sql_function! {
+    /// The groups among these with no member who could be assigned a case now (migration 000018).
+    fn unstaffed_groups(groups: diesel::sql_types::Array<diesel::sql_types::Uuid>) -> diesel::sql_types::Array<diesel::sql_types::Uuid>;
+}
 
 diesel::define_sql_function! {
     /// Registers a case: picks its agent, inserts it and its first events; returns
-    /// `{"number", "agent_id", "agent_name"}` (see migration 000013).
+    /// `{"number", "agent_id", "agent_name"}` (see migrations 000013 and 000018).
     #[allow(clippy::too_many_arguments)]
     fn register_ticket(
         group: Nullable<diesel::sql_types::Uuid>, id: diesel::sql_types::Uuid, desk: diesel::sql_types::Uuid, service: diesel::sql_types::Uuid,
@@ -42,7 +46,8 @@ diesel::define_sql_function! {
         location: Nullable<diesel::sql_types::Uuid>, area: Nullable<diesel::sql_types::Uuid>, organization: Nullable<diesel::sql_types::Uuid>,
         requester: diesel::sql_types::Uuid, created_by: diesel::sql_types::Uuid, channel: Text, fields: Jsonb, now: Timestamptz,
         policy: Nullable<diesel::sql_types::Uuid>, policy_version: Nullable<Int4>, response_due: Nullable<Timestamptz>,
-        resolution_due: Nullable<Timestamptz>, created_event: diesel::sql_types::Uuid, created_value: Jsonb, assignment_event: diesel::sql_types::Uuid
+        resolution_due: Nullable<Timestamptz>, created_event: diesel::sql_types::Uuid, created_value: Jsonb, assignment_event: diesel::sql_types::Uuid,
+        level: diesel::sql_types::Int2, external_reference: Nullable<Text>
     ) -> Jsonb;
 }
 

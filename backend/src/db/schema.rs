@@ -59,6 +59,7 @@ diesel::table! {
         absent_until -> Nullable<Timestamptz>,
         absence_note -> Nullable<Text>,
         token_generation -> Int4,
+        identity_number -> Nullable<Text>,
     }
 }
 
@@ -100,6 +101,7 @@ diesel::table! {
         priority_matrix -> Jsonb,
         calendar_id -> Nullable<Uuid>,
         sla_policy_id -> Nullable<Uuid>,
+        require_identity_number -> Bool,
     }
 }
 
@@ -228,6 +230,7 @@ diesel::table! {
         sla_policy_version -> Nullable<Int4>,
         response_met -> Nullable<Bool>,
         resolution_met -> Nullable<Bool>,
+        external_reference -> Nullable<Text>,
     }
 }
 

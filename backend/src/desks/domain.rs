@@ -23,6 +23,7 @@ pub struct DeskRow {
     pub version: i32,
     pub calendar_id: Option<Uuid>,
     pub sla_policy_id: Option<Uuid>,
+    pub require_identity_number: bool,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -49,6 +50,9 @@ pub struct Desk {
     pub calendar_id: Option<Uuid>,
     /// SLA policy of its cases unless the service has its own.
     pub sla_policy_id: Option<Uuid>,
+    /// A case is registered only for a requester whose identity number is known (their profile,
+    /// or `identity_number` in the registration); 422 naming `identity_number` otherwise.
+    pub require_identity_number: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -70,6 +74,7 @@ impl Desk {
             supervisor_ids,
             calendar_id: r.calendar_id,
             sla_policy_id: r.sla_policy_id,
+            require_identity_number: r.require_identity_number,
             created_at: r.created_at,
             updated_at: r.updated_at,
             version: r.version,
@@ -100,6 +105,8 @@ pub struct CreateDesk {
     pub supervisor_ids: Vec<Uuid>,
     pub calendar_id: Option<Uuid>,
     pub sla_policy_id: Option<Uuid>,
+    /// Default false.
+    pub require_identity_number: Option<bool>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -128,6 +135,7 @@ pub struct UpdateDesk {
     #[serde(default, deserialize_with = "crate::validate::double_option")]
     #[schema(value_type = Option<Uuid>)]
     pub sla_policy_id: Option<Option<Uuid>>,
+    pub require_identity_number: Option<bool>,
 }
 
 /// Desk codes: 1–20 of A–Z, 0–9, `_`, `-`, starting with a letter or digit.

@@ -118,6 +118,7 @@ pub async fn create_desk(state: web::Data<AppState>, user: CurrentUser, body: Js
                     desks::survey_satisfied_min.eq(b.survey_satisfied_min.unwrap_or(3)),
                     desks::calendar_id.eq(b.calendar_id),
                     desks::sla_policy_id.eq(b.sla_policy_id),
+                    desks::require_identity_number.eq(b.require_identity_number.unwrap_or(false)),
                 ))
                 .execute(conn)
                 .await
@@ -195,6 +196,7 @@ pub async fn update_desk(state: web::Data<AppState>, user: CurrentUser, id: web:
                     desks::active.eq(b.active.unwrap_or(current.active)),
                     desks::calendar_id.eq(b.calendar_id.unwrap_or(current.calendar_id)),
                     desks::sla_policy_id.eq(b.sla_policy_id.unwrap_or(current.sla_policy_id)),
+                    desks::require_identity_number.eq(b.require_identity_number.unwrap_or(current.require_identity_number)),
                     desks::updated_at.eq(Utc::now()),
                     desks::version.eq(current.version + 1),
                 ))

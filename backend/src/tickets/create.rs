@@ -24,7 +24,7 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::http::parse_json;
 use crate::reference::{NodeRef, Reference};
 use crate::state::AppState;
-use crate::users::domain::{Role, UserRow};
+use crate::users::domain::{normalize_identity_number, Role, UserRow};
 use crate::validate::Errors;
 
 #[derive(Deserialize, ToSchema)]
@@ -52,8 +52,17 @@ pub struct CreateTicket {
     pub fields: serde_json::Map<String, serde_json::Value>,
     /// Staff registering on someone's behalf (e.g. a phone call): the person the case is for.
     pub requester_id: Option<Uuid>,
-    /// `portal` (default for requesters), `phone` (default on behalf), `api`.
+    /// `portal` (default for requesters), `phone` (default on behalf), `api`; staff only:
+    /// `phone`, `email` and `letter` (a case registered from a message or an official letter).
     pub channel: Option<Channel>,
+    /// Staff only: the reference of the document the case comes from, e.g. the letter's filing
+    /// number in the document-management system (required for `letter`). Searchable.
+    #[schema(min_length = 1, max_length = 100, example = "2026ER004512")]
+    pub external_reference: Option<String>,
+    /// The requester's identity number, when their profile has none yet (it is kept there). A
+    /// desk may require it; a different number than the profile's is refused.
+    #[schema(min_length = 1, max_length = 30, example = "52123456")]
+    pub identity_number: Option<String>,
 }
 
 /// Multipart body of `POST /tickets`: a `data` part with the JSON above and file parts named
@@ -167,7 +176,7 @@ pub async fn create_ticket(state: web::Data<AppState>, user: CurrentUser, req: H
     }
     let prepared = prepare(&mut conn, &reference, &user, upload.data, &upload.files).await?;
     let user_id = user.0.id;
-    let (row, agent_name) = if idempotency.is_none() && upload.files.is_empty() {
+    let (row, agent_name) = if idempotency.is_none() && upload.files.is_empty() && prepared.identity_number.is_none() {
         // The common case: one statement, atomic on its own.
         insert(&mut conn, &reference, &prepared, user_id).await?
     } else {
@@ -196,6 +205,13 @@ pub async fn create_ticket(state: web::Data<AppState>, user: CurrentUser, req: H
                         // A concurrent request with the same key committed first.
                         return Ok(None);
                     }
+                }
+                if let Some(number) = &prepared.identity_number {
+                    // Only filled in, never overwritten (`prepare` refused a different one).
+                    diesel::update(users::table.find(prepared.requester_id).filter(users::identity_number.is_null()))
+                        .set((users::identity_number.eq(number), users::updated_at.eq(Utc::now()), users::version.eq(users::version + 1)))
+                        .execute(conn)
+                        .await?;
                 }
                 let (row, agent_name) = insert(conn, &reference, &prepared, user_id).await?;
                 for (f, storage_key) in files.iter().zip(&stored_keys) {
@@ -285,8 +301,13 @@ pub struct Prepared {
     requester_id: Uuid,
     requester_name: String,
     channel: Channel,
+    external_reference: Option<String>,
     group_id: Option<Uuid>,
+    /// The group's support level (1 when routed nowhere).
+    level: i16,
     fields: serde_json::Value,
+    /// To be kept on the requester's profile, which has none yet.
+    identity_number: Option<String>,
 }
 
 /// Every check that needs the database but writes nothing: the service, who may request it,
@@ -357,19 +378,38 @@ async fn prepare(conn: &mut AsyncPgConnection, reference: &Reference, user: &Cur
         }
     }
     let channel = match b.channel {
-        Some(Channel::Email) => {
-            e.add("channel", "not_allowed", "email cases arrive through the desk's mailbox");
-            Channel::Email
-        }
-        Some(Channel::Phone) if !staff => {
-            e.add("channel", "not_allowed", "only staff register phone calls");
-            Channel::Phone
+        Some(c @ (Channel::Phone | Channel::Email | Channel::Letter)) if !staff => {
+            e.add("channel", "not_allowed", format!("only staff register cases from the {} channel", c.as_str()));
+            c
         }
         Some(c) => c,
         None if requester.id != user.0.id => Channel::Phone,
         None => Channel::Portal,
     };
+    let external_reference = e.optional_text("external_reference", b.external_reference.as_deref(), 100);
+    if external_reference.is_some() && !staff {
+        e.add("external_reference", "not_allowed", "only staff record a document's reference");
+    }
+    if channel == Channel::Letter && external_reference.is_none() {
+        e.add("external_reference", "required", "a letter is registered with its filing number");
+    }
+    let identity_number = match b.identity_number.as_deref().map(normalize_identity_number) {
+        None => None,
+        Some(Err(msg)) => {
+            e.add("identity_number", "invalid", msg);
+            None
+        }
+        Some(Ok(n)) if requester.identity_number.as_ref().is_some_and(|known| *known != n) => {
+            e.add("identity_number", "mismatch", "differs from the identity number on the requester's profile");
+            None
+        }
+        Some(Ok(n)) => Some(n),
+    };
+    if desk.is_some_and(|d| d.require_identity_number) && requester.identity_number.is_none() && b.identity_number.is_none() {
+        e.add("identity_number", "required", "this desk registers cases only with the requester's identity number");
+    }
     e.finish()?;
+    let group_id = service.responsible_group_for(organization_id);
     Ok(Prepared {
         desk_id: *desk_id,
         service_id: node.id,
@@ -384,8 +424,12 @@ async fn prepare(conn: &mut AsyncPgConnection, reference: &Reference, user: &Cur
         requester_id: requester.id,
         requester_name: requester.display_name.clone(),
         channel,
-        group_id: service.responsible_group_for(organization_id),
+        external_reference,
+        group_id,
+        level: group_id.and_then(|g| reference.groups.get(&g)).map_or(1, |g| g.level),
         fields: serde_json::Value::Object(b.fields),
+        // Already on the profile: nothing to write.
+        identity_number: identity_number.filter(|_| requester.identity_number.is_none()),
     })
 }
 
@@ -417,7 +461,7 @@ async fn insert(conn: &mut AsyncPgConnection, reference: &Reference, p: &Prepare
         channel: p.channel,
         assigned_group_id: p.group_id,
         assigned_agent_id: None,
-        level: 1,
+        level: p.level,
         fields: p.fields.clone(),
         hold_reason: None,
         hold_note: None,
@@ -439,6 +483,7 @@ async fn insert(conn: &mut AsyncPgConnection, reference: &Reference, p: &Prepare
         sla_policy_version: None,
         response_met: None,
         resolution_met: None,
+        external_reference: p.external_reference.clone(),
     };
     let sla = crate::sla::store::compute(&reference.sla, &row, reference.service_sla(p.service_id), &[], now);
     row.sla_policy_id = sla.policy_id;
@@ -472,6 +517,8 @@ async fn insert(conn: &mut AsyncPgConnection, reference: &Reference, p: &Prepare
         Uuid::now_v7(),
         &created,
         Uuid::now_v7(),
+        row.level,
+        row.external_reference.as_deref(),
     ))
     .get_result(conn)
     .await?;

@@ -27,8 +27,9 @@ mod tests {
 }
 
 text_enum! {
-    /// How the case arrived.
-    pub enum Channel { Portal => "portal", Phone => "phone", Api => "api", Email => "email" }
+    /// How the case arrived. `email` and `letter` are registered by staff on someone's behalf,
+    /// with the document's own reference (`external_reference`).
+    pub enum Channel { Portal => "portal", Phone => "phone", Api => "api", Email => "email", Letter => "letter" }
 }
 
 text_enum! {

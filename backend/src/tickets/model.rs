@@ -54,6 +54,7 @@ pub struct TicketRow {
     pub sla_policy_version: Option<i32>,
     pub response_met: Option<bool>,
     pub resolution_met: Option<bool>,
+    pub external_reference: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -108,6 +109,9 @@ pub struct Ticket {
     pub requester: Named,
     pub created_by_id: Uuid,
     pub channel: Channel,
+    /// The reference of the document the case came from (e.g. a letter's filing number in the
+    /// document-management system).
+    pub external_reference: Option<String>,
     pub assigned_group: Option<Named>,
     pub assigned_agent: Option<Named>,
     /// Support level working the case: 1, 2 or 3.
@@ -249,6 +253,7 @@ pub struct TicketSummary {
     pub subject: String,
     pub requester: Named,
     pub channel: Channel,
+    pub external_reference: Option<String>,
     pub assigned_group: Option<Named>,
     pub assigned_agent: Option<Named>,
     /// Support level working the case: 1, 2 or 3.

@@ -234,6 +234,7 @@ impl Names {
             subject: t.subject,
             requester: self.user(t.requester_id),
             channel: t.channel,
+            external_reference: t.external_reference,
             assigned_group: t.assigned_group_id.map(|g| self.group(g)),
             assigned_agent: t.assigned_agent_id.map(|u| self.user(u)),
             level: t.level,
@@ -268,6 +269,7 @@ impl Names {
             requester: self.user(t.requester_id),
             created_by_id: t.created_by_id,
             channel: t.channel,
+            external_reference: t.external_reference,
             assigned_group: t.assigned_group_id.map(|g| self.group(g)),
             assigned_agent: t.assigned_agent_id.map(|u| self.user(u)),
             level: t.level,
@@ -303,6 +305,9 @@ pub enum View {
     Unassigned,
     /// Everything I may see.
     All,
+    /// Open cases with no agent whose group has no member who could take them now (everyone
+    /// absent or inactive): they wait for a supervisor.
+    Unstaffed,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
@@ -316,6 +321,7 @@ pub enum Sort {
     Due,
 }
 
+#[derive(Clone)]
 pub struct ListFilter {
     pub view: View,
     pub statuses: Vec<Status>,
@@ -328,9 +334,29 @@ pub struct ListFilter {
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
     pub q: Option<String>,
+    /// Exact document reference (`external_reference`).
+    pub external_reference: Option<String>,
+    /// For `View::Unstaffed`: the groups with no available member among those the caller sees.
+    pub unstaffed_groups: Vec<Uuid>,
     pub sort: Sort,
     pub after: Option<After>,
     pub limit: i64,
+}
+
+impl ListFilter {
+    /// The case number a search names (`6` or `#6`), found first whatever the words match.
+    pub fn searched_number(&self) -> Option<i64> {
+        searched_number(self.q.as_deref()?)
+    }
+}
+
+/// `6`, `#6`, ` # 6 ` → 6. Pure.
+pub fn searched_number(q: &str) -> Option<i64> {
+    let digits = q.trim().trim_start_matches('#').trim();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|n| *n > 0)
 }
 
 /// Where the next page starts: the previous page's last row, as its sort keys it.
@@ -446,6 +472,20 @@ pub async fn list(conn: &mut AsyncPgConnection, scope: &Scope, f: &ListFilter, e
         rows.retain(|t| seen.insert(t.id));
         rows.truncate(f.limit as usize + 1);
     }
+    // The case a search names by number leads the first page, if it passes the same visibility
+    // and filters (the words' matches leave it out on every page). Not with one row a page: the
+    // next page's cursor would be that case's.
+    if let Some(n) = f.searched_number().filter(|_| f.after.is_none() && f.limit > 1) {
+        let by_number = ListFilter { q: None, ..f.clone() };
+        for &branch in branches {
+            let found: Option<TicketRow> = filtered(scope, &by_number, branch, Window::Everything, every_desk).filter(tickets::number.eq(n)).first(conn).await.optional()?;
+            if let Some(t) = found {
+                rows.insert(0, t);
+                rows.truncate(f.limit as usize + 1);
+                break;
+            }
+        }
+    }
     Ok(rows)
 }
 
@@ -454,7 +494,10 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
     // Visibility first: nothing outside it can appear whatever the filters.
     q = match branch {
         Branch::All | Branch::Queue => q,
-        Branch::Desks => q.filter(tickets::desk_id.eq_any(scope.desk_ids.clone())),
+        Branch::Desks => match scope.organization_rule() {
+            Some(rule) => q.filter(tickets::desk_id.eq_any(scope.desk_ids.clone())).filter(rule),
+            None => q.filter(tickets::desk_id.eq_any(scope.desk_ids.clone())),
+        },
         Branch::OwnRequests if f.view == View::Requested || scope.desk_ids.is_empty() => q.filter(tickets::requester_id.eq(scope.user_id)),
         Branch::OwnRequests => q.filter(tickets::requester_id.eq(scope.user_id)).filter(tickets::desk_id.ne_all(scope.desk_ids.clone())),
     };
@@ -470,6 +513,9 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
             many => q.filter(tickets::assigned_group_id.eq_any(many.to_vec())),
         },
         View::Unassigned => q.filter(tickets::assigned_agent_id.is_null()).filter(tickets::status.eq_any(Status::OPEN)),
+        View::Unstaffed => {
+            q.filter(tickets::assigned_agent_id.is_null()).filter(tickets::status.eq_any(Status::OPEN)).filter(tickets::assigned_group_id.eq_any(f.unstaffed_groups.clone()))
+        }
         View::Requested | View::All => q,
     };
     let only_open = !f.statuses.is_empty() && f.statuses.iter().all(|s| s.is_open());
@@ -479,7 +525,7 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
     if !f.statuses.is_empty() && !every_open {
         q = q.filter(StatusIn(f.statuses.clone()));
     }
-    if f.view == View::Unassigned || only_open {
+    if matches!(f.view, View::Unassigned | View::Unstaffed) || only_open {
         // The predicate of the partial queue indexes, as a constant the planner can match whatever
         // the plan's parameters.
         q = q.filter(crate::db::ticket_is_open(tickets::status));
@@ -501,6 +547,13 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
     }
     if let Some(r) = f.requester_id {
         q = q.filter(tickets::requester_id.eq(r));
+    }
+    if let Some(r) = &f.external_reference {
+        q = q.filter(tickets::external_reference.eq(r.clone()));
+    }
+    if let Some(n) = f.searched_number() {
+        // Listed first on its own (`list`).
+        q = q.filter(tickets::number.ne(n));
     }
     if let Some(from) = f.created_from {
         q = q.filter(tickets::created_at.ge(from));
@@ -618,6 +671,56 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for DeskIn {
     }
 }
 
+/// `Scope::works` for the cases of restricted desks, checked on the rows (as `DeskIn`, in a form
+/// no index takes): outside those desks everything; inside, the user's organizations, the cases
+/// assigned to them or their groups, and their own requests.
+#[derive(Debug, Clone)]
+pub struct OrganizationRule {
+    pub desk_ids: Vec<Uuid>,
+    pub organization_ids: Vec<Uuid>,
+    pub user_id: Uuid,
+    pub group_ids: Vec<Uuid>,
+}
+
+impl diesel::expression::Expression for OrganizationRule {
+    type SqlType = Bool;
+}
+impl diesel::expression::AppearsOnTable<tickets::table> for OrganizationRule {}
+impl diesel::expression::SelectableExpression<tickets::table> for OrganizationRule {}
+impl diesel::expression::ValidGrouping<()> for OrganizationRule {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+impl diesel::query_builder::QueryId for OrganizationRule {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for OrganizationRule {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        out.push_sql("(");
+        tickets::desk_id.walk_ast(out.reborrow())?;
+        out.push_sql(" <> ALL(");
+        out.push_bind_param::<Array<diesel::sql_types::Uuid>, _>(&self.desk_ids)?;
+        out.push_sql(") OR ");
+        tickets::organization_id.walk_ast(out.reborrow())?;
+        out.push_sql(" = ANY(");
+        out.push_bind_param::<Array<diesel::sql_types::Uuid>, _>(&self.organization_ids)?;
+        out.push_sql(") OR ");
+        tickets::assigned_agent_id.walk_ast(out.reborrow())?;
+        out.push_sql(" = ");
+        out.push_bind_param::<diesel::sql_types::Uuid, _>(&self.user_id)?;
+        out.push_sql(" OR ");
+        tickets::assigned_group_id.walk_ast(out.reborrow())?;
+        out.push_sql(" = ANY(");
+        out.push_bind_param::<Array<diesel::sql_types::Uuid>, _>(&self.group_ids)?;
+        out.push_sql(") OR ");
+        tickets::requester_id.walk_ast(out.reborrow())?;
+        out.push_sql(" = ");
+        out.push_bind_param::<diesel::sql_types::Uuid, _>(&self.user_id)?;
+        out.push_sql(") IS TRUE");
+        Ok(())
+    }
+}
+
 fn sorted<'a>(mut q: TicketQuery<'a>, f: &ListFilter) -> TicketQuery<'a> {
     match f.sort {
         Sort::Number => {
@@ -664,6 +767,18 @@ mod tests {
         let sql = diesel::debug_query::<diesel::pg::Pg, _>(&q).to_string();
         assert!(sql.contains(r#""tickets"."status" IN ('new', 'on_hold')"#), "{sql}");
         assert!(sql.ends_with("-- binds: []"), "{sql}");
+    }
+
+    #[test]
+    fn case_numbers_in_a_search() {
+        assert_eq!(searched_number("6"), Some(6));
+        assert_eq!(searched_number(" #6 "), Some(6));
+        assert_eq!(searched_number("# 1234"), Some(1234));
+        assert_eq!(searched_number("#"), None);
+        assert_eq!(searched_number("0"), None);
+        assert_eq!(searched_number("6 impresora"), None);
+        assert_eq!(searched_number("-6"), None);
+        assert_eq!(searched_number("99999999999999999999999"), None);
     }
 
     #[test]

@@ -67,7 +67,8 @@ pub async fn get_ticket(state: web::Data<AppState>, user: CurrentUser, number: w
 #[into_params(parameter_in = Query)]
 pub struct TicketListQuery {
     /// `requested` ("Mis solicitudes", the default for requesters), `mine`, `my_groups`,
-    /// `unassigned`, `all` (default for staff: every case of their desks).
+    /// `unassigned`, `unstaffed` (open cases waiting in a group with no available member),
+    /// `all` (default for staff: every case of their desks).
     pub view: Option<View>,
     /// Comma-separated statuses, e.g. `new,assigned`.
     pub status: Option<String>,
@@ -85,8 +86,11 @@ pub struct TicketListQuery {
     pub created_from: Option<DateTime<Utc>>,
     /// Registered before (RFC 3339).
     pub created_to: Option<DateTime<Utc>>,
-    /// Spanish full-text search over subject, description and follow-ups (accents ignored).
+    /// Spanish full-text search over subject, description, external reference and follow-ups
+    /// (accents ignored). A case number (`6` or `#6`) finds that case first.
     pub q: Option<String>,
+    /// Exactly this document reference (e.g. a letter's filing number).
+    pub external_reference: Option<String>,
     /// `number` (newest first, default), `updated`, `due`.
     pub sort: Option<Sort>,
     /// Page size, 1–200 (default 50).
@@ -126,6 +130,8 @@ pub async fn list_tickets(state: web::Data<AppState>, user: CurrentUser, query: 
         created_from: q.created_from,
         created_to: q.created_to,
         q: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty() && s.chars().count() <= 200),
+        external_reference: q.external_reference.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        unstaffed_groups: vec![],
         sort,
         after: q.cursor.as_deref().map(|c| queries::After::decode(sort, c)).transpose()?,
         limit: page_limit(q.limit)?,
@@ -133,6 +139,10 @@ pub async fn list_tickets(state: web::Data<AppState>, user: CurrentUser, query: 
     let mut conn = state.pool.get().await?;
     let reference = state.reference(&mut conn, &user).await?;
     let scope = Scope::of(&user, &reference);
+    let mut filter = filter;
+    if filter.view == View::Unstaffed {
+        filter.unstaffed_groups = unstaffed_groups(&mut conn, &reference, &scope).await?;
+    }
     let every_desk: Vec<Uuid> = if scope.is_admin() && filter.q.is_some() { reference.desks.keys().copied().collect() } else { vec![] };
     let rows = queries::list(&mut conn, &scope, &filter, &every_desk).await?;
     let (rows, next_cursor) = paginate(rows, filter.limit, |t| queries::cursor_of(sort, t));
@@ -147,6 +157,18 @@ pub struct QueueCounts {
     pub unassigned: i64,
     /// My own open requests.
     pub requested: i64,
+    /// Supervisors and admins: open cases of their desks waiting without an agent in a group with
+    /// no available member (`view=unstaffed`); absent for others.
+    pub unstaffed: Option<i64>,
+}
+
+/// The groups of the desks the caller sees with no member who could be assigned a case now.
+async fn unstaffed_groups(conn: &mut AsyncPgConnection, reference: &Reference, scope: &Scope) -> AppResult<Vec<Uuid>> {
+    let groups: Vec<Uuid> = reference.groups.iter().filter(|(_, g)| scope.works_desk(g.desk_id)).map(|(id, _)| *id).collect();
+    if groups.is_empty() || scope.role == Role::Requester {
+        return Ok(vec![]);
+    }
+    Ok(diesel::select(crate::db::unstaffed_groups(groups)).get_result(conn).await?)
 }
 
 /// Counts of open cases in the caller's queues.
@@ -170,7 +192,31 @@ pub async fn queue_counts(state: web::Data<AppState>, user: CurrentUser) -> AppR
     if !scope.is_admin() {
         unassigned_q = unassigned_q.filter(tickets::desk_id.eq_any(scope.desk_ids.clone()));
     }
+    // As a single case: a secretariat's team counts its organizations' cases only.
+    if let Some(rule) = scope.organization_rule() {
+        unassigned_q = unassigned_q.filter(rule);
+    }
     let unassigned = unassigned_q.count().get_result(&mut conn).await?;
     let requested = tickets::table.filter(tickets::requester_id.eq(scope.user_id)).filter(tickets::status.eq_any(open)).count().get_result(&mut conn).await?;
-    Ok(web::Json(QueueCounts { mine, my_groups, unassigned, requested }))
+    // Derived, not stored: whatever left the case without an agent (registration, an absence, a
+    // reassignment), it is counted while its group has nobody to take it.
+    let unstaffed = if matches!(scope.role, Role::Supervisor | Role::Admin) {
+        let groups = unstaffed_groups(&mut conn, &reference, &scope).await?;
+        if groups.is_empty() {
+            Some(0)
+        } else {
+            Some(
+                tickets::table
+                    .filter(tickets::assigned_group_id.eq_any(groups))
+                    .filter(tickets::assigned_agent_id.is_null())
+                    .filter(crate::db::ticket_is_open(tickets::status))
+                    .count()
+                    .get_result(&mut conn)
+                    .await?,
+            )
+        }
+    } else {
+        None
+    };
+    Ok(web::Json(QueueCounts { mine, my_groups, unassigned, requested, unstaffed }))
 }

@@ -42,6 +42,8 @@ pub struct UserRow {
     pub absence_note: Option<String>,
     /// Access tokens carry it; raising it ends them (see migration 000017).
     pub token_generation: i32,
+    /// The identity document's number (cédula), from the directory or the profile.
+    pub identity_number: Option<String>,
 }
 
 /// A person as the API shows them (never the password hash).
@@ -68,6 +70,8 @@ pub struct User {
     /// Agents: absent (not assigned new cases) until this instant.
     pub absent_until: Option<DateTime<Utc>>,
     pub absence_note: Option<String>,
+    /// The identity document's number (cédula); a desk may require it at registration.
+    pub identity_number: Option<String>,
 }
 
 impl From<UserRow> for User {
@@ -91,6 +95,7 @@ impl From<UserRow> for User {
             version: r.version,
             absent_until: r.absent_until,
             absence_note: r.absence_note,
+            identity_number: r.identity_number,
         }
     }
 }
@@ -114,9 +119,35 @@ pub fn validate_username(name: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// An identity document's number as stored: trimmed, without the dots and spaces people write
+/// in a cédula ("52.123.456"), so the same document always compares equal. Letters are kept
+/// (passports, foreigners' IDs), uppercased.
+pub fn normalize_identity_number(raw: &str) -> Result<String, &'static str> {
+    let n: String = raw.chars().filter(|c| !matches!(c, '.' | ' ')).flat_map(char::to_uppercase).collect();
+    if n.is_empty() {
+        return Err("must not be blank");
+    }
+    if n.chars().count() > 30 {
+        return Err("must be at most 30 characters");
+    }
+    if !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err("may contain only letters, digits and '-'");
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identity_numbers() {
+        assert_eq!(normalize_identity_number(" 52.123.456 ").unwrap(), "52123456");
+        assert_eq!(normalize_identity_number("pa-123 456").unwrap(), "PA-123456");
+        assert!(normalize_identity_number(" . ").is_err());
+        assert!(normalize_identity_number("1234567890123456789012345678901").is_err());
+        assert!(normalize_identity_number("52;DROP").is_err());
+    }
 
     #[test]
     fn usernames() {

@@ -67,6 +67,10 @@ pub struct UpdateUser {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Uuid>)]
     pub location_id: Option<Option<Uuid>>,
+    /// The identity document's number; `null` clears it. Dots and spaces are dropped.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(max_length = 30, value_type = Option<String>)]
+    pub identity_number: Option<Option<String>>,
     /// New password (local accounts only); ends every session of the user.
     pub password: Option<String>,
 }
@@ -88,6 +92,17 @@ pub struct UserListQuery {
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
     pub cursor: Option<String>,
+}
+
+/// A present identity number, normalized (422 naming the field when it is not one).
+pub fn check_identity_number(e: &mut Errors, raw: Option<&str>) -> Option<String> {
+    match raw.map(normalize_identity_number)? {
+        Ok(n) => Some(n),
+        Err(msg) => {
+            e.add("identity_number", "invalid", msg);
+            None
+        }
+    }
 }
 
 fn check_locale(e: &mut Errors, locale: Option<&str>) -> String {
@@ -232,6 +247,7 @@ pub async fn update_user(state: web::Data<AppState>, user: CurrentUser, id: web:
     let email = b.email.map(|v| e.email("email", v.as_deref()));
     let phone = b.phone.map(|v| e.optional_text("phone", v.as_deref(), 40));
     let locale = b.locale.as_deref().map(|l| check_locale(&mut e, Some(l)));
+    let identity_number = b.identity_number.map(|v| check_identity_number(&mut e, v.as_deref()));
     if let Some(p) = &b.password {
         if let Err(msg) = password::check_strength(p) {
             e.add("password", "weak", msg);
@@ -265,6 +281,7 @@ pub async fn update_user(state: web::Data<AppState>, user: CurrentUser, id: web:
                     users::organization_id.eq(b.organization_id.unwrap_or(current.organization_id)),
                     users::area_id.eq(b.area_id.unwrap_or(current.area_id)),
                     users::location_id.eq(b.location_id.unwrap_or(current.location_id)),
+                    users::identity_number.eq(identity_number.unwrap_or(current.identity_number)),
                     users::password_hash.eq(password_hash.or(current.password_hash)),
                     users::updated_at.eq(Utc::now()),
                     users::version.eq(current.version + 1),

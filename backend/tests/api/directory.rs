@@ -18,6 +18,7 @@ fn maria() -> DirectoryUser {
         phone: Some("+52 55 1234 5678".into()),
         department: Some("Subdirección de Tecnología".into()),
         company: Some("Secretaría de Hacienda".into()),
+        identity_number: Some("52123456".into()),
     }
 }
 
@@ -144,6 +145,7 @@ async fn openldap_style_uid_filter_without_upn() {
             phone: None,
             department: None,
             company: None,
+            identity_number: None,
         }
     );
     // Without upn_attribute, `x@domain` is searched as `x`; a domain prefix is stripped too.

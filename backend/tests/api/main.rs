@@ -9,6 +9,7 @@ mod directory;
 mod directory_login;
 mod errors;
 mod health;
+mod intake;
 mod jobs;
 mod openapi_contract;
 mod organizations;

@@ -738,8 +738,10 @@ async fn reference_changes_apply_to_the_next_request() {
 #[tokio::test]
 async fn taking_moves_a_case_to_the_takers_group_and_assignments_name_bad_groups_and_services() {
     let d = desk().await;
-    let n = d.open(&d.pedro, "Equipo lento").await["number"].as_i64().unwrap();
-    // cto.hacienda is not in Mesa N1: taking the case brings it to his own level-1 group.
+    // Lucía's case (Hacienda) in the general first level: cto.hacienda works Hacienda's cases but
+    // is not in Mesa N1, so taking it brings it to his own level-1 group.
+    let n = d.open(&d.lucia, "Equipo lento").await["number"].as_i64().unwrap();
+    d.ok(&d.admin, n, "assign", json!({"group_id": d.n1})).await;
     let x = d.ok(&d.cto_hacienda, n, "take", json!({})).await;
     assert_eq!((x["assigned_group"]["id"].clone(), x["status"].clone()), (json!(d.hacienda_n1), json!("in_progress")));
     let version = x["version"].clone();

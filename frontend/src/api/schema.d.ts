@@ -460,7 +460,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change one's own preferences (language, contact phone). */
+        /** Change one's own preferences (language, contact phone) and identity number. */
         patch: operations["update_me"];
         trace?: never;
     };
@@ -1091,10 +1091,11 @@ export interface components {
             nodes: components["schemas"]["CatalogNode"][];
         };
         /**
-         * @description How the case arrived.
+         * @description How the case arrived. `email` and `letter` are registered by staff on someone's behalf,
+         *     with the document's own reference (`external_reference`).
          * @enum {string}
          */
-        Channel: "portal" | "phone" | "api" | "email";
+        Channel: "portal" | "phone" | "api" | "email" | "letter";
         ClassifyBody: {
             impact?: null | components["schemas"]["Level3"];
             priority?: null | components["schemas"]["Priority"];
@@ -1153,6 +1154,8 @@ export interface components {
             /** @example Tecnologías de la Información */
             name: string;
             organization_ids?: string[];
+            /** @description Default false. */
+            require_identity_number?: boolean | null;
             /** Format: uuid */
             sla_policy_id?: string | null;
             supervisor_ids?: string[];
@@ -1233,10 +1236,22 @@ export interface components {
             channel?: null | components["schemas"]["Channel"];
             contact_phone?: string | null;
             description: string;
+            /**
+             * @description Staff only: the reference of the document the case comes from, e.g. the letter's filing
+             *     number in the document-management system (required for `letter`). Searchable.
+             * @example 2026ER004512
+             */
+            external_reference?: string | null;
             /** @description Values for the service's extra fields, by key. */
             fields?: {
                 [key: string]: unknown;
             };
+            /**
+             * @description The requester's identity number, when their profile has none yet (it is kept there). A
+             *     desk may require it; a different number than the profile's is refused.
+             * @example 52123456
+             */
+            identity_number?: string | null;
             /** Format: uuid */
             location_id?: string | null;
             /**
@@ -1323,6 +1338,11 @@ export interface components {
             name: string;
             /** @description Organizations allowed to use the desk; empty means all. */
             organization_ids: string[];
+            /**
+             * @description A case is registered only for a requester whose identity number is known (their profile,
+             *     or `identity_number` in the registration); 422 naming `identity_number` otherwise.
+             */
+            require_identity_number: boolean;
             /**
              * Format: uuid
              * @description SLA policy of its cases unless the service has its own.
@@ -1683,6 +1703,12 @@ export interface components {
             requested: number;
             /** Format: int64 */
             unassigned: number;
+            /**
+             * Format: int64
+             * @description Supervisors and admins: open cases of their desks waiting without an agent in a group with
+             *     no available member (`view=unstaffed`); absent for others.
+             */
+            unstaffed?: number | null;
         };
         Readiness: {
             /** @description Newest migration applied to the database. */
@@ -1920,6 +1946,11 @@ export interface components {
             description: string;
             /** Format: uuid */
             desk_id: string;
+            /**
+             * @description The reference of the document the case came from (e.g. a letter's filing number in the
+             *     document-management system).
+             */
+            external_reference?: string | null;
             /** @description Values of the service's extra fields. */
             fields: unknown;
             hold?: null | components["schemas"]["Hold"];
@@ -1997,6 +2028,7 @@ export interface components {
             created_at: string;
             /** Format: uuid */
             desk_id: string;
+            external_reference?: string | null;
             /** Format: uuid */
             id: string;
             /**
@@ -2065,6 +2097,7 @@ export interface components {
             name?: string | null;
             /** @description Replaces the list when present. */
             organization_ids?: string[] | null;
+            require_identity_number?: boolean | null;
             /** Format: uuid */
             sla_policy_id?: string | null;
             /** @description Replaces the list when present (admins only). */
@@ -2089,6 +2122,11 @@ export interface components {
             organization_id?: string | null;
         };
         UpdateMe: {
+            /**
+             * @description One's identity document number (a desk may require it to register cases). Dots and
+             *     spaces are dropped.
+             */
+            identity_number?: string | null;
             /** @description `es-CO` or `en`. */
             locale?: string | null;
             phone?: string | null;
@@ -2111,6 +2149,8 @@ export interface components {
             area_id?: string | null;
             display_name?: string | null;
             email?: string | null;
+            /** @description The identity document's number; `null` clears it. Dots and spaces are dropped. */
+            identity_number?: string | null;
             locale?: string | null;
             /** Format: uuid */
             location_id?: string | null;
@@ -2139,6 +2179,8 @@ export interface components {
             email?: string | null;
             /** Format: uuid */
             id: string;
+            /** @description The identity document's number (cédula); a desk may require it at registration. */
+            identity_number?: string | null;
             /** Format: date-time */
             last_login_at?: string | null;
             /** @description BCP 47 tag of the preferred language: `es-CO` or `en`. */
@@ -2163,7 +2205,7 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @enum {string} */
-        View: "requested" | "mine" | "my_groups" | "unassigned" | "all";
+        View: "requested" | "mine" | "my_groups" | "unassigned" | "all" | "unstaffed";
         /** @enum {string} */
         Visibility: "public" | "private";
     };
@@ -5650,7 +5692,8 @@ export interface operations {
             query?: {
                 /**
                  * @description `requested` ("Mis solicitudes", the default for requesters), `mine`, `my_groups`,
-                 *     `unassigned`, `all` (default for staff: every case of their desks).
+                 *     `unassigned`, `unstaffed` (open cases waiting in a group with no available member),
+                 *     `all` (default for staff: every case of their desks).
                  */
                 view?: components["schemas"]["View"];
                 /** @description Comma-separated statuses, e.g. `new,assigned`. */
@@ -5666,8 +5709,13 @@ export interface operations {
                 created_from?: string;
                 /** @description Registered before (RFC 3339). */
                 created_to?: string;
-                /** @description Spanish full-text search over subject, description and follow-ups (accents ignored). */
+                /**
+                 * @description Spanish full-text search over subject, description, external reference and follow-ups
+                 *     (accents ignored). A case number (`6` or `#6`) finds that case first.
+                 */
                 q?: string;
+                /** @description Exactly this document reference (e.g. a letter's filing number). */
+                external_reference?: string;
                 /** @description `number` (newest first, default), `updated`, `due`. */
                 sort?: components["schemas"]["Sort"];
                 /** @description Page size, 1–200 (default 50). */
