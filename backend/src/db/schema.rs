@@ -228,6 +228,7 @@ diesel::table! {
         sla_policy_version -> Nullable<Int4>,
         response_met -> Nullable<Bool>,
         resolution_met -> Nullable<Bool>,
+        hold_note_public -> Bool,
     }
 }
 

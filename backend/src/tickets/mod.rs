@@ -4,6 +4,7 @@ pub mod actions;
 pub mod create;
 pub mod domain;
 pub mod followups;
+pub mod lifecycle;
 pub mod model;
 pub mod queries;
 pub mod routes;

@@ -54,6 +54,8 @@ pub struct TicketRow {
     pub sla_policy_version: Option<i32>,
     pub response_met: Option<bool>,
     pub resolution_met: Option<bool>,
+    /// The hold's note may be read by the requester.
+    pub hold_note_public: bool,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]

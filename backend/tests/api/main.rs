@@ -9,6 +9,7 @@ mod directory;
 mod directory_login;
 mod errors;
 mod health;
+mod lifecycle;
 mod openapi_contract;
 mod organizations;
 mod seed;
