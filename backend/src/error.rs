@@ -251,6 +251,7 @@ fn status_code_name(status: StatusCode) -> &'static str {
         413 => "payload_too_large",
         414 => "uri_too_long",
         415 => "unsupported_media_type",
+        428 => "precondition_required",
         431 => "request_header_fields_too_large",
         500 => "internal_error",
         503 => "service_unavailable",

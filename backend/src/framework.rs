@@ -105,7 +105,7 @@ mod tests {
     #[test]
     fn allowed_methods_come_from_the_document() {
         let allowed = AllowedMethods::from_openapi(&crate::startup::openapi());
-        assert_eq!(allowed.allow("/api/v1/tickets/12"), Some("GET"));
+        assert_eq!(allowed.allow("/api/v1/tickets/12"), Some("GET, PATCH"));
         assert_eq!(allowed.allow("/api/v1/tickets"), Some("GET, POST"));
         assert_eq!(allowed.allow("/api/v1/nothing"), None);
         let res = unrouted_api_request(&Method::TRACE, "/api/v1/tickets", &allowed);

@@ -231,6 +231,7 @@ diesel::table! {
         response_met -> Nullable<Bool>,
         resolution_met -> Nullable<Bool>,
         external_reference -> Nullable<Text>,
+        hold_note_public -> Bool,
     }
 }
 

@@ -10,11 +10,13 @@ use super::clock::{self, ClockInput};
 use super::policy::{ClockKind, Rule, RuleAction};
 use super::store;
 use crate::db::schema::{sla_rule_firings, support_groups, tickets};
+use crate::error::{AppError, AppResult};
 use crate::reference::Reference;
 use crate::tickets::domain::{Priority, Visibility};
+use crate::tickets::lifecycle::{self, Command, Decision, Who};
 use crate::tickets::model::TicketRow;
 use crate::tickets::queries::{self as tq, NewEvent};
-use crate::tickets::state_machine::{self, Action, Actor, Context, Status};
+use crate::tickets::state_machine::Status;
 
 const BATCH: i64 = 500;
 
@@ -41,7 +43,7 @@ pub async fn check(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> anyhow::
 /// locked (skipped if another runner holds them), re-checked and changed, each in its own
 /// transaction — so the minute's check does not lock every open case.
 /// Returns the last case read, how many were read and how many rules fired.
-async fn check_batch(conn: &mut AsyncPgConnection, reference: &Reference, cursor: Uuid, now: DateTime<Utc>) -> QueryResult<(Option<Uuid>, usize, usize)> {
+async fn check_batch(conn: &mut AsyncPgConnection, reference: &Reference, cursor: Uuid, now: DateTime<Utc>) -> AppResult<(Option<Uuid>, usize, usize)> {
     let rows: Vec<TicketRow> = open_measured().filter(tickets::id.gt(cursor)).order(tickets::id).limit(BATCH).select(TicketRow::as_select()).load(conn).await?;
     let Some(last) = rows.last().map(|t| t.id) else { return Ok((None, 0, 0)) };
     let ids: Vec<Uuid> = rows.iter().map(|t| t.id).collect();
@@ -54,7 +56,7 @@ async fn check_batch(conn: &mut AsyncPgConnection, reference: &Reference, cursor
         if due_rules(reference, t, pauses.get(&t.id).unwrap_or(&empty), &fired_before, now).is_empty() {
             continue;
         }
-        fired += conn.transaction(async |conn| -> QueryResult<usize> { fire(conn, reference, t.id, now).await }).await?;
+        fired += conn.transaction(async |conn| -> AppResult<usize> { fire(conn, reference, t.id, now).await }).await?;
     }
     Ok((Some(last), rows.len(), fired))
 }
@@ -89,7 +91,7 @@ fn due_rules(reference: &Reference, t: &TicketRow, pauses: &[(DateTime<Utc>, Opt
 }
 
 /// Locks the case and fires what is still due on it now that no one else can change it.
-async fn fire(conn: &mut AsyncPgConnection, reference: &Reference, ticket_id: Uuid, now: DateTime<Utc>) -> QueryResult<usize> {
+async fn fire(conn: &mut AsyncPgConnection, reference: &Reference, ticket_id: Uuid, now: DateTime<Utc>) -> AppResult<usize> {
     let locked: Option<TicketRow> = tickets::table
         .find(ticket_id)
         .filter(tickets::status.eq_any(Status::OPEN))
@@ -119,24 +121,24 @@ async fn fire(conn: &mut AsyncPgConnection, reference: &Reference, ticket_id: Uu
     Ok(fired)
 }
 
-/// Carries out a rule on a locked case and records it in the audit trail (actor: the system).
-async fn apply(conn: &mut AsyncPgConnection, reference: &Reference, ticket_id: Uuid, rule: &Rule, rule_id: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
+/// Carries out a rule on a locked case through the lifecycle path (actor: the system) and
+/// records it in the audit trail; a rule that cannot apply (no group at the next level, already
+/// at level 3, highest priority) is recorded as skipped.
+async fn apply(conn: &mut AsyncPgConnection, reference: &Reference, ticket_id: Uuid, rule: &Rule, rule_id: Uuid, now: DateTime<Utc>) -> AppResult<()> {
     let old = tq::by_id(conn, ticket_id).await?;
-    let mut new = old.clone();
-    let staff = Context { has_agent: old.assigned_agent_id.is_some(), actor_is_assignee: false };
-    let mut applied = true;
-    match rule.action {
-        RuleAction::NotifySupervisor => {}
+    let reason = "sla_rule".to_owned();
+    let command = match rule.action {
+        RuleAction::NotifySupervisor => None,
         RuleAction::RaisePriority => {
-            new.priority = match old.priority {
+            let raised = match old.priority {
                 Priority::Low => Priority::Medium,
                 Priority::Medium => Priority::High,
                 Priority::High | Priority::Critical => Priority::Critical,
             };
-            applied = new.priority != old.priority;
+            (raised != old.priority).then(|| Command::Classify { ticket_type: None, service_id: None, axes: None, priority: Some(raised), reason: Some(reason.clone()) })
         }
         RuleAction::Escalate | RuleAction::Reassign => {
-            let (action, level) = if rule.action == RuleAction::Escalate { (Action::Escalate, (old.level + 1).min(3)) } else { (Action::Assign, old.level) };
+            let level = if rule.action == RuleAction::Escalate { (old.level + 1).min(3) } else { old.level };
             let group = match rule.group_id {
                 Some(g) => support_groups::table
                     .find(g)
@@ -156,30 +158,36 @@ async fn apply(conn: &mut AsyncPgConnection, reference: &Reference, ticket_id: U
                     .await
                     .optional()?,
             };
-            let allowed = state_machine::apply(old.status, action, Actor::Staff, staff).ok();
-            match (group, allowed) {
-                (Some((g, l)), Some(status)) if !(rule.action == RuleAction::Escalate && old.level >= 3) => {
-                    new.status = status;
-                    new.level = l;
-                    new.assigned_group_id = Some(g);
-                    new.assigned_agent_id = tq::pick_agent(conn, g).await?;
+            match group {
+                // A rule's group of another level moves the case's level with it: an escalation.
+                Some((g, l)) if rule.action == RuleAction::Escalate || l != old.level => {
+                    Some(Command::Escalate { level: l, group_id: g, agent_id: None, reason: reason.clone(), public: false })
                 }
-                _ => applied = false,
+                Some((g, _)) => Some(Command::Assign { group_id: Some(g), agent_id: tq::pick_agent(conn, g).await?, note: Some(reason.clone()) }),
+                None => None,
             }
         }
-    }
-    let event = NewEvent {
-        kind: if applied { "sla_rule" } else { "sla_rule_skipped" },
-        old_value: None,
-        new_value: Some(json!({"rule_id": rule_id, "action": rule.action, "clock": rule.clock, "at_share": rule.at_share})),
-        visibility: Visibility::Private,
     };
-    tq::record(conn, ticket_id, None, vec![event]).await?;
-    if applied && rule.action != RuleAction::NotifySupervisor {
-        let saved = tq::save(conn, &new).await?;
-        tq::record(conn, ticket_id, None, tq::diff(&old, &saved, Some("sla_rule"))).await?;
-        store::on_transition(conn, reference, ticket_id, old.status, saved.status, now).await?;
-    }
+    let decided = match &command {
+        None => None,
+        Some(cmd) => match lifecycle::prepare(conn, reference, &old, cmd).await {
+            Ok(found) => lifecycle::decide(&old, cmd, &found, &Who::SYSTEM, now).ok(),
+            Err(AppError::Validation(_)) => None,
+            Err(e) => return Err(e),
+        },
+    };
+    let applied = decided.is_some() || rule.action == RuleAction::NotifySupervisor;
+    let mut decision = decided.unwrap_or_else(|| Decision { ticket: old.clone(), changed: false, events: vec![], pauses: vec![] });
+    decision.events.insert(
+        0,
+        NewEvent {
+            kind: if applied { "sla_rule" } else { "sla_rule_skipped" },
+            old_value: None,
+            new_value: Some(json!({"rule_id": rule_id, "action": rule.action, "clock": rule.clock, "at_share": rule.at_share})),
+            visibility: Visibility::Private,
+        },
+    );
+    lifecycle::commit(conn, reference, &old, decision, None, now).await?;
     Ok(())
 }
 

@@ -322,30 +322,51 @@ pub async fn write(conn: &mut AsyncPgConnection, ticket_id: Uuid, s: &Stored) ->
     Ok(())
 }
 
-/// Opens and closes pauses as the status changes, then recomputes the clocks.
-pub async fn on_transition(conn: &mut AsyncPgConnection, reference: &Reference, ticket_id: Uuid, old: Status, new: Status, now: DateTime<Utc>) -> QueryResult<()> {
-    let close = |reason: &'static str| {
-        diesel::update(ticket_pauses::table.filter(ticket_pauses::ticket_id.eq(ticket_id)).filter(ticket_pauses::reason.eq(reason)).filter(ticket_pauses::ended_at.is_null()))
-            .set(ticket_pauses::ended_at.eq(now))
-    };
-    if old == Status::OnHold && new != Status::OnHold {
-        close("on_hold").execute(conn).await?;
+/// A pause of a case's SLA clocks that a status change opens or closes (`on_hold`, `resolved`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PauseChange {
+    Open(&'static str),
+    Close(&'static str),
+}
+
+/// The pauses a status change closes and opens (pure): the clocks stop while a case is on hold
+/// or waits for its requester to accept a solution.
+pub fn pause_changes(old: Status, new: Status) -> Vec<PauseChange> {
+    let mut changes = Vec::new();
+    for (status, reason) in [(Status::OnHold, "on_hold"), (Status::Resolved, "resolved")] {
+        if old == status && new != status {
+            changes.push(PauseChange::Close(reason));
+        }
     }
-    if old == Status::Resolved && new != Status::Resolved {
-        close("resolved").execute(conn).await?;
+    for (status, reason) in [(Status::OnHold, "on_hold"), (Status::Resolved, "resolved")] {
+        if old != status && new == status {
+            changes.push(PauseChange::Open(reason));
+        }
     }
-    let open = match (old, new) {
-        (o, Status::OnHold) if o != Status::OnHold => Some("on_hold"),
-        (o, Status::Resolved) if o != Status::Resolved => Some("resolved"),
-        _ => None,
-    };
-    if let Some(reason) = open {
-        diesel::insert_into(ticket_pauses::table)
-            .values((ticket_pauses::id.eq(Uuid::now_v7()), ticket_pauses::ticket_id.eq(ticket_id), ticket_pauses::reason.eq(reason), ticket_pauses::started_at.eq(now)))
-            .execute(conn)
-            .await?;
+    changes
+}
+
+/// Stores the pause changes a decision made (the clocks are then refreshed with [`refresh`]).
+pub async fn apply_pauses(conn: &mut AsyncPgConnection, ticket_id: Uuid, changes: &[PauseChange], now: DateTime<Utc>) -> QueryResult<()> {
+    for change in changes {
+        match *change {
+            PauseChange::Close(reason) => {
+                diesel::update(
+                    ticket_pauses::table.filter(ticket_pauses::ticket_id.eq(ticket_id)).filter(ticket_pauses::reason.eq(reason)).filter(ticket_pauses::ended_at.is_null()),
+                )
+                .set(ticket_pauses::ended_at.eq(now))
+                .execute(conn)
+                .await?;
+            }
+            PauseChange::Open(reason) => {
+                diesel::insert_into(ticket_pauses::table)
+                    .values((ticket_pauses::id.eq(Uuid::now_v7()), ticket_pauses::ticket_id.eq(ticket_id), ticket_pauses::reason.eq(reason), ticket_pauses::started_at.eq(now)))
+                    .execute(conn)
+                    .await?;
+            }
+        }
     }
-    refresh(conn, reference, ticket_id, now).await
+    Ok(())
 }
 
 /// Live clocks for a page of cases (one query, for the pauses, whatever the page size).
@@ -375,4 +396,20 @@ pub fn view(reference: &Reference, t: &TicketRow, pauses: &[(DateTime<Utc>, Opti
         response_rule,
         resolution_rule,
     })
+}
+
+#[cfg(test)]
+mod pause_tests {
+    use super::*;
+
+    #[test]
+    fn pauses_follow_hold_and_resolution() {
+        use PauseChange::*;
+        assert_eq!(pause_changes(Status::InProgress, Status::OnHold), [Open("on_hold")]);
+        assert_eq!(pause_changes(Status::OnHold, Status::Resolved), [Close("on_hold"), Open("resolved")]);
+        assert_eq!(pause_changes(Status::Resolved, Status::InProgress), [Close("resolved")]);
+        assert_eq!(pause_changes(Status::Resolved, Status::Closed), [Close("resolved")]);
+        assert!(pause_changes(Status::Assigned, Status::InProgress).is_empty());
+        assert!(pause_changes(Status::OnHold, Status::OnHold).is_empty());
+    }
 }

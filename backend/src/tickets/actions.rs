@@ -1,91 +1,52 @@
-//! The lifecycle actions: `POST /tickets/{number}/<action>`. Each checks the role and the state
-//! (409 with the allowed actions when it does not apply), honours `If-Match`, and writes the
-//! change and its audit entries in one transaction.
-use actix_web::{post, web, HttpResponse};
-use chrono::{Duration, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+//! The lifecycle actions: `POST /tickets/{number}/<action>`. Each checks its body, then goes the
+//! one lifecycle path (`lifecycle`: prepare, decide, commit) in one transaction: 403 for work not
+//! the caller's, 409 with the allowed actions when the state does not allow it, 412 on a stale
+//! `If-Match`, 422 naming the field.
+use actix_web::{patch, post, web, HttpResponse};
+use chrono::Utc;
+use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::domain::*;
+use super::lifecycle::{self, Command, Who};
 use super::model::*;
-use super::queries;
 use super::routes::load_visible;
-use super::state_machine::{self, Action, Actor, Context};
+use super::state_machine::{Action, Actor};
 use crate::auth::CurrentUser;
-use crate::catalog::domain::NodeKind;
-use crate::db::schema::{desks, group_members, users};
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{etag, IfMatch, JsonBody};
-use crate::reference::Reference;
 use crate::state::AppState;
-use crate::users::domain::Role;
-use crate::validate::Errors;
+use crate::validate::{double_option, Errors};
 
-/// What an action changes beyond the status, decided once the case is locked.
-type Mutate<'a> = Box<dyn for<'c> FnOnce(&'c mut AsyncPgConnection, &'c Reference, &'c mut TicketRow) -> futures_util::future::BoxFuture<'c, AppResult<()>> + Send + 'a>;
-
-async fn perform(state: &AppState, user: &CurrentUser, number: i64, if_match: IfMatch, action: Action, note: Option<String>, mutate: Mutate<'_>) -> AppResult<HttpResponse> {
+/// Runs a command on the case with this number as the caller, and answers with the case.
+async fn run(state: &AppState, user: &CurrentUser, number: i64, if_match: IfMatch, cmd: Command) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let reference = state.reference(&mut conn, user).await?;
-    let user_id = user.0.id;
+    let now = Utc::now();
     let (saved, scope) = conn
         .transaction(async |conn| -> AppResult<(TicketRow, super::access::Scope)> {
             let (old, scope) = load_visible(conn, &reference, user, number, true).await?;
-            let actor = scope.actor(&old).ok_or(AppError::NotFound)?;
-            if actor == Actor::Requester && !matches!(action, Action::Cancel | Action::Reopen | Action::Close) {
+            let who = Who::of(&scope, &reference, &old).ok_or(AppError::NotFound)?;
+            // A requester doing staff work is refused whatever version they read.
+            let outside_state_machine = matches!(cmd, Command::Edit(_) | Command::Transfer { .. });
+            if who.actor == Actor::Requester && !matches!(cmd, Command::Edit(_)) && !matches!(cmd.action(), Action::Cancel | Action::Reopen | Action::Close) {
                 return Err(AppError::Forbidden);
             }
             if_match.check(old.version)?;
-            let ctx = Context { has_agent: old.assigned_agent_id.is_some(), actor_is_assignee: old.assigned_agent_id == Some(user_id) };
-            let next = state_machine::apply(old.status, action, actor, ctx).map_err(|e| AppError::Conflict {
-                code: "invalid_transition",
-                detail: e.to_string(),
-                allowed_actions: Some(state_machine::allowed(old.status, actor, ctx).iter().map(|a| a.to_string()).collect()),
-            })?;
-            let mut new = old.clone();
-            new.status = next;
-            mutate(conn, &reference, &mut new).await?;
-            let saved = queries::save(conn, &new).await?;
-            queries::record(conn, saved.id, Some(user_id), queries::diff(&old, &saved, note.as_deref())).await?;
-            crate::sla::store::on_transition(conn, &reference, saved.id, old.status, saved.status, Utc::now()).await?;
-            Ok((queries::by_id(conn, saved.id).await?, scope))
+            // The state and the group first, so nothing is looked up for a command that cannot apply.
+            if !outside_state_machine {
+                lifecycle::gate(&old, cmd.action(), &who)?;
+            }
+            let found = lifecycle::prepare(conn, &reference, &old, &cmd).await?;
+            let decision = lifecycle::decide(&old, &cmd, &found, &who, now)?;
+            let saved = lifecycle::commit(conn, &reference, &old, decision, who.id, now).await?;
+            Ok((saved, scope))
         })
         .await?;
     let ticket = super::routes::render_one(&mut conn, &reference, saved, &scope).await?;
     Ok(HttpResponse::Ok().insert_header(etag(ticket.version)).json(ticket))
-}
-
-/// A group of the case's desk, checked; and, if given, an agent who belongs to it.
-async fn check_assignee(conn: &mut AsyncPgConnection, reference: &Reference, desk_id: Uuid, group: Option<Uuid>, agent: Option<Uuid>, level: Option<i16>) -> AppResult<()> {
-    let mut e = Errors::default();
-    if let Some(g) = group {
-        match reference.groups.get(&g) {
-            Some(found) if found.active && found.desk_id == desk_id => {
-                if level.is_some_and(|want| want != found.level) {
-                    e.add("group_id", "wrong_level", format!("this group works at level {}", found.level));
-                }
-            }
-            _ => e.add("group_id", "unknown_reference", "must be an active support group of the case's desk"),
-        }
-    }
-    if let Some(a) = agent {
-        let staff: Option<(Role, bool)> = users::table.find(a).select((users::role, users::active)).first(conn).await.optional()?;
-        match staff {
-            Some((r, true)) if r != Role::Requester => {
-                if let Some(g) = group {
-                    let member: bool = diesel::select(diesel::dsl::exists(group_members::table.find((g, a)))).get_result(conn).await?;
-                    if !member {
-                        e.add("agent_id", "not_a_member", "the agent does not belong to that group");
-                    }
-                }
-            }
-            _ => e.add("agent_id", "unknown_reference", "must be an active agent"),
-        }
-    }
-    e.finish()
 }
 
 /// What any case action may answer besides success (not every action can give every one).
@@ -95,7 +56,7 @@ pub enum ActionErrors {
     /// Missing, expired or invalid token.
     #[response(status = 401, content_type = "application/problem+json")]
     Unauthenticated(Problem),
-    /// A requester attempting staff work.
+    /// A requester attempting staff work, or an agent deciding a case of another group.
     #[response(status = 403, content_type = "application/problem+json")]
     Forbidden(Problem),
     /// No such case, or not the caller's to see.
@@ -146,6 +107,9 @@ pub struct EscalateBody {
     pub agent_id: Option<Uuid>,
     #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
+    /// The requester may read the reason in the timeline (default: agents only).
+    #[serde(default)]
+    pub public: bool,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -157,6 +121,9 @@ pub struct HoldBody {
     /// Missing minimum data: archive as desisted after this many days without an answer.
     #[schema(minimum = 1, maximum = 90)]
     pub desist_after_days: Option<i32>,
+    /// The requester may read the note, on the case and in the timeline (default: agents only).
+    #[serde(default)]
+    pub public: bool,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -187,42 +154,19 @@ pub struct ReasonBody {
     pub reason: String,
 }
 
-/// Take the case: it becomes the caller's and work starts.
+/// Take the case: it becomes the caller's and work starts. Agents take the cases of their groups
+/// (from another group's queue at a level where they have a group, the case moves to that group);
+/// supervisors and admins any case of their desks.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])),
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before acting")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/take")]
 pub async fn take(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
-    let me = user.0.id;
-    let my_groups = user.1.group_ids.clone();
-    perform(
-        &state,
-        &user,
-        *number,
-        if_match,
-        Action::Take,
-        None,
-        Box::new(move |_, reference, t| {
-            Box::pin(async move {
-                // Taking from another group's queue moves the case to a group of mine at the same level, if any.
-                if let Some(g) = t.assigned_group_id {
-                    if !my_groups.contains(&g) {
-                        let mine = my_groups.iter().find(|m| reference.groups.get(m).is_some_and(|r| r.desk_id == t.desk_id && r.level == t.level));
-                        if let Some(m) = mine {
-                            t.assigned_group_id = Some(*m);
-                        }
-                    }
-                }
-                t.assigned_agent_id = Some(me);
-                t.taken_at.get_or_insert(Utc::now());
-                Ok(())
-            })
-        }),
-    )
-    .await
+    run(&state, &user, *number, if_match, Command::Take).await
 }
 
-/// Assign the case to a group and/or an agent (who must then take it).
+/// Assign the case to a group of its level and/or an agent (who must then take it). To change
+/// the level, escalate.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = AssignBody,
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, body = Ticket), ActionErrors))]
@@ -232,28 +176,7 @@ pub async fn assign(state: web::Data<AppState>, user: CurrentUser, number: web::
     if b.group_id.is_none() && b.agent_id.is_none() {
         return Err(AppError::Validation(vec![crate::error::FieldError::new("group_id", "required", "give a group, an agent, or both")]));
     }
-    perform(
-        &state,
-        &user,
-        *number,
-        if_match,
-        Action::Assign,
-        b.note.clone(),
-        Box::new(move |conn, reference, t| {
-            Box::pin(async move {
-                let group = b.group_id.or(t.assigned_group_id);
-                check_assignee(conn, reference, t.desk_id, b.group_id, b.agent_id, None).await?;
-                if b.group_id.is_none() {
-                    // An agent alone must belong to the current group.
-                    check_assignee(conn, reference, t.desk_id, group, b.agent_id, None).await?;
-                }
-                t.assigned_group_id = group;
-                t.assigned_agent_id = b.agent_id;
-                Ok(())
-            })
-        }),
-    )
-    .await
+    run(&state, &user, *number, if_match, Command::Assign { group_id: b.group_id, agent_id: b.agent_id, note: b.note }).await
 }
 
 /// Classify: type, service (same desk), impact and urgency (priority from the desk's matrix),
@@ -273,43 +196,12 @@ pub async fn classify(state: web::Data<AppState>, user: CurrentUser, number: web
         e.add(if b.impact.is_some() { "urgency" } else { "impact" }, "required", "impact and urgency go together");
     }
     e.finish()?;
-    perform(
-        &state,
-        &user,
-        *number,
-        if_match,
-        Action::Classify,
-        reason,
-        Box::new(move |conn, reference, t| {
-            Box::pin(async move {
-                if let Some(service_id) = b.service_id {
-                    match reference.nodes.get(&service_id) {
-                        Some(found) if found.desk_id == t.desk_id && found.node.kind == NodeKind::Service && found.node.active => t.service_id = service_id,
-                        _ => return Err(AppError::field("service_id", "unknown_reference", "must be an active service of the case's desk")),
-                    }
-                }
-                if let Some(tt) = b.ticket_type {
-                    t.ticket_type = tt;
-                }
-                if let (Some(i), Some(u)) = (b.impact, b.urgency) {
-                    t.impact = Some(i);
-                    t.urgency = Some(u);
-                    let matrix: serde_json::Value = desks::table.find(t.desk_id).select(desks::priority_matrix).first(conn).await?;
-                    if let Some(p) = priority_from_matrix(&matrix, i, u) {
-                        t.priority = p;
-                    }
-                }
-                if let Some(p) = b.priority {
-                    t.priority = p;
-                }
-                Ok(())
-            })
-        }),
-    )
-    .await
+    let cmd = Command::Classify { ticket_type: b.ticket_type, service_id: b.service_id, axes: b.impact.zip(b.urgency), priority: b.priority, reason };
+    run(&state, &user, *number, if_match, cmd).await
 }
 
-/// Escalate to level 2 (specialists) or 3 (providers) with a reason — or de-escalate.
+/// Escalate to level 2 (specialists) or 3 (providers) with a reason — or de-escalate. The case
+/// then belongs to the new group. The reason is for the agents unless `public` is true.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = EscalateBody,
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, body = Ticket), ActionErrors))]
@@ -322,33 +214,11 @@ pub async fn escalate(state: web::Data<AppState>, user: CurrentUser, number: web
         e.add("level", "out_of_range", "must be 1, 2 or 3");
     }
     e.finish()?;
-    perform(
-        &state,
-        &user,
-        *number,
-        if_match,
-        Action::Escalate,
-        Some(reason),
-        Box::new(move |conn, reference, t| {
-            Box::pin(async move {
-                if b.level == t.level {
-                    return Err(AppError::field("level", "unchanged", format!("the case is already at level {}", t.level)));
-                }
-                check_assignee(conn, reference, t.desk_id, Some(b.group_id), b.agent_id, Some(b.level)).await?;
-                t.level = b.level;
-                t.assigned_group_id = Some(b.group_id);
-                t.assigned_agent_id = match b.agent_id {
-                    Some(a) => Some(a),
-                    None => queries::pick_agent(conn, b.group_id).await?,
-                };
-                Ok(())
-            })
-        }),
-    )
-    .await
+    run(&state, &user, *number, if_match, Command::Escalate { level: b.level, group_id: b.group_id, agent_id: b.agent_id, reason, public: b.public }).await
 }
 
-/// Put the case on hold (its SLA clock stops) waiting for the requester, a third party or a provider.
+/// Put the case on hold (its SLA clock stops) waiting for the requester, a third party or a
+/// provider. The note is for the agents unless `public` is true.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = HoldBody,
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, body = Ticket), ActionErrors))]
@@ -364,23 +234,7 @@ pub async fn hold(state: web::Data<AppState>, user: CurrentUser, number: web::Pa
         e.add("desist_after_days", "not_allowed", "only cases waiting for the requester are archived as desisted");
     }
     e.finish()?;
-    perform(
-        &state,
-        &user,
-        *number,
-        if_match,
-        Action::Hold,
-        note.clone(),
-        Box::new(move |_, _, t| {
-            Box::pin(async move {
-                t.hold_reason = Some(b.reason);
-                t.hold_note = note;
-                t.desist_at = b.desist_after_days.map(|d| Utc::now() + Duration::days(d as i64));
-                Ok(())
-            })
-        }),
-    )
-    .await
+    run(&state, &user, *number, if_match, Command::Hold { reason: b.reason, note, desist_after_days: b.desist_after_days, public: b.public }).await
 }
 
 /// Resume work on a case on hold.
@@ -389,23 +243,7 @@ pub async fn hold(state: web::Data<AppState>, user: CurrentUser, number: web::Pa
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/resume")]
 pub async fn resume(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
-    perform(
-        &state,
-        &user,
-        *number,
-        if_match,
-        Action::Resume,
-        None,
-        Box::new(|_, _, t| {
-            Box::pin(async move {
-                t.hold_reason = None;
-                t.hold_note = None;
-                t.desist_at = None;
-                Ok(())
-            })
-        }),
-    )
-    .await
+    run(&state, &user, *number, if_match, Command::Resume).await
 }
 
 /// Resolve with a documented solution; the requester then accepts (close) or refuses (reopen).
@@ -419,28 +257,7 @@ pub async fn resolve(state: web::Data<AppState>, user: CurrentUser, number: web:
     let solution = e.text("solution", &b.solution, 20_000);
     let solution_type = e.optional_text("solution_type", b.solution_type.as_deref(), 60);
     e.finish()?;
-    let me = user.0.id;
-    perform(
-        &state,
-        &user,
-        *number,
-        if_match,
-        Action::Resolve,
-        None,
-        Box::new(move |_, _, t| {
-            Box::pin(async move {
-                t.solution = Some(solution);
-                t.solution_type = solution_type;
-                t.resolved_at = Some(Utc::now());
-                t.hold_reason = None;
-                t.hold_note = None;
-                t.desist_at = None;
-                t.assigned_agent_id.get_or_insert(me);
-                Ok(())
-            })
-        }),
-    )
-    .await
+    run(&state, &user, *number, if_match, Command::Resolve { solution, solution_type }).await
 }
 
 /// Reject as out of scope, saying why and where the requester should turn.
@@ -454,23 +271,7 @@ pub async fn reject(state: web::Data<AppState>, user: CurrentUser, number: web::
     let reason = e.text("reason", &b.reason, 2000);
     let redirected_to = e.optional_text("redirected_to", b.redirected_to.as_deref(), 300);
     e.finish()?;
-    perform(
-        &state,
-        &user,
-        *number,
-        if_match,
-        Action::Reject,
-        None,
-        Box::new(move |_, _, t| {
-            Box::pin(async move {
-                t.rejection_reason = Some(reason);
-                t.redirected_to = redirected_to;
-                t.closed_at = Some(Utc::now());
-                Ok(())
-            })
-        }),
-    )
-    .await
+    run(&state, &user, *number, if_match, Command::Reject { reason, redirected_to }).await
 }
 
 /// Withdraw one's own case before anyone works on it.
@@ -479,21 +280,7 @@ pub async fn reject(state: web::Data<AppState>, user: CurrentUser, number: web::
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/cancel")]
 pub async fn cancel(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
-    perform(
-        &state,
-        &user,
-        *number,
-        if_match,
-        Action::Cancel,
-        None,
-        Box::new(|_, _, t| {
-            Box::pin(async move {
-                t.closed_at = Some(Utc::now());
-                Ok(())
-            })
-        }),
-    )
-    .await
+    run(&state, &user, *number, if_match, Command::Cancel).await
 }
 
 /// Refuse a solution: the case goes back to work.
@@ -505,24 +292,7 @@ pub async fn reopen(state: web::Data<AppState>, user: CurrentUser, number: web::
     let mut e = Errors::default();
     let reason = e.text("reason", &body.0.reason, 2000);
     e.finish()?;
-    perform(
-        &state,
-        &user,
-        *number,
-        if_match,
-        Action::Reopen,
-        Some(reason),
-        Box::new(|_, _, t| {
-            Box::pin(async move {
-                t.reopen_count += 1;
-                t.resolved_at = None;
-                t.solution = None;
-                t.solution_type = None;
-                Ok(())
-            })
-        }),
-    )
-    .await
+    run(&state, &user, *number, if_match, Command::Reopen { reason }).await
 }
 
 /// Accept the solution and close the case.
@@ -531,19 +301,78 @@ pub async fn reopen(state: web::Data<AppState>, user: CurrentUser, number: web::
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/close")]
 pub async fn close(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
-    perform(
-        &state,
-        &user,
-        *number,
-        if_match,
-        Action::Close,
-        None,
-        Box::new(|_, _, t| {
-            Box::pin(async move {
-                t.closed_at = Some(Utc::now());
-                Ok(())
-            })
-        }),
-    )
-    .await
+    run(&state, &user, *number, if_match, Command::Close).await
+}
+
+/// Changes to what a case says; absent fields stay as they are.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditTicket {
+    #[schema(min_length = 1, max_length = 200)]
+    pub subject: Option<String>,
+    #[schema(min_length = 1, max_length = 20000)]
+    pub description: Option<String>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(max_length = 40, value_type = Option<String>)]
+    pub contact_phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub location_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub area_id: Option<Option<Uuid>>,
+    /// Values of the service's extra fields, by key, merged into the case's (`null` removes one);
+    /// the result is checked against the service's form as at registration.
+    pub fields: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Correct a case: subject, description, contact phone, location, area, the service's fields.
+/// Staff while it is open; the requester while it is `new` or on hold waiting for them. Every
+/// changed field is an audit entry with its old and new value; an edit that changes nothing
+/// leaves the case (and its version) as it was. `If-Match` is required (428 without it).
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), request_body = EditTicket,
+    params(("number" = i64, Path), ("If-Match" = String, Header, description = "ETag (row version) read before editing")),
+    responses((status = 200, body = Ticket, headers(("ETag" = String))), ActionErrors,
+        (status = 428, description = "`If-Match` is missing", body = Problem, content_type = "application/problem+json")))]
+#[patch("/tickets/{number}")]
+pub async fn edit_ticket(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<EditTicket>) -> AppResult<HttpResponse> {
+    if if_match.0.is_none() {
+        return Err(AppError::Status(actix_web::http::StatusCode::PRECONDITION_REQUIRED));
+    }
+    let b = body.0;
+    let mut e = Errors::default();
+    let subject = b.subject.as_deref().map(|s| e.text("subject", s, 200));
+    let description = b.description.as_deref().map(|s| e.text("description", s, 20_000));
+    let contact_phone = b.contact_phone.map(|p| e.optional_text("contact_phone", p.as_deref(), 40));
+    e.finish()?;
+    let cmd = Command::Edit(lifecycle::Edit { subject, description, contact_phone, location_id: b.location_id, area_id: b.area_id, fields: b.fields });
+    run(&state, &user, *number, if_match, cmd).await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferBody {
+    /// A service of another desk.
+    pub service_id: Uuid,
+    /// Why the case belongs there.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+/// Transfer the case to a service of another desk: it is routed there as a registration would
+/// be (the service's group for the requester's organization, its least-loaded agent, that
+/// group's level) and measured by the new desk's calendar and policy. The new desk's agents see
+/// it from then on, the old desk's no longer do; the timeline keeps what they wrote. For cases
+/// that leave Mesa altogether, reject with a redirection.
+#[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = TransferBody,
+    params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = Ticket), ActionErrors))]
+#[post("/tickets/{number}/transfer")]
+pub async fn transfer(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<TransferBody>) -> AppResult<HttpResponse> {
+    let b = body.0;
+    let mut e = Errors::default();
+    let reason = e.text("reason", &b.reason, 2000);
+    e.finish()?;
+    run(&state, &user, *number, if_match, Command::Transfer { service_id: b.service_id, reason }).await
 }

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::create::insert_attachment;
 use super::domain::*;
+use super::lifecycle::{self, Command, Who};
 use super::model::*;
 use super::queries::{self, Names, NewEvent};
 use super::routes::load_visible;
@@ -169,16 +170,13 @@ pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, numb
             for (f, key) in files.iter().zip(&keys) {
                 insert_attachment(conn, ticket.id, Some((id, visibility)), f, key, user_id).await?;
             }
-            // The requester answered: a case waiting for them goes back to work.
+            // The requester answered: a case waiting for them goes back to work (the lifecycle path).
             let mut updated = ticket.clone();
             if scope.actor(&ticket) == Some(Actor::Requester) && ticket.status == Status::OnHold && ticket.hold_reason == Some(HoldReason::WaitingRequester) {
-                updated.status = if ticket.assigned_agent_id.is_some() { Status::InProgress } else { Status::Assigned };
-                updated.hold_reason = None;
-                updated.hold_note = None;
-                updated.desist_at = None;
-                updated = queries::save(conn, &updated).await?;
-                queries::record(conn, ticket.id, Some(user_id), queries::diff(&ticket, &updated, Some("requester_update"))).await?;
-                crate::sla::store::on_transition(conn, &reference, ticket.id, ticket.status, updated.status, Utc::now()).await?;
+                let who = Who::of(&scope, &reference, &ticket).ok_or(AppError::NotFound)?;
+                let now = Utc::now();
+                let decision = lifecycle::decide(&ticket, &Command::RequesterAnswered, &Default::default(), &who, now)?;
+                updated = lifecycle::commit(conn, &reference, &ticket, decision, Some(user_id), now).await?;
             } else {
                 // Any follow-up counts as activity on the case.
                 diesel::update(crate::db::schema::tickets::table.find(ticket.id)).set(crate::db::schema::tickets::updated_at.eq(Utc::now())).execute(conn).await?;
@@ -220,10 +218,19 @@ pub async fn list_events(state: web::Data<AppState>, user: CurrentUser, number: 
     let (ticket, scope) = load_visible(&mut conn, &reference, &user, *number, false).await?;
     let mut q =
         ticket_events::table.filter(ticket_events::ticket_id.eq(ticket.id)).select(EventRow::as_select()).order((ticket_events::created_at, ticket_events::id)).into_boxed();
-    if !scope.sees_private(&ticket) {
+    let private = scope.sees_private(&ticket);
+    if !private {
         q = q.filter(ticket_events::visibility.eq(Visibility::Public.as_str()));
     }
     let mut rows: Vec<EventRow> = q.load(&mut conn).await?;
+    if !private {
+        // A public change (an escalation, a hold) may carry a reason meant for the agents only.
+        for e in &mut rows {
+            if let Some(v) = e.new_value.as_mut() {
+                lifecycle::redact_for_requester(v);
+            }
+        }
+    }
     let actors: Vec<Uuid> = rows.iter().filter_map(|e| e.actor_id).collect();
     let names = Names::load(&mut conn, &reference, &[], &actors).await?;
     name_assignments(&mut conn, &reference, &mut rows).await?;

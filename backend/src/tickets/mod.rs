@@ -4,6 +4,7 @@ pub mod actions;
 pub mod create;
 pub mod domain;
 pub mod followups;
+pub mod lifecycle;
 pub mod model;
 pub mod queries;
 pub mod routes;
@@ -17,6 +18,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create::create_ticket)
         .service(routes::list_tickets)
         .service(routes::get_ticket)
+        .service(actions::edit_ticket)
         .service(actions::take)
         .service(actions::assign)
         .service(actions::classify)
@@ -28,6 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(actions::cancel)
         .service(actions::reopen)
         .service(actions::close)
+        .service(actions::transfer)
         .service(followups::list_followups)
         .service(followups::create_followup)
         .service(followups::list_events)

@@ -55,6 +55,8 @@ pub struct TicketRow {
     pub response_met: Option<bool>,
     pub resolution_met: Option<bool>,
     pub external_reference: Option<String>,
+    /// The hold's note may be read by the requester.
+    pub hold_note_public: bool,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]

@@ -6,13 +6,13 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde_json::{json, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::access::Scope;
 use super::domain::*;
 use super::model::*;
-use super::state_machine::{self, Context, Status};
+use super::state_machine::Status;
 use crate::db::schema::{ticket_events, tickets};
 use crate::http::Cursor;
 use crate::reference::Reference;
@@ -30,9 +30,10 @@ pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Ticket
     tickets::table.find(id).select(TicketRow::as_select()).first(conn).await
 }
 
-/// Writes every mutable column of a case and bumps its version.
-pub async fn save(conn: &mut AsyncPgConnection, t: &TicketRow) -> QueryResult<TicketRow> {
-    diesel::update(tickets::table.find(t.id))
+/// Writes every mutable column of a case and bumps its version — only over the version `t` was
+/// read at (`None` when another change came first).
+pub async fn save(conn: &mut AsyncPgConnection, t: &TicketRow, now: DateTime<Utc>) -> QueryResult<Option<TicketRow>> {
+    diesel::update(tickets::table.find(t.id).filter(tickets::version.eq(t.version)))
         .set((
             tickets::service_id.eq(t.service_id),
             tickets::ticket_type.eq(t.ticket_type),
@@ -45,6 +46,7 @@ pub async fn save(conn: &mut AsyncPgConnection, t: &TicketRow) -> QueryResult<Ti
             tickets::level.eq(t.level),
             tickets::hold_reason.eq(t.hold_reason),
             tickets::hold_note.eq(&t.hold_note),
+            tickets::hold_note_public.eq(t.hold_note_public),
             tickets::desist_at.eq(t.desist_at),
             tickets::rejection_reason.eq(&t.rejection_reason),
             tickets::redirected_to.eq(&t.redirected_to),
@@ -56,14 +58,34 @@ pub async fn save(conn: &mut AsyncPgConnection, t: &TicketRow) -> QueryResult<Ti
             tickets::taken_at.eq(t.taken_at),
             tickets::resolved_at.eq(t.resolved_at),
             tickets::closed_at.eq(t.closed_at),
-            tickets::updated_at.eq(Utc::now()),
+            tickets::updated_at.eq(now),
             tickets::version.eq(t.version + 1),
         ))
         .returning(TicketRow::as_returning())
         .get_result(conn)
         .await
+        .optional()
 }
 
+/// Writes what a case says and where it belongs (an edit, a transfer): desk, subject,
+/// description, contact, location, area, fields.
+pub async fn save_content(conn: &mut AsyncPgConnection, t: &TicketRow) -> QueryResult<()> {
+    diesel::update(tickets::table.find(t.id))
+        .set((
+            tickets::desk_id.eq(t.desk_id),
+            tickets::subject.eq(&t.subject),
+            tickets::description.eq(&t.description),
+            tickets::contact_phone.eq(&t.contact_phone),
+            tickets::location_id.eq(t.location_id),
+            tickets::area_id.eq(t.area_id),
+            tickets::fields.eq(&t.fields),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug)]
 pub struct NewEvent {
     pub kind: &'static str,
     pub old_value: Option<Value>,
@@ -108,74 +130,6 @@ pub async fn index_followup(conn: &mut AsyncPgConnection, ticket_id: Uuid, body:
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// The audit entries for what changed between two versions of a case. `note` (a reason) is
-/// attached to the status or level change it explains.
-pub fn diff(old: &TicketRow, new: &TicketRow, note: Option<&str>) -> Vec<NewEvent> {
-    let mut events = Vec::new();
-    let public = Visibility::Public;
-    let with_note = |mut v: Value| {
-        if let Some(n) = note {
-            v["reason"] = json!(n);
-        }
-        v
-    };
-    let mut note_used = false;
-    if old.status != new.status {
-        let mut value = json!({"status": new.status});
-        if let Some(r) = new.hold_reason.filter(|_| new.status == Status::OnHold) {
-            value["hold_reason"] = json!(r);
-        }
-        events.push(NewEvent { kind: "status", old_value: Some(json!({"status": old.status})), new_value: Some(with_note(value)), visibility: public });
-        note_used = true;
-    }
-    if old.level != new.level {
-        events.push(NewEvent {
-            kind: "level",
-            old_value: Some(json!({"level": old.level})),
-            new_value: Some(if note_used { json!({"level": new.level}) } else { with_note(json!({"level": new.level})) }),
-            visibility: public,
-        });
-        note_used = true;
-    }
-    if (old.assigned_group_id, old.assigned_agent_id) != (new.assigned_group_id, new.assigned_agent_id) {
-        events.push(NewEvent {
-            kind: "assignment",
-            old_value: Some(json!({"group_id": old.assigned_group_id, "agent_id": old.assigned_agent_id})),
-            new_value: Some(json!({"group_id": new.assigned_group_id, "agent_id": new.assigned_agent_id})),
-            visibility: public,
-        });
-    }
-    if old.priority != new.priority {
-        let v = json!({"priority": new.priority});
-        events.push(NewEvent {
-            kind: "priority",
-            old_value: Some(json!({"priority": old.priority})),
-            new_value: Some(if note_used { v } else { with_note(v) }),
-            visibility: public,
-        });
-    }
-    if (old.ticket_type, old.service_id, old.impact, old.urgency) != (new.ticket_type, new.service_id, new.impact, new.urgency) {
-        events.push(NewEvent {
-            kind: "classification",
-            old_value: Some(json!({"type": old.ticket_type, "service_id": old.service_id, "impact": old.impact, "urgency": old.urgency})),
-            new_value: Some(json!({"type": new.ticket_type, "service_id": new.service_id, "impact": new.impact, "urgency": new.urgency})),
-            visibility: public,
-        });
-    }
-    if old.solution != new.solution && new.solution.is_some() {
-        events.push(NewEvent { kind: "solution", old_value: None, new_value: Some(json!({"text": new.solution, "solution_type": new.solution_type})), visibility: public });
-    }
-    if old.rejection_reason != new.rejection_reason && new.rejection_reason.is_some() {
-        events.push(NewEvent {
-            kind: "rejection",
-            old_value: None,
-            new_value: Some(json!({"reason": new.rejection_reason, "redirected_to": new.redirected_to})),
-            visibility: public,
-        });
-    }
-    events
 }
 
 /// The available member of `group` with the fewest open cases (absent agents skipped; the SQL
@@ -247,9 +201,10 @@ impl Names {
     }
 
     pub fn to_api(&self, t: TicketRow, scope: &Scope) -> Ticket {
-        let actor = scope.actor(&t);
-        let ctx = Context { has_agent: t.assigned_agent_id.is_some(), actor_is_assignee: t.assigned_agent_id == Some(scope.user_id) };
-        let allowed_actions = actor.map(|a| state_machine::allowed(t.status, a, ctx)).unwrap_or_default();
+        let allowed_actions = super::lifecycle::Who::of(scope, &self.reference, &t).map(|who| super::lifecycle::allowed(&t, &who)).unwrap_or_default();
+        // A hold's note reaches the requester only when the agent made it public.
+        let note_readable = t.hold_note_public || scope.sees_private(&t);
+        let hold_note = t.hold_note.filter(|_| note_readable);
         Ticket {
             id: t.id,
             number: t.number,
@@ -274,7 +229,7 @@ impl Names {
             assigned_agent: t.assigned_agent_id.map(|u| self.user(u)),
             level: t.level,
             fields: t.fields,
-            hold: t.hold_reason.filter(|_| t.status == Status::OnHold).map(|reason| Hold { reason, note: t.hold_note, desist_at: t.desist_at }),
+            hold: t.hold_reason.filter(|_| t.status == Status::OnHold).map(|reason| Hold { reason, note: hold_note, desist_at: t.desist_at }),
             rejection: t.rejection_reason.map(|reason| Rejection { reason, redirected_to: t.redirected_to }),
             solution: t.solution.map(|text| Solution { text, solution_type: t.solution_type }),
             reopen_count: t.reopen_count,

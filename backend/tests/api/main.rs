@@ -11,6 +11,7 @@ mod errors;
 mod health;
 mod intake;
 mod jobs;
+mod lifecycle;
 mod openapi_contract;
 mod organizations;
 mod seed;

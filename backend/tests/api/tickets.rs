@@ -213,8 +213,10 @@ async fn the_seeds_workflow_end_to_end() {
     assert_eq!(kinds.iter().filter(|k| **k == "solution").count(), 2);
     let statuses: Vec<&str> = events.as_array().unwrap().iter().filter(|e| e["kind"] == "status").map(|e| e["new_value"]["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["in_progress", "assigned", "in_progress", "assigned", "in_progress", "on_hold", "in_progress", "resolved", "in_progress", "resolved", "closed"]);
+    // An escalation's reason is the agents' (issue 15): they read it, Pedro reads the change.
+    let staff_events = d.app.get(&format!("/tickets/{n}/events"), &d.agent_n3).await.body;
     let escalation =
-        events.as_array().unwrap().iter().find(|e| e["kind"] == "status" && e["new_value"]["reason"] == "Garantía del fabricante").expect("escalation reason recorded");
+        staff_events.as_array().unwrap().iter().find(|e| e["kind"] == "status" && e["new_value"]["reason"] == "Garantía del fabricante").expect("escalation reason recorded");
     assert_eq!(escalation["actor"]["name"], "Usuario especialista.n2");
     assert_eq!(kinds[0], "created");
     let auto = events.as_array().unwrap().iter().find(|e| e["kind"] == "assignment").unwrap();

@@ -613,7 +613,13 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Correct a case: subject, description, contact phone, location, area, the service's fields.
+         *     Staff while it is open; the requester while it is `new` or on hold waiting for them. Every
+         *     changed field is an audit entry with its old and new value; an edit that changes nothing
+         *     leaves the case (and its version) as it was. `If-Match` is required (428 without it).
+         */
+        patch: operations["edit_ticket"];
         trace?: never;
     };
     "/api/v1/tickets/{number}/assign": {
@@ -625,7 +631,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Assign the case to a group and/or an agent (who must then take it). */
+        /**
+         * Assign the case to a group of its level and/or an agent (who must then take it). To change
+         *     the level, escalate.
+         */
         post: operations["assign"];
         delete?: never;
         options?: never;
@@ -730,7 +739,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Escalate to level 2 (specialists) or 3 (providers) with a reason — or de-escalate. */
+        /**
+         * Escalate to level 2 (specialists) or 3 (providers) with a reason — or de-escalate. The case
+         *     then belongs to the new group. The reason is for the agents unless `public` is true.
+         */
         post: operations["escalate"];
         delete?: never;
         options?: never;
@@ -787,7 +799,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Put the case on hold (its SLA clock stops) waiting for the requester, a third party or a provider. */
+        /**
+         * Put the case on hold (its SLA clock stops) waiting for the requester, a third party or a
+         *     provider. The note is for the agents unless `public` is true.
+         */
         post: operations["hold"];
         delete?: never;
         options?: never;
@@ -872,8 +887,35 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Take the case: it becomes the caller's and work starts. */
+        /**
+         * Take the case: it becomes the caller's and work starts. Agents take the cases of their groups
+         *     (from another group's queue at a level where they have a group, the case moves to that group);
+         *     supervisors and admins any case of their desks.
+         */
         post: operations["take"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transfer the case to a service of another desk: it is routed there as a registration would
+         *     be (the service's group for the requester's organization, its least-loaded agent, that
+         *     group's level) and measured by the new desk's calendar and policy. The new desk's agents see
+         *     it from then on, the old desk's no longer do; the timeline keeps what they wrote. For cases
+         *     that leave Mesa altogether, reject with a redirection.
+         */
+        post: operations["transfer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1373,6 +1415,24 @@ export interface components {
             survey_satisfied_min?: number | null;
             timezone?: string | null;
         };
+        /** @description Changes to what a case says; absent fields stay as they are. */
+        EditTicket: {
+            /** Format: uuid */
+            area_id?: string | null;
+            /** @description `null` clears it. */
+            contact_phone?: string | null;
+            description?: string | null;
+            /**
+             * @description Values of the service's extra fields, by key, merged into the case's (`null` removes one);
+             *     the result is checked against the service's form as at registration.
+             */
+            fields?: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: uuid */
+            location_id?: string | null;
+            subject?: string | null;
+        };
         EscalateBody: {
             /** Format: uuid */
             agent_id?: string | null;
@@ -1386,6 +1446,8 @@ export interface components {
              * @description Target level: 2 (specialist), 3 (provider); a lower level de-escalates.
              */
             level: number;
+            /** @description The requester may read the reason in the timeline (default: agents only). */
+            public?: boolean;
             reason: string;
         };
         /** @description One invalid field: `field` is a JSON path such as `username` or `attributes.0.label`. */
@@ -1477,6 +1539,8 @@ export interface components {
              */
             desist_after_days?: number | null;
             note?: string | null;
+            /** @description The requester may read the note, on the case and in the timeline (default: agents only). */
+            public?: boolean;
             reason: components["schemas"]["HoldReason"];
         };
         /**
@@ -2081,6 +2145,15 @@ export interface components {
             /** @description Always `Bearer`. */
             token_type: string;
             user: components["schemas"]["User"];
+        };
+        TransferBody: {
+            /** @description Why the case belongs there. */
+            reason: string;
+            /**
+             * Format: uuid
+             * @description A service of another desk.
+             */
+            service_id: string;
         };
         UpdateArea: {
             active?: boolean | null;
@@ -5951,6 +6024,125 @@ export interface operations {
             };
         };
     };
+    edit_ticket: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description ETag (row version) read before editing */
+                "If-Match": string;
+            };
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditTicket"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A requester attempting staff work, or an agent deciding a case of another group. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the case's state; `allowed_actions` lists what is. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names an older version of the case. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field of the body is missing or wrong (named in `errors`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     assign: {
         parameters: {
             query?: never;
@@ -5994,7 +6186,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A requester attempting staff work. */
+            /** @description A requester attempting staff work, or an agent deciding a case of another group. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6183,7 +6375,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A requester attempting staff work. */
+            /** @description A requester attempting staff work, or an agent deciding a case of another group. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6282,7 +6474,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A requester attempting staff work. */
+            /** @description A requester attempting staff work, or an agent deciding a case of another group. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6377,7 +6569,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A requester attempting staff work. */
+            /** @description A requester attempting staff work, or an agent deciding a case of another group. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6476,7 +6668,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A requester attempting staff work. */
+            /** @description A requester attempting staff work, or an agent deciding a case of another group. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6769,7 +6961,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A requester attempting staff work. */
+            /** @description A requester attempting staff work, or an agent deciding a case of another group. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6877,7 +7069,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A requester attempting staff work. */
+            /** @description A requester attempting staff work, or an agent deciding a case of another group. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6985,7 +7177,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A requester attempting staff work. */
+            /** @description A requester attempting staff work, or an agent deciding a case of another group. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7093,7 +7285,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A requester attempting staff work. */
+            /** @description A requester attempting staff work, or an agent deciding a case of another group. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7188,7 +7380,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A requester attempting staff work. */
+            /** @description A requester attempting staff work, or an agent deciding a case of another group. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7275,7 +7467,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A requester attempting staff work. */
+            /** @description A requester attempting staff work, or an agent deciding a case of another group. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7304,6 +7496,114 @@ export interface operations {
             };
             /** @description `If-Match` names an older version of the case. */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field of the body is missing or wrong (named in `errors`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A requester attempting staff work, or an agent deciding a case of another group. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not the caller's to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the case's state; `allowed_actions` lists what is. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names an older version of the case. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
