@@ -434,7 +434,7 @@ async fn prepare(conn: &mut AsyncPgConnection, reference: &Reference, user: &Cur
 }
 
 /// Inserts the case with its SLA due dates, picks its agent and records the `created` and
-/// `assignment` events — one prepared statement (`register_ticket`, migration 000013). Returns the
+/// `assignment` events — one prepared statement (`register_ticket`, migrations 000013 and 000018). Returns the
 /// case and its agent's name.
 async fn insert(conn: &mut AsyncPgConnection, reference: &Reference, p: &Prepared, created_by: Uuid) -> AppResult<(TicketRow, Option<String>)> {
     let now = Utc::now();

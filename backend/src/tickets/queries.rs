@@ -133,7 +133,9 @@ pub async fn index_followup(conn: &mut AsyncPgConnection, ticket_id: Uuid, body:
 }
 
 /// The available member of `group` with the fewest open cases (absent agents skipped; the SQL
-/// function `pick_agent`, migration 000013).
+/// function `pick_agent`, migrations 000013 and 000018). It takes a per-group advisory lock held
+/// until the transaction ends: call it inside the transaction that stores the assignment, so a
+/// concurrent pick in the same group waits and then counts this one.
 pub async fn pick_agent(conn: &mut AsyncPgConnection, group: Uuid) -> QueryResult<Option<Uuid>> {
     #[derive(QueryableByName)]
     struct Pick {

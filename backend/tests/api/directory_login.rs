@@ -32,6 +32,8 @@ async fn directory_user_logs_in_with_every_windows_spelling() {
     // company → organization, department → area, created on first login.
     let admin = app.admin().await;
     let me = app.get(&format!("/users/{}", ids[0]), &admin).await;
+    // MESA_LDAP_ATTR_IDENTITY (employeeNumber, "52.123.456" in the directory) → identity_number.
+    assert_eq!(me.body["identity_number"], "52123456");
     let org = app.get(&format!("/organizations/{}", me.body["organization_id"].as_str().unwrap()), &admin).await;
     assert_eq!(org.body["name"], "Secretaría de Hacienda");
     let area = app.get(&format!("/areas/{}", me.body["area_id"].as_str().unwrap()), &admin).await;

@@ -534,6 +534,7 @@ async fn queues_filters_pagination_and_search() {
         "subject",
         "requester",
         "channel",
+        "external_reference",
         "assigned_group",
         "assigned_agent",
         "level",

@@ -75,6 +75,7 @@ export const ticDesk: Schemas['Desk'] = {
   organization_ids: [],
   supervisor_ids: [],
   mailbox: null,
+  require_identity_number: false,
   created_at: '2026-01-15T13:00:00Z',
   updated_at: '2026-01-15T13:00:00Z',
   version: 1,

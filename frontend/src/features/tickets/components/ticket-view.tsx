@@ -281,6 +281,7 @@ export function TicketView({
               <Fact term={t('ticket.facts.agent')}>{ticket.assigned_agent?.name ?? t('ticket.facts.unassigned')}</Fact>
               <Fact term={t('ticket.facts.level')}>{t('ticket.facts.level_value', { level: ticket.level })}</Fact>
               <Fact term={t('ticket.facts.channel')}>{t(`ticket.channel.${ticket.channel}`)}</Fact>
+              {ticket.external_reference && <Fact term={t('ticket.facts.external_reference')}>{ticket.external_reference}</Fact>}
               {ticket.contact_phone && <Fact term={t('request.contact_phone')}>{ticket.contact_phone}</Fact>}
               <Fact term={t('ticket.facts.created')}>{formatDateTime(ticket.created_at, i18n.language)}</Fact>
               <Fact term={t('ticket.facts.updated')}>{formatDateTime(ticket.updated_at, i18n.language)}</Fact>
