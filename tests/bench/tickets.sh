@@ -353,16 +353,16 @@ run_pgbench() {
 # everything around the database call.
 run_pgbench_register() {
   local service=$1 fields=$2 row
-  row=$(sql "SELECT n.desk_id, coalesce(r.group_id, s.responsible_group_id), u.id, u.area_id, u.organization_id,
-      coalesce(s.sla_policy_id, d.sla_policy_id)
+  row=$(sql "SELECT n.desk_id, g.id, g.level, u.id, u.area_id, u.organization_id, coalesce(s.sla_policy_id, d.sla_policy_id)
     FROM catalog_nodes n JOIN services s ON s.node_id = n.id JOIN desks d ON d.id = n.desk_id
     JOIN users u ON u.username = '$REQUESTER'
     LEFT JOIN service_routes r ON r.service_id = n.id AND r.organization_id = u.organization_id
+    JOIN support_groups g ON g.id = coalesce(r.group_id, s.responsible_group_id)
     WHERE n.id = '$service'")
-  local desk group requester area org policy
-  IFS='|' read -r desk group requester area org policy <<<"$row"
+  local desk group level requester area org policy
+  IFS='|' read -r desk group level requester area org policy <<<"$row"
   [ -n "$group" ] && [ -n "$policy" ] || die "the bench service has no group or no SLA policy: $row"
-  run_pgbench "pgbench register_ticket()" pgbench_register.sql -D "group=$group" -D "desk=$desk" -D "service=$service" \
+  run_pgbench "pgbench register_ticket()" pgbench_register.sql -D "group=$group" -D "level=$level" -D "desk=$desk" -D "service=$service" \
     -D "area=$area" -D "org=$org" -D "requester=$requester" -D "policy=$policy" -D "fields=$fields"
   REGISTER_TPS=$TPS
 }
