@@ -357,10 +357,10 @@ mod tests {
         assert_eq!(every_case().count(), 4 * 2 * 3);
     }
 
-    /// Attention: priority+type+level > type+level > priority+level > priority+type > level > type
-    /// > table. Resolution: the overrides naming a level first (so level > priority+type), then the
-    /// service's promise, then the others. With one override of every shape matching the case,
-    /// removing the most specific each time must hand each clock to the next in its order,
+    /// Attention: priority+type+level, type+level, priority+level, priority+type, level, type, then
+    /// the table. Resolution: the overrides naming a level first (so level beats priority+type),
+    /// then the service's promise, then the others. With one override of every shape matching the
+    /// case, removing the most specific each time must hand each clock to the next in its order,
     /// whatever the order they are listed in.
     #[test]
     fn the_most_specific_override_wins_in_a_fixed_order() {
