@@ -98,6 +98,28 @@ impl CalendarRow {
         spec_from_parts(&self.timezone, self.always_open, self.country.clone(), &self.intervals(), &self.extra(), &self.removed())
             .unwrap_or_else(|_| CalendarSpec::colombia_default())
     }
+
+    /// What of the stored row cannot be read (the API refuses such rows; this finds rows written
+    /// around it). Each one makes `spec` fall back to a default, so `Catalogue::load` logs them.
+    pub fn problems(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        for (part, value) in [("intervals", &self.intervals), ("extra_holidays", &self.extra_holidays)] {
+            let parsed =
+                if part == "intervals" { serde_json::from_value::<Vec<IntervalDoc>>(value.clone()).err() } else { serde_json::from_value::<Vec<HolidayDoc>>(value.clone()).err() };
+            if let Some(e) = parsed {
+                found.push(format!("{part}: {e}"));
+            }
+        }
+        if let Err(e) = serde_json::from_value::<Vec<NaiveDate>>(self.removed_holidays.clone()) {
+            found.push(format!("removed_holidays: {e}"));
+        }
+        if found.is_empty() {
+            if let Err((field, why)) = spec_from_parts(&self.timezone, self.always_open, self.country.clone(), &self.intervals(), &self.extra(), &self.removed()) {
+                found.push(format!("{field}: {why}"));
+            }
+        }
+        found
+    }
 }
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -121,6 +143,19 @@ impl PolicyRow {
     }
     pub fn rules(&self) -> Vec<Rule> {
         serde_json::from_value(self.rules.clone()).unwrap_or_default()
+    }
+
+    /// What of the stored row cannot be read: unreadable targets measure nothing, unreadable
+    /// rules fire nothing, so `Catalogue::load` logs them.
+    pub fn problems(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        if let Err(e) = serde_json::from_value::<Targets>(self.targets.clone()) {
+            found.push(format!("targets: {e}"));
+        }
+        if let Err(e) = serde_json::from_value::<Vec<Rule>>(self.rules.clone()) {
+            found.push(format!("rules: {e}"));
+        }
+        found
     }
 }
 
@@ -175,6 +210,16 @@ impl Catalogue {
         let policies: Vec<PolicyRow> = sla_policies::table.select(PolicyRow::as_select()).load(conn).await?;
         let cals: Vec<CalendarRow> = calendars::table.select(CalendarRow::as_select()).load(conn).await?;
         let desk_rows: Vec<(Uuid, Option<Uuid>, Option<Uuid>)> = desks::table.select((desks::id, desks::calendar_id, desks::sla_policy_id)).load(conn).await?;
+        for c in &cals {
+            for problem in c.problems() {
+                log::error!("calendar {} ({}) is unreadable, the default Colombian calendar stands in: {problem}", c.id, c.name);
+            }
+        }
+        for p in &policies {
+            for problem in p.problems() {
+                log::error!("SLA policy {} ({}) is unreadable and measures or fires nothing where it cannot be read: {problem}", p.id, p.name);
+            }
+        }
         Ok(Catalogue {
             policies: policies.into_iter().map(|p| (p.id, p)).collect(),
             calendars: cals.into_iter().map(|c| (c.id, Calendar::new(c.spec()))).collect(),
@@ -411,5 +456,57 @@ mod pause_tests {
         assert_eq!(pause_changes(Status::Resolved, Status::Closed), [Close("resolved")]);
         assert!(pause_changes(Status::Assigned, Status::InProgress).is_empty());
         assert!(pause_changes(Status::OnHold, Status::OnHold).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod stored_row_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn calendar(timezone: &str, intervals: serde_json::Value) -> CalendarRow {
+        let now = Utc::now();
+        CalendarRow {
+            id: Uuid::now_v7(),
+            name: "c".into(),
+            timezone: timezone.into(),
+            always_open: false,
+            country: Some("CO".into()),
+            intervals,
+            extra_holidays: json!([]),
+            removed_holidays: json!([]),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn unreadable_calendars_and_policies_name_their_part() {
+        let good = json!([{"weekday": "mon", "start": "07:30", "end": "17:00"}]);
+        assert!(calendar("America/Bogota", good.clone()).problems().is_empty());
+        assert_eq!(calendar("Mars/Olympus", good.clone()).problems(), ["timezone: must be an IANA time zone such as America/Bogota"]);
+        let bad = calendar("America/Bogota", json!([{"weekday": "mon"}])).problems();
+        assert!(bad.len() == 1 && bad[0].starts_with("intervals: "), "{bad:?}");
+        let target = json!({"tto_minutes": 60, "ttr_minutes": 240});
+        let now = Utc::now();
+        let mut policy = PolicyRow {
+            id: Uuid::now_v7(),
+            name: "p".into(),
+            calendar_id: None,
+            targets: json!({"critical": target, "high": target, "medium": target, "low": target}),
+            at_risk_share: 0.75,
+            rules: json!([]),
+            active: true,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        assert!(policy.problems().is_empty(), "{:?}", policy.problems());
+        policy.targets = json!({"critical": target});
+        policy.rules = json!([{"clock": "ttr"}]);
+        let found = policy.problems();
+        assert!(found.len() == 2 && found[0].starts_with("targets: ") && found[1].starts_with("rules: "), "{found:?}");
     }
 }
