@@ -18,7 +18,7 @@ end
 
 local numbers = {}
 local numbers_file = os.getenv("BENCH_NUMBERS")
-if numbers_file then
+if numbers_file and numbers_file ~= "" then
   for line in io.lines(numbers_file) do
     numbers[#numbers + 1] = line
   end
