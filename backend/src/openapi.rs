@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
     ),
     // Enums used only as query parameters, which the route collector does not register.
-    components(schemas(crate::tickets::queries::View, crate::tickets::queries::Sort)),
+    components(schemas(crate::tickets::lists::View, crate::tickets::lists::Sort)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Login (local or directory), tokens, the current user"),

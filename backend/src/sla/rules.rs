@@ -12,10 +12,11 @@ use super::store;
 use crate::db::schema::{sla_rule_firings, support_groups, tickets};
 use crate::error::{AppError, AppResult};
 use crate::reference::Reference;
+use crate::tickets::audit::NewEvent;
 use crate::tickets::domain::{Priority, Visibility};
 use crate::tickets::lifecycle::{self, Command, Decision, Who};
 use crate::tickets::model::TicketRow;
-use crate::tickets::queries::{self as tq, NewEvent};
+use crate::tickets::queries as tq;
 use crate::tickets::state_machine::Status;
 
 const BATCH: i64 = 500;

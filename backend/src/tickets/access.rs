@@ -5,12 +5,15 @@
 //! whose groups in a desk are all such first-level teams sees that desk's cases of their teams'
 //! organizations only, plus the cases assigned to them or their groups and their own requests.
 //! Supervisors, admins and agents of any other group of the desk keep the whole desk.
+use diesel::OptionalExtension;
+use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
+use super::lists::{DeskIn, OrganizationRule};
 use super::model::TicketRow;
-use super::queries::{DeskIn, OrganizationRule};
 use super::state_machine::Actor;
 use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
 use crate::reference::Reference;
 use crate::users::domain::Role;
 
@@ -176,4 +179,11 @@ mod tests {
         // Desk by desk.
         assert_eq!(restriction(&[(specialists, desk_a, 2), (team_b, desk_b, 1)], routes), Some(Restriction { desk_ids: vec![desk_b], organization_ids: vec![hacienda] }));
     }
+}
+
+/// The case with this number if the caller may see it; 404 otherwise (numbers reveal nothing).
+pub async fn load_visible(conn: &mut AsyncPgConnection, reference: &Reference, user: &CurrentUser, number: i64, for_update: bool) -> AppResult<(TicketRow, Scope)> {
+    let scope = Scope::of(user, reference);
+    let row = super::queries::by_number(conn, number, for_update).await.optional()?.filter(|t| scope.can_see(t)).ok_or(AppError::NotFound)?;
+    Ok((row, scope))
 }

@@ -9,10 +9,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::access::load_visible;
 use super::domain::*;
 use super::lifecycle::{self, Command, Who};
 use super::model::*;
-use super::routes::load_visible;
 use super::state_machine::{Action, Actor};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult, Problem};
@@ -45,7 +45,7 @@ async fn run(state: &AppState, user: &CurrentUser, number: i64, if_match: IfMatc
             Ok((saved, scope))
         })
         .await?;
-    let ticket = super::routes::render_one(&mut conn, &reference, saved, &scope).await?;
+    let ticket = super::render::render_one(&mut conn, &reference, saved, &scope).await?;
     Ok(HttpResponse::Ok().insert_header(etag(ticket.version)).json(ticket))
 }
 

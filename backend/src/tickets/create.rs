@@ -11,9 +11,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::access::Scope;
+use super::audit::{self, NewEvent};
 use super::domain::*;
 use super::model::*;
-use super::queries::{self, Names, NewEvent};
+use super::render::Names;
 use super::state_machine::Status;
 use crate::attachments::upload::{is_multipart, multipart, read_multipart, Upload, UploadedFile};
 use crate::auth::CurrentUser;
@@ -281,7 +282,7 @@ async fn replay(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, user: 
         Some((_, Some(ticket_id))) => {
             let row: TicketRow = tickets::table.find(ticket_id).select(TicketRow::as_select()).first(conn).await?;
             let scope = Scope::of(user, reference);
-            Ok(Some(super::routes::render_one(conn, reference, row, &scope).await?))
+            Ok(Some(super::render::render_one(conn, reference, row, &scope).await?))
         }
     }
 }
@@ -563,7 +564,7 @@ pub async fn insert_attachment(
         ))
         .execute(conn)
         .await?;
-    queries::record(
+    audit::record(
         conn,
         ticket_id,
         Some(user_id),

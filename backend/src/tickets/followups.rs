@@ -8,12 +8,14 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::access::load_visible;
+use super::audit::{self, NewEvent};
 use super::create::insert_attachment;
 use super::domain::*;
 use super::lifecycle::{self, Command, Who};
 use super::model::*;
-use super::queries::{self, Names, NewEvent};
-use super::routes::load_visible;
+use super::queries;
+use super::render::Names;
 use super::state_machine::{Actor, Status};
 use crate::attachments::upload::{is_multipart, multipart, read_multipart, Upload};
 use crate::auth::CurrentUser;
@@ -159,7 +161,7 @@ pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, numb
                 .returning(FollowupRow::as_returning())
                 .get_result(conn)
                 .await?;
-            queries::record(
+            audit::record(
                 conn,
                 ticket.id,
                 Some(user_id),

@@ -15,9 +15,10 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::access::Scope;
+use super::audit::{self, NewEvent};
 use super::domain::*;
 use super::model::TicketRow;
-use super::queries::{self, NewEvent};
+use super::queries;
 use super::state_machine::{self, Action, Actor, Context, Status};
 use crate::catalog::domain::NodeKind;
 use crate::db::schema::{desks, group_members, users};
@@ -670,7 +671,7 @@ pub async fn commit(conn: &mut AsyncPgConnection, reference: &Reference, old: &T
     } else {
         ticket
     };
-    queries::record(conn, old.id, actor_id, events).await?;
+    audit::record(conn, old.id, actor_id, events).await?;
     Ok(if changed { queries::by_id(conn, saved.id).await? } else { saved })
 }
 

@@ -1,12 +1,15 @@
 //! Cases: registration, lifecycle, assignment, escalation, follow-ups, attachments, audit, search.
 pub mod access;
 pub mod actions;
+pub mod audit;
 pub mod create;
 pub mod domain;
 pub mod followups;
 pub mod lifecycle;
+pub mod lists;
 pub mod model;
 pub mod queries;
+pub mod render;
 pub mod routes;
 pub mod state_machine;
 

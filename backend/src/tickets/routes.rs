@@ -1,5 +1,3 @@
-use std::sync::Arc;
-
 use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -8,10 +6,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::access::Scope;
+use super::access::{load_visible, Scope};
 use super::domain::*;
+use super::lists::{self, ListFilter, Sort, View};
 use super::model::*;
-use super::queries::{self, ListFilter, Names, Sort, View};
+use super::render::{render_one, summarize};
 use super::state_machine::Status;
 use crate::auth::CurrentUser;
 use crate::db::schema::tickets;
@@ -20,34 +19,6 @@ use crate::http::{etag, page_limit, paginate};
 use crate::reference::Reference;
 use crate::state::AppState;
 use crate::users::domain::Role;
-
-/// Cases as lists show them: names and live SLA clocks.
-async fn summarize(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, rows: Vec<TicketRow>) -> AppResult<Vec<TicketSummary>> {
-    let names = Names::load(conn, reference, &rows, &[]).await?;
-    let mut clocks = crate::sla::store::views(conn, reference, &rows, Utc::now()).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let sla = clocks.remove(&r.id);
-            TicketSummary { sla, ..names.to_summary(r) }
-        })
-        .collect())
-}
-
-/// A case as the API shows it: names, allowed actions and live SLA clocks.
-pub async fn render_one(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, row: TicketRow, scope: &Scope) -> AppResult<Ticket> {
-    let rows = std::slice::from_ref(&row);
-    let names = Names::load(conn, reference, rows, &[]).await?;
-    let sla = crate::sla::store::views(conn, reference, rows, Utc::now()).await?.remove(&row.id);
-    Ok(Ticket { sla, ..names.to_api(row, scope) })
-}
-
-/// The case with this number if the caller may see it; 404 otherwise (numbers reveal nothing).
-pub async fn load_visible(conn: &mut AsyncPgConnection, reference: &Reference, user: &CurrentUser, number: i64, for_update: bool) -> AppResult<(TicketRow, Scope)> {
-    let scope = Scope::of(user, reference);
-    let row = queries::by_number(conn, number, for_update).await.optional()?.filter(|t| scope.can_see(t)).ok_or(AppError::NotFound)?;
-    Ok((row, scope))
-}
 
 /// One case.
 #[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
@@ -133,7 +104,7 @@ pub async fn list_tickets(state: web::Data<AppState>, user: CurrentUser, query: 
         external_reference: q.external_reference.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         unstaffed_groups: vec![],
         sort,
-        after: q.cursor.as_deref().map(|c| queries::After::decode(sort, c)).transpose()?,
+        after: q.cursor.as_deref().map(|c| lists::After::decode(sort, c)).transpose()?,
         limit: page_limit(q.limit)?,
     };
     let mut conn = state.pool.get().await?;
@@ -144,8 +115,8 @@ pub async fn list_tickets(state: web::Data<AppState>, user: CurrentUser, query: 
         filter.unstaffed_groups = unstaffed_groups(&mut conn, &reference, &scope).await?;
     }
     let every_desk: Vec<Uuid> = if scope.is_admin() && filter.q.is_some() { reference.desks.keys().copied().collect() } else { vec![] };
-    let rows = queries::list(&mut conn, &scope, &filter, &every_desk).await?;
-    let (rows, next_cursor) = paginate(rows, filter.limit, |t| queries::cursor_of(sort, t));
+    let rows = lists::list(&mut conn, &scope, &filter, &every_desk).await?;
+    let (rows, next_cursor) = paginate(rows, filter.limit, |t| lists::cursor_of(sort, t));
     Ok(web::Json(TicketPage { items: summarize(&mut conn, &reference, rows).await?, next_cursor }))
 }
 
