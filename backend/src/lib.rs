@@ -12,6 +12,7 @@ pub mod gzip;
 pub mod health;
 pub mod http;
 pub mod jobs;
+pub mod jwt;
 pub mod openapi;
 pub mod organizations;
 pub mod reference;

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::catalog::domain::CatalogNode;
-use crate::sla::store::Catalogue;
+use crate::sla::catalogue::Catalogue;
 
 #[derive(Debug, Deserialize)]
 pub struct DeskRef {

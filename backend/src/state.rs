@@ -2,11 +2,10 @@ use std::sync::Arc;
 
 use crate::attachments::storage::{LocalDisk, Storage};
 use crate::attachments::upload::Limits;
-use crate::auth::jwt::JwtKeys;
-use crate::auth::CurrentUser;
 use crate::config::Config;
 use crate::db::DbPool;
-use crate::reference::{Reference, ReferenceCache};
+use crate::jwt::JwtKeys;
+use crate::reference::ReferenceCache;
 
 /// Everything a handler needs, shared by all workers. Nothing here is state another instance would need.
 #[derive(Clone)]
@@ -33,11 +32,6 @@ impl AppState {
     pub fn with_worker_pools(mut self, size: u32) -> Self {
         self.worker_pool_size = Some(size);
         self
-    }
-
-    /// The reference data, at least as new as the caller's request.
-    pub async fn reference(&self, conn: &mut diesel_async::AsyncPgConnection, user: &CurrentUser) -> diesel::QueryResult<Arc<Reference>> {
-        self.reference.get(conn, user.1.reference_generation).await
     }
 
     pub fn attachment_limits(&self) -> Limits {

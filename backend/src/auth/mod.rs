@@ -1,6 +1,5 @@
 //! Who is calling: login (local argon2id or directory), tokens, throttling, and the `CurrentUser` extractor.
 pub mod directory;
-pub mod jwt;
 pub mod login;
 pub mod password;
 pub mod routes;
@@ -104,5 +103,13 @@ impl FromRequest for CurrentUser {
                 _ => Err(INVALID_TOKEN),
             }
         })
+    }
+}
+
+impl AppState {
+    /// The reference data, at least as new as the caller's request. Here rather than in `state`,
+    /// which knows nothing of callers.
+    pub async fn reference(&self, conn: &mut diesel_async::AsyncPgConnection, user: &CurrentUser) -> diesel::QueryResult<std::sync::Arc<crate::reference::Reference>> {
+        self.reference.get(conn, user.1.reference_generation).await
     }
 }

@@ -4,8 +4,11 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use uuid::Uuid;
+
 use super::business_time;
 use super::calendar::Calendar;
+use super::policy::AppliedTarget;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -143,4 +146,19 @@ mod tests {
         assert_eq!(a, Some(bogota(2026, 2, 2, 11, 0)));
         assert_eq!(a, b);
     }
+}
+
+/// Both clocks of a case, as the API shows them.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+pub struct SlaView {
+    pub policy_id: Uuid,
+    pub policy_version: i32,
+    /// Time to attend: registration until an agent takes the case.
+    pub response: ClockView,
+    /// Time to resolve.
+    pub resolution: ClockView,
+    /// Which rule set the attention target: the priority table or one of the policy's overrides.
+    pub response_rule: AppliedTarget,
+    /// Which rule set the resolution target: the priority table, an override, or the service's promise.
+    pub resolution_rule: AppliedTarget,
 }

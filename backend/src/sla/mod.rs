@@ -2,6 +2,7 @@
 //! cases that pause while on hold, escalation rules, and the jobs that watch them.
 pub mod business_time;
 pub mod calendar;
+pub mod catalogue;
 pub mod clock;
 pub mod holidays;
 pub mod policy;

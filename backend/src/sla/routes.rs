@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::catalogue::{spec_from_parts, CalendarRow, HolidayDoc, IntervalDoc, PolicyRow};
 use super::holidays::Holiday;
 use super::policy::{self, Rule, Targets};
-use super::store::{spec_from_parts, CalendarRow, HolidayDoc, IntervalDoc, PolicyRow};
 use crate::auth::CurrentUser;
 use crate::db::schema::{calendars, sla_policies};
 use crate::error::{AppError, AppResult, FieldError, Problem};

@@ -2,177 +2,19 @@
 //! recomputed on every change, paused while on hold.
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::calendar::{Calendar, CalendarSpec, WorkInterval};
-use super::clock::{self, ClockInput, ClockView};
-use super::holidays::Holiday;
-use super::policy::{self, AppliedTarget, CaseKey, Rule, Targets};
-use crate::db::schema::{calendars, catalog_nodes, desks, services, sla_policies, ticket_pauses, tickets};
+use super::calendar::Calendar;
+use super::catalogue::{Catalogue, PolicyRow};
+use super::clock::{self, ClockInput, SlaView};
+use super::policy::{self, AppliedTarget, CaseKey, Targets};
+use crate::db::schema::{catalog_nodes, desks, services, sla_policies, ticket_pauses, tickets};
 use crate::reference::Reference;
 use crate::tickets::model::TicketRow;
 use crate::tickets::state_machine::Status;
-
-#[derive(Clone, Debug, Queryable, Selectable)]
-#[diesel(table_name = calendars, check_for_backend(diesel::pg::Pg))]
-pub struct CalendarRow {
-    pub id: Uuid,
-    pub name: String,
-    pub timezone: String,
-    pub always_open: bool,
-    pub country: Option<String>,
-    pub intervals: serde_json::Value,
-    pub extra_holidays: serde_json::Value,
-    pub removed_holidays: serde_json::Value,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i32,
-}
-
-/// A working interval as stored and exchanged: `{"weekday": "mon", "start": "07:30", "end": "12:00"}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct IntervalDoc {
-    /// `mon` … `sun`.
-    pub weekday: String,
-    /// `HH:MM` in the calendar's time zone.
-    pub start: String,
-    pub end: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HolidayDoc {
-    pub date: NaiveDate,
-    pub name: String,
-}
-
-pub fn parse_time(s: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(s, "%H:%M").or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S")).ok()
-}
-
-/// The stored pieces of a calendar as a spec; `Err` names the first bad part.
-pub fn spec_from_parts(
-    timezone: &str,
-    always_open: bool,
-    country: Option<String>,
-    intervals: &[IntervalDoc],
-    extra: &[HolidayDoc],
-    removed: &[NaiveDate],
-) -> Result<CalendarSpec, (String, String)> {
-    let tz: chrono_tz::Tz = timezone.parse().map_err(|_| ("timezone".to_owned(), "must be an IANA time zone such as America/Bogota".to_owned()))?;
-    let mut parsed = Vec::new();
-    for (i, iv) in intervals.iter().enumerate() {
-        let weekday =
-            super::calendar::parse_weekday_code(&iv.weekday).ok_or_else(|| (format!("intervals.{i}.weekday"), "must be mon, tue, wed, thu, fri, sat or sun".to_owned()))?;
-        let start = parse_time(&iv.start).ok_or_else(|| (format!("intervals.{i}.start"), "must be HH:MM".to_owned()))?;
-        let end = parse_time(&iv.end).ok_or_else(|| (format!("intervals.{i}.end"), "must be HH:MM".to_owned()))?;
-        parsed.push(WorkInterval { weekday, start, end });
-    }
-    Ok(CalendarSpec {
-        timezone: tz,
-        intervals: parsed,
-        always_open,
-        country,
-        extra_holidays: extra.iter().map(|h| Holiday { date: h.date, name: h.name.clone() }).collect(),
-        removed_holidays: removed.to_vec(),
-    })
-}
-
-impl CalendarRow {
-    pub fn intervals(&self) -> Vec<IntervalDoc> {
-        serde_json::from_value(self.intervals.clone()).unwrap_or_default()
-    }
-    pub fn extra(&self) -> Vec<HolidayDoc> {
-        serde_json::from_value(self.extra_holidays.clone()).unwrap_or_default()
-    }
-    pub fn removed(&self) -> Vec<NaiveDate> {
-        serde_json::from_value(self.removed_holidays.clone()).unwrap_or_default()
-    }
-    pub fn spec(&self) -> CalendarSpec {
-        spec_from_parts(&self.timezone, self.always_open, self.country.clone(), &self.intervals(), &self.extra(), &self.removed())
-            .unwrap_or_else(|_| CalendarSpec::colombia_default())
-    }
-
-    /// What of the stored row cannot be read (the API refuses such rows; this finds rows written
-    /// around it). Each one makes `spec` fall back to a default, so `Catalogue::load` logs them.
-    pub fn problems(&self) -> Vec<String> {
-        let mut found = Vec::new();
-        for (part, value) in [("intervals", &self.intervals), ("extra_holidays", &self.extra_holidays)] {
-            let parsed =
-                if part == "intervals" { serde_json::from_value::<Vec<IntervalDoc>>(value.clone()).err() } else { serde_json::from_value::<Vec<HolidayDoc>>(value.clone()).err() };
-            if let Some(e) = parsed {
-                found.push(format!("{part}: {e}"));
-            }
-        }
-        if let Err(e) = serde_json::from_value::<Vec<NaiveDate>>(self.removed_holidays.clone()) {
-            found.push(format!("removed_holidays: {e}"));
-        }
-        if found.is_empty() {
-            if let Err((field, why)) = spec_from_parts(&self.timezone, self.always_open, self.country.clone(), &self.intervals(), &self.extra(), &self.removed()) {
-                found.push(format!("{field}: {why}"));
-            }
-        }
-        found
-    }
-}
-
-#[derive(Clone, Debug, Queryable, Selectable)]
-#[diesel(table_name = sla_policies, check_for_backend(diesel::pg::Pg))]
-pub struct PolicyRow {
-    pub id: Uuid,
-    pub name: String,
-    pub calendar_id: Option<Uuid>,
-    pub targets: serde_json::Value,
-    pub at_risk_share: f64,
-    pub rules: serde_json::Value,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i32,
-}
-
-impl PolicyRow {
-    pub fn targets(&self) -> Option<Targets> {
-        serde_json::from_value(self.targets.clone()).ok()
-    }
-    pub fn rules(&self) -> Vec<Rule> {
-        serde_json::from_value(self.rules.clone()).unwrap_or_default()
-    }
-
-    /// What of the stored row cannot be read: unreadable targets measure nothing, unreadable
-    /// rules fire nothing, so `Catalogue::load` logs them.
-    pub fn problems(&self) -> Vec<String> {
-        let mut found = Vec::new();
-        if let Err(e) = serde_json::from_value::<Targets>(self.targets.clone()) {
-            found.push(format!("targets: {e}"));
-        }
-        if let Err(e) = serde_json::from_value::<Vec<Rule>>(self.rules.clone()) {
-            found.push(format!("rules: {e}"));
-        }
-        found
-    }
-}
-
-/// Both clocks of a case, as the API shows them.
-#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
-pub struct SlaView {
-    pub policy_id: Uuid,
-    pub policy_version: i32,
-    /// Time to attend: registration until an agent takes the case.
-    pub response: ClockView,
-    /// Time to resolve.
-    pub resolution: ClockView,
-    /// Which rule set the attention target: the priority table or one of the policy's overrides.
-    pub response_rule: AppliedTarget,
-    /// Which rule set the resolution target: the priority table, an override, or the service's promise.
-    pub resolution_rule: AppliedTarget,
-}
 
 /// What measuring a case needs, loaded once for many cases.
 pub struct Measure {
@@ -194,54 +36,6 @@ pub async fn pauses_of(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResul
         map.entry(t).or_default().push((s, e));
     }
     Ok(map)
-}
-
-/// Policies and calendars by id, and the desks' default calendars — a handful of rows for any page.
-pub struct Catalogue {
-    policies: HashMap<Uuid, PolicyRow>,
-    calendars: HashMap<Uuid, Calendar>,
-    desk_calendar: HashMap<Uuid, Option<Uuid>>,
-    desk_policy: HashMap<Uuid, Option<Uuid>>,
-    default_calendar: Calendar,
-}
-
-impl Catalogue {
-    pub async fn load(conn: &mut AsyncPgConnection) -> QueryResult<Catalogue> {
-        let policies: Vec<PolicyRow> = sla_policies::table.select(PolicyRow::as_select()).load(conn).await?;
-        let cals: Vec<CalendarRow> = calendars::table.select(CalendarRow::as_select()).load(conn).await?;
-        let desk_rows: Vec<(Uuid, Option<Uuid>, Option<Uuid>)> = desks::table.select((desks::id, desks::calendar_id, desks::sla_policy_id)).load(conn).await?;
-        for c in &cals {
-            for problem in c.problems() {
-                log::error!("calendar {} ({}) is unreadable, the default Colombian calendar stands in: {problem}", c.id, c.name);
-            }
-        }
-        for p in &policies {
-            for problem in p.problems() {
-                log::error!("SLA policy {} ({}) is unreadable and measures or fires nothing where it cannot be read: {problem}", p.id, p.name);
-            }
-        }
-        Ok(Catalogue {
-            policies: policies.into_iter().map(|p| (p.id, p)).collect(),
-            calendars: cals.into_iter().map(|c| (c.id, Calendar::new(c.spec()))).collect(),
-            desk_calendar: desk_rows.iter().map(|(d, c, _)| (*d, *c)).collect(),
-            desk_policy: desk_rows.iter().map(|(d, _, p)| (*d, *p)).collect(),
-            default_calendar: Calendar::new(CalendarSpec::colombia_default()),
-        })
-    }
-
-    /// The service's policy wins over the desk's.
-    pub fn policy_for(&self, desk_id: Uuid, service_policy: Option<Uuid>) -> Option<&PolicyRow> {
-        service_policy.or_else(|| self.desk_policy.get(&desk_id).copied().flatten()).and_then(|id| self.policies.get(&id)).filter(|p| p.active)
-    }
-
-    pub fn policy(&self, id: Uuid) -> Option<&PolicyRow> {
-        self.policies.get(&id)
-    }
-
-    /// The policy's calendar, else the desk's, else Mon–Fri 7:30–17:00 in Colombia.
-    pub fn calendar_for(&self, desk_id: Uuid, policy: &PolicyRow) -> &Calendar {
-        policy.calendar_id.or_else(|| self.desk_calendar.get(&desk_id).copied().flatten()).and_then(|id| self.calendars.get(&id)).unwrap_or(&self.default_calendar)
-    }
 }
 
 /// The targets of a case and the rules they came from (see `policy::resolve`): by its priority,
@@ -456,57 +250,5 @@ mod pause_tests {
         assert_eq!(pause_changes(Status::Resolved, Status::Closed), [Close("resolved")]);
         assert!(pause_changes(Status::Assigned, Status::InProgress).is_empty());
         assert!(pause_changes(Status::OnHold, Status::OnHold).is_empty());
-    }
-}
-
-#[cfg(test)]
-mod stored_row_tests {
-    use serde_json::json;
-
-    use super::*;
-
-    fn calendar(timezone: &str, intervals: serde_json::Value) -> CalendarRow {
-        let now = Utc::now();
-        CalendarRow {
-            id: Uuid::now_v7(),
-            name: "c".into(),
-            timezone: timezone.into(),
-            always_open: false,
-            country: Some("CO".into()),
-            intervals,
-            extra_holidays: json!([]),
-            removed_holidays: json!([]),
-            created_at: now,
-            updated_at: now,
-            version: 1,
-        }
-    }
-
-    #[test]
-    fn unreadable_calendars_and_policies_name_their_part() {
-        let good = json!([{"weekday": "mon", "start": "07:30", "end": "17:00"}]);
-        assert!(calendar("America/Bogota", good.clone()).problems().is_empty());
-        assert_eq!(calendar("Mars/Olympus", good.clone()).problems(), ["timezone: must be an IANA time zone such as America/Bogota"]);
-        let bad = calendar("America/Bogota", json!([{"weekday": "mon"}])).problems();
-        assert!(bad.len() == 1 && bad[0].starts_with("intervals: "), "{bad:?}");
-        let target = json!({"tto_minutes": 60, "ttr_minutes": 240});
-        let now = Utc::now();
-        let mut policy = PolicyRow {
-            id: Uuid::now_v7(),
-            name: "p".into(),
-            calendar_id: None,
-            targets: json!({"critical": target, "high": target, "medium": target, "low": target}),
-            at_risk_share: 0.75,
-            rules: json!([]),
-            active: true,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-        };
-        assert!(policy.problems().is_empty(), "{:?}", policy.problems());
-        policy.targets = json!({"critical": target});
-        policy.rules = json!([{"clock": "ttr"}]);
-        let found = policy.problems();
-        assert!(found.len() == 2 && found[0].starts_with("targets: ") && found[1].starts_with("rules: "), "{found:?}");
     }
 }

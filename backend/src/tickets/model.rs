@@ -136,7 +136,7 @@ pub struct Ticket {
     /// What the caller may do now.
     pub allowed_actions: Vec<Action>,
     /// SLA clocks; absent when no policy applies to the case.
-    pub sla: Option<crate::sla::store::SlaView>,
+    pub sla: Option<crate::sla::clock::SlaView>,
 }
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -266,7 +266,7 @@ pub struct TicketSummary {
     /// Row version, for `If-Match`.
     pub version: i32,
     /// SLA clocks; absent when no policy applies to the case.
-    pub sla: Option<crate::sla::store::SlaView>,
+    pub sla: Option<crate::sla::clock::SlaView>,
 }
 
 #[derive(Serialize, ToSchema)]

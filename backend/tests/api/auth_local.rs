@@ -17,7 +17,7 @@ async fn local_login_returns_tokens_and_me() {
     let token = r.body["access_token"].as_str().unwrap();
 
     // The JWT carries sub, role, exp, iat and jti.
-    let claims = mesa::auth::jwt::JwtKeys::new(crate::support::app::TEST_JWT_SECRET.as_bytes(), std::time::Duration::from_secs(900)).verify(token).unwrap();
+    let claims = mesa::jwt::JwtKeys::new(crate::support::app::TEST_JWT_SECRET.as_bytes(), std::time::Duration::from_secs(900)).verify(token).unwrap();
     assert_eq!((claims.sub, claims.role), (id, Role::Agent));
     assert_eq!(claims.exp - claims.iat, 900);
 

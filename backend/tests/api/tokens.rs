@@ -17,8 +17,8 @@ async fn missing_expired_tampered_and_foreign_tokens_are_refused() {
     me.assert_problem(401, "invalid_token");
     assert_eq!(me.headers["www-authenticate"], "Bearer");
 
-    let claims = mesa::auth::jwt::JwtKeys::new(TEST_JWT_SECRET.as_bytes(), std::time::Duration::from_secs(900)).verify(&access).unwrap();
-    let keys = mesa::auth::jwt::JwtKeys::new(TEST_JWT_SECRET.as_bytes(), std::time::Duration::from_secs(60));
+    let claims = mesa::jwt::JwtKeys::new(TEST_JWT_SECRET.as_bytes(), std::time::Duration::from_secs(900)).verify(&access).unwrap();
+    let keys = mesa::jwt::JwtKeys::new(TEST_JWT_SECRET.as_bytes(), std::time::Duration::from_secs(60));
     let expired = keys.issue(claims.sub, Role::Agent, claims.generation, chrono::Utc::now().timestamp() - 3600);
     app.get("/me", &expired).await.assert_problem(401, "invalid_token");
 
@@ -28,7 +28,7 @@ async fn missing_expired_tampered_and_foreign_tokens_are_refused() {
     parts[1] = forged_payload.split('.').nth(1).unwrap();
     app.get("/me", &parts.join(".")).await.assert_problem(401, "invalid_token");
 
-    let foreign = mesa::auth::jwt::JwtKeys::new(b"some-other-installation-secret!!", std::time::Duration::from_secs(60)).issue(
+    let foreign = mesa::jwt::JwtKeys::new(b"some-other-installation-secret!!", std::time::Duration::from_secs(60)).issue(
         claims.sub,
         Role::Admin,
         claims.generation,
@@ -229,7 +229,7 @@ async fn role_change_ends_the_access_tokens() {
     let renewed = app.post("/auth/refresh", None, json!({"refresh_token": refresh})).await;
     assert_eq!(renewed.status, 200, "{}", renewed.body);
     let renewed_access = renewed.body["access_token"].as_str().unwrap();
-    let claims = mesa::auth::jwt::JwtKeys::new(TEST_JWT_SECRET.as_bytes(), std::time::Duration::from_secs(900)).verify(renewed_access).unwrap();
+    let claims = mesa::jwt::JwtKeys::new(TEST_JWT_SECRET.as_bytes(), std::time::Duration::from_secs(900)).verify(renewed_access).unwrap();
     assert_eq!(claims.role, Role::Supervisor);
     assert_eq!(app.get("/me", renewed_access).await.body["role"], "supervisor");
     // Other changes (contact data) end nothing.

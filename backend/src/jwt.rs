@@ -1,4 +1,5 @@
-//! Short-lived access tokens (HS256 JWT).
+//! Short-lived access tokens (HS256 JWT). Outside `auth` so the shared state can hold the keys
+//! without the state and the authentication importing each other.
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
