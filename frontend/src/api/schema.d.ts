@@ -2327,6 +2327,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2335,6 +2336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2384,6 +2386,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2392,6 +2395,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2400,6 +2404,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2456,6 +2461,7 @@ export interface operations {
                     "application/json": components["schemas"]["Area"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2464,6 +2470,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2501,6 +2508,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2509,6 +2517,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2517,6 +2526,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2525,6 +2535,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2579,6 +2590,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2587,6 +2599,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2595,6 +2608,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2603,6 +2617,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2611,6 +2626,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -2628,6 +2644,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3221,6 +3238,7 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogNode"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3229,6 +3247,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3267,6 +3286,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeleteOutcome"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3275,6 +3295,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3283,6 +3304,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3337,6 +3359,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3345,6 +3368,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3353,6 +3377,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3361,6 +3386,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3369,6 +3395,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -3386,6 +3413,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3437,6 +3465,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3445,6 +3474,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3453,6 +3483,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3479,6 +3510,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3527,6 +3559,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3585,6 +3618,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3593,6 +3627,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3619,6 +3654,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3657,6 +3693,7 @@ export interface operations {
                     "application/json": components["schemas"]["Desk"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3665,6 +3702,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3719,6 +3757,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3727,6 +3766,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3735,6 +3775,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3743,6 +3784,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -3760,6 +3802,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3810,6 +3853,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3866,6 +3910,7 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogDocument"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3874,6 +3919,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3882,6 +3928,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3933,6 +3980,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3941,6 +3989,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3949,6 +3998,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4018,6 +4068,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4026,6 +4077,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4034,6 +4086,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4042,6 +4095,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4059,6 +4113,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4108,6 +4163,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4116,6 +4172,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4174,6 +4231,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4182,6 +4240,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4190,6 +4249,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4207,6 +4267,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4245,6 +4306,7 @@ export interface operations {
                     "application/json": components["schemas"]["Group"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4253,6 +4315,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4261,6 +4324,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4315,6 +4379,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4323,6 +4388,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4331,6 +4397,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4339,6 +4406,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4347,6 +4415,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -4364,6 +4433,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4415,6 +4485,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4423,6 +4494,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4431,6 +4503,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4448,6 +4521,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4520,7 +4594,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token (`unauthenticated`) */
+            /** @description Missing, invalid or expired access token (`invalid_token`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4579,7 +4653,7 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
-            /** @description Missing, invalid or expired access token (`unauthenticated`) */
+            /** @description Missing, invalid or expired access token (`invalid_token`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4663,6 +4737,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4671,6 +4746,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4720,6 +4796,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4728,6 +4805,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4736,6 +4814,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4753,6 +4832,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4791,6 +4871,7 @@ export interface operations {
                     "application/json": components["schemas"]["Location"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4799,6 +4880,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4836,6 +4918,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4844,6 +4927,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4852,6 +4936,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4860,6 +4945,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4914,6 +5000,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4922,6 +5009,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4930,6 +5018,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4938,6 +5027,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4946,6 +5036,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -4963,6 +5054,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5126,6 +5218,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5184,6 +5277,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5192,6 +5286,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5218,6 +5313,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5257,6 +5353,7 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5265,6 +5362,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5302,6 +5400,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5310,6 +5409,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5318,6 +5418,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5381,6 +5482,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5389,6 +5491,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5397,6 +5500,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5405,6 +5509,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5431,6 +5536,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6270,6 +6376,7 @@ export interface operations {
                     "application/json": components["schemas"]["Attachment"][];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6278,6 +6385,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6318,6 +6426,7 @@ export interface operations {
                     "*/*": unknown;
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6326,6 +6435,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6752,6 +6862,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketEvent"][];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6760,6 +6871,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6798,6 +6910,7 @@ export interface operations {
                     "application/json": components["schemas"]["Followup"][];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6806,6 +6919,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6858,6 +6972,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6866,6 +6981,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6874,6 +6990,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6899,6 +7016,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7666,6 +7784,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7674,6 +7793,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7682,6 +7802,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7731,6 +7852,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7739,6 +7861,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7765,6 +7888,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7803,6 +7927,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7811,6 +7936,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7819,6 +7945,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7856,6 +7983,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7864,6 +7992,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7872,6 +8001,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7880,6 +8010,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7934,6 +8065,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7942,6 +8074,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7950,6 +8083,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7967,6 +8101,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -7984,6 +8119,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8035,6 +8171,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8043,6 +8180,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8051,6 +8189,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8077,6 +8216,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
