@@ -11,7 +11,8 @@ use super::holidays::Holiday;
 use super::policy::{self, Rule, Targets};
 use crate::auth::CurrentUser;
 use crate::db::schema::{calendars, sla_policies};
-use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::error::responses::{Conflict, Forbidden, Invalid, NotFound, Stale, Unauthenticated};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::http::{etag, IfMatch, JsonBody};
 use crate::jobs;
 use crate::state::AppState;
@@ -114,8 +115,8 @@ fn name_taken(e: diesel::result::Error) -> AppError {
 /// Business calendars (staff).
 #[utoipa::path(tag = "sla", security(("bearer_auth" = [])),
     responses((status = 200, body = Vec<BusinessCalendar>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden))]
 #[get("/calendars")]
 pub async fn list_calendars(state: web::Data<AppState>, user: CurrentUser) -> AppResult<web::Json<Vec<BusinessCalendar>>> {
     user.require(&[Role::Agent, Role::Supervisor, Role::Admin])?;
@@ -127,10 +128,10 @@ pub async fn list_calendars(state: web::Data<AppState>, user: CurrentUser) -> Ap
 /// Create a business calendar (admins).
 #[utoipa::path(tag = "sla", security(("bearer_auth" = [])), request_body = CalendarInput,
     responses((status = 201, body = BusinessCalendar),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        Conflict,
+        Invalid))]
 #[post("/calendars")]
 pub async fn create_calendar(state: web::Data<AppState>, user: CurrentUser, body: JsonBody<CalendarInput>) -> AppResult<HttpResponse> {
     user.require_admin()?;
@@ -158,9 +159,9 @@ pub async fn create_calendar(state: web::Data<AppState>, user: CurrentUser, body
 /// One business calendar.
 #[utoipa::path(tag = "sla", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = BusinessCalendar),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound))]
 #[get("/calendars/{id}")]
 pub async fn get_calendar(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     user.require(&[Role::Agent, Role::Supervisor, Role::Admin])?;
@@ -173,12 +174,12 @@ pub async fn get_calendar(state: web::Data<AppState>, user: CurrentUser, id: web
 #[utoipa::path(tag = "sla", security(("bearer_auth" = [])), request_body = CalendarInput,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, body = BusinessCalendar),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Stale,
+        Invalid))]
 #[patch("/calendars/{id}")]
 pub async fn update_calendar(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch, body: JsonBody<CalendarInput>) -> AppResult<HttpResponse> {
     user.require_admin()?;
@@ -225,9 +226,9 @@ pub struct HolidayQuery {
 /// calendar's own, minus the ones it works).
 #[utoipa::path(tag = "sla", security(("bearer_auth" = [])), params(("id" = Uuid, Path), HolidayQuery),
     responses((status = 200, body = Vec<Holiday>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        NotFound,
+        Invalid))]
 #[get("/calendars/{id}/holidays")]
 pub async fn list_holidays(state: web::Data<AppState>, _user: CurrentUser, id: web::Path<Uuid>, query: web::Query<HolidayQuery>) -> AppResult<web::Json<Vec<Holiday>>> {
     let year = query.year.unwrap_or_else(|| Utc::now().year());
@@ -299,8 +300,8 @@ fn prepare_policy(b: &mut PolicyInput) -> AppResult<f64> {
 /// SLA policies (staff).
 #[utoipa::path(tag = "sla", security(("bearer_auth" = [])),
     responses((status = 200, body = Vec<SlaPolicy>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden))]
 #[get("/sla-policies")]
 pub async fn list_policies(state: web::Data<AppState>, user: CurrentUser) -> AppResult<web::Json<Vec<SlaPolicy>>> {
     user.require(&[Role::Agent, Role::Supervisor, Role::Admin])?;
@@ -313,10 +314,10 @@ pub async fn list_policies(state: web::Data<AppState>, user: CurrentUser) -> App
 /// (`targets.overrides`: the most specific wins), a calendar, escalation rules.
 #[utoipa::path(tag = "sla", security(("bearer_auth" = [])), request_body = PolicyInput,
     responses((status = 201, body = SlaPolicy),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        Conflict,
+        Invalid))]
 #[post("/sla-policies")]
 pub async fn create_policy(state: web::Data<AppState>, user: CurrentUser, body: JsonBody<PolicyInput>) -> AppResult<HttpResponse> {
     user.require_admin()?;
@@ -344,9 +345,9 @@ pub async fn create_policy(state: web::Data<AppState>, user: CurrentUser, body: 
 /// One SLA policy.
 #[utoipa::path(tag = "sla", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = SlaPolicy),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound))]
 #[get("/sla-policies/{id}")]
 pub async fn get_policy(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     user.require(&[Role::Agent, Role::Supervisor, Role::Admin])?;
@@ -362,12 +363,12 @@ pub async fn get_policy(state: web::Data<AppState>, user: CurrentUser, id: web::
 #[utoipa::path(tag = "sla", security(("bearer_auth" = [])), request_body = PolicyInput,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, body = SlaPolicy),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Stale,
+        Invalid))]
 #[patch("/sla-policies/{id}")]
 pub async fn update_policy(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch, body: JsonBody<PolicyInput>) -> AppResult<HttpResponse> {
     user.require_admin()?;

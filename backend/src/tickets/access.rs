@@ -148,6 +148,13 @@ impl Scope {
     }
 }
 
+/// The case with this number if the caller may see it; 404 otherwise (numbers reveal nothing).
+pub async fn load_visible(conn: &mut AsyncPgConnection, reference: &Reference, user: &CurrentUser, number: i64, for_update: bool) -> AppResult<(TicketRow, Scope)> {
+    let scope = Scope::of(user, reference);
+    let row = super::queries::by_number(conn, number, for_update).await.optional()?.filter(|t| scope.can_see(t)).ok_or(AppError::NotFound)?;
+    Ok((row, scope))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,11 +186,4 @@ mod tests {
         // Desk by desk.
         assert_eq!(restriction(&[(specialists, desk_a, 2), (team_b, desk_b, 1)], routes), Some(Restriction { desk_ids: vec![desk_b], organization_ids: vec![hacienda] }));
     }
-}
-
-/// The case with this number if the caller may see it; 404 otherwise (numbers reveal nothing).
-pub async fn load_visible(conn: &mut AsyncPgConnection, reference: &Reference, user: &CurrentUser, number: i64, for_update: bool) -> AppResult<(TicketRow, Scope)> {
-    let scope = Scope::of(user, reference);
-    let row = super::queries::by_number(conn, number, for_update).await.optional()?.filter(|t| scope.can_see(t)).ok_or(AppError::NotFound)?;
-    Ok((row, scope))
 }

@@ -21,6 +21,7 @@ use crate::auth::CurrentUser;
 use crate::catalog::domain::{NodeKind, Viewer};
 use crate::catalog::form;
 use crate::db::schema::{attachments, group_members, idempotency_keys, tickets, users};
+use crate::error::responses::{Invalid, Unauthenticated};
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::parse_json;
 use crate::reference::{NodeRef, Reference};
@@ -139,11 +140,11 @@ fn hex(bytes: &[u8]) -> String {
     )),
     responses((status = 201, body = Ticket, headers(("Location" = String))),
         (status = 200, description = "Replay of an earlier creation with the same Idempotency-Key", body = Ticket),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "The requester may not request this service", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Idempotency-Key reused with a different request", body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Invalid))]
 #[post("/tickets")]
 pub async fn create_ticket(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest, payload: web::Payload) -> AppResult<HttpResponse> {
     let key = req

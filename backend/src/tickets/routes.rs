@@ -14,6 +14,7 @@ use super::render::{render_one, summarize};
 use super::state_machine::Status;
 use crate::auth::CurrentUser;
 use crate::db::schema::tickets;
+use crate::error::responses::{Invalid, NotFound, Unauthenticated};
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{etag, page_limit, paginate};
 use crate::reference::Reference;
@@ -23,8 +24,8 @@ use crate::users::domain::Role;
 /// One case.
 #[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
     responses((status = 200, body = Ticket, headers(("ETag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        NotFound))]
 #[get("/tickets/{number}")]
 pub async fn get_ticket(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
@@ -82,8 +83,8 @@ fn parse_list<T: std::str::FromStr>(field: &str, raw: Option<&str>) -> AppResult
 #[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(TicketListQuery),
     responses((status = 200, body = TicketPage),
         (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Invalid))]
 #[get("/tickets")]
 pub async fn list_tickets(state: web::Data<AppState>, user: CurrentUser, query: web::Query<TicketListQuery>) -> AppResult<web::Json<TicketPage>> {
     let q = query.into_inner();
@@ -145,7 +146,7 @@ async fn unstaffed_groups(conn: &mut AsyncPgConnection, reference: &Reference, s
 /// Counts of open cases in the caller's queues.
 #[utoipa::path(tag = "tickets", security(("bearer_auth" = [])),
     responses((status = 200, body = QueueCounts),
-        (status = 401, body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated))]
 #[get("/tickets/queues")]
 pub async fn queue_counts(state: web::Data<AppState>, user: CurrentUser) -> AppResult<web::Json<QueueCounts>> {
     let mut conn = state.pool.get().await?;

@@ -2888,6 +2888,7 @@ export interface operations {
                     "application/json": components["schemas"]["BusinessCalendar"][];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2896,6 +2897,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2945,6 +2947,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2953,6 +2956,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2961,6 +2965,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2978,6 +2983,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3016,6 +3022,7 @@ export interface operations {
                     "application/json": components["schemas"]["BusinessCalendar"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3024,6 +3031,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3032,6 +3040,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3085,6 +3094,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3093,6 +3103,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3101,6 +3112,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3109,6 +3121,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3117,6 +3130,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -3134,6 +3148,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3184,6 +3199,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3192,6 +3208,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3200,6 +3217,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5601,6 +5619,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaPolicy"][];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5609,6 +5628,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5658,6 +5678,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5666,6 +5687,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5674,6 +5696,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5691,6 +5714,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5729,6 +5753,7 @@ export interface operations {
                     "application/json": components["schemas"]["SlaPolicy"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5737,6 +5762,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5745,6 +5771,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5798,6 +5825,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5806,6 +5834,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5814,6 +5843,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5822,6 +5852,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5830,6 +5861,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -5847,6 +5879,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5923,6 +5956,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5931,6 +5965,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5994,6 +6029,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6028,6 +6064,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6064,6 +6101,7 @@ export interface operations {
                     "application/json": components["schemas"]["QueueCounts"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6103,6 +6141,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ticket"];
                 };
             };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6111,6 +6150,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
