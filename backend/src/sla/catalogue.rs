@@ -98,17 +98,14 @@ impl CalendarRow {
     /// What of the stored row cannot be read (the API refuses such rows; this finds rows written
     /// around it). Each one makes `spec` fall back to a default, so `Catalogue::load` logs them.
     pub fn problems(&self) -> Vec<String> {
-        let mut found = Vec::new();
-        for (part, value) in [("intervals", &self.intervals), ("extra_holidays", &self.extra_holidays)] {
-            let parsed =
-                if part == "intervals" { serde_json::from_value::<Vec<IntervalDoc>>(value.clone()).err() } else { serde_json::from_value::<Vec<HolidayDoc>>(value.clone()).err() };
-            if let Some(e) = parsed {
-                found.push(format!("{part}: {e}"));
-            }
-        }
-        if let Err(e) = serde_json::from_value::<Vec<NaiveDate>>(self.removed_holidays.clone()) {
-            found.push(format!("removed_holidays: {e}"));
-        }
+        let mut found: Vec<String> = [
+            unreadable::<Vec<IntervalDoc>>("intervals", &self.intervals),
+            unreadable::<Vec<HolidayDoc>>("extra_holidays", &self.extra_holidays),
+            unreadable::<Vec<NaiveDate>>("removed_holidays", &self.removed_holidays),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         if found.is_empty() {
             if let Err((field, why)) = spec_from_parts(&self.timezone, self.always_open, self.country.clone(), &self.intervals(), &self.extra(), &self.removed()) {
                 found.push(format!("{field}: {why}"));
@@ -116,6 +113,11 @@ impl CalendarRow {
         }
         found
     }
+}
+
+/// Why a stored JSON part does not read as `T`, named by the part.
+fn unreadable<T: serde::de::DeserializeOwned>(part: &str, value: &serde_json::Value) -> Option<String> {
+    serde_json::from_value::<T>(value.clone()).err().map(|e| format!("{part}: {e}"))
 }
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -144,14 +146,7 @@ impl PolicyRow {
     /// What of the stored row cannot be read: unreadable targets measure nothing, unreadable
     /// rules fire nothing, so `Catalogue::load` logs them.
     pub fn problems(&self) -> Vec<String> {
-        let mut found = Vec::new();
-        if let Err(e) = serde_json::from_value::<Targets>(self.targets.clone()) {
-            found.push(format!("targets: {e}"));
-        }
-        if let Err(e) = serde_json::from_value::<Vec<Rule>>(self.rules.clone()) {
-            found.push(format!("rules: {e}"));
-        }
-        found
+        [unreadable::<Targets>("targets", &self.targets), unreadable::<Vec<Rule>>("rules", &self.rules)].into_iter().flatten().collect()
     }
 }
 
