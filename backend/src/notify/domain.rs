@@ -213,7 +213,8 @@ pub struct CaseFacts {
 }
 
 /// Who a kind of mail goes to, before anyone's address, activity or preferences are known; the
-/// actor is never told about their own change. In order, without repeats.
+/// actor is not told about their own change (but a requester gets the receipt of the case they
+/// registered). In order, without repeats.
 pub fn recipients(kind: Kind, facts: &CaseFacts, actor: Option<Uuid>, data: &Value) -> Vec<(Uuid, Role)> {
     let mut out: Vec<(Uuid, Role)> = Vec::new();
     let requester = || vec![(facts.requester_id, Role::Requester)];
@@ -241,7 +242,9 @@ pub fn recipients(kind: Kind, facts: &CaseFacts, actor: Option<Uuid>, data: &Val
     };
     let mut seen = HashSet::new();
     for (id, role) in lists.into_iter().flatten() {
-        if Some(id) != actor && seen.insert(id) {
+        // Apertura is the requester's receipt with the number, also when they registered it.
+        let own_receipt = kind == Kind::Registered && role == Role::Requester;
+        if (Some(id) != actor || own_receipt) && seen.insert(id) {
             out.push((id, role));
         }
     }
@@ -454,7 +457,8 @@ mod tests {
         let (req, agent, m1, m2, boss) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
         let facts = CaseFacts { requester_id: req, agent_id: Some(agent), group_members: vec![agent, m1, m2], supervisors: vec![boss, agent] };
         let ids = |kind, actor, data: Value| recipients(kind, &facts, actor, &data).into_iter().map(|(id, _)| id).collect::<Vec<_>>();
-        assert_eq!(ids(Kind::Registered, Some(req), json!({})), [agent, m1, m2]);
+        assert_eq!(ids(Kind::Registered, Some(req), json!({})), [req, agent, m1, m2], "the requester's receipt");
+        assert_eq!(ids(Kind::Registered, Some(agent), json!({})), [req, m1, m2], "an agent registering on someone's behalf");
         assert_eq!(ids(Kind::Assigned, Some(m1), json!({})), [req, agent]);
         assert_eq!(ids(Kind::Escalated, None, json!({})), [req, agent, boss]);
         assert_eq!(ids(Kind::Followup, Some(agent), json!({"from_requester": false})), [req]);
