@@ -205,10 +205,7 @@ pub fn public_url_from(get: &impl Fn(&str) -> Option<String>) -> Result<url::Url
     let var = |k: &str| get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let bind = var("MESA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
     let public_text = var("MESA_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
-    url::Url::parse(&public_text)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .ok_or_else(|| err("MESA_PUBLIC_URL", format!("'{public_text}' is not an http(s) URL")))
+    url::Url::parse(&public_text).ok().filter(|u| matches!(u.scheme(), "http" | "https")).ok_or_else(|| err("MESA_PUBLIC_URL", format!("'{public_text}' is not an http(s) URL")))
 }
 
 fn parse_bool(var: &'static str, v: Option<String>) -> Result<Option<bool>, ConfigError> {

@@ -188,10 +188,7 @@ pub async fn claim(conn: &mut AsyncPgConnection, now: DateTime<Utc>, limit: i64)
 /// Whether any mail is due (the idle runner's only statement).
 async fn any_due(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
-        outbox::table
-            .filter(outbox::state.eq("pending"))
-            .filter(outbox::next_attempt_at.le(now))
-            .filter(outbox::locked_until.is_null().or(outbox::locked_until.lt(now))),
+        outbox::table.filter(outbox::state.eq("pending")).filter(outbox::next_attempt_at.le(now)).filter(outbox::locked_until.is_null().or(outbox::locked_until.lt(now))),
     ))
     .get_result(conn)
     .await
@@ -202,7 +199,10 @@ async fn any_due(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryResul
 enum Outcome {
     Sent,
     /// Refused; `permanent`: the server will never take it (5xx, or it cannot be built).
-    Refused { error: String, permanent: bool },
+    Refused {
+        error: String,
+        permanent: bool,
+    },
 }
 
 /// Sends every due mail (batch after batch, for at most [`RUN_BUDGET`]); returns how many were

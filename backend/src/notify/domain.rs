@@ -435,7 +435,10 @@ mod tests {
         // Classification.
         t = old.clone();
         t.priority = crate::tickets::domain::Priority::High;
-        assert_eq!(from_change(&old, &t, &[ev("priority", json!({"priority": "high", "reason": "Afecta a todos"}))]).unwrap(), (Kind::Classified, json!({"reason": "Afecta a todos"})));
+        assert_eq!(
+            from_change(&old, &t, &[ev("priority", json!({"priority": "high", "reason": "Afecta a todos"}))]).unwrap(),
+            (Kind::Classified, json!({"reason": "Afecta a todos"}))
+        );
         // Resume from hold.
         let mut held = old.clone();
         held.status = Status::OnHold;
@@ -474,7 +477,14 @@ mod tests {
 
     #[test]
     fn opt_outs_apply_to_optional_kinds_only() {
-        let p = Person { id: Uuid::now_v7(), name: "A".into(), email: Some("a@x.gov.co".into()), active: true, locale: "es-CO".into(), opted_out: vec!["followup".into(), "resolved".into()] };
+        let p = Person {
+            id: Uuid::now_v7(),
+            name: "A".into(),
+            email: Some("a@x.gov.co".into()),
+            active: true,
+            locale: "es-CO".into(),
+            opted_out: vec!["followup".into(), "resolved".into()],
+        };
         assert!(!deliverable(Kind::Followup, &p));
         assert!(deliverable(Kind::Resolved, &p), "a mandatory kind cannot be turned off");
         assert!(!deliverable(Kind::Resolved, &Person { active: false, ..p.clone() }));

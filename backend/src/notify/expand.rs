@@ -91,14 +91,28 @@ async fn expand_batch(conn: &mut AsyncPgConnection, env: &MailEnv, now: DateTime
         .into_iter()
         .map(|d| (d.0, d))
         .collect();
-    let group_names: HashMap<Uuid, String> = support_groups::table.filter(support_groups::id.eq_any(&group_ids)).select((support_groups::id, support_groups::name)).load(conn).await?.into_iter().collect();
-    let service_names: HashMap<Uuid, String> = catalog_nodes::table.filter(catalog_nodes::id.eq_any(&service_ids)).select((catalog_nodes::id, catalog_nodes::name)).load(conn).await?.into_iter().collect();
+    let group_names: HashMap<Uuid, String> =
+        support_groups::table.filter(support_groups::id.eq_any(&group_ids)).select((support_groups::id, support_groups::name)).load(conn).await?.into_iter().collect();
+    let service_names: HashMap<Uuid, String> =
+        catalog_nodes::table.filter(catalog_nodes::id.eq_any(&service_ids)).select((catalog_nodes::id, catalog_nodes::name)).load(conn).await?.into_iter().collect();
     let mut members: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for (g, u) in group_members::table.filter(group_members::group_id.eq_any(&group_ids)).select((group_members::group_id, group_members::user_id)).order(group_members::user_id).load::<(Uuid, Uuid)>(conn).await? {
+    for (g, u) in group_members::table
+        .filter(group_members::group_id.eq_any(&group_ids))
+        .select((group_members::group_id, group_members::user_id))
+        .order(group_members::user_id)
+        .load::<(Uuid, Uuid)>(conn)
+        .await?
+    {
         members.entry(g).or_default().push(u);
     }
     let mut supervisors: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for (d, u) in desk_supervisors::table.filter(desk_supervisors::desk_id.eq_any(&desk_ids)).select((desk_supervisors::desk_id, desk_supervisors::user_id)).order(desk_supervisors::user_id).load::<(Uuid, Uuid)>(conn).await? {
+    for (d, u) in desk_supervisors::table
+        .filter(desk_supervisors::desk_id.eq_any(&desk_ids))
+        .select((desk_supervisors::desk_id, desk_supervisors::user_id))
+        .order(desk_supervisors::user_id)
+        .load::<(Uuid, Uuid)>(conn)
+        .await?
+    {
         supervisors.entry(d).or_default().push(u);
     }
     // Everyone a mail may name or go to.
@@ -121,7 +135,12 @@ async fn expand_batch(conn: &mut AsyncPgConnection, env: &MailEnv, now: DateTime
         .into_iter()
         .map(|(id, name, email, active, locale)| (id, Person { id, name, email, active, locale, opted_out: vec![] }))
         .collect();
-    for (u, k) in notification_opt_outs::table.filter(notification_opt_outs::user_id.eq_any(&people)).select((notification_opt_outs::user_id, notification_opt_outs::kind)).load::<(Uuid, String)>(conn).await? {
+    for (u, k) in notification_opt_outs::table
+        .filter(notification_opt_outs::user_id.eq_any(&people))
+        .select((notification_opt_outs::user_id, notification_opt_outs::kind))
+        .load::<(Uuid, String)>(conn)
+        .await?
+    {
         if let Some(p) = persons.get_mut(&u) {
             p.opted_out.push(k);
         }
@@ -194,7 +213,15 @@ async fn expand_batch(conn: &mut AsyncPgConnection, env: &MailEnv, now: DateTime
                 ("type", label("type")),
                 ("hold_reason", label("hold_reason")),
                 ("clock", label("clock")),
-                ("desist_at", n.data.get("desist_at").and_then(Value::as_str).and_then(|s| s.parse::<DateTime<Utc>>().ok()).map(|d| json!(d.format("%Y-%m-%d").to_string())).unwrap_or(Value::Null)),
+                (
+                    "desist_at",
+                    n.data
+                        .get("desist_at")
+                        .and_then(Value::as_str)
+                        .and_then(|s| s.parse::<DateTime<Utc>>().ok())
+                        .map(|d| json!(d.format("%Y-%m-%d").to_string()))
+                        .unwrap_or(Value::Null),
+                ),
             ] {
                 ctx.insert(k.to_owned(), v);
             }

@@ -69,7 +69,12 @@ pub const DELIVER: &str = "mail_deliver";
 /// Makes sure the two recurring mail jobs exist (idempotent, safe from several instances).
 pub async fn ensure_jobs(conn: &mut AsyncPgConnection) -> QueryResult<()> {
     for kind in [EXPAND, DELIVER] {
-        diesel::insert_into(jobs::table).values((jobs::id.eq(Uuid::now_v7()), jobs::kind.eq(kind), jobs::unique_key.eq(kind))).on_conflict(jobs::unique_key).do_nothing().execute(conn).await?;
+        diesel::insert_into(jobs::table)
+            .values((jobs::id.eq(Uuid::now_v7()), jobs::kind.eq(kind), jobs::unique_key.eq(kind)))
+            .on_conflict(jobs::unique_key)
+            .do_nothing()
+            .execute(conn)
+            .await?;
     }
     Ok(())
 }

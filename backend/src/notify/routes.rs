@@ -212,7 +212,13 @@ pub async fn retry_outbox_mail(state: web::Data<AppState>, user: CurrentUser, id
     let mut conn = state.pool.get().await?;
     // One statement: of two admins retrying at once, one wins and the other gets 409.
     let retried: Option<OutboxRow> = diesel::update(outbox::table.find(id).filter(outbox::state.eq("failed")))
-        .set((outbox::state.eq("pending"), outbox::attempts.eq(0), outbox::next_attempt_at.eq(now), outbox::failed_at.eq(None::<DateTime<Utc>>), outbox::locked_until.eq(None::<DateTime<Utc>>)))
+        .set((
+            outbox::state.eq("pending"),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(now),
+            outbox::failed_at.eq(None::<DateTime<Utc>>),
+            outbox::locked_until.eq(None::<DateTime<Utc>>),
+        ))
         .returning(OutboxRow::as_returning())
         .get_result(&mut conn)
         .await
@@ -251,7 +257,11 @@ pub struct UpdateNotificationPreferences {
 async fn preferences(conn: &mut diesel_async::AsyncPgConnection, user_id: Uuid) -> AppResult<NotificationPreferences> {
     let off: Vec<String> = notification_opt_outs::table.filter(notification_opt_outs::user_id.eq(user_id)).select(notification_opt_outs::kind).load(conn).await?;
     Ok(NotificationPreferences {
-        kinds: Kind::ALL.iter().filter(|k| k.of_case()).map(|k| KindPreference { kind: *k, optional: k.optional(), enabled: !(k.optional() && off.iter().any(|o| o == k.as_str())) }).collect(),
+        kinds: Kind::ALL
+            .iter()
+            .filter(|k| k.of_case())
+            .map(|k| KindPreference { kind: *k, optional: k.optional(), enabled: !(k.optional() && off.iter().any(|o| o == k.as_str())) })
+            .collect(),
     })
 }
 
@@ -401,7 +411,12 @@ pub async fn get_mail_template(state: web::Data<AppState>, user: CurrentUser, pa
     params(("id" = Uuid, Path, description = "Desk id"), ("kind" = Kind, Path), ("lang" = Lang, Path)),
     responses((status = 200, body = MailTemplate), Unauthenticated, Forbidden, NotFound, Invalid))]
 #[put("/desks/{id}/mail-templates/{kind}/{lang}")]
-pub async fn put_mail_template(state: web::Data<AppState>, user: CurrentUser, path: web::Path<(Uuid, String, String)>, body: JsonBody<MailTemplateBody>) -> AppResult<web::Json<MailTemplate>> {
+pub async fn put_mail_template(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(Uuid, String, String)>,
+    body: JsonBody<MailTemplateBody>,
+) -> AppResult<web::Json<MailTemplate>> {
     let (desk, kind, lang) = kind_lang(&path)?;
     let mut conn = state.pool.get().await?;
     manage(&mut conn, &user, desk).await?;
@@ -451,7 +466,12 @@ pub async fn delete_mail_template(state: web::Data<AppState>, user: CurrentUser,
     params(("id" = Uuid, Path, description = "Desk id"), ("kind" = Kind, Path), ("lang" = Lang, Path)),
     responses((status = 200, description = "The rendered subject, text and HTML", body = Parts), Unauthenticated, Forbidden, NotFound, Invalid))]
 #[post("/desks/{id}/mail-templates/{kind}/{lang}/preview")]
-pub async fn preview_mail_template(state: web::Data<AppState>, user: CurrentUser, path: web::Path<(Uuid, String, String)>, body: JsonBody<PreviewBody>) -> AppResult<web::Json<Parts>> {
+pub async fn preview_mail_template(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(Uuid, String, String)>,
+    body: JsonBody<PreviewBody>,
+) -> AppResult<web::Json<Parts>> {
     let (desk, kind, lang) = kind_lang(&path)?;
     let role = match body.0.role.as_deref() {
         None | Some("requester") => "requester",

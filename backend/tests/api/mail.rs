@@ -35,7 +35,9 @@ async fn set_email(app: &TestApp, username: &str, email: &str, locale: &str) {
 /// desk's mailbox. Returns the supervisor's token.
 async fn mail_desk() -> (Desk, String) {
     let d = desk().await;
-    for (user, locale) in [("pedro.suarez", "en-US"), ("lucia.martinez", "es-CO"), ("agente.n1", "es-CO"), ("especialista.n2", "es-CO"), ("proveedor.n3", "es-CO"), ("cto.hacienda", "es-CO")] {
+    for (user, locale) in
+        [("pedro.suarez", "en-US"), ("lucia.martinez", "es-CO"), ("agente.n1", "es-CO"), ("especialista.n2", "es-CO"), ("proveedor.n3", "es-CO"), ("cto.hacienda", "es-CO")]
+    {
         set_email(&d.app, user, &format!("{user}@itagui.gov.co"), locale).await;
     }
     let boss = d.app.create_local_user("supervisor.tic", "Buena.Clave2026", Role::Supervisor).await;
@@ -159,8 +161,7 @@ async fn with_smtp_down_changes_succeed_and_once_it_is_back_every_mail_arrives_o
     let mut c = d.app.pool.get().await.unwrap();
     let attempts: Vec<i32> = outbox::table.select(outbox::attempts).load(&mut c).await.unwrap();
     assert!(attempts.iter().all(|a| *a == 0), "an unreachable server costs the mails no attempt");
-    let (error, run_at): (Option<String>, DateTime<Utc>) =
-        jobs::table.filter(jobs::kind.eq(notify::DELIVER)).select((jobs::last_error, jobs::run_at)).first(&mut c).await.unwrap();
+    let (error, run_at): (Option<String>, DateTime<Utc>) = jobs::table.filter(jobs::kind.eq(notify::DELIVER)).select((jobs::last_error, jobs::run_at)).first(&mut c).await.unwrap();
     assert!(error.unwrap().contains("SMTP server"), "the delivery job says why");
     assert!(run_at > now + Duration::seconds(20), "and backs off");
     let admin_view = d.app.get("/outbox?state=pending&limit=200", &d.admin).await;
@@ -422,7 +423,9 @@ async fn other_modules_queue_a_direct_mail_to_an_address() {
     };
     let mut c = d.app.pool.get().await.unwrap();
     notify::queue_direct(&mut c, &env, desk, None, "desconocido@otra.gov.co", Lang::Es, Kind::IntakeRefused, json!({"reason": "su dirección no está registrada"})).await.unwrap();
-    notify::queue_direct(&mut c, &env, desk, Some(ticket), "pedro.suarez@itagui.gov.co", Lang::En, Kind::IntakeRefused, json!({"reason": "you may not write on this case"})).await.unwrap();
+    notify::queue_direct(&mut c, &env, desk, Some(ticket), "pedro.suarez@itagui.gov.co", Lang::En, Kind::IntakeRefused, json!({"reason": "you may not write on this case"}))
+        .await
+        .unwrap();
     assert!(notify::queue_direct(&mut c, &env, desk, None, "not an address", Lang::Es, Kind::IntakeInstructions, json!({})).await.is_err());
     drop(c);
     run_jobs(&d.app, &env, Utc::now()).await;

@@ -154,9 +154,7 @@ fn parse(raw: &[u8]) -> Mail {
     let addresses = |a: Option<&mail_parser::Address>| a.map(|a| a.iter().filter_map(|x| x.address().map(str::to_owned)).collect::<Vec<_>>()).unwrap_or_default();
     let raw_text = String::from_utf8_lossy(raw).into_owned();
     // In the raw header (mail-parser keeps ids without their angle brackets).
-    let raw_header = |name: &str| {
-        raw_text.lines().take_while(|l| !l.is_empty()).find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_owned)).unwrap_or_default()
-    };
+    let raw_header = |name: &str| raw_text.lines().take_while(|l| !l.is_empty()).find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_owned)).unwrap_or_default();
     Mail {
         to: addresses(m.to()),
         from: addresses(m.from()).join(","),
