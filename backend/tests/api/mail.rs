@@ -35,6 +35,13 @@ async fn set_email(app: &TestApp, username: &str, email: &str, locale: &str) {
 /// desk's mailbox. Returns the supervisor's token.
 async fn mail_desk() -> (Desk, String) {
     let d = desk().await;
+    let boss = add_addresses(&d).await;
+    (d, boss)
+}
+
+/// Addresses and languages for the desk's people, a supervisor and the desk's mailbox; returns
+/// the supervisor's token.
+async fn add_addresses(d: &Desk) -> String {
     for (user, locale) in
         [("pedro.suarez", "en-US"), ("lucia.martinez", "es-CO"), ("agente.n1", "es-CO"), ("especialista.n2", "es-CO"), ("proveedor.n3", "es-CO"), ("cto.hacienda", "es-CO")]
     {
@@ -44,8 +51,7 @@ async fn mail_desk() -> (Desk, String) {
     set_email(&d.app, "supervisor.tic", "supervisor.tic@itagui.gov.co", "es-CO").await;
     let r = d.app.patch(&format!("/desks/{}", d.desk), &d.admin, json!({"supervisor_ids": [boss], "mailbox": MAILBOX})).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let token = d.app.token("supervisor.tic", "Buena.Clave2026").await;
-    (d, token)
+    d.app.token("supervisor.tic", "Buena.Clave2026").await
 }
 
 /// Runs the job runner (mail included) until nothing is due at `now`, then at `now` + 6 s (the
@@ -436,4 +442,31 @@ async fn other_modules_queue_a_direct_mail_to_an_address() {
     assert!(unknown.in_reply_to.is_empty());
     let threaded = mails.iter().find(|m| m.subject.starts_with(&format!("[Mesa #{n}] We could not"))).expect("numbered");
     assert_eq!(threaded.in_reply_to, format!("<mesa.{n}@{HOST}>"));
+}
+
+#[tokio::test]
+async fn sla_notify_rules_mail_the_assignee_and_the_supervisors_at_risk_and_at_breach() {
+    use crate::sla::{bogota, measured_desk, registered_at};
+    let rules = json!([
+        {"clock": "ttr", "at_share": 0.75, "action": "notify_supervisor"},
+        {"clock": "ttr", "at_share": 1.0, "action": "notify_supervisor"}
+    ]);
+    let (d, _) = measured_desk(rules).await;
+    add_addresses(&d).await;
+    let sink = tokio::task::spawn_blocking(SmtpSink::start).await.unwrap();
+    let env = env(Some(sink.url()));
+    let n = d.open(&d.pedro, "Servidor caído").await["number"].as_i64().unwrap();
+    // Monday 8:00, medium: resolution due in 1140 business minutes (Wednesday 8:00).
+    registered_at(&d, n, bogota(2026, 2, 2, 8, 0)).await;
+    let mut c = d.app.pool.get().await.unwrap();
+    assert_eq!(mesa::sla::rules::check(&mut c, bogota(2026, 2, 3, 16, 0)).await.unwrap(), 1);
+    assert_eq!(mesa::sla::rules::check(&mut c, bogota(2026, 2, 4, 10, 0)).await.unwrap(), 1);
+    drop(c);
+    run_jobs(&d.app, &env, Utc::now()).await;
+    let mut sla: Vec<(String, String)> = summary(&sink.messages()).into_iter().filter(|(_, s)| s.contains("ANS") || s.contains("SLA")).collect();
+    sla.sort();
+    let s = |to: &str, what: &str| (format!("{to}@itagui.gov.co"), format!("[Mesa #{n}] {what}: Servidor caído"));
+    assert_eq!(sla, [s("agente.n1", "ANS en riesgo"), s("agente.n1", "ANS incumplido"), s("supervisor.tic", "ANS en riesgo"), s("supervisor.tic", "ANS incumplido")]);
+    let breach = sink.messages().into_iter().find(|m| m.subject.contains("ANS incumplido")).unwrap();
+    assert!(breach.text.contains("tiempo de solución"), "{}", breach.text);
 }
