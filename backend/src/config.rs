@@ -311,6 +311,9 @@ mod tests {
     fn mail_settings_default_to_the_public_host() {
         let c = load(&[DB, SECRET, ("MESA_PUBLIC_URL", "https://mesa.cali.gov.co")]).unwrap();
         assert_eq!(c.mail_from, "mesa@mesa.cali.gov.co");
+        // docker compose's public URL and the default one give an address lettre accepts.
+        assert_eq!(load(&[DB, SECRET, ("MESA_PUBLIC_URL", "http://localhost:8080")]).unwrap().mail_from, "mesa@localhost");
+        assert_eq!(load(&[DB, SECRET]).unwrap().mail_from, "mesa@127.0.0.1");
         let c = load(&[DB, SECRET, ("MESA_MAIL_FROM", "mesa@cali.gov.co"), ("MESA_SMTP_URL", "smtp://user:p%40ss@mail.cali.gov.co:587?tls=starttls")]).unwrap();
         assert_eq!(c.mail_from, "mesa@cali.gov.co");
         assert_eq!(c.smtp_url.unwrap().port(), Some(587));

@@ -83,12 +83,12 @@ UNIQUE_IDS=$(grep -h -m1 '^Message-ID:' "$WORK"/maildir/new/* | sort -u | wc -l)
 SECS=$(awk -v a="$START" -v b="$END" 'BEGIN { print b - a }')
 RATE=$(awk -v n="$N" -v s="$SECS" 'BEGIN { print n / s }')
 
-printf '\n%-38s %s\n' "measure" "value"
-printf '%-38s %s\n' "backlog (mails)" "$N"
-printf '%-38s %s\n' "binary" "$BIN"
-printf '%-38s %.1f s\n' "time to drain (worker start → all sent)" "$SECS"
-printf '%-38s %.0f mails/s\n' "delivered per second" "$RATE"
-printf '%-38s %s\n' "received by the sink" "$RECEIVED"
-printf '%-38s %s\n' "distinct Message-IDs received" "$UNIQUE_IDS"
-printf '%-38s %s\n' "failed" "$FAILED"
+printf '\n%-42s %s\n' "measure" "value"
+printf '%-42s %s\n' "backlog (mails)" "$N"
+printf '%-42s %s\n' "binary" "$BIN"
+printf '%-42s %.1f s\n' "time to drain (worker start → all sent)" "$SECS"
+printf '%-42s %.0f mails/s\n' "delivered per second" "$RATE"
+printf '%-42s %s\n' "received by the sink" "$RECEIVED"
+printf '%-42s %s\n' "distinct Message-IDs received" "$UNIQUE_IDS"
+printf '%-42s %s\n' "failed" "$FAILED"
 [ "$RECEIVED" -eq "$N" ] && [ "$UNIQUE_IDS" -eq "$N" ] || die "the sink holds $RECEIVED messages ($UNIQUE_IDS distinct), expected $N"

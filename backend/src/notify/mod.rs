@@ -80,7 +80,7 @@ pub async fn ensure_jobs(conn: &mut AsyncPgConnection) -> QueryResult<()> {
 }
 
 /// Adds what every mail of the change shows as it is now (the case may change again before the
-/// notification is expanded) to the kind's own data.
+/// notification is expanded) to the kind's own data; the kind's own keys win.
 fn snapshot(t: &TicketRow, mut data: Value) -> Value {
     if let Value::Object(map) = &mut data {
         for (k, v) in [
@@ -102,7 +102,7 @@ fn snapshot(t: &TicketRow, mut data: Value) -> Value {
 /// (`tickets::lifecycle::commit` calls it for every change of a case).
 pub async fn record_change(conn: &mut AsyncPgConnection, old: &TicketRow, new: &TicketRow, events: &[NewEvent], actor: Option<Uuid>, now: DateTime<Utc>) -> QueryResult<()> {
     match domain::from_change(old, new, events) {
-        Some((kind, data)) => record(conn, kind, new, actor, snapshot(new, data), now).await,
+        Some((kind, data)) => record(conn, kind, new, actor, data, now).await,
         None => Ok(()),
     }
 }
