@@ -470,3 +470,33 @@ async fn sla_notify_rules_mail_the_assignee_and_the_supervisors_at_risk_and_at_b
     let breach = sink.messages().into_iter().find(|m| m.subject.contains("ANS incumplido")).unwrap();
     assert!(breach.text.contains("tiempo de solución"), "{}", breach.text);
 }
+
+#[tokio::test]
+async fn two_runners_expanding_at_once_queue_each_mail_once() {
+    use diesel_async::AsyncConnection;
+    let (d, _) = mail_desk().await;
+    d.open(&d.pedro, "Uno entre muchos").await;
+    // 599 more notifications like the registration's (two recipients each).
+    let mut c = d.app.pool.get().await.unwrap();
+    diesel::sql_query(
+        "INSERT INTO notifications (id, kind, ticket_id, desk_id, actor_id, data, created_at)
+         SELECT gen_random_uuid(), kind, ticket_id, desk_id, actor_id, data, created_at + i * interval '1 ms'
+         FROM notifications, generate_series(1, 599) i",
+    )
+    .execute(&mut c)
+    .await
+    .unwrap();
+    drop(c);
+    let env = env(None);
+    let url = d.app.config.database_url.clone();
+    let runner = |url: String, env: MailEnv| async move {
+        let mut c = diesel_async::AsyncPgConnection::establish(&url).await.unwrap();
+        notify::expand::run(&mut c, &env, Utc::now()).await.unwrap()
+    };
+    let (a, b) = tokio::join!(tokio::spawn(runner(url.clone(), env.clone())), tokio::spawn(runner(url, env)));
+    assert_eq!(a.unwrap() + b.unwrap(), 1200, "each notification expanded by one runner");
+    assert_eq!(count(&d.app, "pending").await, 1200);
+    let mut c = d.app.pool.get().await.unwrap();
+    let left: i64 = mesa::db::schema::notifications::table.filter(mesa::db::schema::notifications::expanded_at.is_null()).count().get_result(&mut c).await.unwrap();
+    assert_eq!(left, 0);
+}
