@@ -4,7 +4,8 @@
 #   deps      scripts/deps.sh test
 #   postgres  private cluster with fsync=off (unless DATABASE_URL is set)
 #   lint      cargo fmt --check; cargo clippy -D warnings (rustup adds the components if missing)
-#   rust      cargo test --workspace  (MESA_TEST_DATABASE_URL = admin URL of that server)
+#   rust      cargo test --workspace  (MESA_TEST_DATABASE_URL = admin URL of that server;
+#             MESA_TEST_PYTHON = .data/venv's Python, with aiosmtpd for the mail tests)
 #   openapi   `mesa openapi` is valid OpenAPI 3.1 (openapi-spec-validator)
 #   frontend  npm ci (when needed), npm test, npm run build
 #   e2e       mesa serve on 127.0.0.1:18080 + demo slapd; npm run e2e (headless Chromium)
@@ -17,8 +18,9 @@ E2E_DB=mesa_e2e
 E2E_LOG="$DATA_DIR/e2e-server.log"
 E2E_LDAP_DIR="$DATA_DIR/e2e-ldap"
 VENV="$DATA_DIR/venv"
-# Python tools of the test command, installed from PyPI into .data/venv.
-VENV_REQUIREMENTS=('openapi-spec-validator~=0.9.0' 'schemathesis~=4.32.0')
+# Python tools of the test command, installed from PyPI into .data/venv (aiosmtpd: the SMTP
+# server the Rust tests start to receive Mesa's mail).
+VENV_REQUIREMENTS=('openapi-spec-validator~=0.9.0' 'schemathesis~=4.32.0' 'aiosmtpd~=1.4.6')
 FUZZ_DB=mesa_fuzz
 FUZZ_LOG="$DATA_DIR/fuzz-server.log"
 # Seconds of fuzzing per account (admin, requester).
@@ -40,8 +42,10 @@ lint_stage() {
 }
 
 rust_stage() {
-  say "MESA_TEST_DATABASE_URL=$PG_SERVER_URL"
-  MESA_TEST_DATABASE_URL="$PG_SERVER_URL" cargo test --workspace
+  # The mail tests start aiosmtpd with this Python (backend/tests/api/support/smtp.rs).
+  venv_install
+  say "MESA_TEST_DATABASE_URL=$PG_SERVER_URL MESA_TEST_PYTHON=$VENV/bin/python"
+  MESA_TEST_DATABASE_URL="$PG_SERVER_URL" MESA_TEST_PYTHON="$VENV/bin/python" cargo test --workspace
   # cargo test built target/debug/mesa for the integration tests; the next stages use it.
   [ -x "$MESA_BIN" ] || cargo_build
 }
@@ -49,7 +53,7 @@ rust_stage() {
 venv_install() {
   local want="${VENV_REQUIREMENTS[*]}"
   if [ "$(cat "$VENV/.requirement" 2>/dev/null)" != "$want" ] \
-    || ! "$VENV/bin/python" -c 'import openapi_spec_validator, schemathesis' >/dev/null 2>&1; then
+    || ! "$VENV/bin/python" -c 'import openapi_spec_validator, schemathesis, aiosmtpd' >/dev/null 2>&1; then
     rm -rf "$VENV"
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check "${VENV_REQUIREMENTS[@]}"

@@ -16,6 +16,8 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     pub ldap: Option<LdapConfig>,
     pub smtp_url: Option<url::Url>,
+    /// Sender of mail from desks without a mailbox of their own (`MESA_MAIL_FROM`).
+    pub mail_from: String,
     pub cors_origins: Vec<String>,
     pub spa_dir: Option<PathBuf>,
     pub login_throttle: ThrottleConfig,
@@ -124,15 +126,7 @@ impl Config {
             }
         };
 
-        let smtp_url = match var("MESA_SMTP_URL") {
-            None => None,
-            Some(s) => Some(
-                url::Url::parse(&s)
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host_str().is_some())
-                    .ok_or_else(|| err("MESA_SMTP_URL", format!("'{s}' is not an smtp:// or smtps:// URL")))?,
-            ),
-        };
+        let MailSettings { smtp_url, mail_from } = mail_settings(&get, &public_url)?;
 
         let cors_origins = match var("MESA_CORS_ORIGINS") {
             None => Vec::new(),
@@ -169,6 +163,7 @@ impl Config {
             refresh_token_ttl,
             ldap,
             smtp_url,
+            mail_from,
             cors_origins,
             spa_dir,
             login_throttle,
@@ -178,6 +173,39 @@ impl Config {
             attachment_max_files,
         })
     }
+}
+
+/// What outgoing mail needs: also read by `mesa worker`, which needs no other setting.
+pub struct MailSettings {
+    pub smtp_url: Option<url::Url>,
+    pub mail_from: String,
+}
+
+/// `MESA_SMTP_URL` (checked as delivery reads it: `crate::notify::delivery::SmtpTarget`) and
+/// `MESA_MAIL_FROM` (default `mesa@` the host of `MESA_PUBLIC_URL`).
+pub fn mail_settings(get: &impl Fn(&str) -> Option<String>, public_url: &url::Url) -> Result<MailSettings, ConfigError> {
+    let var = |k: &str| get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let smtp_url = match var("MESA_SMTP_URL") {
+        None => None,
+        Some(s) => {
+            let url = url::Url::parse(&s).map_err(|_| err("MESA_SMTP_URL", format!("'{s}' is not an smtp:// or smtps:// URL")))?;
+            crate::notify::delivery::SmtpTarget::parse(&url).map_err(|m| err("MESA_SMTP_URL", m))?;
+            Some(url)
+        }
+    };
+    let mail_from = var("MESA_MAIL_FROM").unwrap_or_else(|| format!("mesa@{}", public_url.host_str().unwrap_or("localhost")));
+    if mail_from.parse::<lettre::Address>().is_err() {
+        return Err(err("MESA_MAIL_FROM", format!("'{mail_from}' is not an email address (set MESA_MAIL_FROM)")));
+    }
+    Ok(MailSettings { smtp_url, mail_from })
+}
+
+/// The public URL alone, as `Config` reads it (for commands that need no other setting).
+pub fn public_url_from(get: &impl Fn(&str) -> Option<String>) -> Result<url::Url, ConfigError> {
+    let var = |k: &str| get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let bind = var("MESA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+    let public_text = var("MESA_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
+    url::Url::parse(&public_text).ok().filter(|u| matches!(u.scheme(), "http" | "https")).ok_or_else(|| err("MESA_PUBLIC_URL", format!("'{public_text}' is not an http(s) URL")))
 }
 
 fn parse_bool(var: &'static str, v: Option<String>) -> Result<Option<bool>, ConfigError> {
@@ -251,6 +279,9 @@ mod tests {
             ("MESA_ACCESS_TOKEN_TTL", "-3"),
             ("MESA_REFRESH_TOKEN_TTL", "soon"),
             ("MESA_SMTP_URL", "http://mail"),
+            ("MESA_SMTP_URL", "smtp://mail?tls=sometimes"),
+            ("MESA_SMTP_URL", "smtps://mail?tls=starttls"),
+            ("MESA_MAIL_FROM", "not an address"),
             ("MESA_CORS_ORIGINS", "https://ok.example, not an origin"),
             ("MESA_LDAP_URL", "http://ad"),
             ("MESA_LOGIN_MAX_FAILURES", "0"),
@@ -274,6 +305,18 @@ mod tests {
         let mut bad_filter = full.to_vec();
         bad_filter.push(("MESA_LDAP_USER_FILTER", "(uid=*)"));
         assert_eq!(load(&bad_filter).unwrap_err().var, "MESA_LDAP_USER_FILTER");
+    }
+
+    #[test]
+    fn mail_settings_default_to_the_public_host() {
+        let c = load(&[DB, SECRET, ("MESA_PUBLIC_URL", "https://mesa.cali.gov.co")]).unwrap();
+        assert_eq!(c.mail_from, "mesa@mesa.cali.gov.co");
+        // docker compose's public URL and the default one give an address lettre accepts.
+        assert_eq!(load(&[DB, SECRET, ("MESA_PUBLIC_URL", "http://localhost:8080")]).unwrap().mail_from, "mesa@localhost");
+        assert_eq!(load(&[DB, SECRET]).unwrap().mail_from, "mesa@127.0.0.1");
+        let c = load(&[DB, SECRET, ("MESA_MAIL_FROM", "mesa@cali.gov.co"), ("MESA_SMTP_URL", "smtp://user:p%40ss@mail.cali.gov.co:587?tls=starttls")]).unwrap();
+        assert_eq!(c.mail_from, "mesa@cali.gov.co");
+        assert_eq!(c.smtp_url.unwrap().port(), Some(587));
     }
 
     #[test]

@@ -19,7 +19,7 @@ struct Cli {
 enum Command {
     /// Apply pending migrations, then serve the API (and the SPA when MESA_SPA_DIR is set).
     Serve,
-    /// Run only the background jobs (SLA checks, recomputations); any number may run.
+    /// Run only the background jobs (SLA checks, recomputations, mail); any number may run.
     Worker,
     /// Recompute every case's SLA due dates now (as after a calendar change), logging progress.
     RecomputeSla,
@@ -64,6 +64,14 @@ fn database_url() -> Result<String, ConfigError> {
         return Err(ConfigError { var: "DATABASE_URL", message: "is required (postgres://user@host:port/db)".into() });
     }
     Ok(url)
+}
+
+/// The mail settings of `mesa worker` (it reads no other configuration).
+fn worker_mail_env() -> Result<mesa::notify::MailEnv, ConfigError> {
+    let get = |k: &str| std::env::var(k).ok();
+    let public_url = mesa::config::public_url_from(&get)?;
+    let settings = mesa::config::mail_settings(&get, &public_url)?;
+    mesa::notify::MailEnv::new(public_url, settings.mail_from, settings.smtp_url.as_ref()).map_err(|m| ConfigError { var: "MESA_SMTP_URL", message: m })
 }
 
 #[tokio::main]
@@ -133,8 +141,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let url = database_url()?;
             db::migrate(&url).await?;
             let pool = db::connect(&url, 4);
+            let mail = worker_mail_env()?;
             log::info!("worker running jobs");
-            mesa::jobs::run_forever(pool).await;
+            mesa::jobs::run_forever(pool, mail).await;
         }
         Command::RecomputeSla => {
             let url = database_url()?;
@@ -167,7 +176,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let pool = db::connect(&config.database_url, 4);
             let listener = TcpListener::bind(config.bind).map_err(|e| anyhow::anyhow!("MESA_BIND {}: {e}", config.bind))?;
             log::info!("listening on http://{} (public URL {})", config.bind, config.public_url);
-            tokio::spawn(mesa::jobs::run_forever(pool.clone()));
+            let mail = mesa::notify::MailEnv::from_config(&config).map_err(|m| ConfigError { var: "MESA_SMTP_URL", message: m })?;
+            if config.smtp_url.is_none() {
+                log::warn!("MESA_SMTP_URL is not set: mail is queued in the outbox and not sent");
+            }
+            tokio::spawn(mesa::jobs::run_forever(pool.clone(), mail));
             let state = AppState::new(pool, config).map_err(|e| anyhow::anyhow!("MESA_ATTACHMENTS_DIR: {e}"))?.with_worker_pools(8);
             startup::build_server(state, listener)?.await?;
         }

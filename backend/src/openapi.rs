@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi};
         (name = "ticket actions", description = "The lifecycle: take, assign, classify, escalate, hold, resume, resolve, reject, cancel, reopen, close"),
         (name = "sla", description = "Business calendars with computed Colombian holidays, SLA policies and escalation rules"),
         (name = "jobs", description = "Background jobs (admins): the queue, the jobs that gave up, retrying them"),
+        (name = "mail", description = "Outgoing mail: the outbox (admins), each user's optional kinds, desks' own templates"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::framework::{self, AllowedMethods};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{auth, catalog, desks, groups, health, http, jobs, organizations, sla, tickets, users};
+use crate::{auth, catalog, desks, groups, health, http, jobs, notify, organizations, sla, tickets, users};
 
 /// Every API route, registered through utoipa so each one lands in the OpenAPI document. Each
 /// feature lists its own routes.
@@ -30,7 +30,8 @@ fn api_routes(cfg: &mut ServiceConfig) {
         .configure(catalog::routes::configure)
         .configure(tickets::configure)
         .configure(sla::routes::configure)
-        .configure(jobs::routes::configure);
+        .configure(jobs::routes::configure)
+        .configure(notify::configure);
 }
 
 /// The OpenAPI document, as `mesa openapi` prints it and `/api/openapi.json` serves it.

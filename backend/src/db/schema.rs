@@ -102,6 +102,7 @@ diesel::table! {
         calendar_id -> Nullable<Uuid>,
         sla_policy_id -> Nullable<Uuid>,
         require_identity_number -> Bool,
+        notifications_off -> Array<Text>,
     }
 }
 
@@ -350,6 +351,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        kind -> Text,
+        ticket_id -> Uuid,
+        desk_id -> Uuid,
+        actor_id -> Nullable<Uuid>,
+        data -> Jsonb,
+        created_at -> Timestamptz,
+        expanded_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Uuid,
+        notification_id -> Nullable<Uuid>,
+        kind -> Text,
+        ticket_id -> Nullable<Uuid>,
+        ticket_number -> Nullable<Int8>,
+        desk_id -> Nullable<Uuid>,
+        recipient_id -> Nullable<Uuid>,
+        to_address -> Text,
+        from_address -> Text,
+        reply_to -> Nullable<Text>,
+        locale -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        message_id -> Text,
+        thread_id -> Nullable<Text>,
+        state -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamptz>,
+        failed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    mail_templates (desk_id, kind, locale) {
+        desk_id -> Uuid,
+        kind -> Text,
+        locale -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        updated_by -> Nullable<Uuid>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notification_opt_outs (user_id, kind) {
+        user_id -> Uuid,
+        kind -> Text,
+    }
+}
+
 diesel::joinable!(followups -> tickets (ticket_id));
 diesel::joinable!(ticket_pauses -> tickets (ticket_id));
 diesel::joinable!(sla_policies -> calendars (calendar_id));
@@ -375,6 +438,10 @@ diesel::joinable!(users -> locations (location_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    notifications,
+    outbox,
+    mail_templates,
+    notification_opt_outs,
     organizations,
     areas,
     locations,

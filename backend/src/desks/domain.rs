@@ -24,6 +24,7 @@ pub struct DeskRow {
     pub calendar_id: Option<Uuid>,
     pub sla_policy_id: Option<Uuid>,
     pub require_identity_number: bool,
+    pub notifications_off: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -53,9 +54,21 @@ pub struct Desk {
     /// A case is registered only for a requester whose identity number is known (their profile,
     /// or `identity_number` in the registration); 422 naming `identity_number` otherwise.
     pub require_identity_number: bool,
+    /// The kinds of mail the desk sends about its cases (default: all).
+    pub notification_kinds: Vec<crate::notify::Kind>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+}
+
+/// The kinds of mail a desk sends, from the ones it turned off.
+pub fn notification_kinds(off: &[String]) -> Vec<crate::notify::Kind> {
+    crate::notify::Kind::ALL.iter().copied().filter(|k| k.of_case() && !off.iter().any(|o| o == k.as_str())).collect()
+}
+
+/// What a desk stores for the kinds it sends: the case kinds left out.
+pub fn notifications_off(kinds: &[crate::notify::Kind]) -> Vec<String> {
+    crate::notify::Kind::ALL.iter().filter(|k| k.of_case() && !kinds.contains(k)).map(|k| k.as_str().to_owned()).collect()
 }
 
 impl Desk {
@@ -75,6 +88,7 @@ impl Desk {
             calendar_id: r.calendar_id,
             sla_policy_id: r.sla_policy_id,
             require_identity_number: r.require_identity_number,
+            notification_kinds: notification_kinds(&r.notifications_off),
             created_at: r.created_at,
             updated_at: r.updated_at,
             version: r.version,
@@ -107,6 +121,8 @@ pub struct CreateDesk {
     pub sla_policy_id: Option<Uuid>,
     /// Default false.
     pub require_identity_number: Option<bool>,
+    /// The kinds of mail the desk sends about its cases (default: all).
+    pub notification_kinds: Option<Vec<crate::notify::Kind>>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -136,6 +152,8 @@ pub struct UpdateDesk {
     #[schema(value_type = Option<Uuid>)]
     pub sla_policy_id: Option<Option<Uuid>>,
     pub require_identity_number: Option<bool>,
+    /// Replaces the kinds of mail the desk sends about its cases.
+    pub notification_kinds: Option<Vec<crate::notify::Kind>>,
 }
 
 /// Desk codes: 1–20 of A–Z, 0–9, `_`, `-`, starting with a letter or digit.
@@ -163,5 +181,15 @@ mod tests {
         assert!(!valid_code("-X"));
         assert!(valid_timezone("America/Bogota"));
         assert!(!valid_timezone("America/Cali"));
+    }
+
+    #[test]
+    fn a_desk_stores_the_mail_kinds_it_turned_off() {
+        use crate::notify::Kind;
+        let all = notification_kinds(&[]);
+        assert!(all.contains(&Kind::Followup) && !all.contains(&Kind::IntakeRefused));
+        let off = notifications_off(&[Kind::Registered, Kind::Resolved]);
+        assert!(off.contains(&"followup".to_owned()) && !off.contains(&"registered".to_owned()));
+        assert_eq!(notification_kinds(&off), [Kind::Registered, Kind::Resolved]);
     }
 }

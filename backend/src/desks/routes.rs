@@ -119,6 +119,7 @@ pub async fn create_desk(state: web::Data<AppState>, user: CurrentUser, body: Js
                     desks::calendar_id.eq(b.calendar_id),
                     desks::sla_policy_id.eq(b.sla_policy_id),
                     desks::require_identity_number.eq(b.require_identity_number.unwrap_or(false)),
+                    desks::notifications_off.eq(b.notification_kinds.as_deref().map(notifications_off).unwrap_or_default()),
                 ))
                 .execute(conn)
                 .await
@@ -197,6 +198,7 @@ pub async fn update_desk(state: web::Data<AppState>, user: CurrentUser, id: web:
                     desks::calendar_id.eq(b.calendar_id.unwrap_or(current.calendar_id)),
                     desks::sla_policy_id.eq(b.sla_policy_id.unwrap_or(current.sla_policy_id)),
                     desks::require_identity_number.eq(b.require_identity_number.unwrap_or(current.require_identity_number)),
+                    desks::notifications_off.eq(b.notification_kinds.as_deref().map(notifications_off).unwrap_or(current.notifications_off)),
                     desks::updated_at.eq(Utc::now()),
                     desks::version.eq(current.version + 1),
                 ))

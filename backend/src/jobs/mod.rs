@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::db::schema::jobs;
 use crate::db::DbPool;
+use crate::notify::{self, MailEnv};
 use crate::sla;
 
 pub mod retry;
@@ -25,7 +26,11 @@ pub const SLA_CHECK: &str = "sla_check";
 pub const SLA_RECOMPUTE: &str = "sla_recompute";
 /// The kinds this build runs. A runner claims only these, so during a rolling upgrade an older
 /// instance leaves a newer kind to the instances that know it instead of failing it.
-pub const KINDS: &[&str] = &[SLA_CHECK, SLA_RECOMPUTE];
+pub const KINDS: &[&str] = &[SLA_CHECK, SLA_RECOMPUTE, notify::EXPAND, notify::DELIVER];
+/// The kinds a runner without the mail settings runs ([`run_one`]).
+const KINDS_WITHOUT_MAIL: &[&str] = &[SLA_CHECK, SLA_RECOMPUTE];
+/// How often the mail jobs look for work when they found none.
+const MAIL_EVERY: Duration = Duration::seconds(5);
 /// How long a claimed job belongs to its runner before another may take it.
 pub const LEASE: Duration = Duration::seconds(120);
 const SLA_CHECK_EVERY: Duration = Duration::seconds(60);
@@ -38,6 +43,9 @@ pub fn policy(kind: &str) -> RetryPolicy {
         // in a row (about 7 minutes) the check is flagged failed for admins and keeps running
         // every ~10 minutes, back to every minute after its first success.
         SLA_CHECK => RetryPolicy { max_attempts: 5, first_delay: Duration::seconds(30), max_delay: Duration::minutes(10), recurring: true },
+        // Mail never stops: an unreachable SMTP server backs the delivery off (30 s doubling to
+        // 5 min) without touching the mails, which wait pending; admins see the job failed.
+        notify::EXPAND | notify::DELIVER => RetryPolicy { max_attempts: 5, first_delay: Duration::seconds(30), max_delay: Duration::minutes(5), recurring: true },
         // Eight attempts over about an hour; past that, an admin retries once the cause is fixed.
         _ => RetryPolicy { max_attempts: 8, first_delay: Duration::seconds(30), max_delay: Duration::minutes(30), recurring: false },
     }
@@ -79,6 +87,11 @@ pub async fn enqueue_recompute(conn: &mut AsyncPgConnection, reason: &str) -> Qu
 
 /// Takes the oldest due job of a known kind nobody holds, for `LEASE`.
 pub async fn claim(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryResult<Option<Claimed>> {
+    claim_of(conn, now, KINDS).await
+}
+
+/// [`claim`] among `kinds`.
+async fn claim_of(conn: &mut AsyncPgConnection, now: DateTime<Utc>, kinds: &[&str]) -> QueryResult<Option<Claimed>> {
     // The `done_at`/`failed_at` predicate is the partial index's, word for word.
     diesel::sql_query(
         "UPDATE jobs SET locked_until = $2, attempts = attempts + 1
@@ -90,16 +103,22 @@ pub async fn claim(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryRes
     )
     .bind::<Timestamptz, _>(now)
     .bind::<Timestamptz, _>(now + LEASE)
-    .bind::<Array<Text>, _>(KINDS)
+    .bind::<Array<Text>, _>(kinds)
     .get_result(conn)
     .await
     .optional()
 }
 
-/// Claims and runs one job; `Ok(None)` when nothing is due.
+/// Claims and runs one job other than mail; `Ok(None)` when nothing is due.
 pub async fn run_one(pool: &DbPool, now: DateTime<Utc>) -> anyhow::Result<Option<String>> {
+    run_one_with(pool, None, now).await
+}
+
+/// Claims and runs one job, the mail jobs too when `mail` is given; `Ok(None)` when nothing is due.
+pub async fn run_one_with(pool: &DbPool, mail: Option<&MailEnv>, now: DateTime<Utc>) -> anyhow::Result<Option<String>> {
     let mut conn = pool.get().await?;
-    let Some(job) = claim(&mut conn, now).await? else { return Ok(None) };
+    let kinds = if mail.is_some() { KINDS } else { KINDS_WITHOUT_MAIL };
+    let Some(job) = claim_of(&mut conn, now, kinds).await? else { return Ok(None) };
     let policy = policy(&job.kind);
     let result = if policy.abandoned(job.attempts) {
         Err(anyhow::anyhow!("abandoned: its runners stopped {} times before finishing it", job.attempts - 1))
@@ -107,6 +126,10 @@ pub async fn run_one(pool: &DbPool, now: DateTime<Utc>) -> anyhow::Result<Option
         match job.kind.as_str() {
             SLA_CHECK => run_sla_check(&mut conn, &job, now).await,
             SLA_RECOMPUTE => run_recompute(&mut conn, &job, now, None).await.map(|_| ()),
+            notify::EXPAND | notify::DELIVER => match mail {
+                Some(env) => run_mail(&mut conn, &job, env, now).await,
+                None => Err(anyhow::anyhow!("no mail settings")),
+            },
             other => Err(anyhow::anyhow!("no runner for job kind {other}")),
         }
     };
@@ -152,6 +175,29 @@ async fn run_sla_check(conn: &mut AsyncPgConnection, job: &Claimed, now: DateTim
         // A success ends any run of failures.
         .set((
             jobs::run_at.eq(now + SLA_CHECK_EVERY),
+            jobs::locked_until.eq(None::<DateTime<Utc>>),
+            jobs::last_error.eq(None::<String>),
+            jobs::attempts.eq(0),
+            jobs::failed_at.eq(None::<DateTime<Utc>>),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A mail job's run: expands notifications or delivers the outbox, then comes back in
+/// `MAIL_EVERY` (at once when it stopped with work left).
+async fn run_mail(conn: &mut AsyncPgConnection, job: &Claimed, env: &MailEnv, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let more = if job.kind == notify::EXPAND {
+        notify::expand::run(conn, env, now).await?;
+        false
+    } else {
+        notify::delivery::fail_abandoned(conn, now).await?;
+        notify::delivery::run(conn, env, now).await?.1
+    };
+    diesel::update(jobs::table.find(job.id))
+        .set((
+            jobs::run_at.eq(if more { now } else { now + MAIL_EVERY }),
             jobs::locked_until.eq(None::<DateTime<Utc>>),
             jobs::last_error.eq(None::<String>),
             jobs::attempts.eq(0),
@@ -226,18 +272,21 @@ fn recompute_progress(payload: &Value) -> anyhow::Result<(Uuid, u64, i64)> {
 }
 
 /// The runner loop of `mesa serve` and `mesa worker`: runs due jobs, sleeps when idle.
-pub async fn run_forever(pool: DbPool) {
+pub async fn run_forever(pool: DbPool, mail: MailEnv) {
     let mut idle = StdDuration::from_millis(200);
     match pool.get().await {
         Ok(mut conn) => {
             if let Err(e) = ensure_recurring(&mut conn).await {
                 log::warn!("jobs: {e}");
             }
+            if let Err(e) = notify::ensure_jobs(&mut conn).await {
+                log::warn!("jobs: {e}");
+            }
         }
         Err(e) => log::warn!("jobs: {e}"),
     }
     loop {
-        match run_one(&pool, Utc::now()).await {
+        match run_one_with(&pool, Some(&mail), Utc::now()).await {
             Ok(Some(_)) => idle = StdDuration::from_millis(200),
             Ok(None) => {
                 tokio::time::sleep(idle).await;

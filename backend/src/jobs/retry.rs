@@ -1,6 +1,6 @@
 //! When a failed job runs again, and when it gives up: pure, so the schedule is unit-tested and
-//! every queue that delivers through the runner (SLA work today, mail and webhook outboxes next)
-//! shares it.
+//! every queue that delivers through the runner (SLA work, the mail outbox's rows — see
+//! `notify::delivery::RETRY` —, webhooks next) shares it.
 use chrono::{DateTime, Duration, Utc};
 
 /// How a kind of job retries. Delays double from `first_delay` up to `max_delay`.

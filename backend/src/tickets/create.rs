@@ -179,8 +179,8 @@ pub async fn create_ticket(state: web::Data<AppState>, user: CurrentUser, req: H
     let prepared = prepare(&mut conn, &reference, &user, upload.data, &upload.files).await?;
     let user_id = user.0.id;
     let (row, agent_name) = if idempotency.is_none() && upload.files.is_empty() && prepared.identity_number.is_none() {
-        // The common case: one statement, atomic on its own.
-        insert(&mut conn, &reference, &prepared, user_id).await?
+        // The common case: the case and its notification, nothing else.
+        conn.transaction(async |conn| insert(conn, &reference, &prepared, user_id).await).await?
     } else {
         // Files go to storage first; if the transaction then fails they are removed again.
         let mut stored = Vec::new();
@@ -436,8 +436,9 @@ async fn prepare(conn: &mut AsyncPgConnection, reference: &Reference, user: &Cur
 }
 
 /// Inserts the case with its SLA due dates, picks its agent and records the `created` and
-/// `assignment` events — one prepared statement (`register_ticket`, migrations 000013 and 000018). Returns the
-/// case and its agent's name.
+/// `assignment` events — one prepared statement (`register_ticket`, migrations 000013 and 000018)
+/// — and its `registered` mail notification; run it in a transaction. Returns the case and its
+/// agent's name.
 async fn insert(conn: &mut AsyncPgConnection, reference: &Reference, p: &Prepared, created_by: Uuid) -> AppResult<(TicketRow, Option<String>)> {
     let now = Utc::now();
     // A routed case is assigned to its group at once, with or without an available agent.
@@ -534,6 +535,8 @@ async fn insert(conn: &mut AsyncPgConnection, reference: &Reference, p: &Prepare
     let inserted: Inserted = serde_json::from_value(registered).map_err(|e| AppError::Internal(anyhow::anyhow!("register_ticket answered: {e}")))?;
     row.number = inserted.number;
     row.assigned_agent_id = inserted.agent_id;
+    // Apertura: mailed to the requester and the case's group by the mail jobs.
+    crate::notify::record(conn, crate::notify::Kind::Registered, &row, Some(created_by), serde_json::json!({}), now).await?;
     Ok((row, inserted.agent_name))
 }
 

@@ -169,6 +169,10 @@ pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, numb
             )
             .await?;
             queries::index_followup(conn, ticket.id, &body, visibility).await?;
+            // A public follow-up is mailed to the other side; a private one never leaves the agents.
+            if visibility == Visibility::Public {
+                crate::notify::record_followup(conn, &ticket, user_id, id, &body, Utc::now()).await?;
+            }
             for (f, key) in files.iter().zip(&keys) {
                 insert_attachment(conn, ticket.id, Some((id, visibility)), f, key, user_id).await?;
             }

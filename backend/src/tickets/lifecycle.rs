@@ -653,10 +653,12 @@ async fn check_agent(conn: &mut AsyncPgConnection, group: Option<Uuid>, agent: O
 /// decided on: 412 otherwise), its audit events, its SLA pauses and clocks.
 ///
 /// This is the single place a change of a case is written. Whatever must happen with every
-/// change — the outbox rows of later issues (emails, webhooks) — is added here, from the
-/// decided `events`, so an HTTP action and an SLA rule can never differ in what they leave.
+/// change is added here, from the decided `events`, so an HTTP action and an SLA rule can never
+/// differ in what they leave: the change's mail notification (`notify::record_change`, one row
+/// expanded and sent later by the jobs; webhooks' outbox rows of later issues go here too).
 pub async fn commit(conn: &mut AsyncPgConnection, reference: &Reference, old: &TicketRow, decision: Decision, actor_id: Option<Uuid>, now: DateTime<Utc>) -> AppResult<TicketRow> {
     let Decision { ticket, changed, events, pauses } = decision;
+    crate::notify::record_change(conn, old, &ticket, &events, actor_id, now).await?;
     let saved = if changed {
         // What the case says is written only when edited (a description may be large).
         if (ticket.desk_id, &ticket.subject, &ticket.description, &ticket.contact_phone, ticket.location_id, ticket.area_id, &ticket.fields)

@@ -210,6 +210,9 @@ fn compose_backend_gets_its_settings() {
     assert!(get("MESA_BIND").unwrap().starts_with("0.0.0.0:"), "the backend must listen on all interfaces in its container");
     assert!(get("MESA_LDAP_URL").unwrap().contains("openldap"), "MESA_LDAP_URL must point at the openldap service");
     assert!(get("MESA_SMTP_URL").unwrap().contains("mailpit"), "MESA_SMTP_URL must point at the mailpit service");
+    // Read as the backend reads it: plain SMTP to Mailpit's port (it offers no TLS there).
+    let smtp = mesa::notify::delivery::SmtpTarget::parse(&url::Url::parse(get("MESA_SMTP_URL").unwrap()).unwrap()).expect("MESA_SMTP_URL is one Mesa accepts");
+    assert_eq!((smtp.host.as_str(), smtp.port, smtp.security), ("mailpit", 1025, mesa::notify::delivery::Security::Plain));
 }
 
 #[test]

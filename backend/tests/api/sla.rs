@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::tickets::{desk, Desk};
 
-fn bogota(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+pub(crate) fn bogota(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     chrono_tz::America::Bogota.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
 }
 
@@ -19,7 +19,7 @@ fn office() -> Value {
 
 /// The desk of the ticket tests with a Mon–Fri 7:30–17:00 Colombian calendar and a policy:
 /// attention critical 1 h … low 18 h; resolution 4 h … 3 days; escalate at breach.
-async fn measured_desk(rules: Value) -> (Desk, String) {
+pub(crate) async fn measured_desk(rules: Value) -> (Desk, String) {
     let d = desk().await;
     let cal = d.app.post("/calendars", Some(&d.admin), json!({"name": "Oficina", "country": "CO", "intervals": office()})).await;
     assert_eq!(cal.status, 201, "{}", cal.body);
@@ -48,7 +48,7 @@ async fn conn(d: &Desk) -> diesel_async::pooled_connection::bb8::PooledConnectio
 }
 
 /// Moves a case's registration to `at` (the API stamps "now") and re-measures it.
-async fn registered_at(d: &Desk, number: i64, at: DateTime<Utc>) -> Uuid {
+pub(crate) async fn registered_at(d: &Desk, number: i64, at: DateTime<Utc>) -> Uuid {
     let mut c = conn(d).await;
     let id: Uuid = diesel::update(tickets::table.filter(tickets::number.eq(number))).set(tickets::created_at.eq(at)).returning(tickets::id).get_result(&mut c).await.unwrap();
     let reference = mesa::reference::Reference::load(&mut c).await.unwrap();

@@ -305,6 +305,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/desks/{id}/mail-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every kind and language of a desk's mail, with which ones the desk words its own way
+         *     (admins and the desk's supervisors).
+         */
+        get: operations["list_mail_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/desks/{id}/mail-templates/{kind}/{lang}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The template a desk uses for a kind and language (`es`, `en`). */
+        get: operations["get_mail_template"];
+        /**
+         * Word a kind of mail the desk's way. Refused with 422 naming `subject`, `text` or `html` when
+         *     a part does not parse or does not render against the sample case.
+         */
+        put: operations["put_mail_template"];
+        post?: never;
+        /** Go back to the built-in template (no content; also when the desk had none of its own). */
+        delete: operations["delete_mail_template"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/desks/{id}/mail-templates/{kind}/{lang}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The mail a template makes for the sample case (the given template, or the desk's current
+         *     one); 422 naming the part when it does not parse or render.
+         */
+        post: operations["preview_mail_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/groups": {
         parameters: {
             query?: never;
@@ -464,6 +526,27 @@ export interface paths {
         patch: operations["update_me"];
         trace?: never;
     };
+    "/api/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The kinds of mail the caller receives. */
+        get: operations["get_my_notifications"];
+        /**
+         * Turn optional kinds of mail off (the list replaces the previous one); a kind that cannot be
+         *     turned off is a 422 naming it (`disabled.N`).
+         */
+        put: operations["put_my_notifications"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations": {
         parameters: {
             query?: never;
@@ -499,6 +582,63 @@ export interface paths {
         head?: never;
         /** Rename or (de)activate an organization (admins). Send `If-Match` with the ETag to avoid overwriting another change. */
         patch: operations["update_organization"];
+        trace?: never;
+    };
+    "/api/v1/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The outgoing mail, newest first (admins): `?state=failed` for what could not be delivered,
+         *     `?state=pending` for what waits (all of it while `MESA_SMTP_URL` is unset).
+         */
+        get: operations["list_outbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbox/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One outgoing mail with its bodies (admins). */
+        get: operations["get_outbox_mail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbox/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed mail again (admins): pending, due now, its attempts counted afresh; 409
+         *     `mail_not_failed` for a mail that is not failed.
+         */
+        post: operations["retry_outbox_mail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/ready": {
@@ -1195,6 +1335,8 @@ export interface components {
             mailbox?: string | null;
             /** @example Tecnologías de la Información */
             name: string;
+            /** @description The kinds of mail the desk sends about its cases (default: all). */
+            notification_kinds?: components["schemas"]["Kind"][] | null;
             organization_ids?: string[];
             /** @description Default false. */
             require_identity_number?: boolean | null;
@@ -1378,6 +1520,8 @@ export interface components {
             /** @description The desk's mailbox (email channel and sender of notifications). */
             mailbox?: string | null;
             name: string;
+            /** @description The kinds of mail the desk sends about its cases (default: all). */
+            notification_kinds: components["schemas"]["Kind"][];
             /** @description Organizations allowed to use the desk; empty means all. */
             organization_ids: string[];
             /**
@@ -1627,6 +1771,24 @@ export interface components {
          */
         JobState: "pending" | "running" | "done" | "failed";
         /**
+         * @description A kind of mail. The first fourteen follow a case; the `intake_*` ones are direct answers to
+         *     an address (see [`super::queue_direct`]).
+         * @enum {string}
+         */
+        Kind: "registered" | "classified" | "assigned" | "escalated" | "followup" | "on_hold" | "resumed" | "resolved" | "closed" | "rejected" | "cancelled" | "transferred" | "sla_at_risk" | "sla_breached" | "intake_refused" | "intake_instructions";
+        /** @description One kind of mail and whether the caller receives it. */
+        KindPreference: {
+            enabled: boolean;
+            kind: components["schemas"]["Kind"];
+            /** @description Whether the caller may turn it off (the others always reach them). */
+            optional: boolean;
+        };
+        /**
+         * @description The two languages mails are written in; a user's locale `en…` reads English, any other Spanish.
+         * @enum {string}
+         */
+        Lang: "es" | "en";
+        /**
          * @description Impact or urgency, the two axes of the priority matrix.
          * @enum {string}
          */
@@ -1667,6 +1829,33 @@ export interface components {
         LogoutRequest: {
             refresh_token: string;
         };
+        /**
+         * @description Where an outgoing mail stands. `sending`: a runner holds it now.
+         * @enum {string}
+         */
+        MailState: "pending" | "sending" | "sent" | "failed";
+        /** @description A desk's template of one kind and language: its own, or the built-in one. */
+        MailTemplate: {
+            /** @description The desk's own (false: the built-in one). */
+            custom: boolean;
+            /** @description Auto-escaped; may `{% extends "layout.html" %}` and fill its `body` block. */
+            html: string;
+            kind: components["schemas"]["Kind"];
+            lang: components["schemas"]["Lang"];
+            /** @description MiniJinja sources. Variables: see `variables`. */
+            subject: string;
+            text: string;
+            /** Format: date-time */
+            updated_at?: string | null;
+            /** @description The variables every template may use. */
+            variables: string[];
+        };
+        MailTemplateBody: {
+            html: string;
+            /** @description The case's `[Mesa #N]` is put before it when missing. */
+            subject: string;
+            text: string;
+        };
         MoveNode: {
             /**
              * Format: uuid
@@ -1699,6 +1888,10 @@ export interface components {
          * @enum {string}
          */
         NodeKind: "category" | "service";
+        NotificationPreferences: {
+            /** @description Every kind of mail about a case. */
+            kinds: components["schemas"]["KindPreference"][];
+        };
         /** @description A public body (e.g. a city's Secretaría de Hacienda). One install serves many. */
         Organization: {
             active: boolean;
@@ -1718,6 +1911,66 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
         };
+        /** @description One outgoing mail. Bodies only in `GET /outbox/{id}`. */
+        OutboxMail: {
+            /**
+             * Format: int32
+             * @description Delivery attempts so far.
+             */
+            attempts: number;
+            body_html?: string | null;
+            body_text?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            desk_id?: string | null;
+            /** Format: date-time */
+            failed_at?: string | null;
+            from_address: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Kind of mail, e.g. `registered`, `followup`, `sla_breached`. */
+            kind: string;
+            last_error?: string | null;
+            /** @description `es` or `en`: the recipient's language. */
+            locale: string;
+            /**
+             * Format: int32
+             * @description Attempts after which it is failed.
+             */
+            max_attempts: number;
+            message_id: string;
+            /**
+             * Format: date-time
+             * @description When a pending mail is tried (again).
+             */
+            next_attempt_at: string;
+            /** Format: uuid */
+            recipient_id?: string | null;
+            reply_to?: string | null;
+            /** Format: date-time */
+            sent_at?: string | null;
+            state: components["schemas"]["MailState"];
+            subject: string;
+            /** @description `In-Reply-To` / `References`: the case's thread. */
+            thread_id?: string | null;
+            /**
+             * Format: int64
+             * @description The case it is about (none for a direct answer to an address).
+             */
+            ticket_number?: number | null;
+            to_address: string;
+        };
+        OutboxPage: {
+            items: components["schemas"]["OutboxMail"][];
+            next_cursor?: string | null;
+        };
+        /** @description One template (sources) or one rendered mail (results). */
+        Parts: {
+            html: string;
+            subject: string;
+            text: string;
+        };
         PolicyInput: {
             active?: boolean | null;
             /**
@@ -1733,6 +1986,11 @@ export interface components {
             name: string;
             rules?: components["schemas"]["Rule"][];
             targets: components["schemas"]["Targets"];
+        };
+        PreviewBody: {
+            /** @description `requester` (default) or `agent`: whom the sample mail is written for. */
+            role?: string | null;
+            template?: null | components["schemas"]["MailTemplateBody"];
         };
         /**
          * @description Criticidad: how soon the case must be attended and solved.
@@ -2168,6 +2426,8 @@ export interface components {
             description?: string | null;
             mailbox?: string | null;
             name?: string | null;
+            /** @description Replaces the kinds of mail the desk sends about its cases. */
+            notification_kinds?: components["schemas"]["Kind"][] | null;
             /** @description Replaces the list when present. */
             organization_ids?: string[] | null;
             require_identity_number?: boolean | null;
@@ -2210,6 +2470,10 @@ export interface components {
             description?: string | null;
             name?: string | null;
             service?: null | components["schemas"]["ServiceInput"];
+        };
+        UpdateNotificationPreferences: {
+            /** @description The optional kinds the caller does not want (replaces the list). */
+            disabled: components["schemas"]["Kind"][];
         };
         UpdateOrganization: {
             active?: boolean | null;
@@ -4151,6 +4415,366 @@ export interface operations {
             };
         };
     };
+    list_mail_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Desk id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailTemplate"][];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_mail_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Desk id */
+                id: string;
+                kind: components["schemas"]["Kind"];
+                lang: components["schemas"]["Lang"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailTemplate"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_mail_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Desk id */
+                id: string;
+                kind: components["schemas"]["Kind"];
+                lang: components["schemas"]["Lang"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailTemplateBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailTemplate"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_mail_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Desk id */
+                id: string;
+                kind: components["schemas"]["Kind"];
+                lang: components["schemas"]["Lang"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The built-in template applies */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_mail_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Desk id */
+                id: string;
+                kind: components["schemas"]["Kind"];
+                lang: components["schemas"]["Lang"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewBody"];
+            };
+        };
+        responses: {
+            /** @description The rendered subject, text and HTML */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Parts"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_groups: {
         parameters: {
             query?: {
@@ -5199,6 +5823,111 @@ export interface operations {
             };
         };
     };
+    get_my_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_my_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNotificationPreferences"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_organizations: {
         parameters: {
             query?: {
@@ -5556,6 +6285,202 @@ export interface operations {
             };
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_outbox: {
+        parameters: {
+            query?: {
+                /** @description Only mails in this state (default: all). */
+                state?: components["schemas"]["MailState"];
+                /** @description Only the mails of this case. */
+                ticket?: number;
+                /** @description Page size, 1–200 (default 50). */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxPage"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_outbox_mail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxMail"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retry_outbox_mail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mail, pending again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxMail"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with what is stored; `code` says how. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

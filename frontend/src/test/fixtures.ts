@@ -76,6 +76,7 @@ export const ticDesk: Schemas['Desk'] = {
   supervisor_ids: [],
   mailbox: null,
   require_identity_number: false,
+  notification_kinds: ['registered', 'assigned', 'followup', 'resolved'],
   created_at: '2026-01-15T13:00:00Z',
   updated_at: '2026-01-15T13:00:00Z',
   version: 1,
