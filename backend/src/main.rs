@@ -133,8 +133,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let url = database_url()?;
             db::migrate(&url).await?;
             let pool = db::connect(&url, 4);
+            // The worker reads no server settings: only what its jobs need.
+            let files = mesa::config::IntakeConfig::from_env()?;
+            let public_url = std::env::var("MESA_PUBLIC_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".into());
+            let intake = mesa::mailbox::Intake::new(&files, mesa::config::SecretLookup::env(), &public_url).map_err(|e| anyhow::anyhow!("MESA_ATTACHMENTS_DIR: {e}"))?;
             log::info!("worker running jobs");
-            mesa::jobs::run_forever(pool).await;
+            mesa::jobs::run_forever(pool, mesa::jobs::Services { intake: Some(std::sync::Arc::new(intake)) }).await;
         }
         Command::RecomputeSla => {
             let url = database_url()?;
@@ -167,7 +171,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let pool = db::connect(&config.database_url, 4);
             let listener = TcpListener::bind(config.bind).map_err(|e| anyhow::anyhow!("MESA_BIND {}: {e}", config.bind))?;
             log::info!("listening on http://{} (public URL {})", config.bind, config.public_url);
-            tokio::spawn(mesa::jobs::run_forever(pool.clone()));
+            let intake = mesa::mailbox::Intake::from_config(&config).map_err(|e| anyhow::anyhow!("MESA_ATTACHMENTS_DIR: {e}"))?;
+            tokio::spawn(mesa::jobs::run_forever(pool.clone(), mesa::jobs::Services { intake: Some(std::sync::Arc::new(intake)) }));
             let state = AppState::new(pool, config).map_err(|e| anyhow::anyhow!("MESA_ATTACHMENTS_DIR: {e}"))?.with_worker_pools(8);
             startup::build_server(state, listener)?.await?;
         }

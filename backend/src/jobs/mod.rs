@@ -23,9 +23,25 @@ pub use retry::{AfterFailure, RetryPolicy};
 
 pub const SLA_CHECK: &str = "sla_check";
 pub const SLA_RECOMPUTE: &str = "sla_recompute";
+/// One per enabled desk mailbox (`crate::mailbox::job`), recurring every `poll_seconds`.
+pub const MAILBOX_POLL: &str = "mailbox_poll";
 /// The kinds this build runs. A runner claims only these, so during a rolling upgrade an older
 /// instance leaves a newer kind to the instances that know it instead of failing it.
-pub const KINDS: &[&str] = &[SLA_CHECK, SLA_RECOMPUTE];
+pub const KINDS: &[&str] = &[SLA_CHECK, SLA_RECOMPUTE, MAILBOX_POLL];
+
+/// What some kinds need besides the database. A runner without a part leaves the kinds that
+/// need it to the runners that have it (as with an unknown kind).
+#[derive(Clone, Default)]
+pub struct Services {
+    /// Mailbox intake: storage, limits, passwords (`mailbox_poll`).
+    pub intake: Option<std::sync::Arc<crate::mailbox::Intake>>,
+}
+
+impl Services {
+    fn kinds(&self) -> Vec<&'static str> {
+        KINDS.iter().copied().filter(|k| *k != MAILBOX_POLL || self.intake.is_some()).collect()
+    }
+}
 /// How long a claimed job belongs to its runner before another may take it.
 pub const LEASE: Duration = Duration::seconds(120);
 const SLA_CHECK_EVERY: Duration = Duration::seconds(60);
@@ -38,6 +54,10 @@ pub fn policy(kind: &str) -> RetryPolicy {
         // in a row (about 7 minutes) the check is flagged failed for admins and keeps running
         // every ~10 minutes, back to every minute after its first success.
         SLA_CHECK => RetryPolicy { max_attempts: 5, first_delay: Duration::seconds(30), max_delay: Duration::minutes(10), recurring: true },
+        // A mailbox that cannot be read (server down, wrong password) is flagged failed for admins
+        // after five tries in a row and keeps being tried every ~10 minutes, so intake resumes by
+        // itself once the cause is gone.
+        MAILBOX_POLL => RetryPolicy { max_attempts: 5, first_delay: Duration::seconds(30), max_delay: Duration::minutes(10), recurring: true },
         // Eight attempts over about an hour; past that, an admin retries once the cause is fixed.
         _ => RetryPolicy { max_attempts: 8, first_delay: Duration::seconds(30), max_delay: Duration::minutes(30), recurring: false },
     }
@@ -79,6 +99,11 @@ pub async fn enqueue_recompute(conn: &mut AsyncPgConnection, reason: &str) -> Qu
 
 /// Takes the oldest due job of a known kind nobody holds, for `LEASE`.
 pub async fn claim(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryResult<Option<Claimed>> {
+    claim_of(conn, now, KINDS).await
+}
+
+/// [`claim`] among `kinds`.
+pub async fn claim_of(conn: &mut AsyncPgConnection, now: DateTime<Utc>, kinds: &[&str]) -> QueryResult<Option<Claimed>> {
     // The `done_at`/`failed_at` predicate is the partial index's, word for word.
     diesel::sql_query(
         "UPDATE jobs SET locked_until = $2, attempts = attempts + 1
@@ -90,16 +115,22 @@ pub async fn claim(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryRes
     )
     .bind::<Timestamptz, _>(now)
     .bind::<Timestamptz, _>(now + LEASE)
-    .bind::<Array<Text>, _>(KINDS)
+    .bind::<Array<Text>, _>(kinds)
     .get_result(conn)
     .await
     .optional()
 }
 
-/// Claims and runs one job; `Ok(None)` when nothing is due.
+/// Claims and runs one job of the kinds that need nothing but the database; `Ok(None)` when
+/// nothing is due.
 pub async fn run_one(pool: &DbPool, now: DateTime<Utc>) -> anyhow::Result<Option<String>> {
+    run_one_with(pool, &Services::default(), now).await
+}
+
+/// Claims and runs one job of the kinds `services` allow; `Ok(None)` when nothing is due.
+pub async fn run_one_with(pool: &DbPool, services: &Services, now: DateTime<Utc>) -> anyhow::Result<Option<String>> {
     let mut conn = pool.get().await?;
-    let Some(job) = claim(&mut conn, now).await? else { return Ok(None) };
+    let Some(job) = claim_of(&mut conn, now, &services.kinds()).await? else { return Ok(None) };
     let policy = policy(&job.kind);
     let result = if policy.abandoned(job.attempts) {
         Err(anyhow::anyhow!("abandoned: its runners stopped {} times before finishing it", job.attempts - 1))
@@ -107,6 +138,10 @@ pub async fn run_one(pool: &DbPool, now: DateTime<Utc>) -> anyhow::Result<Option
         match job.kind.as_str() {
             SLA_CHECK => run_sla_check(&mut conn, &job, now).await,
             SLA_RECOMPUTE => run_recompute(&mut conn, &job, now, None).await.map(|_| ()),
+            MAILBOX_POLL => match &services.intake {
+                Some(intake) => run_mailbox(&mut conn, intake, &job, now).await,
+                None => Err(anyhow::anyhow!("this runner has no mailbox intake")),
+            },
             other => Err(anyhow::anyhow!("no runner for job kind {other}")),
         }
     };
@@ -141,6 +176,18 @@ pub async fn record_failure(conn: &mut AsyncPgConnection, job: &Claimed, policy:
         }
     }
     Ok(outcome)
+}
+
+async fn run_mailbox(conn: &mut AsyncPgConnection, intake: &crate::mailbox::Intake, job: &Claimed, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let desk_id: Uuid = job.payload.get("desk_id").and_then(|d| d.as_str()).and_then(|d| d.parse().ok()).ok_or_else(|| anyhow::anyhow!("payload: no desk_id"))?;
+    let polled = crate::mailbox::job::poll(conn, intake, desk_id).await?;
+    if let Some((tally, _)) = &polled {
+        if *tally != Default::default() {
+            log::info!("mailbox of desk {desk_id}: {tally:?}");
+        }
+    }
+    crate::mailbox::job::reschedule(conn, job.id, now, polled.map(|p| p.1)).await?;
+    Ok(())
 }
 
 async fn run_sla_check(conn: &mut AsyncPgConnection, job: &Claimed, now: DateTime<Utc>) -> anyhow::Result<()> {
@@ -226,7 +273,7 @@ fn recompute_progress(payload: &Value) -> anyhow::Result<(Uuid, u64, i64)> {
 }
 
 /// The runner loop of `mesa serve` and `mesa worker`: runs due jobs, sleeps when idle.
-pub async fn run_forever(pool: DbPool) {
+pub async fn run_forever(pool: DbPool, services: Services) {
     let mut idle = StdDuration::from_millis(200);
     match pool.get().await {
         Ok(mut conn) => {
@@ -237,7 +284,7 @@ pub async fn run_forever(pool: DbPool) {
         Err(e) => log::warn!("jobs: {e}"),
     }
     loop {
-        match run_one(&pool, Utc::now()).await {
+        match run_one_with(&pool, &services, Utc::now()).await {
             Ok(Some(_)) => idle = StdDuration::from_millis(200),
             Ok(None) => {
                 tokio::time::sleep(idle).await;
@@ -273,5 +320,7 @@ mod tests {
         }
         assert!(policy(SLA_CHECK).recurring);
         assert!(!policy(SLA_RECOMPUTE).recurring);
+        assert!(policy(MAILBOX_POLL).recurring);
+        assert_eq!(Services::default().kinds(), vec![SLA_CHECK, SLA_RECOMPUTE], "no intake: its kind is left to others");
     }
 }

@@ -12,6 +12,7 @@ mod health;
 mod intake;
 mod jobs;
 mod lifecycle;
+mod mailbox;
 mod openapi_contract;
 mod organizations;
 mod seed;

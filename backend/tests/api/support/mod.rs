@@ -1,4 +1,5 @@
 pub mod app;
 pub mod db;
+pub mod imap;
 pub mod postgres;
 pub mod slapd;
