@@ -305,6 +305,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/desks/{id}/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A desk's mailbox settings (its supervisors and admins). 404 when it has none. */
+        get: operations["get_mailbox"];
+        /**
+         * Set a desk's mailbox (its supervisors and admins): the IMAP server and account, the folder,
+         *     the service of mail-opened cases and what to do with unknown senders. Enabled, it is read
+         *     every `poll_seconds` by the job runner. Send `If-Match` to refuse overwriting a newer version.
+         */
+        put: operations["put_mailbox"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/groups": {
         parameters: {
             query?: never;
@@ -1667,6 +1689,47 @@ export interface components {
         LogoutRequest: {
             refresh_token: string;
         };
+        /** @description A desk's mailbox, as its managers see it (never its password). */
+        Mailbox: {
+            /**
+             * Format: uuid
+             * @description The service of the cases mail opens (an agent classifies them later).
+             */
+            default_service_id: string;
+            /** Format: uuid */
+            desk_id: string;
+            enabled: boolean;
+            folder: string;
+            /** @example imap.cali.gov.co */
+            host: string;
+            /**
+             * Format: date-time
+             * @description When the mailbox was last read completely.
+             */
+            last_polled_at?: string | null;
+            /**
+             * @description Whether the password variable is set where this answer was made; the password itself is
+             *     never stored by Mesa nor shown.
+             */
+            password_configured: boolean;
+            /** @description The environment variable that holds the password, e.g. `MESA_MAILBOX_PASSWORD_TIC`. */
+            password_variable: string;
+            /**
+             * Format: int32
+             * @description Seconds between two reads of the mailbox.
+             */
+            poll_seconds: number;
+            /** Format: int32 */
+            port: number;
+            tls_mode: components["schemas"]["TlsMode"];
+            unknown_sender: components["schemas"]["UnknownSender"];
+            /** Format: date-time */
+            updated_at: string;
+            /** @example mesadeservicios@cali.gov.co */
+            username: string;
+            /** Format: int32 */
+            version: number;
+        };
         MoveNode: {
             /**
              * Format: uuid
@@ -1753,6 +1816,33 @@ export interface components {
             title: string;
             /** @description URI reference naming the problem type (`/problems/<code>`). */
             type: string;
+        };
+        /** @description The whole settings (a `PUT` replaces them). */
+        PutMailbox: {
+            /**
+             * Format: uuid
+             * @description An active service of this desk asking for no form field or attachment (mail cannot fill them).
+             */
+            default_service_id: string;
+            /** @description Default true. */
+            enabled?: boolean | null;
+            /** @description Default `INBOX`. */
+            folder?: string | null;
+            /** @example imap.cali.gov.co */
+            host: string;
+            /**
+             * Format: int32
+             * @description Default 60.
+             */
+            poll_seconds?: number | null;
+            /**
+             * Format: int32
+             * @description Default 993 for `tls`, 143 otherwise.
+             */
+            port?: number | null;
+            tls_mode: components["schemas"]["TlsMode"];
+            unknown_sender: components["schemas"]["UnknownSender"];
+            username: string;
         };
         /** @description Open cases per queue, for the agent workspace. */
         QueueCounts: {
@@ -2127,6 +2217,12 @@ export interface components {
          * @enum {string}
          */
         TicketType: "incident" | "request";
+        /**
+         * @description How the connection is protected: `tls` (IMAPS, usually port 993), `starttls` (port 143,
+         *     upgraded before logging in) or `none` (only to a server on this machine: loopback).
+         * @enum {string}
+         */
+        TlsMode: "tls" | "starttls" | "none";
         TokenResponse: {
             /** @description JWT for `Authorization: Bearer`. */
             access_token: string;
@@ -2155,6 +2251,12 @@ export interface components {
              */
             service_id: string;
         };
+        /**
+         * @description Mail from an address no user has: `register` the sender as a requester and open the case,
+         *     or `instruct`: open nothing and answer with how to reach the desk.
+         * @enum {string}
+         */
+        UnknownSender: "register" | "instruct";
         UpdateArea: {
             active?: boolean | null;
             name?: string | null;
@@ -4115,6 +4217,163 @@ export interface operations {
             };
             /** @description The change conflicts with what is stored; `code` says how. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_mailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_mailbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag (row version) read before editing */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutMailbox"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
