@@ -67,7 +67,9 @@ pub fn mailbox_password_variable(desk_code: &str) -> String {
 /// Secrets looked up by a name known only at run time (a desk's mailbox password), read when
 /// needed so a new desk needs no restart of the lookup's owner; never printed.
 #[derive(Clone)]
-pub struct SecretLookup(Arc<dyn Fn(&str) -> Option<String> + Send + Sync>);
+pub struct SecretLookup(Arc<Lookup>);
+
+type Lookup = dyn Fn(&str) -> Option<String> + Send + Sync;
 
 impl SecretLookup {
     /// The process environment; an empty value counts as unset.

@@ -159,26 +159,25 @@ async fn insert_answer(conn: &mut AsyncPgConnection, desk_id: Uuid, key: &str, a
     Ok(())
 }
 
+/// What is known of a message before anything is made of it.
+#[derive(Clone, Copy)]
+pub struct Seen<'a> {
+    pub key: &'a str,
+    pub sender: Option<&'a str>,
+    pub subject: Option<&'a str>,
+}
+
 /// Records a message that leads to nothing but its row (ignored, skipped, or a refusal with its
 /// answer), in one transaction.
-pub async fn record(
-    conn: &mut AsyncPgConnection,
-    desk_id: Uuid,
-    origin: Origin,
-    key: &str,
-    sender: Option<&str>,
-    subject: Option<&str>,
-    outcome: Outcome,
-    answer: Option<Answer>,
-) -> anyhow::Result<Outcome> {
+pub async fn record(conn: &mut AsyncPgConnection, desk_id: Uuid, origin: Origin, seen: Seen<'_>, outcome: Outcome, answer: Option<Answer>) -> anyhow::Result<Outcome> {
     let inserted = conn
         .transaction(async |conn| -> QueryResult<bool> {
-            let row = Row { key, sender, subject, outcome: &outcome, ticket_id: None, followup_id: None, notes: &[] };
+            let row = Row { key: seen.key, sender: seen.sender, subject: seen.subject, outcome: &outcome, ticket_id: None, followup_id: None, notes: &[] };
             if !insert_row(conn, desk_id, origin, row).await? {
                 return Ok(false);
             }
             if let Some(a) = &answer {
-                insert_answer(conn, desk_id, key, a).await?;
+                insert_answer(conn, desk_id, seen.key, a).await?;
             }
             Ok(true)
         })
@@ -292,13 +291,13 @@ fn refusal(e: &AppError) -> Option<(&'static str, Kind)> {
 /// Imports one message read from the desk's mailbox.
 pub async fn import(conn: &mut AsyncPgConnection, intake: &Intake, desk: &DeskMailbox, origin: Origin, raw: &[u8]) -> anyhow::Result<Outcome> {
     if raw.len() > intake.max_message_bytes {
-        return record(conn, desk.id, origin, &parse::hash_key(raw), None, None, Outcome::Skipped("too_large".into()), None).await;
+        return record(conn, desk.id, origin, Seen { key: &parse::hash_key(raw), sender: None, subject: None }, Outcome::Skipped("too_large".into()), None).await;
     }
     let mail = match parse::parse(raw) {
         Ok(m) => m,
         Err(why) => {
             log::warn!("mailbox {}: UID {} skipped: {}", desk.code, origin.uid, why.as_str());
-            return record(conn, desk.id, origin, &parse::hash_key(raw), None, None, Outcome::Skipped(why.as_str().into()), None).await;
+            return record(conn, desk.id, origin, Seen { key: &parse::hash_key(raw), sender: None, subject: None }, Outcome::Skipped(why.as_str().into()), None).await;
         }
     };
     if known(conn, desk.id, &mail.key).await? {
@@ -314,10 +313,12 @@ pub async fn import(conn: &mut AsyncPgConnection, intake: &Intake, desk: &DeskMa
     let cx = answer::Context { desk_name: &desk.name, portal_url: &intake.public_url, subject: &subject, message_id: mail.facts.message_id.as_deref() };
     let class = classify(&mail.facts, &own);
     let (number, address) = match (&class, &from) {
-        (Class::Ignore(why), _) => return record(conn, desk.id, origin, &mail.key, from.as_deref(), Some(&subject), Outcome::Ignored(why.as_str()), None).await,
+        (Class::Ignore(why), _) => {
+            return record(conn, desk.id, origin, Seen { key: &mail.key, sender: from.as_deref(), subject: Some(&subject) }, Outcome::Ignored(why.as_str()), None).await
+        }
         (Class::NoSender, _) | (_, None) => {
             log::warn!("mailbox {}: UID {} skipped: no sender", desk.code, origin.uid);
-            return record(conn, desk.id, origin, &mail.key, None, Some(&subject), Outcome::Skipped("no_sender".into()), None).await;
+            return record(conn, desk.id, origin, Seen { key: &mail.key, sender: None, subject: Some(&subject) }, Outcome::Skipped("no_sender".into()), None).await;
         }
         (Class::Reply { number }, Some(a)) => (Some(*number), a.clone()),
         (Class::New, Some(a)) => (None, a.clone()),
@@ -329,7 +330,7 @@ pub async fn import(conn: &mut AsyncPgConnection, intake: &Intake, desk: &DeskMa
         if number.is_some() || instruct {
             let (reason, kind) = if number.is_some() { ("not_allowed", Kind::ReplyNotAllowed) } else { ("unknown_sender", Kind::UnknownSenderInstructions) };
             let a = answer::answer(kind, &address, None, number, Some(reason), &cx);
-            return record(conn, desk.id, origin, &mail.key, Some(&address), Some(&subject), Outcome::Refused(reason), Some(a)).await;
+            return record(conn, desk.id, origin, Seen { key: &mail.key, sender: Some(&address), subject: Some(&subject) }, Outcome::Refused(reason), Some(a)).await;
         }
     }
     let (files, notes) = accept_files(&mail, &intake.limits);

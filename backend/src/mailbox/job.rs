@@ -9,7 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::imap::{Folder, Server};
-use super::import::{import, record, DeskMailbox, Intake, Origin, Outcome};
+use super::import::{import, record, DeskMailbox, Intake, Origin, Outcome, Seen};
 use super::settings::MailboxRow;
 use crate::config::mailbox_password_variable;
 use crate::db::schema::{desk_mailboxes, desks, jobs};
@@ -89,7 +89,7 @@ async fn read(conn: &mut AsyncPgConnection, intake: &Intake, desk: &DeskMailbox,
         let outcome = if size as usize > intake.max_message_bytes {
             // Not even downloaded.
             log::warn!("mailbox {}: UID {uid} skipped: {size} bytes is over the limit", desk.code);
-            record(conn, desk.id, origin, &format!("uid:{validity}:{uid}"), None, None, Outcome::Skipped("too_large".into()), None).await?
+            record(conn, desk.id, origin, Seen { key: &format!("uid:{validity}:{uid}"), sender: None, subject: None }, Outcome::Skipped("too_large".into()), None).await?
         } else {
             match folder.fetch(uid).await? {
                 Some(raw) => import(conn, intake, desk, origin, &raw).await?,

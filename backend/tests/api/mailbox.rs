@@ -520,3 +520,100 @@ async fn mailbox_settings_are_for_the_desks_managers_and_never_show_the_password
     m.run().await;
     assert_eq!(m.count().await, (1, 0), "enabled again, it reads the mailbox");
 }
+
+#[tokio::test]
+async fn the_same_message_imported_by_two_runners_at_once_makes_one_case_and_one_account() {
+    use mesa::mailbox::import::{import, DeskMailbox, Origin, Outcome};
+    let m = setup("register").await;
+    let intake = m.services.intake.clone().unwrap();
+    let mut conn = m.d.app.pool.get().await.unwrap();
+    let settings: mesa::mailbox::settings::MailboxRow = desk_mailboxes::table.select(mesa::mailbox::settings::MailboxRow::as_select()).first(&mut conn).await.unwrap();
+    drop(conn);
+    let desk = Arc::new(DeskMailbox {
+        id: settings.desk_id,
+        code: "TIC".into(),
+        name: "Tecnologías de la Información".into(),
+        address: Some("mesadeservicios@cali.gov.co".into()),
+        settings,
+    });
+    // An unknown sender too, so both runners try to register the same person.
+    let raw = Arc::new(mail_from("nuevo.usuario@salud.gov.co", "Dos veces a la vez", "<paralelo@salud.gov.co>", "Hola"));
+    let mut tasks = tokio::task::JoinSet::new();
+    for uid in [1, 2, 3, 4] {
+        let (pool, intake, desk, raw) = (m.d.app.pool.clone(), intake.clone(), desk.clone(), raw.clone());
+        tasks.spawn(async move {
+            let mut conn = pool.get().await.unwrap();
+            import(&mut conn, &intake, &desk, Origin { uid_validity: 1, uid }, &raw).await.unwrap()
+        });
+    }
+    let mut outcomes = Vec::new();
+    while let Some(o) = tasks.join_next().await {
+        outcomes.push(o.unwrap());
+    }
+    assert_eq!(outcomes.iter().filter(|o| matches!(o, Outcome::Created { .. })).count(), 1, "{outcomes:?}");
+    assert_eq!(outcomes.iter().filter(|o| **o == Outcome::Duplicate).count(), 3, "{outcomes:?}");
+    assert_eq!(m.count().await, (1, 0));
+    let mut conn = m.d.app.pool.get().await.unwrap();
+    let accounts: i64 = users::table.filter(users::email.eq("nuevo.usuario@salud.gov.co")).count().get_result(&mut conn).await.unwrap();
+    assert_eq!(accounts, 1);
+    // No attachment left behind by the runners that lost.
+    let stored = walk(m.d.app.files.path());
+    assert!(stored.is_empty(), "{stored:?}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The intake bench (`tests/bench/mailbox.sh`; not a timed test): a mailbox of `MAILBOX_BENCH_N`
+/// messages (default 1,000: new cases, replies, auto-replies, one in ten with a PDF) read by one
+/// runner; prints messages per second.
+#[tokio::test]
+#[ignore = "bench: run through tests/bench/mailbox.sh"]
+async fn bench_intake() {
+    let n: usize = std::env::var("MAILBOX_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let m = setup("register").await;
+    let first = m.d.open(&m.d.lucia, "Caso para respuestas").await["number"].as_i64().unwrap();
+    let mut batch = Vec::new();
+    for i in 0..n {
+        let raw = match i % 10 {
+            0 => message(
+                &[("From", "lucia.martinez@hacienda.gov.co"), ("Subject", &format!("Con adjunto {i}")), ("Message-ID", &format!("<b{i}@h>"))],
+                "Adjunto el oficio",
+                &[("oficio.pdf", "application/pdf", pdf())],
+            ),
+            1 | 2 => mail_from("lucia.martinez@hacienda.gov.co", &format!("RE: [Mesa #{first}] respuesta {i}"), &format!("<b{i}@h>"), "Gracias\n> citado"),
+            3 => message(
+                &[("From", "pedro.suarez@educacion.gov.co"), ("Subject", "Fuera de la oficina"), ("Message-ID", &format!("<b{i}@h>")), ("Auto-Submitted", "auto-replied")],
+                "x",
+                &[],
+            ),
+            _ => mail_from("pedro.suarez@educacion.gov.co", &format!("Solicitud {i}"), &format!("<b{i}@h>"), "El equipo no enciende"),
+        };
+        batch.push(raw);
+    }
+    let seeding = std::time::Instant::now();
+    for chunk in batch.chunks(200) {
+        m.imap.append(chunk).await;
+    }
+    let seeded = seeding.elapsed();
+    let started = std::time::Instant::now();
+    m.run().await;
+    let took = started.elapsed();
+    let outcomes = m.outcomes().await;
+    assert_eq!(outcomes.len(), n);
+    let count = |o: &str| outcomes.iter().filter(|x| x.0 == o).count();
+    println!("\n| messages | created | follow-ups | ignored | seconds | messages/s |");
+    println!("|---|---|---|---|---|---|");
+    println!("| {n} | {} | {} | {} | {:.2} | {:.1} |", count("created"), count("followup"), count("ignored"), took.as_secs_f64(), n as f64 / took.as_secs_f64());
+    println!("(seeding {n} messages by IMAP APPEND took {:.2} s)", seeded.as_secs_f64());
+}
