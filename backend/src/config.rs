@@ -28,6 +28,8 @@ pub struct Config {
     pub attachment_max_files: usize,
     /// Largest message the mailbox intake reads (`MESA_MAILBOX_MAX_MESSAGE_BYTES`).
     pub mailbox_max_message_bytes: usize,
+    /// Extra CAs for mailbox TLS (`MESA_MAILBOX_CA_FILE`).
+    pub mailbox_ca: Vec<rustls_pki_types::CertificateDer<'static>>,
     /// Each desk's mailbox password, `MESA_MAILBOX_PASSWORD_<DESK CODE>` (see [`mailbox_password_variable`]).
     pub mailbox_passwords: SecretLookup,
 }
@@ -40,6 +42,9 @@ pub struct IntakeConfig {
     pub attachment_max_bytes: usize,
     pub attachment_max_files: usize,
     pub mailbox_max_message_bytes: usize,
+    /// Certificate authorities trusted for mailbox TLS besides Mozilla's roots
+    /// (`MESA_MAILBOX_CA_FILE`, PEM): an institution's own CA that signs its mail server.
+    pub mailbox_ca: Vec<rustls_pki_types::CertificateDer<'static>>,
 }
 
 impl IntakeConfig {
@@ -50,12 +55,27 @@ impl IntakeConfig {
             attachment_max_bytes: parse_positive("MESA_ATTACHMENT_MAX_BYTES", var("MESA_ATTACHMENT_MAX_BYTES"), 10 * 1024 * 1024)? as usize,
             attachment_max_files: parse_positive("MESA_ATTACHMENT_MAX_FILES", var("MESA_ATTACHMENT_MAX_FILES"), 10)? as usize,
             mailbox_max_message_bytes: parse_positive("MESA_MAILBOX_MAX_MESSAGE_BYTES", var("MESA_MAILBOX_MAX_MESSAGE_BYTES"), 25 * 1024 * 1024)? as usize,
+            mailbox_ca: match var("MESA_MAILBOX_CA_FILE") {
+                None => Vec::new(),
+                Some(path) => read_certificates(&path).map_err(|m| err("MESA_MAILBOX_CA_FILE", format!("{path}: {m}")))?,
+            },
         })
     }
 
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|k| std::env::var(k).ok())
     }
+}
+
+/// Every certificate of a PEM file; at least one.
+fn read_certificates(path: &str) -> Result<Vec<rustls_pki_types::CertificateDer<'static>>, String> {
+    use rustls_pki_types::pem::PemObject;
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let certs = rustls_pki_types::CertificateDer::pem_slice_iter(&bytes).collect::<Result<Vec<_>, _>>().map_err(|e| format!("not PEM certificates: {e}"))?;
+    if certs.is_empty() {
+        return Err("holds no certificate".into());
+    }
+    Ok(certs)
 }
 
 /// The variable holding a desk's mailbox password: `MESA_MAILBOX_PASSWORD_` and the desk's code
@@ -219,7 +239,7 @@ impl Config {
         };
 
         let spa_dir = var("MESA_SPA_DIR").map(PathBuf::from);
-        let IntakeConfig { attachments_dir, attachment_max_bytes, attachment_max_files, mailbox_max_message_bytes } = IntakeConfig::from_lookup(&get)?;
+        let IntakeConfig { attachments_dir, attachment_max_bytes, attachment_max_files, mailbox_max_message_bytes, mailbox_ca } = IntakeConfig::from_lookup(&get)?;
         let trust_forwarded_for = parse_bool("MESA_TRUST_FORWARDED_FOR", var("MESA_TRUST_FORWARDED_FOR"))?.unwrap_or(false);
 
         let login_throttle = ThrottleConfig {
@@ -246,6 +266,7 @@ impl Config {
             attachment_max_bytes,
             attachment_max_files,
             mailbox_max_message_bytes,
+            mailbox_ca,
             mailbox_passwords: SecretLookup::from_pairs(&[]),
         })
     }
@@ -369,5 +390,15 @@ mod tests {
         let i = IntakeConfig::from_lookup(|k| (k == "MESA_ATTACHMENT_MAX_FILES").then(|| "3".to_string())).unwrap();
         assert_eq!((i.attachment_max_files, i.attachment_max_bytes), (3, 10 * 1024 * 1024));
         assert_eq!(IntakeConfig::from_lookup(|k| (k == "MESA_MAILBOX_MAX_MESSAGE_BYTES").then(|| "big".to_string())).unwrap_err().var, "MESA_MAILBOX_MAX_MESSAGE_BYTES");
+        assert!(c.mailbox_ca.is_empty());
+        let dir = std::env::temp_dir().join(format!("mesa-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let not_pem = dir.join("not.pem");
+        std::fs::write(&not_pem, "hello").unwrap();
+        for bad in [not_pem.to_str().unwrap(), "/nonexistent/ca.pem"] {
+            let e = IntakeConfig::from_lookup(|k| (k == "MESA_MAILBOX_CA_FILE").then(|| bad.to_string())).unwrap_err();
+            assert_eq!(e.var, "MESA_MAILBOX_CA_FILE", "{bad}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

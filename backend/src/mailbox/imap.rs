@@ -28,6 +28,8 @@ pub struct Server<'a> {
     pub tls: TlsMode,
     pub username: &'a str,
     pub password: &'a str,
+    /// Trusted besides Mozilla's roots.
+    pub extra_roots: &'a [rustls::pki_types::CertificateDer<'static>],
 }
 
 /// A logged-in session with one folder selected.
@@ -43,9 +45,12 @@ async fn step<T, E: Into<anyhow::Error>>(what: &str, f: impl std::future::Future
     }
 }
 
-async fn tls(host: &str, stream: TcpStream) -> anyhow::Result<Box<dyn Io>> {
+async fn tls(host: &str, extra_roots: &[rustls::pki_types::CertificateDer<'static>], stream: TcpStream) -> anyhow::Result<Box<dyn Io>> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for ca in extra_roots {
+        roots.add(ca.clone()).context("MESA_MAILBOX_CA_FILE: a certificate rustls does not take as a root")?;
+    }
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()?
         .with_root_certificates(roots)
@@ -60,12 +65,12 @@ impl Folder {
     pub async fn open(s: &Server<'_>, folder: &str) -> anyhow::Result<Folder> {
         let tcp = step(&format!("connecting to {}:{}", s.host, s.port), TcpStream::connect((s.host, s.port))).await?;
         let stream: Box<dyn Io> = match s.tls {
-            TlsMode::Tls => tls(s.host, tcp).await?,
+            TlsMode::Tls => tls(s.host, s.extra_roots, tcp).await?,
             TlsMode::Starttls => {
                 let mut client = async_imap::Client::new(tcp);
                 step("reading the greeting", client.read_response()).await?.ok_or_else(|| anyhow!("the server closed the connection"))?;
                 step("STARTTLS", client.run_command_and_check_ok("STARTTLS", None)).await?;
-                tls(s.host, client.into_inner()).await?
+                tls(s.host, s.extra_roots, client.into_inner()).await?
             }
             TlsMode::None => Box::new(tcp),
         };

@@ -31,6 +31,8 @@ pub struct Intake {
     pub limits: Limits,
     pub max_message_bytes: usize,
     pub passwords: SecretLookup,
+    /// CAs trusted for TLS besides Mozilla's roots.
+    pub extra_roots: Vec<rustls_pki_types::CertificateDer<'static>>,
     pub reference: Arc<ReferenceCache>,
     /// Links in answers.
     pub public_url: String,
@@ -45,6 +47,7 @@ impl Intake {
             limits: Limits { max_file_bytes: c.attachment_max_bytes, max_files: c.attachment_max_files, max_json_bytes: crate::http::JSON_LIMIT },
             max_message_bytes: c.mailbox_max_message_bytes,
             passwords,
+            extra_roots: c.mailbox_ca.clone(),
             reference: Arc::default(),
             public_url: public_url.to_owned(),
             own_addresses: Vec::new(),
@@ -58,6 +61,7 @@ impl Intake {
             attachment_max_bytes: c.attachment_max_bytes,
             attachment_max_files: c.attachment_max_files,
             mailbox_max_message_bytes: c.mailbox_max_message_bytes,
+            mailbox_ca: c.mailbox_ca.clone(),
         };
         Intake::new(&files, c.mailbox_passwords.clone(), c.public_url.as_str())
     }

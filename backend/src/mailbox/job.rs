@@ -58,7 +58,7 @@ pub async fn poll(conn: &mut AsyncPgConnection, intake: &Intake, desk_id: Uuid) 
     let variable = mailbox_password_variable(&code);
     let password = intake.passwords.get(&variable).ok_or_else(|| anyhow::anyhow!("no password for the mailbox of desk {code}: set {variable}"))?;
     let port = u16::try_from(settings.port)?;
-    let server = Server { host: &settings.host, port, tls: settings.tls_mode, username: &settings.username, password: &password };
+    let server = Server { host: &settings.host, port, tls: settings.tls_mode, username: &settings.username, password: &password, extra_roots: &intake.extra_roots };
     let mut folder = Folder::open(&server, &settings.folder).await?;
     let every = settings.poll_seconds;
     let desk = DeskMailbox { id: desk_id, code, name, address, settings };

@@ -91,7 +91,20 @@ async fn set_email(d: &Desk, username: &str, email: &str) {
 }
 
 fn intake(d: &Desk, passwords: SecretLookup) -> Services {
-    let files = IntakeConfig { attachments_dir: d.app.files.path().to_path_buf(), attachment_max_bytes: MAX_FILE, attachment_max_files: 3, mailbox_max_message_bytes: MAX_MESSAGE };
+    intake_trusting(d, passwords, None)
+}
+
+/// The intake, trusting the CA in this PEM file besides Mozilla's roots (`MESA_MAILBOX_CA_FILE`).
+fn intake_trusting(d: &Desk, passwords: SecretLookup, ca: Option<&std::path::Path>) -> Services {
+    let mut files = IntakeConfig::from_lookup(|k| match k {
+        "MESA_MAILBOX_CA_FILE" => ca.map(|p| p.display().to_string()),
+        _ => None,
+    })
+    .unwrap();
+    files.attachments_dir = d.app.files.path().to_path_buf();
+    files.attachment_max_bytes = MAX_FILE;
+    files.attachment_max_files = 3;
+    files.mailbox_max_message_bytes = MAX_MESSAGE;
     Services { intake: Some(Arc::new(Intake::new(&files, passwords, "http://mesa.test").unwrap())) }
 }
 
@@ -100,8 +113,11 @@ fn mailbox_body(port: u16, service: &str, policy: &str) -> Value {
 }
 
 async fn setup(policy: &str) -> Mail {
+    setup_on(Dovecot::start_async().await, policy).await
+}
+
+async fn setup_on(imap: Dovecot, policy: &str) -> Mail {
     let d = desk().await;
-    let imap = Dovecot::start_async().await;
     let service = d
         .app
         .post(&format!("/desks/{}/catalog/nodes", d.desk), Some(&d.admin), json!({"kind": "service", "name": "Solicitudes por correo", "service": {"responsible_group_id": d.n1}}))
@@ -616,4 +632,39 @@ async fn bench_intake() {
     println!("|---|---|---|---|---|---|");
     println!("| {n} | {} | {} | {} | {:.2} | {:.1} |", count("created"), count("followup"), count("ignored"), took.as_secs_f64(), n as f64 / took.as_secs_f64());
     println!("(seeding {n} messages by IMAP APPEND took {:.2} s)", seeded.as_secs_f64());
+}
+
+#[tokio::test]
+async fn mailboxes_are_read_over_tls_and_starttls_and_an_untrusted_certificate_is_refused() {
+    let imap = Dovecot::start_tls_async().await;
+    let (tls_port, ca) = imap.tls.clone().unwrap();
+    let mut m = setup_on(imap, "register").await;
+    let path = format!("/desks/{}/mailbox", m.d.desk);
+    let mut body = mailbox_body(tls_port, &m.service, "register");
+    body["tls_mode"] = json!("tls");
+    let r = m.d.app.call(Method::PUT, &path, Some(&m.d.admin), Some(body)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let secrets = || SecretLookup::from_pairs(&[("MESA_MAILBOX_PASSWORD_TIC", PASSWORD)]);
+
+    // The server's certificate is signed by a CA Mozilla does not list: refused, nothing read.
+    m.imap.append(&[mail_from("lucia.martinez@hacienda.gov.co", "Por TLS", "<tls1@h>", "x")]).await;
+    mesa::jobs::run_one_with(&m.d.app.pool, &m.services, Utc::now() + Duration::minutes(30)).await.unwrap();
+    let (error, _, _) = m.job().await;
+    assert!(error.as_deref().unwrap_or("").contains("TLS"), "{error:?}");
+    assert_eq!(m.count().await, (0, 0));
+
+    // Trusting the institution's CA (MESA_MAILBOX_CA_FILE): read over IMAPS.
+    m.services = intake_trusting(&m.d, secrets(), Some(&ca));
+    m.run().await;
+    assert_eq!(m.count().await, (1, 0));
+
+    // STARTTLS on the plain port.
+    let mut body = mailbox_body(m.imap.port, &m.service, "register");
+    body["tls_mode"] = json!("starttls");
+    let r = m.d.app.call(Method::PUT, &path, Some(&m.d.admin), Some(body)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    m.imap.append(&[mail_from("lucia.martinez@hacienda.gov.co", "Por STARTTLS", "<tls2@h>", "x")]).await;
+    m.run().await;
+    assert_eq!(m.count().await, (2, 0), "the first message was not imported again (another place: read from the start, deduplicated)");
+    assert!(m.imap.log().contains("TLS"), "the sessions were encrypted: {}", m.imap.log());
 }

@@ -18,12 +18,18 @@ const READY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct Dovecot {
     pub port: u16,
+    /// The IMAPS port and the CA (PEM) that signed the server's certificate, for `start_tls`.
+    pub tls: Option<(u16, PathBuf)>,
     child: Child,
     log_path: PathBuf,
     tempdir: tempfile::TempDir,
 }
 
-fn conf(dir: &Path, port: u16) -> String {
+fn conf(dir: &Path, port: u16, tls_port: Option<u16>) -> String {
+    let (ssl, imaps) = match tls_port {
+        Some(p) => (format!("yes\nssl_cert = <{0}/server.pem\nssl_key = <{0}/server.key", dir.display()), format!("address = 127.0.0.1\n    port = {p}")),
+        None => ("no".to_owned(), "port = 0".to_owned()),
+    };
     let dir = dir.display();
     format!(
         r#"base_dir = {dir}/run
@@ -32,7 +38,7 @@ log_path = {dir}/dovecot.log
 info_log_path = {dir}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = {ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -51,7 +57,7 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    {imaps}
   }}
 }}
 "#
@@ -62,8 +68,29 @@ fn binary() -> String {
     std::env::var("DOVECOT").unwrap_or_else(|_| if Path::new("/usr/sbin/dovecot").exists() { "/usr/sbin/dovecot".into() } else { "dovecot".into() })
 }
 
+/// A test CA and a certificate it signs for `localhost` and 127.0.0.1 (openssl's command line).
+fn make_certificates(dir: &Path) {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    std::fs::write(dir.join("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n").unwrap();
+    run(&["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Mesa Test CA"]);
+    run(&["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"]);
+    run(&["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf"]);
+}
+
 impl Dovecot {
     pub fn start() -> Dovecot {
+        Self::start_with(false)
+    }
+
+    /// Also serving IMAPS and STARTTLS with a certificate of a test CA (`tls`).
+    pub fn start_tls() -> Dovecot {
+        Self::start_with(true)
+    }
+
+    fn start_with(with_tls: bool) -> Dovecot {
         let tempdir = tempfile::Builder::new().prefix("mesa-dovecot-").tempdir().expect("tempdir");
         let dir = tempdir.path();
         for d in ["run", "state", "mail"] {
@@ -72,11 +99,15 @@ impl Dovecot {
         // Dovecot's unprivileged processes (uid 65534) write the mail and read the users file.
         let _ = Command::new("chmod").args(["-R", "a+rwx"]).arg(dir).status();
         std::fs::write(dir.join("users"), format!("{USER}:{{PLAIN}}{PASSWORD}\n")).expect("users");
+        if with_tls {
+            make_certificates(dir);
+        }
         let log_path = dir.join("dovecot.log");
         let mut last_log = String::new();
         for _attempt in 0..5 {
             let port = super::slapd::free_port();
-            std::fs::write(dir.join("dovecot.conf"), conf(dir, port)).expect("dovecot.conf");
+            let tls_port = with_tls.then(super::slapd::free_port);
+            std::fs::write(dir.join("dovecot.conf"), conf(dir, port, tls_port)).expect("dovecot.conf");
             let mut child = Command::new(binary())
                 .arg("-F")
                 .arg("-c")
@@ -97,7 +128,8 @@ impl Dovecot {
                     s.set_read_timeout(Some(Duration::from_secs(2))).ok();
                     let mut buf = [0u8; 64];
                     if s.read(&mut buf).is_ok_and(|n| buf[..n].starts_with(b"* OK")) {
-                        return Dovecot { port, child, log_path, tempdir };
+                        let tls = tls_port.map(|p| (p, dir.join("ca.pem")));
+                        return Dovecot { port, tls, child, log_path, tempdir };
                     }
                 }
                 if Instant::now() > deadline {
@@ -113,6 +145,10 @@ impl Dovecot {
 
     pub async fn start_async() -> Dovecot {
         tokio::task::spawn_blocking(Dovecot::start).await.expect("dovecot start panicked")
+    }
+
+    pub async fn start_tls_async() -> Dovecot {
+        tokio::task::spawn_blocking(Dovecot::start_tls).await.expect("dovecot start panicked")
     }
 
     pub fn log(&self) -> String {
