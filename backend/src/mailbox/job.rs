@@ -92,7 +92,23 @@ async fn read(conn: &mut AsyncPgConnection, intake: &Intake, desk: &DeskMailbox,
             record(conn, desk.id, origin, Seen { key: &format!("uid:{validity}:{uid}"), sender: None, subject: None }, Outcome::Skipped("too_large".into()), None).await?
         } else {
             match folder.fetch(uid).await? {
-                Some(raw) => import(conn, intake, desk, origin, &raw).await?,
+                Some(raw) => match import(conn, intake, desk, origin, &raw).await {
+                    Ok(o) => o,
+                    // The database still answers: the fault is this message's, which is recorded
+                    // and passed rather than retried for ever. Otherwise the run fails here and
+                    // the message is read again by the next one.
+                    Err(e) => {
+                        let key = super::parse::hash_key(&raw);
+                        let seen = Seen { key: &key, sender: None, subject: None };
+                        match record(conn, desk.id, origin, seen, Outcome::Skipped("import_failed".into()), None).await {
+                            Ok(o) => {
+                                log::error!("mailbox {}: UID {uid} could not be imported, skipped: {e:#}", desk.code);
+                                o
+                            }
+                            Err(_) => return Err(e),
+                        }
+                    }
+                },
                 // Deleted meanwhile.
                 None => Outcome::Skipped("gone".into()),
             }

@@ -368,7 +368,7 @@ async fn malformed_mail_is_skipped_and_the_next_good_message_is_still_imported()
                     p
                 })],
             ),
-            mail_from(lucia, "Correo bueno", "<bueno@h>", "Este sí se registra"),
+            mail_from(lucia, &"Asunto muy largo ".repeat(100), "<bueno@h>", "Este sí se registra"),
         ])
         .await;
     m.run().await;
@@ -380,6 +380,9 @@ async fn malformed_mail_is_skipped_and_the_next_good_message_is_still_imported()
     // An attachment over the limit is left out, not the mail.
     assert_eq!(kinds[4..], [("created", None), ("created", None)]);
     assert_eq!(m.count().await, (2, 0));
+    let mut conn = m.d.app.pool.get().await.unwrap();
+    let subjects: Vec<String> = tickets::table.order(tickets::number).select(tickets::subject).load(&mut conn).await.unwrap();
+    assert_eq!(subjects[1].chars().count(), 200, "a huge subject is cut to the API's limit: {}", subjects[1]);
     let (seen, all) = m.imap.seen().await;
     assert_eq!(seen, all, "skipped messages are not read again");
     // Nothing comes back on the next run.
@@ -667,4 +670,31 @@ async fn mailboxes_are_read_over_tls_and_starttls_and_an_untrusted_certificate_i
     m.run().await;
     assert_eq!(m.count().await, (2, 0), "the first message was not imported again (another place: read from the start, deduplicated)");
     assert!(m.imap.log().contains("TLS"), "the sessions were encrypted: {}", m.imap.log());
+}
+
+#[tokio::test]
+async fn a_message_whose_import_fails_is_recorded_and_passed_and_the_job_goes_on() {
+    let m = setup("register").await;
+    // A fault of this one message: the database refuses its case (a trigger of the test).
+    let mut conn = m.d.app.pool.get().await.unwrap();
+    diesel::sql_query(
+        "CREATE FUNCTION refuse_falla() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+           IF NEW.subject = 'FALLA' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    diesel::sql_query("CREATE TRIGGER refuse_falla BEFORE INSERT ON tickets FOR EACH ROW EXECUTE FUNCTION refuse_falla()").execute(&mut conn).await.unwrap();
+    m.imap
+        .append(&[
+            message(&[("From", "lucia.martinez@hacienda.gov.co"), ("Subject", "FALLA"), ("Message-ID", "<falla@h>")], "x", &[("oficio.pdf", "application/pdf", pdf())]),
+            mail_from("lucia.martinez@hacienda.gov.co", "Después de la falla", "<despues@h>", "y"),
+        ])
+        .await;
+    m.run().await;
+    assert_eq!(m.outcomes().await.iter().map(|o| (o.0.as_str(), o.1.as_deref())).collect::<Vec<_>>(), [("skipped", Some("import_failed")), ("created", None)]);
+    assert_eq!(m.count().await, (1, 0));
+    assert_eq!(walk(m.d.app.files.path()).len(), 0, "the failed message's file was removed again; the good one had none");
+    let (seen, all) = m.imap.seen().await;
+    assert_eq!(seen, all);
 }
