@@ -698,3 +698,33 @@ async fn a_message_whose_import_fails_is_recorded_and_passed_and_the_job_goes_on
     let (seen, all) = m.imap.seen().await;
     assert_eq!(seen, all);
 }
+
+#[tokio::test]
+async fn the_settings_say_whether_the_password_variable_is_set_never_its_value() {
+    let app = crate::support::app::spawn_app_with(|c| c.mailbox_passwords = SecretLookup::from_pairs(&[("MESA_MAILBOX_PASSWORD_ADM_2", "clave-secreta-imap")])).await;
+    let admin = app.admin().await;
+    let desk = id(&app.post("/desks", Some(&admin), json!({"code": "ADM-2", "name": "Administrativos"})).await.body);
+    let group = id(&app.post("/groups", Some(&admin), json!({"desk_id": desk, "name": "Generales", "level": 1})).await.body);
+    let service =
+        id(&app.post(&format!("/desks/{desk}/catalog/nodes"), Some(&admin), json!({"kind": "service", "name": "Correo", "service": {"responsible_group_id": group}})).await.body);
+    let mut body = mailbox_body(993, &service, "instruct");
+    body["host"] = json!("imap.cali.gov.co");
+    body["tls_mode"] = json!("tls");
+    let r = app.call(Method::PUT, &format!("/desks/{desk}/mailbox"), Some(&admin), Some(body)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!((r.body["password_configured"].as_bool(), r.body["password_variable"].as_str()), (Some(true), Some("MESA_MAILBOX_PASSWORD_ADM_2")));
+    let got = app.get(&format!("/desks/{desk}/mailbox"), &admin).await;
+    assert_eq!(got.body["password_configured"], true);
+    assert!(!got.body.to_string().contains("clave-secreta-imap") && !r.body.to_string().contains("clave-secreta-imap"));
+    let mut conn = app.pool.get().await.unwrap();
+    let stored: Vec<String> =
+        diesel::sql_query("SELECT row_to_json(m)::text AS row FROM desk_mailboxes m").load::<RowText>(&mut conn).await.unwrap().into_iter().map(|r| r.row).collect();
+    assert_eq!(stored.len(), 1);
+    assert!(!stored[0].contains("clave-secreta-imap"), "never stored: {}", stored[0]);
+}
+
+#[derive(QueryableByName)]
+struct RowText {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    row: String,
+}
