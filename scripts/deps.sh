@@ -2,6 +2,7 @@
 # scripts/deps.sh [run|test|all] — install what Mesa's commands need and is missing.
 #   run:  Postgres server binaries, slapd + ldap-utils, Node.js ≥ 20 + npm, curl, a C compiler
 #   test: the above + Chromium (browser tests) + Python venv support (OpenAPI validator)
+#         + Dovecot's IMAP server (mailbox intake tests start their own)
 #   all:  the same as test (default)
 # Idempotent: when everything is present it asks no package manager and prints one line.
 # Uses Debian's packages (apt-get) and, only when the distribution's Node.js is older
@@ -29,6 +30,7 @@ if ! have node || ! have npm; then
 fi
 if [ "$mode" != run ]; then
   have chromium || pkgs+=(chromium)
+  { [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/imap ]; } || pkgs+=(dovecot-imapd)
   if ! have python3; then
     pkgs+=(python3 python3-venv)
   elif ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
@@ -46,6 +48,8 @@ if [ ${#pkgs[@]} -gt 0 ]; then
   log="$DATA_DIR/apt.log"
   had_slapd=0
   [ -e /usr/sbin/slapd ] && had_slapd=1
+  had_dovecot=0
+  [ -e /usr/sbin/dovecot ] && had_dovecot=1
   say "deps: installing ${pkgs[*]} (log: .data/apt.log)"
   if ! "${sudo[@]}" apt-get update >"$log" 2>&1 \
     || ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
@@ -64,6 +68,20 @@ if [ ${#pkgs[@]} -gt 0 ]; then
           if [ -d /run/systemd/system ]; then "${sudo[@]}" systemctl stop slapd || true; fi
           "${sudo[@]}" kill "$pid" 2>/dev/null || true
           echo "deps: stopped the system slapd that the package started"
+        fi
+        break
+      fi
+    done
+  fi
+  # Likewise dovecot's postinst may start a system IMAP server: the tests run their own.
+  if [ "$had_dovecot" = 0 ]; then
+    for pidfile in /run/dovecot/master.pid /var/run/dovecot/master.pid; do
+      if [ -s "$pidfile" ]; then
+        pid=$(cat "$pidfile")
+        if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dovecot ]; then
+          if [ -d /run/systemd/system ]; then "${sudo[@]}" systemctl stop dovecot || true; fi
+          "${sudo[@]}" kill "$pid" 2>/dev/null || true
+          echo "deps: stopped the system dovecot that the package started"
         fi
         break
       fi

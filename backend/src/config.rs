@@ -1,6 +1,7 @@
 //! Configuration from environment variables. Every variable is documented in README.md.
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::directory::{LdapAttributes, LdapConfig};
@@ -27,6 +28,92 @@ pub struct Config {
     pub attachments_dir: PathBuf,
     pub attachment_max_bytes: usize,
     pub attachment_max_files: usize,
+    /// Largest message the mailbox intake reads (`MESA_MAILBOX_MAX_MESSAGE_BYTES`).
+    pub mailbox_max_message_bytes: usize,
+    /// Extra CAs for mailbox TLS (`MESA_MAILBOX_CA_FILE`).
+    pub mailbox_ca: Vec<rustls_pki_types::CertificateDer<'static>>,
+    /// Each desk's mailbox password, `MESA_MAILBOX_PASSWORD_<DESK CODE>` (see [`mailbox_password_variable`]).
+    pub mailbox_passwords: SecretLookup,
+}
+
+/// What the job runner needs of the configuration besides the database, also in `mesa worker`
+/// (which reads no server settings): where attachments go, their limits, the largest mail.
+#[derive(Clone, Debug)]
+pub struct IntakeConfig {
+    pub attachments_dir: PathBuf,
+    pub attachment_max_bytes: usize,
+    pub attachment_max_files: usize,
+    pub mailbox_max_message_bytes: usize,
+    /// Certificate authorities trusted for mailbox TLS besides Mozilla's roots
+    /// (`MESA_MAILBOX_CA_FILE`, PEM): an institution's own CA that signs its mail server.
+    pub mailbox_ca: Vec<rustls_pki_types::CertificateDer<'static>>,
+}
+
+impl IntakeConfig {
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |k: &str| get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        Ok(IntakeConfig {
+            attachments_dir: var("MESA_ATTACHMENTS_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".data/attachments")),
+            attachment_max_bytes: parse_positive("MESA_ATTACHMENT_MAX_BYTES", var("MESA_ATTACHMENT_MAX_BYTES"), 10 * 1024 * 1024)? as usize,
+            attachment_max_files: parse_positive("MESA_ATTACHMENT_MAX_FILES", var("MESA_ATTACHMENT_MAX_FILES"), 10)? as usize,
+            mailbox_max_message_bytes: parse_positive("MESA_MAILBOX_MAX_MESSAGE_BYTES", var("MESA_MAILBOX_MAX_MESSAGE_BYTES"), 25 * 1024 * 1024)? as usize,
+            mailbox_ca: match var("MESA_MAILBOX_CA_FILE") {
+                None => Vec::new(),
+                Some(path) => read_certificates(&path).map_err(|m| err("MESA_MAILBOX_CA_FILE", format!("{path}: {m}")))?,
+            },
+        })
+    }
+
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+}
+
+/// Every certificate of a PEM file; at least one.
+fn read_certificates(path: &str) -> Result<Vec<rustls_pki_types::CertificateDer<'static>>, String> {
+    use rustls_pki_types::pem::PemObject;
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let certs = rustls_pki_types::CertificateDer::pem_slice_iter(&bytes).collect::<Result<Vec<_>, _>>().map_err(|e| format!("not PEM certificates: {e}"))?;
+    if certs.is_empty() {
+        return Err("holds no certificate".into());
+    }
+    Ok(certs)
+}
+
+/// The variable holding a desk's mailbox password: `MESA_MAILBOX_PASSWORD_` and the desk's code
+/// in upper case, `-` written `_` (shells do not take `-` in names): `ADM-2` → `MESA_MAILBOX_PASSWORD_ADM_2`.
+pub fn mailbox_password_variable(desk_code: &str) -> String {
+    format!("MESA_MAILBOX_PASSWORD_{}", desk_code.to_ascii_uppercase().replace('-', "_"))
+}
+
+/// Secrets looked up by a name known only at run time (a desk's mailbox password), read when
+/// needed so a new desk needs no restart of the lookup's owner; never printed.
+#[derive(Clone)]
+pub struct SecretLookup(Arc<Lookup>);
+
+type Lookup = dyn Fn(&str) -> Option<String> + Send + Sync;
+
+impl SecretLookup {
+    /// The process environment; an empty value counts as unset.
+    pub fn env() -> Self {
+        SecretLookup(Arc::new(|k| std::env::var(k).ok().filter(|v| !v.is_empty())))
+    }
+
+    /// Fixed secrets (tests, or a caller that read them elsewhere).
+    pub fn from_pairs(pairs: &[(&str, &str)]) -> Self {
+        let map: std::collections::HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        SecretLookup(Arc::new(move |k| map.get(k).cloned()))
+    }
+
+    pub fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+    }
+}
+
+impl std::fmt::Debug for SecretLookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretLookup(..)")
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -53,10 +140,14 @@ const MIN_SECRET_LEN: usize = 32;
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|k| std::env::var(k).ok())
+        let mut config = Self::from_lookup(|k| std::env::var(k).ok())?;
+        config.mailbox_passwords = SecretLookup::env();
+        Ok(config)
     }
 
     /// Reads through `get` so tests can supply variables without touching the process environment.
+    /// Mailbox passwords are not read through it (their names depend on the desks): none are
+    /// known until `mailbox_passwords` is set ([`Config::from_env`] reads the environment's).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let var = |k: &str| get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
 
@@ -142,9 +233,7 @@ impl Config {
         };
 
         let spa_dir = var("MESA_SPA_DIR").map(PathBuf::from);
-        let attachments_dir = var("MESA_ATTACHMENTS_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".data/attachments"));
-        let attachment_max_bytes = parse_positive("MESA_ATTACHMENT_MAX_BYTES", var("MESA_ATTACHMENT_MAX_BYTES"), 10 * 1024 * 1024)? as usize;
-        let attachment_max_files = parse_positive("MESA_ATTACHMENT_MAX_FILES", var("MESA_ATTACHMENT_MAX_FILES"), 10)? as usize;
+        let IntakeConfig { attachments_dir, attachment_max_bytes, attachment_max_files, mailbox_max_message_bytes, mailbox_ca } = IntakeConfig::from_lookup(&get)?;
         let trust_forwarded_for = parse_bool("MESA_TRUST_FORWARDED_FOR", var("MESA_TRUST_FORWARDED_FOR"))?.unwrap_or(false);
 
         let login_throttle = ThrottleConfig {
@@ -171,6 +260,9 @@ impl Config {
             attachments_dir,
             attachment_max_bytes,
             attachment_max_files,
+            mailbox_max_message_bytes,
+            mailbox_ca,
+            mailbox_passwords: SecretLookup::from_pairs(&[]),
         })
     }
 }
@@ -286,6 +378,7 @@ mod tests {
             ("MESA_LDAP_URL", "http://ad"),
             ("MESA_LOGIN_MAX_FAILURES", "0"),
             ("MESA_ATTACHMENT_MAX_BYTES", "ten"),
+            ("MESA_MAILBOX_MAX_MESSAGE_BYTES", "0"),
         ];
         for (var, value) in cases {
             let e = load(&[DB, SECRET, (var, value)]).unwrap_err();
@@ -323,5 +416,32 @@ mod tests {
     fn cors_origins_are_normalised() {
         let c = load(&[DB, SECRET, ("MESA_CORS_ORIGINS", "http://localhost:5173/, https://mesa.cali.gov.co")]).unwrap();
         assert_eq!(c.cors_origins, vec!["http://localhost:5173", "https://mesa.cali.gov.co"]);
+    }
+
+    #[test]
+    fn mailbox_settings() {
+        let c = load(&[DB, SECRET]).unwrap();
+        assert_eq!(c.mailbox_max_message_bytes, 25 * 1024 * 1024);
+        assert_eq!(c.mailbox_passwords.get("MESA_MAILBOX_PASSWORD_TIC"), None);
+        assert_eq!(load(&[DB, SECRET, ("MESA_MAILBOX_MAX_MESSAGE_BYTES", "1048576")]).unwrap().mailbox_max_message_bytes, 1_048_576);
+        assert_eq!(mailbox_password_variable("TIC"), "MESA_MAILBOX_PASSWORD_TIC");
+        assert_eq!(mailbox_password_variable("ADM-2"), "MESA_MAILBOX_PASSWORD_ADM_2");
+        let secrets = SecretLookup::from_pairs(&[("MESA_MAILBOX_PASSWORD_TIC", "s3cret")]);
+        assert_eq!(secrets.get("MESA_MAILBOX_PASSWORD_TIC").as_deref(), Some("s3cret"));
+        assert_eq!(format!("{secrets:?}"), "SecretLookup(..)", "never printed");
+        // The worker's part reads the same variables the same way.
+        let i = IntakeConfig::from_lookup(|k| (k == "MESA_ATTACHMENT_MAX_FILES").then(|| "3".to_string())).unwrap();
+        assert_eq!((i.attachment_max_files, i.attachment_max_bytes), (3, 10 * 1024 * 1024));
+        assert_eq!(IntakeConfig::from_lookup(|k| (k == "MESA_MAILBOX_MAX_MESSAGE_BYTES").then(|| "big".to_string())).unwrap_err().var, "MESA_MAILBOX_MAX_MESSAGE_BYTES");
+        assert!(c.mailbox_ca.is_empty());
+        let dir = std::env::temp_dir().join(format!("mesa-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let not_pem = dir.join("not.pem");
+        std::fs::write(&not_pem, "hello").unwrap();
+        for bad in [not_pem.to_str().unwrap(), "/nonexistent/ca.pem"] {
+            let e = IntakeConfig::from_lookup(|k| (k == "MESA_MAILBOX_CA_FILE").then(|| bad.to_string())).unwrap_err();
+            assert_eq!(e.var, "MESA_MAILBOX_CA_FILE", "{bad}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

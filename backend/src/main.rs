@@ -142,8 +142,16 @@ async fn run(command: Command) -> anyhow::Result<()> {
             db::migrate(&url).await?;
             let pool = db::connect(&url, 4);
             let mail = worker_mail_env()?;
+            // The worker reads no server settings: only what its jobs need.
+            let files = mesa::config::IntakeConfig::from_env()?;
+            let public_url = std::env::var("MESA_PUBLIC_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".into());
+            let intake = mesa::mailbox::Intake::new(&files, mesa::config::SecretLookup::env(), &public_url).map_err(|e| anyhow::anyhow!("MESA_ATTACHMENTS_DIR: {e}"))?;
             log::info!("worker running jobs");
-            mesa::jobs::run_forever(pool, mail).await;
+            let services = {
+                let mail = std::sync::Arc::new(mail);
+                mesa::jobs::Services { mail: Some(mail.clone()), intake: Some(std::sync::Arc::new(intake.with_mail(mail))) }
+            };
+            mesa::jobs::run_forever(pool, services).await;
         }
         Command::RecomputeSla => {
             let url = database_url()?;
@@ -180,7 +188,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
             if config.smtp_url.is_none() {
                 log::warn!("MESA_SMTP_URL is not set: mail is queued in the outbox and not sent");
             }
-            tokio::spawn(mesa::jobs::run_forever(pool.clone(), mail));
+            let intake = mesa::mailbox::Intake::from_config(&config).map_err(|e| anyhow::anyhow!("MESA_ATTACHMENTS_DIR: {e}"))?;
+            let services = {
+                let mail = std::sync::Arc::new(mail);
+                mesa::jobs::Services { mail: Some(mail.clone()), intake: Some(std::sync::Arc::new(intake.with_mail(mail))) }
+            };
+            tokio::spawn(mesa::jobs::run_forever(pool.clone(), services));
             let state = AppState::new(pool, config).map_err(|e| anyhow::anyhow!("MESA_ATTACHMENTS_DIR: {e}"))?.with_worker_pools(8);
             startup::build_server(state, listener)?.await?;
         }

@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::framework::{self, AllowedMethods};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{auth, catalog, desks, groups, health, http, jobs, notify, organizations, sla, tickets, users};
+use crate::{auth, catalog, desks, groups, health, http, jobs, mailbox, notify, organizations, sla, tickets, users};
 
 /// Every API route, registered through utoipa so each one lands in the OpenAPI document. Each
 /// feature lists its own routes.
@@ -26,6 +26,7 @@ fn api_routes(cfg: &mut ServiceConfig) {
         .configure(users::routes::configure)
         .configure(organizations::routes::configure)
         .configure(desks::routes::configure)
+        .configure(mailbox::configure)
         .configure(groups::routes::configure)
         .configure(catalog::routes::configure)
         .configure(tickets::configure)

@@ -263,6 +263,22 @@ pub async fn read_multipart<T: DeserializeOwned>(mut multipart: Multipart, limit
     }
 }
 
+/// A file that came another way than a request (a mail's attachment), under the same checks as
+/// an uploaded one: the size limit, then what its bytes are. The error says why, after the name.
+pub fn check_file(part_name: &str, client_name: &str, bytes: Vec<u8>, limits: &Limits) -> Result<UploadedFile, String> {
+    let file_name = sanitize_file_name(client_name);
+    if bytes.len() > limits.max_file_bytes {
+        return Err(format!("is larger than {}, the limit per file", human(limits.max_file_bytes)));
+    }
+    match sniff(&file_name, &bytes) {
+        Ok(sniffed) => {
+            let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            Ok(UploadedFile { part_name: part_name.to_owned(), file_name: with_extension(file_name, sniffed.extension), bytes, sha256, sniffed })
+        }
+        Err(rejection) => Err(rejection.to_string()),
+    }
+}
+
 enum Read {
     /// The bytes and their SHA-256 in lowercase hex.
     Complete(Vec<u8>, String),

@@ -61,14 +61,29 @@ impl CurrentUser {
 type Caller = (UserRow, Vec<uuid::Uuid>, Vec<uuid::Uuid>, i64);
 
 async fn load_caller(state: &AppState, user_id: uuid::Uuid) -> Result<Option<Caller>, AppError> {
-    use crate::db::{current_reference_generation, user_group_ids, user_supervised_desk_ids};
     let mut conn = state.pool.get().await?;
-    Ok(users::table
+    Ok(caller(&mut conn, user_id).await?)
+}
+
+async fn caller(conn: &mut diesel_async::AsyncPgConnection, user_id: uuid::Uuid) -> QueryResult<Option<Caller>> {
+    use crate::db::{current_reference_generation, user_group_ids, user_supervised_desk_ids};
+    users::table
         .find(user_id)
         .select((UserRow::as_select(), user_group_ids(users::id), user_supervised_desk_ids(users::id), current_reference_generation()))
-        .first(&mut conn)
+        .first(conn)
         .await
-        .optional()?)
+        .optional()
+}
+
+impl CurrentUser {
+    /// A person Mesa acts for without a request (the sender of a mail), loaded as a request
+    /// would load them: `None` when there is no such active user.
+    pub async fn acting_as(conn: &mut diesel_async::AsyncPgConnection, user_id: uuid::Uuid) -> QueryResult<Option<CurrentUser>> {
+        Ok(caller(conn, user_id)
+            .await?
+            .filter(|(u, ..)| u.active)
+            .map(|(u, group_ids, supervised_desk_ids, reference_generation)| CurrentUser(u, Memberships { group_ids, supervised_desk_ids, reference_generation })))
+    }
 }
 
 impl FromRequest for CurrentUser {

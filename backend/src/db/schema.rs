@@ -407,9 +407,60 @@ diesel::table! {
 }
 
 diesel::table! {
+    desk_mailboxes (desk_id) {
+        desk_id -> Uuid,
+        host -> Text,
+        port -> Int4,
+        tls_mode -> Text,
+        username -> Text,
+        folder -> Text,
+        default_service_id -> Uuid,
+        unknown_sender -> Text,
+        enabled -> Bool,
+        poll_seconds -> Int4,
+        uid_validity -> Nullable<Int8>,
+        last_uid -> Int8,
+        last_polled_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
     notification_opt_outs (user_id, kind) {
         user_id -> Uuid,
         kind -> Text,
+    }
+}
+
+diesel::table! {
+    mailbox_messages (desk_id, message_key) {
+        desk_id -> Uuid,
+        message_key -> Text,
+        uid_validity -> Nullable<Int8>,
+        uid -> Nullable<Int8>,
+        sender -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        outcome -> Text,
+        reason -> Nullable<Text>,
+        ticket_id -> Nullable<Uuid>,
+        followup_id -> Nullable<Uuid>,
+        notes -> Jsonb,
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    mailbox_answers (id) {
+        id -> Uuid,
+        desk_id -> Uuid,
+        message_key -> Text,
+        kind -> Text,
+        to_address -> Text,
+        locale -> Text,
+        vars -> Jsonb,
+        created_at -> Timestamptz,
     }
 }
 
@@ -422,6 +473,7 @@ diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(tickets -> desks (desk_id));
 diesel::joinable!(tickets -> catalog_nodes (service_id));
 diesel::joinable!(desk_organizations -> desks (desk_id));
+diesel::joinable!(desk_mailboxes -> desks (desk_id));
 diesel::joinable!(desk_supervisors -> desks (desk_id));
 diesel::joinable!(support_groups -> desks (desk_id));
 diesel::joinable!(group_members -> support_groups (group_id));
@@ -466,4 +518,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_pauses,
     sla_rule_firings,
     jobs,
+    desk_mailboxes,
+    mailbox_messages,
+    mailbox_answers,
 );

@@ -24,13 +24,37 @@ pub use retry::{AfterFailure, RetryPolicy};
 
 pub const SLA_CHECK: &str = "sla_check";
 pub const SLA_RECOMPUTE: &str = "sla_recompute";
+/// One per enabled desk mailbox (`crate::mailbox::job`), recurring every `poll_seconds`.
+pub const MAILBOX_POLL: &str = "mailbox_poll";
 /// The kinds this build runs. A runner claims only these, so during a rolling upgrade an older
 /// instance leaves a newer kind to the instances that know it instead of failing it.
-pub const KINDS: &[&str] = &[SLA_CHECK, SLA_RECOMPUTE, notify::EXPAND, notify::DELIVER];
-/// The kinds a runner without the mail settings runs ([`run_one`]).
-const KINDS_WITHOUT_MAIL: &[&str] = &[SLA_CHECK, SLA_RECOMPUTE];
+pub const KINDS: &[&str] = &[SLA_CHECK, SLA_RECOMPUTE, notify::EXPAND, notify::DELIVER, MAILBOX_POLL];
 /// How often the mail jobs look for work when they found none.
 const MAIL_EVERY: Duration = Duration::seconds(5);
+
+/// What some kinds need besides the database. A runner without a part leaves the kinds that
+/// need it to the runners that have it (as with an unknown kind).
+#[derive(Clone, Default)]
+pub struct Services {
+    /// Outgoing mail: public URL, sender, SMTP (`mail_expand`, `mail_deliver`).
+    pub mail: Option<std::sync::Arc<MailEnv>>,
+    /// Mailbox intake: storage, limits, passwords (`mailbox_poll`).
+    pub intake: Option<std::sync::Arc<crate::mailbox::Intake>>,
+}
+
+impl Services {
+    fn kinds(&self) -> Vec<&'static str> {
+        KINDS
+            .iter()
+            .copied()
+            .filter(|k| match *k {
+                MAILBOX_POLL => self.intake.is_some(),
+                notify::EXPAND | notify::DELIVER => self.mail.is_some(),
+                _ => true,
+            })
+            .collect()
+    }
+}
 /// How long a claimed job belongs to its runner before another may take it.
 pub const LEASE: Duration = Duration::seconds(120);
 const SLA_CHECK_EVERY: Duration = Duration::seconds(60);
@@ -46,6 +70,10 @@ pub fn policy(kind: &str) -> RetryPolicy {
         // Mail never stops: an unreachable SMTP server backs the delivery off (30 s doubling to
         // 5 min) without touching the mails, which wait pending; admins see the job failed.
         notify::EXPAND | notify::DELIVER => RetryPolicy { max_attempts: 5, first_delay: Duration::seconds(30), max_delay: Duration::minutes(5), recurring: true },
+        // A mailbox that cannot be read (server down, wrong password) is flagged failed for admins
+        // after five tries in a row and keeps being tried every ~10 minutes, so intake resumes by
+        // itself once the cause is gone.
+        MAILBOX_POLL => RetryPolicy { max_attempts: 5, first_delay: Duration::seconds(30), max_delay: Duration::minutes(10), recurring: true },
         // Eight attempts over about an hour; past that, an admin retries once the cause is fixed.
         _ => RetryPolicy { max_attempts: 8, first_delay: Duration::seconds(30), max_delay: Duration::minutes(30), recurring: false },
     }
@@ -91,7 +119,7 @@ pub async fn claim(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryRes
 }
 
 /// [`claim`] among `kinds`.
-async fn claim_of(conn: &mut AsyncPgConnection, now: DateTime<Utc>, kinds: &[&str]) -> QueryResult<Option<Claimed>> {
+pub async fn claim_of(conn: &mut AsyncPgConnection, now: DateTime<Utc>, kinds: &[&str]) -> QueryResult<Option<Claimed>> {
     // The `done_at`/`failed_at` predicate is the partial index's, word for word.
     diesel::sql_query(
         "UPDATE jobs SET locked_until = $2, attempts = attempts + 1
@@ -109,16 +137,16 @@ async fn claim_of(conn: &mut AsyncPgConnection, now: DateTime<Utc>, kinds: &[&st
     .optional()
 }
 
-/// Claims and runs one job other than mail; `Ok(None)` when nothing is due.
+/// Claims and runs one job of the kinds that need nothing but the database; `Ok(None)` when
+/// nothing is due.
 pub async fn run_one(pool: &DbPool, now: DateTime<Utc>) -> anyhow::Result<Option<String>> {
-    run_one_with(pool, None, now).await
+    run_one_with(pool, &Services::default(), now).await
 }
 
-/// Claims and runs one job, the mail jobs too when `mail` is given; `Ok(None)` when nothing is due.
-pub async fn run_one_with(pool: &DbPool, mail: Option<&MailEnv>, now: DateTime<Utc>) -> anyhow::Result<Option<String>> {
+/// Claims and runs one job of the kinds `services` allow; `Ok(None)` when nothing is due.
+pub async fn run_one_with(pool: &DbPool, services: &Services, now: DateTime<Utc>) -> anyhow::Result<Option<String>> {
     let mut conn = pool.get().await?;
-    let kinds = if mail.is_some() { KINDS } else { KINDS_WITHOUT_MAIL };
-    let Some(job) = claim_of(&mut conn, now, kinds).await? else { return Ok(None) };
+    let Some(job) = claim_of(&mut conn, now, &services.kinds()).await? else { return Ok(None) };
     let policy = policy(&job.kind);
     let result = if policy.abandoned(job.attempts) {
         Err(anyhow::anyhow!("abandoned: its runners stopped {} times before finishing it", job.attempts - 1))
@@ -126,9 +154,13 @@ pub async fn run_one_with(pool: &DbPool, mail: Option<&MailEnv>, now: DateTime<U
         match job.kind.as_str() {
             SLA_CHECK => run_sla_check(&mut conn, &job, now).await,
             SLA_RECOMPUTE => run_recompute(&mut conn, &job, now, None).await.map(|_| ()),
-            notify::EXPAND | notify::DELIVER => match mail {
+            notify::EXPAND | notify::DELIVER => match &services.mail {
                 Some(env) => run_mail(&mut conn, &job, env, now).await,
-                None => Err(anyhow::anyhow!("no mail settings")),
+                None => Err(anyhow::anyhow!("this runner has no mail settings")),
+            },
+            MAILBOX_POLL => match &services.intake {
+                Some(intake) => run_mailbox(&mut conn, intake, &job, now).await,
+                None => Err(anyhow::anyhow!("this runner has no mailbox intake")),
             },
             other => Err(anyhow::anyhow!("no runner for job kind {other}")),
         }
@@ -164,6 +196,18 @@ pub async fn record_failure(conn: &mut AsyncPgConnection, job: &Claimed, policy:
         }
     }
     Ok(outcome)
+}
+
+async fn run_mailbox(conn: &mut AsyncPgConnection, intake: &crate::mailbox::Intake, job: &Claimed, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let desk_id: Uuid = job.payload.get("desk_id").and_then(|d| d.as_str()).and_then(|d| d.parse().ok()).ok_or_else(|| anyhow::anyhow!("payload: no desk_id"))?;
+    let polled = crate::mailbox::job::poll(conn, intake, desk_id).await?;
+    if let Some((tally, _)) = &polled {
+        if *tally != Default::default() {
+            log::info!("mailbox of desk {desk_id}: {tally:?}");
+        }
+    }
+    crate::mailbox::job::reschedule(conn, job.id, now, polled.map(|p| p.1)).await?;
+    Ok(())
 }
 
 async fn run_sla_check(conn: &mut AsyncPgConnection, job: &Claimed, now: DateTime<Utc>) -> anyhow::Result<()> {
@@ -272,7 +316,7 @@ fn recompute_progress(payload: &Value) -> anyhow::Result<(Uuid, u64, i64)> {
 }
 
 /// The runner loop of `mesa serve` and `mesa worker`: runs due jobs, sleeps when idle.
-pub async fn run_forever(pool: DbPool, mail: MailEnv) {
+pub async fn run_forever(pool: DbPool, services: Services) {
     let mut idle = StdDuration::from_millis(200);
     match pool.get().await {
         Ok(mut conn) => {
@@ -286,7 +330,7 @@ pub async fn run_forever(pool: DbPool, mail: MailEnv) {
         Err(e) => log::warn!("jobs: {e}"),
     }
     loop {
-        match run_one_with(&pool, Some(&mail), Utc::now()).await {
+        match run_one_with(&pool, &services, Utc::now()).await {
             Ok(Some(_)) => idle = StdDuration::from_millis(200),
             Ok(None) => {
                 tokio::time::sleep(idle).await;
@@ -322,5 +366,7 @@ mod tests {
         }
         assert!(policy(SLA_CHECK).recurring);
         assert!(!policy(SLA_RECOMPUTE).recurring);
+        assert!(policy(MAILBOX_POLL).recurring);
+        assert_eq!(Services::default().kinds(), vec![SLA_CHECK, SLA_RECOMPUTE], "no intake: its kind is left to others");
     }
 }

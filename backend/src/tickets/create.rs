@@ -176,7 +176,7 @@ pub async fn create_ticket(state: web::Data<AppState>, user: CurrentUser, req: H
             return Ok(HttpResponse::Ok().json(ticket));
         }
     }
-    let prepared = prepare(&mut conn, &reference, &user, upload.data, &upload.files).await?;
+    let prepared = prepare(&mut conn, &reference, &user, upload.data, &upload.files, None).await?;
     let user_id = user.0.id;
     let (row, agent_name) = if idempotency.is_none() && upload.files.is_empty() && prepared.identity_number.is_none() {
         // The common case: the case and its notification, nothing else.
@@ -314,7 +314,16 @@ pub struct Prepared {
 
 /// Every check that needs the database but writes nothing: the service, who may request it,
 /// the extra fields, the required attachments, the routing.
-async fn prepare(conn: &mut AsyncPgConnection, reference: &Reference, user: &CurrentUser, b: CreateTicket, files: &[UploadedFile]) -> AppResult<Prepared> {
+/// `trusted_channel`: the channel an intake of Mesa's own registers through (the mailbox's
+/// `email`), which a requester could not choose in a request.
+async fn prepare(
+    conn: &mut AsyncPgConnection,
+    reference: &Reference,
+    user: &CurrentUser,
+    b: CreateTicket,
+    files: &[UploadedFile],
+    trusted_channel: Option<Channel>,
+) -> AppResult<Prepared> {
     let staff = user.role() != Role::Requester;
     let requester: UserRow = match b.requester_id {
         Some(id) if id != user.0.id => {
@@ -379,7 +388,8 @@ async fn prepare(conn: &mut AsyncPgConnection, reference: &Reference, user: &Cur
             }
         }
     }
-    let channel = match b.channel {
+    let channel = match trusted_channel.or(b.channel) {
+        Some(c) if trusted_channel.is_some() => c,
         Some(c @ (Channel::Phone | Channel::Email | Channel::Letter)) if !staff => {
             e.add("channel", "not_allowed", format!("only staff register cases from the {} channel", c.as_str()));
             c
@@ -433,6 +443,33 @@ async fn prepare(conn: &mut AsyncPgConnection, reference: &Reference, user: &Cur
         // Already on the profile: nothing to write.
         identity_number: identity_number.filter(|_| requester.identity_number.is_none()),
     })
+}
+
+/// Registers a case for `user` in the caller's transaction, through the same checks, routing,
+/// SLA and audit as `POST /tickets`, with its files already in storage under `keys`. The mailbox
+/// intake registers mail this way, as its sender, on `trusted_channel` (`email`).
+#[allow(clippy::too_many_arguments)]
+pub async fn register(
+    conn: &mut AsyncPgConnection,
+    reference: &Reference,
+    user: &CurrentUser,
+    body: CreateTicket,
+    files: &[UploadedFile],
+    keys: &[String],
+    trusted_channel: Option<Channel>,
+) -> AppResult<TicketRow> {
+    let prepared = prepare(conn, reference, user, body, files, trusted_channel).await?;
+    if let Some(number) = &prepared.identity_number {
+        diesel::update(users::table.find(prepared.requester_id).filter(users::identity_number.is_null()))
+            .set((users::identity_number.eq(number), users::updated_at.eq(Utc::now()), users::version.eq(users::version + 1)))
+            .execute(conn)
+            .await?;
+    }
+    let (row, _) = insert(conn, reference, &prepared, user.0.id).await?;
+    for (f, key) in files.iter().zip(keys) {
+        insert_attachment(conn, row.id, None, f, key, user.0.id).await?;
+    }
+    Ok(row)
 }
 
 /// Inserts the case with its SLA due dates, picks its agent and records the `created` and

@@ -142,54 +142,9 @@ pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, numb
             }
         }
     }
-    let user_id = user.0.id;
     let files = &upload.files;
     let keys = stored.clone();
-    let result = conn
-        .transaction(async |conn| -> AppResult<(FollowupRow, TicketRow)> {
-            let (ticket, scope) = load_visible(conn, &reference, &user, *number, true).await?;
-            let id = Uuid::now_v7();
-            let row: FollowupRow = diesel::insert_into(followups::table)
-                .values((
-                    followups::id.eq(id),
-                    followups::ticket_id.eq(ticket.id),
-                    followups::author_id.eq(user_id),
-                    followups::visibility.eq(visibility.as_str()),
-                    followups::body.eq(&body),
-                    followups::created_at.eq(Utc::now()),
-                ))
-                .returning(FollowupRow::as_returning())
-                .get_result(conn)
-                .await?;
-            audit::record(
-                conn,
-                ticket.id,
-                Some(user_id),
-                vec![NewEvent { kind: "followup", old_value: None, new_value: Some(serde_json::json!({"followup_id": id, "visibility": visibility})), visibility }],
-            )
-            .await?;
-            queries::index_followup(conn, ticket.id, &body, visibility).await?;
-            // A public follow-up is mailed to the other side; a private one never leaves the agents.
-            if visibility == Visibility::Public {
-                crate::notify::record_followup(conn, &ticket, user_id, id, &body, Utc::now()).await?;
-            }
-            for (f, key) in files.iter().zip(&keys) {
-                insert_attachment(conn, ticket.id, Some((id, visibility)), f, key, user_id).await?;
-            }
-            // The requester answered: a case waiting for them goes back to work (the lifecycle path).
-            let mut updated = ticket.clone();
-            if scope.actor(&ticket) == Some(Actor::Requester) && ticket.status == Status::OnHold && ticket.hold_reason == Some(HoldReason::WaitingRequester) {
-                let who = Who::of(&scope, &reference, &ticket).ok_or(AppError::NotFound)?;
-                let now = Utc::now();
-                let decision = lifecycle::decide(&ticket, &Command::RequesterAnswered, &Default::default(), &who, now)?;
-                updated = lifecycle::commit(conn, &reference, &ticket, decision, Some(user_id), now).await?;
-            } else {
-                // Any follow-up counts as activity on the case.
-                diesel::update(crate::db::schema::tickets::table.find(ticket.id)).set(crate::db::schema::tickets::updated_at.eq(Utc::now())).execute(conn).await?;
-            }
-            Ok((row, updated))
-        })
-        .await;
+    let result = conn.transaction(async |conn| write(conn, &reference, &user, *number, &body, visibility, files, &keys).await).await;
     let (row, ticket) = match result {
         Ok(r) => r,
         Err(err) => {
@@ -210,6 +165,72 @@ pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, numb
         body: row.body,
         created_at: row.created_at,
     }))
+}
+
+/// Writes a follow-up in the caller's transaction: the case locked, who may write checked (404
+/// when the caller may not see it, 403 for a private one they may not write, 409 once closed),
+/// the follow-up, its files (already in storage under `keys`), the audit and search entries, and
+/// the requester's answer to a case waiting for them through the lifecycle. The API and the
+/// mailbox intake both write follow-ups here.
+#[allow(clippy::too_many_arguments)]
+pub async fn write(
+    conn: &mut diesel_async::AsyncPgConnection,
+    reference: &crate::reference::Reference,
+    user: &CurrentUser,
+    number: i64,
+    body: &str,
+    visibility: Visibility,
+    files: &[crate::attachments::UploadedFile],
+    keys: &[String],
+) -> AppResult<(FollowupRow, TicketRow)> {
+    let user_id = user.0.id;
+    let (ticket, scope) = load_visible(conn, reference, user, number, true).await?;
+    if visibility == Visibility::Private && !scope.sees_private(&ticket) {
+        return Err(AppError::Forbidden);
+    }
+    if !ticket.status.is_open() && ticket.status != Status::Resolved {
+        return Err(AppError::conflict("case_closed", format!("the case is {}", ticket.status)));
+    }
+    let id = Uuid::now_v7();
+    let row: FollowupRow = diesel::insert_into(followups::table)
+        .values((
+            followups::id.eq(id),
+            followups::ticket_id.eq(ticket.id),
+            followups::author_id.eq(user_id),
+            followups::visibility.eq(visibility.as_str()),
+            followups::body.eq(body),
+            followups::created_at.eq(Utc::now()),
+        ))
+        .returning(FollowupRow::as_returning())
+        .get_result(conn)
+        .await?;
+    audit::record(
+        conn,
+        ticket.id,
+        Some(user_id),
+        vec![NewEvent { kind: "followup", old_value: None, new_value: Some(serde_json::json!({"followup_id": id, "visibility": visibility})), visibility }],
+    )
+    .await?;
+    queries::index_followup(conn, ticket.id, body, visibility).await?;
+    // A public follow-up is mailed to the other side; a private one never leaves the agents.
+    if visibility == Visibility::Public {
+        crate::notify::record_followup(conn, &ticket, user_id, id, body, Utc::now()).await?;
+    }
+    for (f, key) in files.iter().zip(keys) {
+        insert_attachment(conn, ticket.id, Some((id, visibility)), f, key, user_id).await?;
+    }
+    // The requester answered: a case waiting for them goes back to work (the lifecycle path).
+    let mut updated = ticket.clone();
+    if scope.actor(&ticket) == Some(Actor::Requester) && ticket.status == Status::OnHold && ticket.hold_reason == Some(HoldReason::WaitingRequester) {
+        let who = Who::of(&scope, reference, &ticket).ok_or(AppError::NotFound)?;
+        let now = Utc::now();
+        let decision = lifecycle::decide(&ticket, &Command::RequesterAnswered, &Default::default(), &who, now)?;
+        updated = lifecycle::commit(conn, reference, &ticket, decision, Some(user_id), now).await?;
+    } else {
+        // Any follow-up counts as activity on the case.
+        diesel::update(crate::db::schema::tickets::table.find(ticket.id)).set(crate::db::schema::tickets::updated_at.eq(Utc::now())).execute(conn).await?;
+    }
+    Ok((row, updated))
 }
 
 /// The audit trail of a case, oldest first (requesters see the public part).

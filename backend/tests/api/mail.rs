@@ -58,9 +58,10 @@ async fn add_addresses(d: &Desk) -> String {
 /// mail jobs come back every 5 s).
 async fn run_jobs(app: &TestApp, env: &MailEnv, now: DateTime<Utc>) {
     notify::ensure_jobs(&mut app.pool.get().await.unwrap()).await.unwrap();
+    let services = mesa::jobs::Services { mail: Some(std::sync::Arc::new(env.clone())), ..Default::default() };
     for at in [now, now + Duration::seconds(6)] {
         let mut n = 0;
-        while mesa::jobs::run_one_with(&app.pool, Some(env), at).await.unwrap().is_some() {
+        while mesa::jobs::run_one_with(&app.pool, &services, at).await.unwrap().is_some() {
             n += 1;
             assert!(n < 1000, "the runner keeps finding work");
         }

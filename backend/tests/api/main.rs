@@ -13,6 +13,7 @@ mod intake;
 mod jobs;
 mod lifecycle;
 mod mail;
+mod mailbox;
 mod openapi_contract;
 mod organizations;
 mod seed;

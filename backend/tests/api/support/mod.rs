@@ -1,5 +1,6 @@
 pub mod app;
 pub mod db;
+pub mod imap;
 pub mod postgres;
 pub mod slapd;
 pub mod smtp;
