@@ -8,7 +8,7 @@ import { formatDateTime } from '@/shared/lib/format';
 import { useTicketList } from '../api/tickets';
 import { OPEN_STATUSES, PRIORITIES, STATUSES, isOpen } from '../lib/status';
 import type { ListQuery, TicketSummary, View } from '../lib/types';
-import { PriorityBadge, StatusBadge } from './badges';
+import { PriorityBadge, ReopenedBadge, StatusBadge } from './badges';
 import { ClockBadge } from './sla';
 
 function TicketRow({ ticket, staff }: { ticket: TicketSummary; staff: boolean }) {
@@ -22,6 +22,7 @@ function TicketRow({ ticket, staff }: { ticket: TicketSummary; staff: boolean })
           </Anchor>
           <Group gap={6}>
             <StatusBadge status={ticket.status} />
+            <ReopenedBadge reason={ticket.reopen_reason} />
             <PriorityBadge priority={ticket.priority} />
             {staff && ticket.sla && isOpen(ticket.status) && <ClockBadge clock={ticket.sla.resolution} />}
           </Group>

@@ -50,6 +50,7 @@ function setup(user: typeof requesterUser, path: string, handlers: Record<string
     'GET /api/v1/tickets/123/followups': () => json(200, user.role === 'requester' ? [publicNote] : [publicNote, privateNote]),
     'GET /api/v1/tickets/123/events': () => json(200, events),
     'GET /api/v1/tickets/123/attachments': () => json(200, []),
+    'GET /api/v1/tickets/123/survey': () => json(404, problem(404, 'not_found', 'Not found')),
     'GET /api/v1/groups': () => json(200, [level1, level2]),
     ...handlers,
   });
