@@ -44,6 +44,9 @@ pub struct Survey {
     /// Whether "Was it solved?" is asked.
     pub ask_solved: bool,
     pub answer: Option<SurveyAnswer>,
+    /// The survey's link (what the solution mail carries): only for the requester, on their own
+    /// case, while it waits for their answer.
+    pub link: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -86,6 +89,7 @@ fn render(s: &SurveyRow, t: &TicketRow, def: &Definition, reference: &Reference)
             (Some(rating), Some(satisfied), Some(answered_at)) => Some(SurveyAnswer { rating, solved: s.solved, comment: s.comment.clone(), satisfied, answered_at }),
             _ => None,
         },
+        link: None,
     }
 }
 
@@ -158,7 +162,11 @@ pub async fn get_case_survey(state: web::Data<AppState>, user: CurrentUser, numb
     let reference = state.reference(&mut conn, &user).await?;
     let (t, _) = load_visible(&mut conn, &reference, &user, *number, false).await?;
     let s = store::latest_of(&mut conn, t.id).await?.ok_or(AppError::NotFound)?;
-    Ok(web::Json(show(&mut conn, &reference, &s).await?))
+    let mut view = show(&mut conn, &reference, &s).await?;
+    if t.requester_id == user.0.id && s.state == SurveyState::Pending {
+        view.link = Some(super::url_for(&state.config, s.id));
+    }
+    Ok(web::Json(view))
 }
 
 /// Answer the case's pending survey from the case page (the requester only; as through the

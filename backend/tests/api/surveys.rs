@@ -89,8 +89,11 @@ async fn a_bad_rating_reopens_a_good_one_closes_and_each_resolution_sends_its_su
     assert_eq!((page.body["state"].clone(), page.body["ticket_number"].clone(), page.body["ask_solved"].clone()), (json!("pending"), json!(n), json!(true)));
     assert_eq!(page.body["solution"], "Se reinstaló el controlador");
     assert_eq!(page.body["subject"], "La impresora no imprime");
-    // The requester sees the same on the case.
-    assert_eq!(d.app.get(&format!("/tickets/{n}/survey"), &d.pedro).await.body["state"], "pending");
+    // The requester sees the same on the case, with the link of their mail; staff without it.
+    let mine = d.app.get(&format!("/tickets/{n}/survey"), &d.pedro).await.body;
+    assert_eq!(mine["state"], "pending");
+    assert!(mine["link"].as_str().unwrap().ends_with(&format!("/survey/{first}")));
+    assert_eq!(d.app.get(&format!("/tickets/{n}/survey"), &d.agent_n1).await.body["link"], Value::Null);
 
     // Unsatisfied: back to work with the same agent, "reopened by survey", the comment public.
     let r = public_answer(&d.app, &first, json!({"rating": 2, "solved": true, "comment": "Sigue saliendo en blanco"})).await;

@@ -2083,6 +2083,11 @@ export interface components {
              */
             expires_at: string;
             /**
+             * @description The survey's link (what the solution mail carries): only for the requester, on their own
+             *     case, while it waits for their answer.
+             */
+            link?: string | null;
+            /**
              * Format: date-time
              * @description When the solution was given (the survey sent).
              */

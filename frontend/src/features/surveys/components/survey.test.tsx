@@ -21,6 +21,7 @@ function survey(overrides: Partial<Survey> = {}): Survey {
     expires_at: '2026-11-25T15:00:00Z',
     ask_solved: true,
     answer: null,
+    link: null,
     ...overrides,
   };
 }
