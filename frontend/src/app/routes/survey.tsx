@@ -1,3 +1,7 @@
+// The page is outside the signed-in shell (./styles-shell.ts): the radios' styles come with it.
+import '@mantine/core/styles/InlineInput.css';
+import '@mantine/core/styles/Radio.css';
+import '@mantine/core/styles/RadioIndicator.css';
 import { Container, Paper } from '@mantine/core';
 import { useParams } from 'react-router';
 import { PublicSurvey } from '@/features/surveys/components/public-survey';

@@ -83,7 +83,6 @@ export function SurveyForm({
                       ? `5 · ${t('survey.rating_5')}`
                       : String(value)
                 }
-                aria-label={t('survey.rating_value', { value })}
               />
             ))}
           </Group>

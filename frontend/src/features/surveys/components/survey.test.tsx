@@ -55,7 +55,7 @@ describe('public survey page', () => {
     expect(screen.getByText('Indique si se solucionó.')).toBeTruthy();
     expect(stub.calls(`POST /api/v1/surveys/${TOKEN}`)).toHaveLength(0);
 
-    await user.click(screen.getByRole('radio', { name: '2 de 5' }));
+    await user.click(screen.getByRole('radio', { name: '2' }));
     await user.click(screen.getByRole('radio', { name: 'No' }));
     await user.click(screen.getByLabelText(/^Comentarios/));
     await user.paste('  Sigue sin encender  ');
@@ -79,7 +79,7 @@ describe('public survey page', () => {
       [`GET /api/v1/surveys/${TOKEN}`]: () => json(200, survey({ ask_solved: false })),
       [`POST /api/v1/surveys/${TOKEN}`]: () => json(409, problem(409, 'survey_already_answered', 'Conflict')),
     });
-    await user.click(await screen.findByRole('radio', { name: '5 de 5' }));
+    await user.click(await screen.findByRole('radio', { name: '5 · Muy satisfecho' }));
     expect(screen.queryByRole('radio', { name: 'No' })).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Enviar calificación' }));
     expect((await screen.findByRole('alert')).textContent).toContain('Esta encuesta ya fue respondida.');
@@ -116,7 +116,7 @@ describe('survey on the requester’s case page', () => {
     const { user } = renderApp('/tickets/123');
     const section = await screen.findByRole('region', { name: 'Encuesta de satisfacción' });
     expect(section).toBeTruthy();
-    await user.click(screen.getByRole('radio', { name: '4 de 5' }));
+    await user.click(screen.getByRole('radio', { name: '4' }));
     await user.click(screen.getByRole('radio', { name: 'Sí' }));
     await user.click(screen.getByRole('button', { name: 'Enviar calificación' }));
     expect(await screen.findByText('¡Gracias! Su caso quedó cerrado.')).toBeTruthy();
