@@ -18,7 +18,7 @@ export function ReopenedBadge({ reason }: { reason?: string | null }) {
   const { t } = useTranslation();
   if (reason !== 'survey') return null;
   return (
-    <Badge variant="filled" color="orange.9" radius="sm">
+    <Badge variant="light" color="orange" radius="sm">
       {t('ticket.reopened_by_survey')}
     </Badge>
   );
