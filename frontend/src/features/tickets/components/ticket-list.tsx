@@ -44,7 +44,8 @@ function TicketRow({ ticket, staff }: { ticket: TicketSummary; staff: boolean })
   );
 }
 
-type StatusFilter = 'open' | 'all' | (typeof STATUSES)[number];
+/** `reopened_survey`: cases back at work because of an unsatisfied survey (any status). */
+type StatusFilter = 'open' | 'all' | 'reopened_survey' | (typeof STATUSES)[number];
 
 /**
  * A list of cases with filters (status, priority, text) and keyset "Cargar más".
@@ -77,7 +78,11 @@ export function TicketList({
   const query: Omit<ListQuery, 'cursor'> = {
     view,
     limit: 25,
-    ...(status === 'all' ? {} : { status: status === 'open' ? OPEN_STATUSES.join(',') : status }),
+    ...(status === 'all'
+      ? {}
+      : status === 'reopened_survey'
+        ? { reopen_reason: 'survey' as const }
+        : { status: status === 'open' ? OPEN_STATUSES.join(',') : status }),
     ...(priority ? { priority } : {}),
     ...(q ? { q } : {}),
   };
@@ -95,6 +100,7 @@ export function TicketList({
           data={[
             { value: 'open', label: t('tickets.filters.open') },
             { value: 'all', label: t('tickets.filters.all') },
+            { value: 'reopened_survey', label: t('ticket.reopened_by_survey') },
             ...STATUSES.map((s) => ({ value: s, label: t(`ticket.status.${s}`) })),
           ]}
         />

@@ -299,6 +299,19 @@ describe('queues', () => {
     expect(views).toContain('unassigned');
   });
 
+  test('the cases reopened by survey are a filter, and their rows say so', async () => {
+    const { user, stub } = setup(agentUser, '/queues', {
+      'GET /api/v1/tickets': () => json(200, { items: [summary({ ...working(), reopen_reason: 'survey' })], next_cursor: null }),
+    });
+    expect(await screen.findByText('Abierto por encuesta', { selector: '.mantine-Badge-label' })).toBeTruthy();
+    await user.selectOptions(screen.getByLabelText('Estado'), 'reopened_survey');
+    await waitFor(() => {
+      const last = stub.calls('GET /api/v1/tickets').at(-1);
+      expect(last && new URL(last.url).searchParams.get('reopen_reason')).toBe('survey');
+      expect(last && new URL(last.url).searchParams.get('status')).toBeNull();
+    });
+  });
+
   test('requesters cannot open the queues', async () => {
     setup(requesterUser, '/queues');
     expect(await screen.findByText('Esta página es solo para agentes y gestores de la mesa.')).toBeTruthy();
