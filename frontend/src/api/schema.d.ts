@@ -1475,7 +1475,8 @@ export interface components {
             active: boolean;
             /**
              * Format: int32
-             * @description Hours after resolution before an unanswered survey closes the case as accepted.
+             * @description Hours after resolution before an unanswered survey closes the case as accepted (unless
+             *     the desk's survey definition, `GET /desks/{id}/survey`, counts the delay in business days).
              */
             auto_close_hours: number;
             /**
