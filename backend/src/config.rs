@@ -135,8 +135,8 @@ fn err(var: &'static str, message: impl Into<String>) -> ConfigError {
     ConfigError { var, message: message.into() }
 }
 
-const DEV_JWT_SECRET: &str = "mesa-dev-mode-secret-do-not-use-in-production!";
-const MIN_SECRET_LEN: usize = 32;
+pub const DEV_JWT_SECRET: &str = "mesa-dev-mode-secret-do-not-use-in-production!";
+pub const MIN_SECRET_LEN: usize = 32;
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {

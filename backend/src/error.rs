@@ -56,6 +56,9 @@ pub enum AppError {
     Conflict { code: &'static str, detail: String, allowed_actions: Option<Vec<String>> },
     #[error("precondition failed")]
     PreconditionFailed,
+    /// The resource existed and is over for good (an expired or withdrawn survey).
+    #[error("gone: {detail}")]
+    Gone { code: &'static str, detail: String },
     #[error("payload too large")]
     PayloadTooLarge(String),
     #[error("too many attempts")]
@@ -93,6 +96,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Conflict { code, .. } => code,
             AppError::PreconditionFailed => "version_mismatch",
+            AppError::Gone { code, .. } => code,
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Unavailable { code, .. } => code,
@@ -111,6 +115,7 @@ impl AppError {
             AppError::NotFound => "Not found",
             AppError::Conflict { .. } => "Conflict with the current state",
             AppError::PreconditionFailed => "The resource changed since you read it",
+            AppError::Gone { .. } => "No longer available",
             AppError::PayloadTooLarge(_) => "The request is too large",
             AppError::TooManyAttempts { .. } => "Too many attempts",
             AppError::Unavailable { .. } => "Service unavailable",
@@ -125,7 +130,7 @@ impl AppError {
             AppError::Validation(errors) => Some(errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")),
             AppError::BadRequest(d) | AppError::PayloadTooLarge(d) => Some(d.clone()),
             AppError::Unauthenticated { detail, .. } => Some((*detail).to_owned()),
-            AppError::Conflict { detail, .. } | AppError::Unavailable { detail, .. } => Some(detail.clone()),
+            AppError::Conflict { detail, .. } | AppError::Unavailable { detail, .. } | AppError::Gone { detail, .. } => Some(detail.clone()),
             AppError::TooManyAttempts { retry_after_secs } => Some(format!("Try again in {retry_after_secs} seconds")),
             AppError::PreconditionFailed => Some("Reload the resource and apply your change again".into()),
             AppError::MethodNotAllowed => Some("The Allow header lists the methods it answers".into()),
@@ -163,6 +168,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            AppError::Gone { .. } => StatusCode::GONE,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -248,6 +254,7 @@ fn status_code_name(status: StatusCode) -> &'static str {
         406 => "not_acceptable",
         408 => "request_timeout",
         411 => "length_required",
+        410 => "gone",
         413 => "payload_too_large",
         414 => "uri_too_long",
         415 => "unsupported_media_type",
@@ -333,6 +340,21 @@ pub mod responses {
     pub enum Conflict {
         /// The change conflicts with what is stored; `code` says how.
         #[response(status = 409, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    pub enum Gone {
+        /// Over for good; `code` says why (e.g. `survey_expired`).
+        #[response(status = 410, content_type = "application/problem+json")]
+        Problem(Problem),
+    }
+
+    #[derive(utoipa::IntoResponses)]
+    pub enum TooMany {
+        /// Too many requests from this address or for this resource; `Retry-After` says when to
+        /// try again (`too_many_attempts`).
+        #[response(status = 429, content_type = "application/problem+json", headers(("Retry-After" = u64)))]
         Problem(Problem),
     }
 

@@ -71,7 +71,16 @@ fn worker_mail_env() -> Result<mesa::notify::MailEnv, ConfigError> {
     let get = |k: &str| std::env::var(k).ok();
     let public_url = mesa::config::public_url_from(&get)?;
     let settings = mesa::config::mail_settings(&get, &public_url)?;
-    mesa::notify::MailEnv::new(public_url, settings.mail_from, settings.smtp_url.as_ref()).map_err(|m| ConfigError { var: "MESA_SMTP_URL", message: m })
+    let env = mesa::notify::MailEnv::new(public_url, settings.mail_from, settings.smtp_url.as_ref()).map_err(|m| ConfigError { var: "MESA_SMTP_URL", message: m })?;
+    // The solution mail's survey link must verify on the servers: the same secret signs it.
+    let dev = get("MESA_DEV_MODE").is_some_and(|v| v == "true" || v == "1");
+    let secret = match get("MESA_JWT_SECRET") {
+        Some(s) if s.len() >= mesa::config::MIN_SECRET_LEN => s.into_bytes(),
+        Some(_) => return Err(ConfigError { var: "MESA_JWT_SECRET", message: format!("must be at least {} characters", mesa::config::MIN_SECRET_LEN) }),
+        None if dev => mesa::config::DEV_JWT_SECRET.as_bytes().to_vec(),
+        None => return Err(ConfigError { var: "MESA_JWT_SECRET", message: "is required: it signs the survey links of the solution mail (or set MESA_DEV_MODE=true)".into() }),
+    };
+    Ok(env.with_survey_secret(&secret))
 }
 
 #[tokio::main]

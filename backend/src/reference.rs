@@ -23,6 +23,9 @@ pub struct DeskRef {
     /// Registration requires the requester's identity number.
     #[serde(default)]
     pub require_identity_number: bool,
+    /// Staff may close a resolved case with a recorded reason (the survey definition).
+    #[serde(default)]
+    pub staff_close_allowed: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,7 +78,7 @@ impl Reference {
         }
         let sql = format!(
             "SELECT (SELECT n FROM reference_generation) AS generation, json_build_object(
-                'desks', COALESCE((SELECT json_object_agg(d.id, json_build_object('active', d.active, 'require_identity_number', d.require_identity_number, 'organization_ids',
+                'desks', COALESCE((SELECT json_object_agg(d.id, json_build_object('active', d.active, 'require_identity_number', d.require_identity_number, 'staff_close_allowed', d.staff_close_allowed, 'organization_ids',
                              COALESCE((SELECT json_agg(o.organization_id) FROM desk_organizations o WHERE o.desk_id = d.id), '[]'::json)))
                          FROM desks d), '{{}}'::json),
                 'groups', COALESCE((SELECT json_object_agg(g.id, json_build_object('desk_id', g.desk_id, 'name', g.name, 'level', g.level, 'active', g.active))

@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::framework::{self, AllowedMethods};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{auth, catalog, desks, groups, health, http, jobs, mailbox, notify, organizations, sla, tickets, users};
+use crate::{auth, catalog, desks, groups, health, http, jobs, mailbox, notify, organizations, sla, surveys, tickets, users};
 
 /// Every API route, registered through utoipa so each one lands in the OpenAPI document. Each
 /// feature lists its own routes.
@@ -31,6 +31,7 @@ fn api_routes(cfg: &mut ServiceConfig) {
         .configure(catalog::routes::configure)
         .configure(tickets::configure)
         .configure(sla::routes::configure)
+        .configure(surveys::configure)
         .configure(jobs::routes::configure)
         .configure(notify::configure);
 }
@@ -126,8 +127,13 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
             .wrap(cors(&config.cors_origins))
             .wrap(from_fn(framework::problem_bodies))
             .wrap(security_headers(public_https))
-            // Path only: query strings and headers may carry secrets, so they are never logged.
-            .wrap(Logger::new("%{r}a \"%{method}xi %U\" %s %b %Dms").custom_request_replace("method", |req| req.method().to_string()))
+            // Path only: query strings and headers may carry secrets, so they are never logged;
+            // nor are survey links' tokens, which are credentials.
+            .wrap(
+                Logger::new("%{r}a \"%{method}xi %{path}xi\" %s %b %Dms")
+                    .custom_request_replace("method", |req| req.method().to_string())
+                    .custom_request_replace("path", |req| crate::surveys::token::redact_path(req.path()).into_owned()),
+            )
     })
     // Nagle's algorithm held the last chunk of compressed answers for the client's delayed ACK
     // (~40 ms on every response; tests/bench/README.md).

@@ -66,7 +66,7 @@ psql_cmd "$DB_URL" -c "DELETE FROM outbox WHERE id = '$TEMPLATE_ID'" >/dev/null
 
 say "backlog: $N pending mails; mesa worker → aiosmtpd on 127.0.0.1:$SMTP_PORT ($BIN)"
 START=$(date +%s.%N)
-MESA_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" "$BIN" worker >"$WORK/worker.log" 2>&1 &
+MESA_JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d " \n")" MESA_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" "$BIN" worker >"$WORK/worker.log" 2>&1 &
 WORKER=$!
 on_exit "stop_pid $WORKER"
 while :; do

@@ -60,7 +60,8 @@ pub struct TokenResponse {
 
 const INVALID_REFRESH: AppError = AppError::Unauthenticated { code: "invalid_refresh_token", detail: "The refresh token is unknown, expired or revoked" };
 
-fn client_ip(req: &HttpRequest, state: &AppState) -> Option<String> {
+/// The client address the limits count (the proxy's `X-Forwarded-For` only when trusted).
+pub fn client_ip(req: &HttpRequest, state: &AppState) -> Option<String> {
     if state.config.trust_forwarded_for {
         req.connection_info().realip_remote_addr().map(str::to_owned)
     } else {

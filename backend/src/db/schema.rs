@@ -103,6 +103,10 @@ diesel::table! {
         sla_policy_id -> Nullable<Uuid>,
         require_identity_number -> Bool,
         notifications_off -> Array<Text>,
+        auto_close_business_days -> Nullable<Int2>,
+        survey_ask_solved -> Bool,
+        survey_reminder_hours -> Array<Int4>,
+        staff_close_allowed -> Bool,
     }
 }
 
@@ -233,6 +237,7 @@ diesel::table! {
         resolution_met -> Nullable<Bool>,
         external_reference -> Nullable<Text>,
         hold_note_public -> Bool,
+        reopen_reason -> Nullable<Text>,
     }
 }
 
@@ -394,6 +399,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    surveys (id) {
+        id -> Uuid,
+        ticket_id -> Uuid,
+        requester_id -> Uuid,
+        desk_id -> Uuid,
+        service_id -> Uuid,
+        group_id -> Nullable<Uuid>,
+        agent_id -> Nullable<Uuid>,
+        state -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        ended_at -> Nullable<Timestamptz>,
+        answered_at -> Nullable<Timestamptz>,
+        rating -> Nullable<Int2>,
+        solved -> Nullable<Bool>,
+        comment -> Nullable<Text>,
+        satisfied -> Nullable<Bool>,
+    }
+}
+
+diesel::table! {
     mail_templates (desk_id, kind, locale) {
         desk_id -> Uuid,
         kind -> Text,
@@ -403,6 +429,15 @@ diesel::table! {
         body_html -> Text,
         updated_by -> Nullable<Uuid>,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    survey_reminders (survey_id, hours_before) {
+        survey_id -> Uuid,
+        hours_before -> Int4,
+        due_at -> Timestamptz,
+        recorded_at -> Timestamptz,
     }
 }
 
@@ -464,6 +499,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    survey_throttle (key) {
+        key -> Text,
+        window_start -> Timestamptz,
+        hits -> Int4,
+    }
+}
+
+diesel::joinable!(surveys -> tickets (ticket_id));
+diesel::joinable!(survey_reminders -> surveys (survey_id));
 diesel::joinable!(followups -> tickets (ticket_id));
 diesel::joinable!(ticket_pauses -> tickets (ticket_id));
 diesel::joinable!(sla_policies -> calendars (calendar_id));
@@ -521,4 +566,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     desk_mailboxes,
     mailbox_messages,
     mailbox_answers,
+    surveys,
+    survey_reminders,
+    survey_throttle,
 );

@@ -38,7 +38,8 @@ pub struct Desk {
     pub mailbox: Option<String>,
     /// IANA time zone of its business calendar.
     pub timezone: String,
-    /// Hours after resolution before an unanswered survey closes the case as accepted.
+    /// Hours after resolution before an unanswered survey closes the case as accepted (unless
+    /// the desk's survey definition, `GET /desks/{id}/survey`, counts the delay in business days).
     pub auto_close_hours: i32,
     /// Lowest survey rating (1–5) that counts as satisfied; lower ratings reopen the case.
     pub survey_satisfied_min: i16,

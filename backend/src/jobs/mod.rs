@@ -28,7 +28,15 @@ pub const SLA_RECOMPUTE: &str = "sla_recompute";
 pub const MAILBOX_POLL: &str = "mailbox_poll";
 /// The kinds this build runs. A runner claims only these, so during a rolling upgrade an older
 /// instance leaves a newer kind to the instances that know it instead of failing it.
-pub const KINDS: &[&str] = &[SLA_CHECK, SLA_RECOMPUTE, notify::EXPAND, notify::DELIVER, MAILBOX_POLL];
+/// Closes the cases whose survey expired unanswered (accepted by silence).
+pub const SURVEY_AUTO_CLOSE: &str = "survey_auto_close";
+/// Records the survey reminders that fell due.
+pub const SURVEY_REMINDERS: &str = "survey_reminders";
+/// Archives as desisted the cases on hold for missing data past their `desist_at`.
+pub const DESIST_ARCHIVE: &str = "desist_archive";
+pub const KINDS: &[&str] = &[SLA_CHECK, SLA_RECOMPUTE, notify::EXPAND, notify::DELIVER, MAILBOX_POLL, SURVEY_AUTO_CLOSE, SURVEY_REMINDERS, DESIST_ARCHIVE];
+/// The jobs that run every minute, each one row (`unique_key` = its kind).
+pub const RECURRING: &[&str] = &[SLA_CHECK, SURVEY_AUTO_CLOSE, SURVEY_REMINDERS, DESIST_ARCHIVE];
 /// How often the mail jobs look for work when they found none.
 const MAIL_EVERY: Duration = Duration::seconds(5);
 
@@ -74,6 +82,11 @@ pub fn policy(kind: &str) -> RetryPolicy {
         // after five tries in a row and keeps being tried every ~10 minutes, so intake resumes by
         // itself once the cause is gone.
         MAILBOX_POLL => RetryPolicy { max_attempts: 5, first_delay: Duration::seconds(30), max_delay: Duration::minutes(10), recurring: true },
+        // Closing, reminding and archiving wait for the next run when the database hiccups; like
+        // the SLA check they never stop, and are flagged for admins after five failures in a row.
+        SURVEY_AUTO_CLOSE | SURVEY_REMINDERS | DESIST_ARCHIVE => {
+            RetryPolicy { max_attempts: 5, first_delay: Duration::seconds(30), max_delay: Duration::minutes(10), recurring: true }
+        }
         // Eight attempts over about an hour; past that, an admin retries once the cause is fixed.
         _ => RetryPolicy { max_attempts: 8, first_delay: Duration::seconds(30), max_delay: Duration::minutes(30), recurring: false },
     }
@@ -94,12 +107,14 @@ pub struct Claimed {
 
 /// Makes sure the recurring jobs exist (idempotent, safe from several instances).
 pub async fn ensure_recurring(conn: &mut AsyncPgConnection) -> QueryResult<()> {
-    diesel::insert_into(jobs::table)
-        .values((jobs::id.eq(Uuid::now_v7()), jobs::kind.eq(SLA_CHECK), jobs::unique_key.eq(SLA_CHECK)))
-        .on_conflict(jobs::unique_key)
-        .do_nothing()
-        .execute(conn)
-        .await?;
+    for kind in RECURRING {
+        diesel::insert_into(jobs::table)
+            .values((jobs::id.eq(Uuid::now_v7()), jobs::kind.eq(*kind), jobs::unique_key.eq(*kind)))
+            .on_conflict(jobs::unique_key)
+            .do_nothing()
+            .execute(conn)
+            .await?;
+    }
     Ok(())
 }
 
@@ -162,6 +177,9 @@ pub async fn run_one_with(pool: &DbPool, services: &Services, now: DateTime<Utc>
                 Some(intake) => run_mailbox(&mut conn, intake, &job, now).await,
                 None => Err(anyhow::anyhow!("this runner has no mailbox intake")),
             },
+            SURVEY_AUTO_CLOSE => run_survey_job(&mut conn, &job, now).await,
+            SURVEY_REMINDERS => run_survey_job(&mut conn, &job, now).await,
+            DESIST_ARCHIVE => run_survey_job(&mut conn, &job, now).await,
             other => Err(anyhow::anyhow!("no runner for job kind {other}")),
         }
     };
@@ -215,6 +233,25 @@ async fn run_sla_check(conn: &mut AsyncPgConnection, job: &Claimed, now: DateTim
     if fired > 0 {
         log::info!("sla: {fired} escalation rule(s) fired");
     }
+    reschedule(conn, job, now).await
+}
+
+/// The recurring jobs of the requester's verdict (`surveys::jobs`).
+async fn run_survey_job(conn: &mut AsyncPgConnection, job: &Claimed, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let (what, n) = match job.kind.as_str() {
+        SURVEY_AUTO_CLOSE => ("case(s) closed as accepted by silence", crate::surveys::jobs::close_expired(conn, now).await),
+        SURVEY_REMINDERS => ("survey reminder(s) due", crate::surveys::jobs::record_reminders(conn, now).await),
+        _ => ("case(s) archived as desisted", crate::surveys::jobs::archive_desisted(conn, now).await),
+    };
+    let n = n.map_err(|e| anyhow::anyhow!("{}: {e}", job.kind))?;
+    if n > 0 {
+        log::info!("{}: {n} {what}", job.kind);
+    }
+    reschedule(conn, job, now).await
+}
+
+/// A recurring job's success: due again in a minute, any run of failures over.
+async fn reschedule(conn: &mut AsyncPgConnection, job: &Claimed, now: DateTime<Utc>) -> anyhow::Result<()> {
     diesel::update(jobs::table.find(job.id))
         // A success ends any run of failures.
         .set((
@@ -365,8 +402,15 @@ mod tests {
             assert!(p.max_attempts >= 1 && p.first_delay > Duration::zero() && p.max_delay >= p.first_delay, "{kind}");
         }
         assert!(policy(SLA_CHECK).recurring);
+        for kind in RECURRING {
+            assert!(policy(kind).recurring && KINDS.contains(kind), "{kind}");
+        }
         assert!(!policy(SLA_RECOMPUTE).recurring);
         assert!(policy(MAILBOX_POLL).recurring);
-        assert_eq!(Services::default().kinds(), vec![SLA_CHECK, SLA_RECOMPUTE], "no intake: its kind is left to others");
+        assert_eq!(
+            Services::default().kinds(),
+            vec![SLA_CHECK, SLA_RECOMPUTE, SURVEY_AUTO_CLOSE, SURVEY_REMINDERS, DESIST_ARCHIVE],
+            "without mail settings or intake their kinds are left to others"
+        );
     }
 }

@@ -32,9 +32,18 @@ pub enum Kind {
     OnHold,
     /// Back to work; to the requester.
     Resumed,
-    /// Solución, with the solution (and the survey link once surveys exist); to the requester.
+    /// Solución, with the solution and the satisfaction survey's link; to the requester.
     Resolved,
+    /// With how (`close_reason`: the requester's acceptance or survey, silence, staff); to the requester.
     Closed,
+    /// A resolved case sent back to work by the requester (`reopen_reason`: a bad survey rating or
+    /// a direct refusal); to the agent (or group) and the desk's supervisors.
+    Reopened,
+    /// Archived: the data asked for never came; to the requester.
+    Desisted,
+    /// The survey of a resolution still unanswered, with its link, before the case closes by
+    /// silence; to the requester.
+    SurveyReminder,
     /// With the reason and where to go; to the requester.
     Rejected,
     /// To the requester and the agent.
@@ -62,6 +71,9 @@ impl Kind {
         Kind::Resumed,
         Kind::Resolved,
         Kind::Closed,
+        Kind::Reopened,
+        Kind::Desisted,
+        Kind::SurveyReminder,
         Kind::Rejected,
         Kind::Cancelled,
         Kind::Transferred,
@@ -82,6 +94,9 @@ impl Kind {
             Kind::Resumed => "resumed",
             Kind::Resolved => "resolved",
             Kind::Closed => "closed",
+            Kind::Reopened => "reopened",
+            Kind::Desisted => "desisted",
+            Kind::SurveyReminder => "survey_reminder",
             Kind::Rejected => "rejected",
             Kind::Cancelled => "cancelled",
             Kind::Transferred => "transferred",
@@ -176,8 +191,20 @@ pub fn from_change(old: &TicketRow, new: &TicketRow, events: &[NewEvent]) -> Opt
                 let note = if new.hold_note_public { new.hold_note.clone() } else { None };
                 return Some((Kind::OnHold, json!({"hold_reason": new.hold_reason.map(HoldReason::as_str), "note": note, "desist_at": new.desist_at})));
             }
-            Status::Resolved => return Some((Kind::Resolved, json!({"solution": new.solution, "solution_type": new.solution_type, "survey_url": ""}))),
-            Status::Closed => return Some((Kind::Closed, json!({}))),
+            Status::Resolved => {
+                // The survey this resolution sent (`surveys::store::on_case_change`): its link is
+                // written when the mail is, from the survey's id.
+                let survey_id = events.iter().find(|e| e.kind == "survey").and_then(|e| e.new_value.as_ref()).and_then(|v| v.get("survey_id").cloned());
+                return Some((Kind::Resolved, json!({"solution": new.solution, "solution_type": new.solution_type, "survey_id": survey_id})));
+            }
+            Status::Closed => {
+                let how = events.iter().find(|e| e.kind == "status").and_then(|e| e.new_value.as_ref()).and_then(|v| v.get("close_reason").cloned());
+                return Some((Kind::Closed, json!({"close_reason": how})));
+            }
+            Status::Desisted => return Some((Kind::Desisted, json!({}))),
+            _ if old.status == Status::Resolved && new.reopen_reason.is_some() => {
+                return Some((Kind::Reopened, json!({"reopen_reason": new.reopen_reason, "reason": public_reason()})));
+            }
             Status::Rejected => return Some((Kind::Rejected, json!({"reason": new.rejection_reason, "redirected_to": new.redirected_to}))),
             Status::Cancelled => return Some((Kind::Cancelled, json!({}))),
             _ if old.status == Status::OnHold => return Some((Kind::Resumed, json!({}))),
@@ -226,7 +253,8 @@ pub fn recipients(kind: Kind, facts: &CaseFacts, actor: Option<Uuid>, data: &Val
     let supervisors = || facts.supervisors.iter().map(|s| (*s, Role::Supervisor)).collect::<Vec<_>>();
     let lists: Vec<Vec<(Uuid, Role)>> = match kind {
         Kind::Registered => vec![requester(), facts.group_members.iter().map(|m| (*m, Role::Agent)).collect()],
-        Kind::Classified | Kind::OnHold | Kind::Resumed | Kind::Resolved | Kind::Closed | Kind::Rejected => vec![requester()],
+        Kind::Classified | Kind::OnHold | Kind::Resumed | Kind::Resolved | Kind::Closed | Kind::Desisted | Kind::SurveyReminder | Kind::Rejected => vec![requester()],
+        Kind::Reopened => vec![workers(), supervisors()],
         Kind::Assigned | Kind::Transferred => vec![requester(), workers()],
         Kind::Escalated => vec![requester(), workers(), supervisors()],
         Kind::Cancelled => vec![requester(), facts.agent_id.map(|a| (a, Role::Agent)).into_iter().collect()],
@@ -363,6 +391,7 @@ mod tests {
             hold_note: None,
             external_reference: None,
             hold_note_public: false,
+            reopen_reason: None,
             desist_at: None,
             rejection_reason: None,
             redirected_to: None,
@@ -416,7 +445,7 @@ mod tests {
         let mut t = old.clone();
         t.status = Status::Resolved;
         t.solution = Some("Cambio de fuente".into());
-        assert_eq!(from_change(&old, &t, &[]).unwrap(), (Kind::Resolved, json!({"solution": "Cambio de fuente", "solution_type": null, "survey_url": ""})));
+        assert_eq!(from_change(&old, &t, &[]).unwrap(), (Kind::Resolved, json!({"solution": "Cambio de fuente", "solution_type": null, "survey_id": null})));
         t = old.clone();
         t.status = Status::Rejected;
         t.rejection_reason = Some("No es TI".into());

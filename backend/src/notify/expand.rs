@@ -214,6 +214,13 @@ async fn expand_batch(conn: &mut AsyncPgConnection, env: &MailEnv, now: DateTime
                 ("hold_reason", label("hold_reason")),
                 ("clock", label("clock")),
                 (
+                    "survey_url",
+                    match (uuid_of(&n.data, "survey_id"), &env.survey_key) {
+                        (Some(id), Some(key)) => json!(crate::surveys::token::url(&env.public_url, &key.token(id))),
+                        _ => Value::Null,
+                    },
+                ),
+                (
                     "desist_at",
                     n.data
                         .get("desist_at")

@@ -39,16 +39,25 @@ pub struct MailEnv {
     pub from: String,
     /// `None` without `MESA_SMTP_URL`: mail is expanded and stays pending in the outbox.
     pub mailer: Option<delivery::Mailer>,
+    /// Signs the survey link of the solution mail (derived from `MESA_JWT_SECRET`, as the server
+    /// checks it); without it the mail carries no link.
+    pub survey_key: Option<crate::surveys::token::LinkKey>,
 }
 
 impl MailEnv {
     pub fn new(public_url: url::Url, from: String, smtp_url: Option<&url::Url>) -> Result<MailEnv, String> {
         let mailer = smtp_url.map(|u| delivery::SmtpTarget::parse(u).map(|t| delivery::Mailer::new(&t))).transpose()?;
-        Ok(MailEnv { public_url, from, mailer })
+        Ok(MailEnv { public_url, from, mailer, survey_key: None })
+    }
+
+    /// Survey links signed with this server secret (`MESA_JWT_SECRET`).
+    pub fn with_survey_secret(mut self, secret: &[u8]) -> MailEnv {
+        self.survey_key = Some(crate::surveys::token::LinkKey::from_secret(secret));
+        self
     }
 
     pub fn from_config(c: &crate::config::Config) -> Result<MailEnv, String> {
-        MailEnv::new(c.public_url.clone(), c.mail_from.clone(), c.smtp_url.as_ref())
+        Ok(MailEnv::new(c.public_url.clone(), c.mail_from.clone(), c.smtp_url.as_ref())?.with_survey_secret(&c.jwt_secret))
     }
 
     /// The host in `Message-ID`s.

@@ -278,6 +278,47 @@ pub fn next_working_instant(cal: &Calendar, t: DateTime<Utc>) -> DateTime<Utc> {
     }
 }
 
+/// The close of the `n`-th working day after the (local) day of `t`: "within three business
+/// days" of a Friday resolution ends when Wednesday's working hours end if Monday is a holiday.
+/// Days off (weekends without intervals, holidays) do not count; an always-open calendar counts
+/// every day, ending at midnight. `n` of zero is `t`; a calendar without working days gives
+/// `DateTime::<Utc>::MAX_UTC` ("never").
+pub fn end_of_working_days_after(cal: &Calendar, t: DateTime<Utc>, n: u32) -> DateTime<Utc> {
+    if n == 0 {
+        return t;
+    }
+    let tz = cal.timezone();
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+    let mut date = t.with_timezone(&tz).date_naive();
+    let (mut counted, mut idle) = (0, 0);
+    loop {
+        let Some(next) = date.succ_opt() else { return DateTime::<Utc>::MAX_UTC };
+        date = next;
+        let day = (date - epoch).num_days();
+        match cal.intervals_on_day(day).last() {
+            Some(&(_, end)) => {
+                counted += 1;
+                idle = 0;
+                if counted == n {
+                    let local = date.and_hms_opt(0, 0, 0).expect("midnight") + Duration::nanoseconds(end);
+                    // A wall-clock time skipped by a clock change: the first instant after it.
+                    return tz
+                        .from_local_datetime(&local)
+                        .latest()
+                        .or_else(|| tz.from_local_datetime(&(local + Duration::hours(1))).earliest())
+                        .map_or(DateTime::<Utc>::MAX_UTC, |l| l.with_timezone(&Utc));
+                }
+            }
+            None => {
+                idle += 1;
+                if idle > IDLE_DAY_LIMIT {
+                    return DateTime::<Utc>::MAX_UTC;
+                }
+            }
+        }
+    }
+}
+
 /// Whether `t` is working time (on the wall clock of the calendar's zone, see the module doc).
 pub fn is_working(cal: &Calendar, t: DateTime<Utc>) -> bool {
     if cal.always_open() {
@@ -298,6 +339,25 @@ mod tests {
     use chrono::{NaiveDate, NaiveTime, Weekday};
     use chrono_tz::Tz;
 
+    #[test]
+    fn business_days_end_at_the_close_of_the_last_and_skip_holidays() {
+        let cal = Calendar::new(CalendarSpec::colombia_default());
+        let utc = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        // Friday 2026-11-13, 10:00 in Bogotá; Monday 16 is a holiday (Independencia de Cartagena,
+        // moved to Monday): Tuesday, Wednesday, Thursday → Thursday 19 at 17:00 (22:00 UTC).
+        assert_eq!(end_of_working_days_after(&cal, utc("2026-11-13T15:00:00Z"), 3), utc("2026-11-19T22:00:00Z"));
+        // The resolution day itself never counts, even at its start.
+        assert_eq!(end_of_working_days_after(&cal, utc("2026-11-17T12:31:00Z"), 1), utc("2026-11-18T22:00:00Z"));
+        // After 19:00 in Bogotá it is already the next UTC day: the local day counts.
+        assert_eq!(end_of_working_days_after(&cal, utc("2026-11-18T03:00:00Z"), 1), utc("2026-11-18T22:00:00Z"));
+        assert_eq!(end_of_working_days_after(&cal, utc("2026-11-13T15:00:00Z"), 0), utc("2026-11-13T15:00:00Z"));
+        let always = Calendar::new(CalendarSpec::always_open_default());
+        let t = utc("2026-11-13T15:00:00Z");
+        let end = end_of_working_days_after(&always, t, 2);
+        assert_eq!(end.with_timezone(&always.timezone()).date_naive(), chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap());
+        let never = Calendar::new(CalendarSpec { intervals: vec![], ..CalendarSpec::colombia_default() });
+        assert_eq!(end_of_working_days_after(&never, t, 1), DateTime::<Utc>::MAX_UTC);
+    }
     fn at(tz: Tz, y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         tz.with_ymd_and_hms(y, m, d, h, min, 0).single().expect("unambiguous local time").with_timezone(&Utc)
     }

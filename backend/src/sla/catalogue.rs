@@ -192,6 +192,11 @@ impl Catalogue {
         self.policies.get(&id)
     }
 
+    /// The desk's calendar, else Mon–Fri 7:30–17:00 in Colombia (what a survey's business days count).
+    pub fn desk_calendar(&self, desk_id: Uuid) -> &Calendar {
+        self.desk_calendar.get(&desk_id).copied().flatten().and_then(|id| self.calendars.get(&id)).unwrap_or(&self.default_calendar)
+    }
+
     /// The policy's calendar, else the desk's, else Mon–Fri 7:30–17:00 in Colombia.
     pub fn calendar_for(&self, desk_id: Uuid, policy: &PolicyRow) -> &Calendar {
         policy.calendar_id.or_else(|| self.desk_calendar.get(&desk_id).copied().flatten()).and_then(|id| self.calendars.get(&id)).unwrap_or(&self.default_calendar)

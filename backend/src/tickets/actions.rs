@@ -283,7 +283,8 @@ pub async fn cancel(state: web::Data<AppState>, user: CurrentUser, number: web::
     run(&state, &user, *number, if_match, Command::Cancel).await
 }
 
-/// Refuse a solution: the case goes back to work.
+/// Refuse a solution, saying why: the case goes back to work with the same assignee (its
+/// `reopen_reason` says who refused it: `requester` or `staff`).
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = ReasonBody,
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, body = Ticket), ActionErrors))]
@@ -295,13 +296,33 @@ pub async fn reopen(state: web::Data<AppState>, user: CurrentUser, number: web::
     run(&state, &user, *number, if_match, Command::Reopen { reason }).await
 }
 
-/// Accept the solution and close the case.
-#[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])),
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseBody {
+    /// Required from staff: why the case is closed without the requester's verdict (e.g.
+    /// "accepted by phone"). Optional for the requester.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: Option<String>,
+}
+
+/// Accept the solution and close the case: the requester; or staff with a `reason` on record
+/// where the desk allows it (409 `staff_close_not_allowed` otherwise). A case reopened by an
+/// unsatisfied survey is not resolved, so it cannot be closed until a new resolution (409).
+#[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body(content = Option<CloseBody>, description = "Optional for the requester"),
     params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/close")]
-pub async fn close(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
-    run(&state, &user, *number, if_match, Command::Close).await
+pub async fn close(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, payload: web::Bytes) -> AppResult<HttpResponse> {
+    let reason = if payload.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        let b: CloseBody = crate::http::parse_json(&payload)?;
+        let mut e = Errors::default();
+        let reason = e.optional_text("reason", b.reason.as_deref(), 2000);
+        e.finish()?;
+        reason
+    };
+    run(&state, &user, *number, if_match, Command::Close { reason }).await
 }
 
 /// Changes to what a case says; absent fields stay as they are.

@@ -525,6 +525,7 @@ async fn insert(conn: &mut AsyncPgConnection, reference: &Reference, p: &Prepare
         resolution_met: None,
         external_reference: p.external_reference.clone(),
         hold_note_public: false,
+        reopen_reason: None,
     };
     let sla = crate::sla::store::compute(&reference.sla, &row, reference.service_sla(p.service_id), &[], now);
     row.sla_policy_id = sla.policy_id;

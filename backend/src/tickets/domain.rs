@@ -38,6 +38,26 @@ text_enum! {
 }
 
 text_enum! {
+    /// Why a case is back at work after a resolution (until it is resolved again). `survey`: the
+    /// requester's rating was unsatisfied ("Abierto por encuesta").
+    pub enum ReopenReason { Survey => "survey", Requester => "requester", Staff => "staff" }
+}
+
+text_enum! {
+    /// How a resolved case came to be closed (in the `status` event of its closing).
+    pub enum CloseReason {
+        /// The requester accepted the solution.
+        Accepted => "accepted",
+        /// The requester's survey answer was satisfied.
+        Survey => "survey",
+        /// Nobody answered within the desk's delay: accepted by silence.
+        Silence => "silence",
+        /// Staff closed it with a recorded reason, where the desk allows it.
+        Staff => "staff",
+    }
+}
+
+text_enum! {
     /// Impact or urgency, the two axes of the priority matrix.
     pub enum Level3 { High => "high", Medium => "medium", Low => "low" }
 }

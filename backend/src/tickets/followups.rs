@@ -50,6 +50,40 @@ pub struct CreateFollowupMultipart {
     pub file: Vec<Vec<u8>>,
 }
 
+/// Stores a follow-up (without files) in the caller's transaction: the row, its audit entry and
+/// its words for the search. The one way a follow-up is written (also a survey's comment).
+pub async fn insert(
+    conn: &mut diesel_async::AsyncPgConnection,
+    ticket_id: Uuid,
+    author_id: Uuid,
+    body: &str,
+    visibility: Visibility,
+    now: chrono::DateTime<Utc>,
+) -> QueryResult<FollowupRow> {
+    let id = Uuid::now_v7();
+    let row: FollowupRow = diesel::insert_into(followups::table)
+        .values((
+            followups::id.eq(id),
+            followups::ticket_id.eq(ticket_id),
+            followups::author_id.eq(author_id),
+            followups::visibility.eq(visibility.as_str()),
+            followups::body.eq(body),
+            followups::created_at.eq(now),
+        ))
+        .returning(FollowupRow::as_returning())
+        .get_result(conn)
+        .await?;
+    audit::record(
+        conn,
+        ticket_id,
+        Some(author_id),
+        vec![NewEvent { kind: "followup", old_value: None, new_value: Some(serde_json::json!({"followup_id": id, "visibility": visibility})), visibility }],
+    )
+    .await?;
+    queries::index_followup(conn, ticket_id, body, visibility).await?;
+    Ok(row)
+}
+
 /// The follow-ups of a case, oldest first. Requesters never see private ones.
 #[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
     responses((status = 200, body = Vec<Followup>),
@@ -191,27 +225,8 @@ pub async fn write(
     if !ticket.status.is_open() && ticket.status != Status::Resolved {
         return Err(AppError::conflict("case_closed", format!("the case is {}", ticket.status)));
     }
-    let id = Uuid::now_v7();
-    let row: FollowupRow = diesel::insert_into(followups::table)
-        .values((
-            followups::id.eq(id),
-            followups::ticket_id.eq(ticket.id),
-            followups::author_id.eq(user_id),
-            followups::visibility.eq(visibility.as_str()),
-            followups::body.eq(body),
-            followups::created_at.eq(Utc::now()),
-        ))
-        .returning(FollowupRow::as_returning())
-        .get_result(conn)
-        .await?;
-    audit::record(
-        conn,
-        ticket.id,
-        Some(user_id),
-        vec![NewEvent { kind: "followup", old_value: None, new_value: Some(serde_json::json!({"followup_id": id, "visibility": visibility})), visibility }],
-    )
-    .await?;
-    queries::index_followup(conn, ticket.id, body, visibility).await?;
+    let row = insert(conn, ticket.id, user_id, body, visibility, Utc::now()).await?;
+    let id = row.id;
     // A public follow-up is mailed to the other side; a private one never leaves the agents.
     if visibility == Visibility::Public {
         crate::notify::record_followup(conn, &ticket, user_id, id, body, Utc::now()).await?;

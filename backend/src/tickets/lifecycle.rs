@@ -72,10 +72,23 @@ pub enum Command {
         redirected_to: Option<String>,
     },
     Cancel,
+    /// Refuse a solution: by the requester (they reject it directly, with a reason) or by staff.
     Reopen {
         reason: String,
     },
-    Close,
+    /// Accept a solution: the requester; or staff with a recorded reason where the desk allows it.
+    Close {
+        reason: Option<String>,
+    },
+    /// The requester's survey answer: satisfied closes, unsatisfied reopens ("Abierto por
+    /// encuesta") with the same assignee.
+    Verdict {
+        satisfied: bool,
+    },
+    /// The acceptance delay passed without a verdict (the system): closed as accepted by silence.
+    AcceptBySilence,
+    /// A case on hold waiting for the requester whose `desist_at` passed (the system): desisted.
+    Desist,
     /// The requester wrote on a case waiting for them: it goes back to work.
     RequesterAnswered,
     /// Correct what the case says (not a lifecycle action: it changes no status).
@@ -182,8 +195,10 @@ impl Command {
             Command::Resolve { .. } => Action::Resolve,
             Command::Reject { .. } => Action::Reject,
             Command::Cancel => Action::Cancel,
-            Command::Reopen { .. } => Action::Reopen,
-            Command::Close => Action::Close,
+            Command::Reopen { .. } | Command::Verdict { satisfied: false } => Action::Reopen,
+            Command::Close { .. } | Command::Verdict { satisfied: true } | Command::AcceptBySilence => Action::Close,
+            // The system alone archives; refusals name the closest action.
+            Command::Desist => Action::Reject,
             // Shown nowhere as an action; refusals name the state, not it.
             Command::Edit(_) | Command::Transfer { .. } => Action::Classify,
         }
@@ -222,11 +237,13 @@ pub struct Who {
     pub desk_wide: bool,
     /// A group of the actor in the case's desk at the case's level (where taking the case moves it).
     pub group_at_level: Option<Uuid>,
+    /// The case's desk lets staff close a resolved case (with a reason); the system always may.
+    pub staff_may_close: bool,
 }
 
 impl Who {
     /// An SLA rule or job: desk-wide staff without a person behind it.
-    pub const SYSTEM: Who = Who { id: None, actor: Actor::Staff, in_case_group: false, desk_wide: true, group_at_level: None };
+    pub const SYSTEM: Who = Who { id: None, actor: Actor::Staff, in_case_group: false, desk_wide: true, group_at_level: None, staff_may_close: true };
 
     /// The caller's facts for this case; `None` if it is not theirs to see. Supervisors act on
     /// every desk they work (their groups' desks and those they manage).
@@ -241,6 +258,7 @@ impl Who {
             in_case_group: staff && t.assigned_group_id.is_some_and(|g| scope.group_ids.contains(&g)),
             desk_wide: staff && (scope.role == Role::Admin || scope.role == Role::Supervisor),
             group_at_level,
+            staff_may_close: reference.desks.get(&t.desk_id).is_some_and(|d| d.staff_close_allowed),
         })
     }
 
@@ -273,6 +291,8 @@ pub enum Refusal {
     Invalid(Vec<FieldError>),
     /// The case may not be edited by the actor in its state.
     NotEditable { status: Status, allowed: Vec<Action> },
+    /// Staff may not close resolved cases in this desk: the requester's verdict or the delay does.
+    StaffCloseNotAllowed { allowed: Vec<Action> },
 }
 
 impl From<Refusal> for AppError {
@@ -288,6 +308,11 @@ impl From<Refusal> for AppError {
             Refusal::NotEditable { status, allowed } => AppError::Conflict {
                 code: "not_editable",
                 detail: format!("the case may not be edited by you while it is {status}"),
+                allowed_actions: Some(allowed.iter().map(|a| a.to_string()).collect()),
+            },
+            Refusal::StaffCloseNotAllowed { allowed } => AppError::Conflict {
+                code: "staff_close_not_allowed",
+                detail: "in this desk a resolved case is closed by the requester's verdict or when the acceptance delay passes".into(),
                 allowed_actions: Some(allowed.iter().map(|a| a.to_string()).collect()),
             },
         }
@@ -313,7 +338,12 @@ pub struct Decision {
 
 /// Every action the actor may take now (what `allowed_actions` shows).
 pub fn allowed(t: &TicketRow, who: &Who) -> Vec<Action> {
-    state_machine::allowed(t.status, who.actor, who.context(t)).into_iter().filter(|a| who.may_work(t, *a)).collect()
+    state_machine::allowed(t.status, who.actor, who.context(t)).into_iter().filter(|a| who.may_work(t, *a) && !closing_refused(*a, who)).collect()
+}
+
+/// Staff closing a resolved case where the desk does not let them.
+fn closing_refused(action: Action, who: &Who) -> bool {
+    action == Action::Close && who.actor == Actor::Staff && !who.staff_may_close
 }
 
 /// Whether the actor may attempt `action` now: the role, the state, then the group. Checked
@@ -325,6 +355,9 @@ pub fn gate(t: &TicketRow, action: Action, who: &Who) -> Result<Status, Refusal>
     let next = state_machine::apply(t.status, action, who.actor, who.context(t)).map_err(|e| Refusal::NotNow { status: e.status, action: e.action, allowed: allowed(t, who) })?;
     if !who.may_work(t, action) {
         return Err(Refusal::Forbidden);
+    }
+    if closing_refused(action, who) {
+        return Err(Refusal::StaffCloseNotAllowed { allowed: allowed(t, who) });
     }
     Ok(next)
 }
@@ -347,11 +380,25 @@ pub fn decide(old: &TicketRow, cmd: &Command, found: &Lookups, who: &Who, now: D
         t.status = if old.assigned_agent_id.is_some() { Status::InProgress } else { Status::Assigned };
         clear_hold(&mut t);
         note = Some(("requester_update".to_owned(), true));
+    } else if *cmd == Command::Desist {
+        let due = old.desist_at.is_some_and(|d| d <= now);
+        if who.id.is_some() || old.status != Status::OnHold || old.hold_reason != Some(HoldReason::WaitingRequester) || !due {
+            return Err(Refusal::NotNow { status: old.status, action: Action::Reject, allowed: allowed(old, who) });
+        }
+        t.status = Status::Desisted;
     } else {
+        match cmd {
+            Command::Verdict { .. } if who.actor != Actor::Requester => return Err(Refusal::Forbidden),
+            Command::AcceptBySilence if who.id.is_some() => return Err(Refusal::Forbidden),
+            _ => {}
+        }
         t.status = gate(old, cmd.action(), who)?;
     }
+    // How a resolved case is closed, for its `status` event.
+    let mut close_reason: Option<CloseReason> = None;
     match cmd {
         Command::RequesterAnswered | Command::Edit(_) | Command::Transfer { .. } => {}
+        Command::Desist => t.closed_at = Some(now),
         Command::Take => {
             if let (Some(g), Some(mine)) = (t.assigned_group_id, who.group_at_level) {
                 if !who.in_case_group && g != mine {
@@ -423,6 +470,7 @@ pub fn decide(old: &TicketRow, cmd: &Command, found: &Lookups, who: &Who, now: D
             t.solution = Some(solution.clone());
             t.solution_type = solution_type.clone();
             t.resolved_at = Some(now);
+            t.reopen_reason = None;
             clear_hold(&mut t);
             if t.assigned_agent_id.is_none() {
                 t.assigned_agent_id = who.id;
@@ -433,18 +481,55 @@ pub fn decide(old: &TicketRow, cmd: &Command, found: &Lookups, who: &Who, now: D
             t.redirected_to = redirected_to.clone();
             t.closed_at = Some(now);
         }
-        Command::Cancel | Command::Close => t.closed_at = Some(now),
+        Command::Cancel => t.closed_at = Some(now),
+        Command::Close { reason } => {
+            t.closed_at = Some(now);
+            if who.actor == Actor::Staff {
+                // Staff close only with a reason on record (e.g. accepted by phone).
+                let r = reason.clone().ok_or_else(|| invalid("reason", "required", "say why the case is closed without the requester's verdict"))?;
+                close_reason = Some(CloseReason::Staff);
+                note = Some((r, true));
+            } else {
+                close_reason = Some(CloseReason::Accepted);
+                note = reason.clone().map(|r| (r, true));
+            }
+        }
+        Command::AcceptBySilence => {
+            t.closed_at = Some(now);
+            close_reason = Some(CloseReason::Silence);
+        }
+        Command::Verdict { satisfied: true } => {
+            t.closed_at = Some(now);
+            close_reason = Some(CloseReason::Survey);
+        }
+        Command::Verdict { satisfied: false } => reopen(&mut t, ReopenReason::Survey),
         Command::Reopen { reason } => {
-            t.reopen_count += 1;
-            t.resolved_at = None;
-            t.solution = None;
-            t.solution_type = None;
+            reopen(&mut t, if who.actor == Actor::Requester { ReopenReason::Requester } else { ReopenReason::Staff });
             note = Some((reason.clone(), true));
         }
     }
-    let events = diff(old, &t, note.as_ref().map(|(n, public)| (n.as_str(), *public)));
+    let mut events = diff(old, &t, note.as_ref().map(|(n, public)| (n.as_str(), *public)));
+    // The closing's or reopening's cause goes on its status event (the mails hang on it).
+    if let Some(status) = events.iter_mut().find(|e| e.kind == "status").and_then(|e| e.new_value.as_mut()) {
+        if let Some(c) = close_reason {
+            status["close_reason"] = json!(c);
+        }
+        if old.status == Status::Resolved && t.status != Status::Closed {
+            status["reopen_reason"] = json!(t.reopen_reason);
+        }
+    }
     let pauses = crate::sla::store::pause_changes(old.status, t.status);
     Ok(Decision { ticket: t, changed: true, events, pauses })
+}
+
+/// Back to work after a resolution, with the same assignee; the resolution clock runs again
+/// (the `resolved` pause closes).
+fn reopen(t: &mut TicketRow, why: ReopenReason) {
+    t.reopen_count += 1;
+    t.resolved_at = None;
+    t.solution = None;
+    t.solution_type = None;
+    t.reopen_reason = Some(why);
 }
 
 fn clear_hold(t: &mut TicketRow) {
@@ -654,11 +739,11 @@ async fn check_agent(conn: &mut AsyncPgConnection, group: Option<Uuid>, agent: O
 ///
 /// This is the single place a change of a case is written. Whatever must happen with every
 /// change is added here, from the decided `events`, so an HTTP action and an SLA rule can never
-/// differ in what they leave: the change's mail notification (`notify::record_change`, one row
-/// expanded and sent later by the jobs; webhooks' outbox rows of later issues go here too).
+/// differ in what they leave: a resolution's satisfaction survey (`surveys::store::on_case_change`)
+/// and the change's mail notification (`notify::record_change`, one row expanded and sent later by
+/// the jobs; webhooks' outbox rows of later issues go here too).
 pub async fn commit(conn: &mut AsyncPgConnection, reference: &Reference, old: &TicketRow, decision: Decision, actor_id: Option<Uuid>, now: DateTime<Utc>) -> AppResult<TicketRow> {
-    let Decision { ticket, changed, events, pauses } = decision;
-    crate::notify::record_change(conn, old, &ticket, &events, actor_id, now).await?;
+    let Decision { ticket, changed, mut events, pauses } = decision;
     let saved = if changed {
         // What the case says is written only when edited (a description may be large).
         if (ticket.desk_id, &ticket.subject, &ticket.description, &ticket.contact_phone, ticket.location_id, ticket.area_id, &ticket.fields)
@@ -669,10 +754,13 @@ pub async fn commit(conn: &mut AsyncPgConnection, reference: &Reference, old: &T
         let saved = queries::save(conn, &ticket, now).await?.ok_or(AppError::PreconditionFailed)?;
         crate::sla::store::apply_pauses(conn, old.id, &pauses, now).await?;
         crate::sla::store::refresh(conn, reference, old.id, now).await?;
+        // A resolution sends its survey; leaving `resolved` withdraws a pending one.
+        events.extend(crate::surveys::store::on_case_change(conn, reference, old, &saved, now).await?);
         saved
     } else {
         ticket
     };
+    crate::notify::record_change(conn, old, &saved, &events, actor_id, now).await?;
     audit::record(conn, old.id, actor_id, events).await?;
     Ok(if changed { queries::by_id(conn, saved.id).await? } else { saved })
 }
@@ -710,6 +798,7 @@ mod tests {
             hold_note: None,
             external_reference: None,
             hold_note_public: false,
+            reopen_reason: None,
             desist_at: None,
             rejection_reason: None,
             redirected_to: None,
@@ -732,15 +821,15 @@ mod tests {
     }
 
     fn member(id: Uuid) -> Who {
-        Who { id: Some(id), actor: Actor::Staff, in_case_group: true, desk_wide: false, group_at_level: None }
+        Who { id: Some(id), actor: Actor::Staff, in_case_group: true, desk_wide: false, group_at_level: None, staff_may_close: false }
     }
 
     fn outsider(id: Uuid) -> Who {
-        Who { id: Some(id), actor: Actor::Staff, in_case_group: false, desk_wide: false, group_at_level: None }
+        Who { id: Some(id), actor: Actor::Staff, in_case_group: false, desk_wide: false, group_at_level: None, staff_may_close: false }
     }
 
     fn requester(t: &TicketRow) -> Who {
-        Who { id: Some(t.requester_id), actor: Actor::Requester, in_case_group: false, desk_wide: false, group_at_level: None }
+        Who { id: Some(t.requester_id), actor: Actor::Requester, in_case_group: false, desk_wide: false, group_at_level: None, staff_may_close: false }
     }
 
     fn now() -> DateTime<Utc> {
@@ -888,7 +977,7 @@ mod tests {
         let d = go(&resolved, Command::Reopen { reason: "Sigue igual".into() }, Lookups::default(), r);
         assert_eq!((d.ticket.status, d.ticket.reopen_count, d.ticket.solution.clone()), (Status::InProgress, 1, None));
         assert_eq!(d.pauses, [PauseChange::Close("resolved")]);
-        let d = go(&resolved, Command::Close, Lookups::default(), r);
+        let d = go(&resolved, Command::Close { reason: None }, Lookups::default(), r);
         assert_eq!((d.ticket.status, d.ticket.closed_at), (Status::Closed, Some(now())));
     }
 

@@ -59,6 +59,8 @@ pub struct ListFilter {
     pub q: Option<String>,
     /// Exact document reference (`external_reference`).
     pub external_reference: Option<String>,
+    /// Back at work after a resolution for this reason.
+    pub reopen_reason: Option<ReopenReason>,
     /// For `View::Unstaffed`: the groups with no available member among those the caller sees.
     pub unstaffed_groups: Vec<Uuid>,
     pub sort: Sort,
@@ -273,6 +275,9 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
     }
     if let Some(r) = &f.external_reference {
         q = q.filter(tickets::external_reference.eq(r.clone()));
+    }
+    if let Some(r) = f.reopen_reason {
+        q = q.filter(tickets::reopen_reason.eq(r));
     }
     if let Some(n) = f.searched_number() {
         // Listed first on its own (`list`).

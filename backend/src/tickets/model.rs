@@ -57,6 +57,7 @@ pub struct TicketRow {
     pub external_reference: Option<String>,
     /// The hold's note may be read by the requester.
     pub hold_note_public: bool,
+    pub reopen_reason: Option<ReopenReason>,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -124,6 +125,9 @@ pub struct Ticket {
     pub rejection: Option<Rejection>,
     pub solution: Option<Solution>,
     pub reopen_count: i32,
+    /// Why the case is back at work after a resolution, until it is resolved again; `survey` is
+    /// "Abierto por encuesta".
+    pub reopen_reason: Option<ReopenReason>,
     pub response_due_at: Option<DateTime<Utc>>,
     pub resolution_due_at: Option<DateTime<Utc>>,
     pub taken_at: Option<DateTime<Utc>>,
@@ -260,6 +264,9 @@ pub struct TicketSummary {
     pub assigned_agent: Option<Named>,
     /// Support level working the case: 1, 2 or 3.
     pub level: i16,
+    /// Why the case is back at work after a resolution, until it is resolved again; `survey` is
+    /// "Abierto por encuesta".
+    pub reopen_reason: Option<ReopenReason>,
     pub resolution_due_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

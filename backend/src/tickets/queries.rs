@@ -45,6 +45,7 @@ pub async fn save(conn: &mut AsyncPgConnection, t: &TicketRow, now: DateTime<Utc
             tickets::solution.eq(&t.solution),
             tickets::solution_type.eq(&t.solution_type),
             tickets::reopen_count.eq(t.reopen_count),
+            tickets::reopen_reason.eq(t.reopen_reason),
             tickets::response_due_at.eq(t.response_due_at),
             tickets::resolution_due_at.eq(t.resolution_due_at),
             tickets::taken_at.eq(t.taken_at),

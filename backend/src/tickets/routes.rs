@@ -63,6 +63,9 @@ pub struct TicketListQuery {
     pub q: Option<String>,
     /// Exactly this document reference (e.g. a letter's filing number).
     pub external_reference: Option<String>,
+    /// Cases back at work after a resolution for this reason: `survey` lists those reopened by
+    /// an unsatisfied survey ("Abierto por encuesta").
+    pub reopen_reason: Option<ReopenReason>,
     /// `number` (newest first, default), `updated`, `due`.
     pub sort: Option<Sort>,
     /// Page size, 1–200 (default 50).
@@ -103,6 +106,7 @@ pub async fn list_tickets(state: web::Data<AppState>, user: CurrentUser, query: 
         created_to: q.created_to,
         q: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty() && s.chars().count() <= 200),
         external_reference: q.external_reference.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        reopen_reason: q.reopen_reason,
         unstaffed_groups: vec![],
         sort,
         after: q.cursor.as_deref().map(|c| lists::After::decode(sort, c)).transpose()?,

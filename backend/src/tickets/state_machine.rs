@@ -14,6 +14,9 @@ text_enum! {
         Closed => "closed",
         Rejected => "rejected",
         Cancelled => "cancelled",
+        /// On hold for missing data the requester never completed: archived (the seeds'
+        /// "archivada, considerada desistida"). Only the desisted-archival job sets it.
+        Desisted => "desisted",
     }
 }
 
@@ -182,7 +185,7 @@ mod tests {
 
     #[test]
     fn terminal_states_allow_nothing() {
-        for s in [S::Closed, S::Rejected, S::Cancelled] {
+        for s in [S::Closed, S::Rejected, S::Cancelled, S::Desisted] {
             for actor in [Actor::Requester, Actor::Staff] {
                 assert!(allowed(s, actor, OTHER_AGENT).is_empty(), "{s}");
             }

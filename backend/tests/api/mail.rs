@@ -501,3 +501,50 @@ async fn two_runners_expanding_at_once_queue_each_mail_once() {
     let left: i64 = mesa::db::schema::notifications::table.filter(mesa::db::schema::notifications::expanded_at.is_null()).count().get_result(&mut c).await.unwrap();
     assert_eq!(left, 0);
 }
+
+/// The link in a mail's text: `{PUBLIC}/survey/{token}`.
+fn survey_token(text: &str) -> String {
+    let start = text.find(&format!("{PUBLIC}/survey/")).unwrap_or_else(|| panic!("no survey link in {text}")) + PUBLIC.len() + "/survey/".len();
+    text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+#[tokio::test]
+async fn the_solution_mail_carries_a_working_survey_link_and_a_bad_rating_tells_the_agent_and_supervisors() {
+    let (d, _) = mail_desk().await;
+    let sink = tokio::task::spawn_blocking(SmtpSink::start).await.unwrap();
+    // Signed with the server's secret, as `mesa serve` and `mesa worker` do.
+    let env = env(Some(sink.url())).with_survey_secret(crate::support::app::TEST_JWT_SECRET.as_bytes());
+    let n = d.open(&d.pedro, "La impresora no imprime").await["number"].as_i64().unwrap();
+    d.ok(&d.agent_n1, n, "take", json!({})).await;
+    d.ok(&d.agent_n1, n, "resolve", json!({"solution": "Se reinstaló el controlador"})).await;
+    run_jobs(&d.app, &env, Utc::now()).await;
+    let resolved = sink.messages().into_iter().find(|m| m.subject.contains("Case resolved")).expect("the solution mail");
+    let token = survey_token(&resolved.text);
+    // (HTML-escaped in the page: `/` is written `&#x2f;`.)
+    assert!(resolved.html.contains(&token), "{}", resolved.html);
+
+    // The requester follows the link without logging in and rates badly.
+    let survey = d.app.call(Method::GET, &format!("/surveys/{token}"), None, None).await;
+    assert_eq!(survey.status, 200, "{}", survey.body);
+    let r = d.app.call(Method::POST, &format!("/surveys/{token}"), None, Some(json!({"rating": 1, "solved": false, "comment": "Sigue sin imprimir"}))).await;
+    assert!(r.status == 200 || r.status == 201, "{} {}", r.status, r.body);
+    let before = sink.messages().len();
+    // (The mail jobs come back every few seconds: each round runs later than the last.)
+    run_jobs(&d.app, &env, Utc::now() + Duration::minutes(1)).await;
+    let mails = sink.messages();
+    let reopened: Vec<&Mail> = mails[before..].iter().filter(|m| m.subject.contains("reabierto por encuesta")).collect();
+    let mut to: Vec<&str> = reopened.iter().flat_map(|m| m.to.iter().map(String::as_str)).collect();
+    to.sort();
+    assert_eq!(to, ["agente.n1@itagui.gov.co", "supervisor.tic@itagui.gov.co"], "{:?}", mails.iter().map(|m| (&m.subject, &m.to)).collect::<Vec<_>>());
+    assert!(reopened[0].text.contains("Abierto por encuesta"), "{}", reopened[0].text);
+
+    // The next resolution sends a new link; the old one is spent.
+    d.ok(&d.agent_n1, n, "resolve", json!({"solution": "Se cambió el cable de red"})).await;
+    run_jobs(&d.app, &env, Utc::now() + Duration::minutes(2)).await;
+    let resolved: Vec<String> = sink.messages().iter().filter(|m| m.subject.contains("Case resolved")).map(|m| survey_token(&m.text)).collect();
+    assert_eq!(resolved.len(), 2);
+    let token2 = resolved.into_iter().find(|t| *t != token).expect("a second link");
+    let again = d.app.call(Method::POST, &format!("/surveys/{token}"), None, Some(json!({"rating": 5, "solved": true}))).await;
+    assert_eq!(again.status, 409, "the first survey is spent: {}", again.body);
+    assert_eq!(d.app.call(Method::GET, &format!("/surveys/{token2}"), None, None).await.status, 200);
+}

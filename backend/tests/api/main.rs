@@ -19,6 +19,7 @@ mod organizations;
 mod seed;
 mod sla;
 mod support;
+mod surveys;
 mod tickets;
 mod tokens;
 mod users;

@@ -367,6 +367,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/desks/{id}/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A desk's mailbox settings (its supervisors and admins). 404 when it has none. */
+        get: operations["get_mailbox"];
+        /**
+         * Set a desk's mailbox (its supervisors and admins): the IMAP server and account, the folder,
+         *     the service of mail-opened cases and what to do with unknown senders. Enabled, it is read
+         *     every `poll_seconds` by the job runner. Send `If-Match` to refuse overwriting a newer version.
+         */
+        put: operations["put_mailbox"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/desks/{id}/survey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The desk's survey definition (staff). */
+        get: operations["get_definition"];
+        /**
+         * Replace the desk's survey definition (admins and the desk's supervisors). Applies to the
+         *     surveys sent from then on; the ones pending keep their deadline.
+         */
+        put: operations["put_definition"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/groups": {
         parameters: {
             query?: never;
@@ -701,6 +744,52 @@ export interface paths {
         patch: operations["update_policy"];
         trace?: never;
     };
+    "/api/v1/surveys/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Satisfaction survey results of the caller's desks (supervisors: the desks they manage or
+         *     work; admins: every desk), grouped as asked.
+         */
+        get: operations["survey_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The survey of a solution, through the link the requester received (no login: the token is
+         *     the credential). Rate limited per client address and per survey (429 with `Retry-After`).
+         */
+        get: operations["get_public"];
+        put?: never;
+        /**
+         * Answer the survey through its link, once: satisfied closes the case; unsatisfied (by default a
+         *     rating of 2 or less, or "not solved") sends it back to work as "reopened by survey" with the
+         *     same assignee, the comment as a public follow-up. A survey already answered is 409, an expired
+         *     or withdrawn one 410; nothing changes then.
+         */
+        post: operations["answer_public"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets": {
         parameters: {
             query?: never;
@@ -862,7 +951,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept the solution and close the case. */
+        /**
+         * Accept the solution and close the case: the requester; or staff with a `reason` on record
+         *     where the desk allows it (409 `staff_close_not_allowed` otherwise). A case reopened by an
+         *     unsatisfied survey is not resolved, so it cannot be closed until a new resolution (409).
+         */
         post: operations["close"];
         delete?: never;
         options?: never;
@@ -976,7 +1069,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refuse a solution: the case goes back to work. */
+        /**
+         * Refuse a solution, saying why: the case goes back to work with the same assignee (its
+         *     `reopen_reason` says who refused it: `requester` or `staff`).
+         */
         post: operations["reopen"];
         delete?: never;
         options?: never;
@@ -1012,6 +1108,27 @@ export interface paths {
         put?: never;
         /** Resume work on a case on hold. */
         post: operations["resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/survey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case's latest survey, for the case page: the requester's and the case's staff. */
+        get: operations["get_case_survey"];
+        put?: never;
+        /**
+         * Answer the case's pending survey from the case page (the requester only; as through the
+         *     link). Another requester's case is 404, as everywhere.
+         */
+        post: operations["answer_case_survey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1315,6 +1432,13 @@ export interface components {
             /** Format: int64 */
             target_minutes: number;
         };
+        CloseBody: {
+            /**
+             * @description Required from staff: why the case is closed without the requester's verdict (e.g.
+             *     "accepted by phone"). Optional for the requester.
+             */
+            reason?: string | null;
+        };
         CreateArea: {
             /** @example Subdirección de Tecnología */
             name: string;
@@ -1490,6 +1614,19 @@ export interface components {
             /** @example ana.torres */
             username: string;
         };
+        Delay: {
+            /**
+             * Format: int32
+             * @description Hours: 1–720; business days: 1–30.
+             */
+            amount: number;
+            unit: components["schemas"]["DelayUnit"];
+        };
+        /**
+         * @description How the acceptance delay is counted.
+         * @enum {string}
+         */
+        DelayUnit: "hours" | "business_days";
         DeleteOutcome: {
             node_ids: string[];
             /**
@@ -1502,7 +1639,8 @@ export interface components {
             active: boolean;
             /**
              * Format: int32
-             * @description Hours after resolution before an unanswered survey closes the case as accepted.
+             * @description Hours after resolution before an unanswered survey closes the case as accepted (unless
+             *     the desk's survey definition, `GET /desks/{id}/survey`, counts the delay in business days).
              */
             auto_close_hours: number;
             /**
@@ -1655,6 +1793,8 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        /** @enum {string} */
+        GroupBy: "desk" | "service" | "group" | "agent" | "period";
         GroupDoc: {
             description?: string | null;
             external_provider?: boolean;
@@ -1775,7 +1915,7 @@ export interface components {
          *     an address (see [`super::queue_direct`]).
          * @enum {string}
          */
-        Kind: "registered" | "classified" | "assigned" | "escalated" | "followup" | "on_hold" | "resumed" | "resolved" | "closed" | "rejected" | "cancelled" | "transferred" | "sla_at_risk" | "sla_breached" | "intake_refused" | "intake_instructions";
+        Kind: "registered" | "classified" | "assigned" | "escalated" | "followup" | "on_hold" | "resumed" | "resolved" | "closed" | "reopened" | "desisted" | "survey_reminder" | "rejected" | "cancelled" | "transferred" | "sla_at_risk" | "sla_breached" | "intake_refused" | "intake_instructions";
         /** @description One kind of mail and whether the caller receives it. */
         KindPreference: {
             enabled: boolean;
@@ -1855,6 +1995,47 @@ export interface components {
             /** @description The case's `[Mesa #N]` is put before it when missing. */
             subject: string;
             text: string;
+        };
+        /** @description A desk's mailbox, as its managers see it (never its password). */
+        Mailbox: {
+            /**
+             * Format: uuid
+             * @description The service of the cases mail opens (an agent classifies them later).
+             */
+            default_service_id: string;
+            /** Format: uuid */
+            desk_id: string;
+            enabled: boolean;
+            folder: string;
+            /** @example imap.cali.gov.co */
+            host: string;
+            /**
+             * Format: date-time
+             * @description When the mailbox was last read completely.
+             */
+            last_polled_at?: string | null;
+            /**
+             * @description Whether the password variable is set where this answer was made; the password itself is
+             *     never stored by Mesa nor shown.
+             */
+            password_configured: boolean;
+            /** @description The environment variable that holds the password, e.g. `MESA_MAILBOX_PASSWORD_TIC`. */
+            password_variable: string;
+            /**
+             * Format: int32
+             * @description Seconds between two reads of the mailbox.
+             */
+            poll_seconds: number;
+            /** Format: int32 */
+            port: number;
+            tls_mode: components["schemas"]["TlsMode"];
+            unknown_sender: components["schemas"]["UnknownSender"];
+            /** Format: date-time */
+            updated_at: string;
+            /** @example mesadeservicios@cali.gov.co */
+            username: string;
+            /** Format: int32 */
+            version: number;
         };
         MoveNode: {
             /**
@@ -1971,6 +2152,8 @@ export interface components {
             subject: string;
             text: string;
         };
+        /** @enum {string} */
+        Period: "day" | "week" | "month" | "quarter" | "year";
         PolicyInput: {
             active?: boolean | null;
             /**
@@ -2011,6 +2194,33 @@ export interface components {
             title: string;
             /** @description URI reference naming the problem type (`/problems/<code>`). */
             type: string;
+        };
+        /** @description The whole settings (a `PUT` replaces them). */
+        PutMailbox: {
+            /**
+             * Format: uuid
+             * @description An active service of this desk asking for no form field or attachment (mail cannot fill them).
+             */
+            default_service_id: string;
+            /** @description Default true. */
+            enabled?: boolean | null;
+            /** @description Default `INBOX`. */
+            folder?: string | null;
+            /** @example imap.cali.gov.co */
+            host: string;
+            /**
+             * Format: int32
+             * @description Default 60.
+             */
+            poll_seconds?: number | null;
+            /**
+             * Format: int32
+             * @description Default 993 for `tls`, 143 otherwise.
+             */
+            port?: number | null;
+            tls_mode: components["schemas"]["TlsMode"];
+            unknown_sender: components["schemas"]["UnknownSender"];
+            username: string;
         };
         /** @description Open cases per queue, for the agent workspace. */
         QueueCounts: {
@@ -2055,6 +2265,12 @@ export interface components {
             /** @description The area or entity competent for the request. */
             redirected_to?: string | null;
         };
+        /**
+         * @description Why a case is back at work after a resolution (until it is resolved again). `survey`: the
+         *     requester's rating was unsatisfied ("Abierto por encuesta").
+         * @enum {string}
+         */
+        ReopenReason: "survey" | "requester" | "staff";
         ResolveBody: {
             /** @description The documented solution (required). */
             solution: string;
@@ -2204,7 +2420,153 @@ export interface components {
         /** @enum {string} */
         Sort: "number" | "updated" | "due";
         /** @enum {string} */
-        Status: "new" | "assigned" | "in_progress" | "on_hold" | "resolved" | "closed" | "rejected" | "cancelled";
+        Status: "new" | "assigned" | "in_progress" | "on_hold" | "resolved" | "closed" | "rejected" | "cancelled" | "desisted";
+        /** @description A survey as the requester (and the case's staff) see it. */
+        Survey: {
+            answer?: null | components["schemas"]["SurveyAnswer"];
+            /** @description Whether "Was it solved?" is asked. */
+            ask_solved: boolean;
+            /**
+             * Format: date-time
+             * @description The answer is taken until then; past it the case closes as accepted by silence.
+             */
+            expires_at: string;
+            /**
+             * @description The survey's link (what the solution mail carries): only for the requester, on their own
+             *     case, while it waits for their answer.
+             */
+            link?: string | null;
+            /**
+             * Format: date-time
+             * @description When the solution was given (the survey sent).
+             */
+            sent_at: string;
+            service: string;
+            /** @description The solution being rated, while the case is resolved. */
+            solution?: string | null;
+            state: components["schemas"]["SurveyState"];
+            subject: string;
+            /**
+             * Format: int64
+             * @description The case's number, subject and service.
+             */
+            ticket_number: number;
+            /** @description The case's status now (after an answer: `closed`, or back at work). */
+            ticket_status: components["schemas"]["Status"];
+        };
+        SurveyAnswer: {
+            /** Format: date-time */
+            answered_at: string;
+            comment?: string | null;
+            /** Format: int32 */
+            rating: number;
+            /** @description Counted as satisfied (closed) or not (reopened, "Abierto por encuesta"). */
+            satisfied: boolean;
+            solved?: boolean | null;
+        };
+        /** @description The requester's verdict. */
+        SurveyAnswerInput: {
+            /** @description Becomes a public follow-up of the case. */
+            comment?: string | null;
+            /**
+             * Format: int64
+             * @description 1 (very unsatisfied) to 5 (very satisfied).
+             */
+            rating: number;
+            /** @description Required when the desk asks it (`ask_solved`); refused otherwise. */
+            solved?: boolean | null;
+        };
+        /**
+         * @description A desk's satisfaction survey: what is asked, what counts as unsatisfied, the acceptance delay,
+         *     the reminders, whether staff may close a resolved case.
+         */
+        SurveyDefinition: {
+            /** @description How long the requester has; then the case closes as accepted by silence. */
+            acceptance_delay: components["schemas"]["Delay"];
+            /** @description The rating (1–5) and a free comment are always asked; "Was it solved?" when true. */
+            ask_solved: boolean;
+            /** Format: uuid */
+            desk_id: string;
+            /** @description Reminders, in hours before the deadline. */
+            reminder_hours_before: number[];
+            /**
+             * Format: int32
+             * @description Lowest satisfied rating: below it (default: 2 or less) the case reopens. The desk's
+             *     `survey_satisfied_min`.
+             */
+            satisfied_min_rating: number;
+            /** @description Staff may close a resolved case with a recorded reason (e.g. accepted by phone). */
+            staff_may_close: boolean;
+            /**
+             * Format: int32
+             * @description The desk's row version, for `If-Match`.
+             */
+            version: number;
+        };
+        SurveyDefinitionInput: {
+            acceptance_delay: components["schemas"]["Delay"];
+            ask_solved: boolean;
+            reminder_hours_before: number[];
+            /** Format: int32 */
+            satisfied_min_rating: number;
+            staff_may_close: boolean;
+        };
+        /** @description One row of results. */
+        SurveyResultRow: {
+            /** Format: double */
+            average_rating?: number | null;
+            /**
+             * Format: double
+             * @description CSAT: the share of responses that were satisfied.
+             */
+            csat?: number | null;
+            /**
+             * @description The desk, service, group or agent id, or the period's first day (`YYYY-MM-DD`); `null` for
+             *     resolutions without a group or agent.
+             */
+            key?: string | null;
+            /** @description The desk's, service's, group's or agent's name. */
+            name?: string | null;
+            /**
+             * Format: int64
+             * @description Still waiting for an answer (left out of the rates).
+             */
+            pending: number;
+            /**
+             * Format: double
+             * @description Reopened by survey over the surveys whose time is over.
+             */
+            reopen_rate?: number | null;
+            /**
+             * Format: int64
+             * @description Responses that reopened the case ("Abierto por encuesta").
+             */
+            reopened: number;
+            /**
+             * Format: double
+             * @description Responses over the surveys whose time is over (answered, expired or withdrawn).
+             */
+            response_rate?: number | null;
+            /** Format: int64 */
+            responses: number;
+            /** Format: int64 */
+            satisfied: number;
+            /**
+             * Format: int64
+             * @description Surveys sent (one per resolution).
+             */
+            sent: number;
+        };
+        SurveyResults: {
+            group_by: components["schemas"]["GroupBy"];
+            period?: null | components["schemas"]["Period"];
+            rows: components["schemas"]["SurveyResultRow"][];
+        };
+        /**
+         * @description Where a survey stands.
+         * @enum {string}
+         */
+        SurveyState: "pending" | "answered" | "expired" | "withdrawn";
         Target: {
             /**
              * Format: int32
@@ -2297,6 +2659,7 @@ export interface components {
             rejection?: null | components["schemas"]["Rejection"];
             /** Format: int32 */
             reopen_count: number;
+            reopen_reason?: null | components["schemas"]["ReopenReason"];
             requester: components["schemas"]["Named"];
             /** Format: date-time */
             resolution_due_at?: string | null;
@@ -2364,6 +2727,7 @@ export interface components {
              */
             number: number;
             priority: components["schemas"]["Priority"];
+            reopen_reason?: null | components["schemas"]["ReopenReason"];
             requester: components["schemas"]["Named"];
             /** Format: date-time */
             resolution_due_at?: string | null;
@@ -2385,6 +2749,12 @@ export interface components {
          * @enum {string}
          */
         TicketType: "incident" | "request";
+        /**
+         * @description How the connection is protected: `tls` (IMAPS, usually port 993), `starttls` (port 143,
+         *     upgraded before logging in) or `none` (only to a server on this machine: loopback).
+         * @enum {string}
+         */
+        TlsMode: "tls" | "starttls" | "none";
         TokenResponse: {
             /** @description JWT for `Authorization: Bearer`. */
             access_token: string;
@@ -2413,6 +2783,12 @@ export interface components {
              */
             service_id: string;
         };
+        /**
+         * @description Mail from an address no user has: `register` the sender as a requester and open the case,
+         *     or `instruct`: open nothing and answer with how to reach the desk.
+         * @enum {string}
+         */
+        UnknownSender: "register" | "instruct";
         UpdateArea: {
             active?: boolean | null;
             name?: string | null;
@@ -4775,6 +5151,322 @@ export interface operations {
             };
         };
     };
+    get_mailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_mailbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag (row version) read before editing */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutMailbox"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_definition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyDefinition"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_definition: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The desk's ETag (row version) */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyDefinitionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyDefinition"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_groups: {
         parameters: {
             query?: {
@@ -6824,6 +7516,236 @@ export interface operations {
             };
         };
     };
+    survey_results: {
+        parameters: {
+            query?: {
+                /** @description `desk` (default), `service`, `group`, `agent` (who resolved), or `period`. */
+                group_by?: components["schemas"]["GroupBy"];
+                /** @description With `group_by=period`: `day`, `week`, `month` (default), `quarter`, `year`. */
+                period?: components["schemas"]["Period"];
+                /** @description Surveys sent (cases resolved) at or after (RFC 3339). */
+                from?: string;
+                /** @description Surveys sent before (RFC 3339). */
+                to?: string;
+                /** @description One desk only. */
+                desk_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyResults"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_public: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The link's token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests from this address or for this resource; `Retry-After` says when to
+             *     try again (`too_many_attempts`).
+             */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answer_public: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The link's token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyAnswerInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with what is stored; `code` says how. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over for good; `code` says why (e.g. `survey_expired`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests from this address or for this resource; `Retry-After` says when to
+             *     try again (`too_many_attempts`).
+             */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_tickets: {
         parameters: {
             query?: {
@@ -6853,6 +7775,11 @@ export interface operations {
                 q?: string;
                 /** @description Exactly this document reference (e.g. a letter's filing number). */
                 external_reference?: string;
+                /**
+                 * @description Cases back at work after a resolution for this reason: `survey` lists those reopened by
+                 *     an unsatisfied survey ("Abierto por encuesta").
+                 */
+                reopen_reason?: components["schemas"]["ReopenReason"];
                 /** @description `number` (newest first, default), `updated`, `due`. */
                 sort?: components["schemas"]["Sort"];
                 /** @description Page size, 1–200 (default 50). */
@@ -7625,7 +8552,12 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description Optional for the requester */
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["CloseBody"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -7633,6 +8565,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid token. */
@@ -7673,6 +8614,15 @@ export interface operations {
             };
             /** @description `If-Match` names an older version of the case. */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8500,6 +9450,160 @@ export interface operations {
                 };
             };
             /** @description A field of the body is missing or wrong (named in `errors`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_case_survey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answer_case_survey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyAnswerInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with what is stored; `code` says how. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over for good; `code` says why (e.g. `survey_expired`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;

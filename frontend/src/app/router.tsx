@@ -13,6 +13,11 @@ export const routes: RouteObject[] = [
     HydrateFallback: PageLoader,
     children: [
       { path: '/login', Component: LoginRoute },
+      // The survey's link is its own credential: no login.
+      {
+        path: '/survey/:token',
+        lazy: async () => ({ Component: (await import('./routes/survey')).SurveyRoute }),
+      },
       {
         path: '/',
         element: (

@@ -270,6 +270,7 @@ export function summary(overrides: Partial<Ticket> = {}): TicketSummary {
     assigned_group: t.assigned_group,
     assigned_agent: t.assigned_agent,
     level: t.level,
+    reopen_reason: t.reopen_reason,
     resolution_due_at: t.resolution_due_at,
     created_at: t.created_at,
     updated_at: t.updated_at,

@@ -5,6 +5,7 @@ import { useMe } from '@/features/auth/api/get-me';
 import { isStaff } from '@/features/auth/lib/roles';
 import { useCatalogNode } from '@/features/catalog/api/get-node';
 import { useTicket } from '@/features/tickets/api/tickets';
+import { CaseSurvey } from '@/features/surveys/components/case-survey';
 import { TicketView, type FieldLabel } from '@/features/tickets/components/ticket-view';
 import { ErrorState, LoadingState } from '@/shared/components/states';
 import { localized } from '@/shared/lib/localized';
@@ -46,6 +47,7 @@ export function TicketRoute() {
     <Page
       title={t('tickets.page.title', { number: ticket.data.number, subject: ticket.data.subject })}
     >
+      <CaseSurvey number={ticket.data.number} requester={ticket.data.requester.id === me.data.id} />
       <TicketView ticket={ticket.data} staff={isStaff(me.data.role)} fieldLabels={labels} />
     </Page>
   );

@@ -13,6 +13,17 @@ export function StatusBadge({ status }: { status: Status }) {
   );
 }
 
+/** "Abierto por encuesta": back at work because the requester's survey was unsatisfied. */
+export function ReopenedBadge({ reason }: { reason?: string | null }) {
+  const { t } = useTranslation();
+  if (reason !== 'survey') return null;
+  return (
+    <Badge variant="light" color="orange" radius="sm">
+      {t('ticket.reopened_by_survey')}
+    </Badge>
+  );
+}
+
 export function PriorityBadge({ priority }: { priority: Priority }) {
   const { t } = useTranslation();
   const color = PRIORITY_COLOR[priority] ?? 'gray';

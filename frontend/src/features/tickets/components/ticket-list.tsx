@@ -8,7 +8,7 @@ import { formatDateTime } from '@/shared/lib/format';
 import { useTicketList } from '../api/tickets';
 import { OPEN_STATUSES, PRIORITIES, STATUSES, isOpen } from '../lib/status';
 import type { ListQuery, TicketSummary, View } from '../lib/types';
-import { PriorityBadge, StatusBadge } from './badges';
+import { PriorityBadge, ReopenedBadge, StatusBadge } from './badges';
 import { ClockBadge } from './sla';
 
 function TicketRow({ ticket, staff }: { ticket: TicketSummary; staff: boolean }) {
@@ -22,6 +22,7 @@ function TicketRow({ ticket, staff }: { ticket: TicketSummary; staff: boolean })
           </Anchor>
           <Group gap={6}>
             <StatusBadge status={ticket.status} />
+            <ReopenedBadge reason={ticket.reopen_reason} />
             <PriorityBadge priority={ticket.priority} />
             {staff && ticket.sla && isOpen(ticket.status) && <ClockBadge clock={ticket.sla.resolution} />}
           </Group>
@@ -43,7 +44,8 @@ function TicketRow({ ticket, staff }: { ticket: TicketSummary; staff: boolean })
   );
 }
 
-type StatusFilter = 'open' | 'all' | (typeof STATUSES)[number];
+/** `reopened_survey`: cases back at work because of an unsatisfied survey (any status). */
+type StatusFilter = 'open' | 'all' | 'reopened_survey' | (typeof STATUSES)[number];
 
 /**
  * A list of cases with filters (status, priority, text) and keyset "Cargar más".
@@ -76,7 +78,11 @@ export function TicketList({
   const query: Omit<ListQuery, 'cursor'> = {
     view,
     limit: 25,
-    ...(status === 'all' ? {} : { status: status === 'open' ? OPEN_STATUSES.join(',') : status }),
+    ...(status === 'all'
+      ? {}
+      : status === 'reopened_survey'
+        ? { reopen_reason: 'survey' as const }
+        : { status: status === 'open' ? OPEN_STATUSES.join(',') : status }),
     ...(priority ? { priority } : {}),
     ...(q ? { q } : {}),
   };
@@ -94,6 +100,7 @@ export function TicketList({
           data={[
             { value: 'open', label: t('tickets.filters.open') },
             { value: 'all', label: t('tickets.filters.all') },
+            { value: 'reopened_survey', label: t('ticket.reopened_by_survey') },
             ...STATUSES.map((s) => ({ value: s, label: t(`ticket.status.${s}`) })),
           ]}
         />

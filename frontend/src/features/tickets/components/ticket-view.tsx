@@ -7,7 +7,7 @@ import { useAttachments, useEvents, useFollowups, useGroups, useTicketAction } f
 import { SHORTCUTS, keyOf, shortcutFor } from '../lib/shortcuts';
 import type { Action, Ticket } from '../lib/types';
 import { ActionDialog, actionErrorMessage, needsDialog, type DialogAction } from './action-dialog';
-import { PriorityBadge, StatusBadge } from './badges';
+import { PriorityBadge, ReopenedBadge, StatusBadge } from './badges';
 import { SlaFacts } from './sla';
 import { FollowupForm } from './followup-form';
 import { AttachmentLinks, AuditTrail, TicketTimeline } from './ticket-timeline';
@@ -118,6 +118,7 @@ export function TicketView({
     <Stack gap="lg">
       <Group gap="xs">
         <StatusBadge status={ticket.status} />
+        <ReopenedBadge reason={ticket.reopen_reason} />
         <PriorityBadge priority={ticket.priority} />
         <Badge variant="light" color="gray" radius="sm">
           {t(`ticket.type.${ticket.type}`)}

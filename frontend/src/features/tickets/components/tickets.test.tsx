@@ -50,6 +50,7 @@ function setup(user: typeof requesterUser, path: string, handlers: Record<string
     'GET /api/v1/tickets/123/followups': () => json(200, user.role === 'requester' ? [publicNote] : [publicNote, privateNote]),
     'GET /api/v1/tickets/123/events': () => json(200, events),
     'GET /api/v1/tickets/123/attachments': () => json(200, []),
+    'GET /api/v1/tickets/123/survey': () => json(404, problem(404, 'not_found', 'Not found')),
     'GET /api/v1/groups': () => json(200, [level1, level2]),
     ...handlers,
   });
@@ -296,6 +297,19 @@ describe('queues', () => {
     const views = stub.calls('GET /api/v1/tickets').map((r) => new URL(r.url).searchParams.get('view'));
     expect(views).toContain('mine');
     expect(views).toContain('unassigned');
+  });
+
+  test('the cases reopened by survey are a filter, and their rows say so', async () => {
+    const { user, stub } = setup(agentUser, '/queues', {
+      'GET /api/v1/tickets': () => json(200, { items: [summary({ ...working(), reopen_reason: 'survey' })], next_cursor: null }),
+    });
+    expect(await screen.findByText('Abierto por encuesta', { selector: '.mantine-Badge-label' })).toBeTruthy();
+    await user.selectOptions(screen.getByLabelText('Estado'), 'reopened_survey');
+    await waitFor(() => {
+      const last = stub.calls('GET /api/v1/tickets').at(-1);
+      expect(last && new URL(last.url).searchParams.get('reopen_reason')).toBe('survey');
+      expect(last && new URL(last.url).searchParams.get('status')).toBeNull();
+    });
   });
 
   test('requesters cannot open the queues', async () => {

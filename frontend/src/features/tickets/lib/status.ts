@@ -1,6 +1,6 @@
 import type { Priority, Status } from './types';
 
-export const STATUSES = ['new', 'assigned', 'in_progress', 'on_hold', 'resolved', 'closed', 'rejected', 'cancelled'] as const satisfies readonly Status[];
+export const STATUSES = ['new', 'assigned', 'in_progress', 'on_hold', 'resolved', 'closed', 'rejected', 'cancelled', 'desisted'] as const satisfies readonly Status[];
 export const OPEN_STATUSES = ['new', 'assigned', 'in_progress', 'on_hold'] as const satisfies readonly Status[];
 export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const satisfies readonly Priority[];
 
@@ -18,6 +18,7 @@ export const STATUS_COLOR: Record<Status, string> = {
   closed: 'gray',
   rejected: 'red',
   cancelled: 'gray',
+  desisted: 'gray',
 };
 
 export const PRIORITY_COLOR: Record<Priority, string> = {
