@@ -59,6 +59,12 @@ export const routes: RouteObject[] = [
                 lazy: async () => ({ Component: (await import('./routes/register')).RegisterRoute }),
               },
               {
+                // Administration: its own chunk; each section another, loaded on first visit.
+                path: 'admin',
+                lazy: async () => ({ Component: (await import('./routes/admin/admin-layout')).AdminLayout }),
+                children: [],
+              },
+              {
                 path: 'register/:serviceId',
                 lazy: async () => ({ Component: (await import('./routes/register-service')).RegisterServiceRoute }),
               },

@@ -2,7 +2,7 @@ import { Badge, NavLink, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterNavLink, matchPath, useLocation } from 'react-router';
 import { useMe } from '@/features/auth/api/get-me';
-import { isStaff } from '@/features/auth/lib/roles';
+import { isManager, isStaff } from '@/features/auth/lib/roles';
 import { useQueueCounts } from '@/features/tickets/api/tickets';
 
 type Item = { to: string; label: string; end?: boolean; badge?: number | undefined };
@@ -26,6 +26,7 @@ export function MainNav() {
       { to: '/register', label: t('nav.register_phone') },
     );
   }
+  if (isManager(me.data?.role)) items.push({ to: '/admin', label: t('nav.admin') });
 
   return (
     <Stack gap={4} component="ul" style={{ listStyle: 'none', margin: 0, padding: 0 }}>

@@ -11,3 +11,8 @@ export function isStaff(role: Role | null | undefined): boolean {
 export function canListUsers(role: Role | null | undefined): boolean {
   return role === 'supervisor' || role === 'admin';
 }
+
+/** Supervisors configure the desks they manage; admins every desk and Mesa itself. */
+export function isManager(role: Role | null | undefined): boolean {
+  return role === 'supervisor' || role === 'admin';
+}
