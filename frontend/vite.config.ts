@@ -45,5 +45,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     restoreMocks: true,
     unstubGlobals: true,
+    // Generous bounds for a loaded 2-core CI machine: they only decide when a stuck test gives up.
+    testTimeout: 20_000,
   },
 });
