@@ -22,6 +22,7 @@ pub mod seed;
 pub mod sla;
 pub mod startup;
 pub mod state;
+pub mod supervision;
 pub mod surveys;
 pub mod tickets;
 pub mod users;

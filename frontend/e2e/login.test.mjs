@@ -70,9 +70,9 @@ describe('login and home', { timeout: 120_000 }, () => {
       const { user } = await response.json();
 
       // Home: greeting with the display name, in Spanish.
-      await page.getByRole('heading', { level: 1, name: `Bienvenido, ${user.display_name}` }).waitFor();
+      await page.getByRole('heading', { level: 1, name: `Hola, ${user.display_name}` }).waitFor();
       await page.waitForURL(`${BASE_URL}/`);
-      if (String(user.role).toLowerCase() === 'admin') await page.getByText('Rol: Administrador').waitFor();
+      if (String(user.role).toLowerCase() === 'admin') await page.getByText('Rol: Administración').waitFor();
       await screenshot(page, '02-home-es');
       assert.deepEqual(await seriousViolations(page), [], 'axe on the home page');
 

@@ -137,8 +137,8 @@ describe('a request from the catalog to its solution', { timeout: 180_000 }, () 
       assert.equal(response.status(), 201, await response.text());
       const ticket = await response.json();
       number = ticket.number;
-      await page.getByRole('heading', { level: 2, name: `Solicitud #${ticket.number} registrada` }).waitFor();
-      const link = page.getByRole('link', { name: `Ver la solicitud #${ticket.number}` });
+      await page.getByRole('heading', { level: 2, name: `Caso #${ticket.number} registrado` }).waitFor();
+      const link = page.getByRole('link', { name: `Ver el caso #${ticket.number}` });
       assert.equal(await link.getAttribute('href'), `/tickets/${ticket.number}`);
       await screenshot(page, '15-request-created');
       assert.deepEqual(await seriousViolations(page), [], 'axe on the confirmation');
@@ -155,9 +155,9 @@ describe('a request from the catalog to its solution', { timeout: 180_000 }, () 
 
       // Its page: the attachment, the timeline; nobody works on it yet, so it can be cancelled.
       await row.getByRole('link').click();
-      await page.getByRole('heading', { level: 1, name: `Solicitud #${number}: El computador no enciende` }).waitFor();
+      await page.getByRole('heading', { level: 1, name: `Caso #${number}: El computador no enciende` }).waitFor();
       await page.getByRole('button', { name: 'Descargar pantallazo.png' }).waitFor();
-      await page.getByRole('button', { name: 'Cancelar la solicitud' }).waitFor();
+      await page.getByRole('button', { name: 'Cancelar el caso' }).waitFor();
       await page.getByRole('heading', { level: 2, name: 'Actualización del usuario' }).waitFor();
       await screenshot(page, '17-ticket-requester');
       assert.deepEqual(await seriousViolations(page), [], 'axe on the ticket page (requester)');
@@ -181,9 +181,9 @@ describe('a request from the catalog to its solution', { timeout: 180_000 }, () 
       assert.deepEqual(await seriousViolations(page), [], 'axe on the queues');
 
       await row.getByRole('link').click();
-      await page.getByRole('heading', { level: 1, name: new RegExp(`^Solicitud #${number}:`) }).waitFor();
+      await page.getByRole('heading', { level: 1, name: new RegExp(`^Caso #${number}:`) }).waitFor();
       await page.getByRole('button', { name: /^Tomar/ }).click();
-      await page.getByRole('status').filter({ hasText: 'Listo: Tomar.' }).waitFor();
+      await page.getByRole('status').filter({ hasText: 'Tomó el caso #' }).waitFor();
       await page.locator('.mantine-Badge-root', { hasText: 'En curso' }).first().waitFor();
 
       // A private follow-up, clearly marked as such.
@@ -220,10 +220,10 @@ describe('a request from the catalog to its solution', { timeout: 180_000 }, () 
     try {
       await login(page, SPECIALIST);
       await page.goto(`${page.url().replace(/\/$/, '')}/tickets/${number}`);
-      await page.getByRole('heading', { level: 1, name: new RegExp(`^Solicitud #${number}:`) }).waitFor();
+      await page.getByRole('heading', { level: 1, name: new RegExp(`^Caso #${number}:`) }).waitFor();
       await page.getByRole('button', { name: /^Tomar/ }).waitFor();
       await page.locator('body').press('t');
-      await page.getByRole('status').filter({ hasText: 'Listo: Tomar.' }).waitFor();
+      await page.getByRole('status').filter({ hasText: 'Tomó el caso #' }).waitFor();
 
       await page.locator('body').press('r');
       const dialog = page.getByRole('dialog', { name: `Resolver el caso #${number}` });

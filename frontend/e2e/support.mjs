@@ -109,7 +109,7 @@ export async function login(page, username, password = DEMO_PASSWORD) {
   await page.getByRole('button', { name: /^Ingresar$|^Sign in$/ }).click();
   const status = (await response).status();
   if (status !== 200) throw new Error(`login as ${username} answered ${status}`);
-  await page.getByRole('heading', { level: 1, name: /^Bienvenido|^Welcome/ }).waitFor();
+  await page.getByRole('heading', { level: 1, name: /^Hola|^Welcome/ }).waitFor();
 }
 
 /**

@@ -72,7 +72,7 @@ describe('staff workspace and responsive layout', { timeout: 180_000 }, () => {
       const ticket = await response.json();
       assert.equal(ticket.channel, 'phone');
       assert.equal(ticket.requester.name, 'Lucía Martínez');
-      await page.getByRole('heading', { level: 2, name: `Solicitud #${ticket.number} registrada` }).waitFor();
+      await page.getByRole('heading', { level: 2, name: `Caso #${ticket.number} registrado` }).waitFor();
     } finally {
       await context.close();
     }

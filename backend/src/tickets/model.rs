@@ -110,6 +110,8 @@ pub struct Ticket {
     pub area_id: Option<Uuid>,
     pub organization_id: Option<Uuid>,
     pub requester: Named,
+    /// The requester's email, to reach them (staff who work the case only).
+    pub requester_email: Option<String>,
     pub created_by_id: Uuid,
     pub channel: Channel,
     /// The reference of the document the case came from (e.g. a letter's filing number in the
@@ -267,6 +269,8 @@ pub struct TicketSummary {
     /// Why the case is back at work after a resolution, until it is resolved again; `survey` is
     /// "Abierto por encuesta".
     pub reopen_reason: Option<ReopenReason>,
+    /// While on hold: why (`waiting_requester` is a case waiting for its requester's answer).
+    pub hold_reason: Option<HoldReason>,
     pub resolution_due_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -62,6 +62,7 @@ impl Names {
             assigned_agent: t.assigned_agent_id.map(|u| self.user(u)),
             level: t.level,
             reopen_reason: t.reopen_reason,
+            hold_reason: t.hold_reason.filter(|_| t.status == Status::OnHold),
             resolution_due_at: t.resolution_due_at,
             created_at: t.created_at,
             updated_at: t.updated_at,
@@ -92,6 +93,7 @@ impl Names {
             area_id: t.area_id,
             organization_id: t.organization_id,
             requester: self.user(t.requester_id),
+            requester_email: None,
             created_by_id: t.created_by_id,
             channel: t.channel,
             external_reference: t.external_reference,
@@ -136,5 +138,11 @@ pub async fn render_one(conn: &mut AsyncPgConnection, reference: &Arc<Reference>
     let rows = std::slice::from_ref(&row);
     let names = Names::load(conn, reference, rows, &[]).await?;
     let sla = crate::sla::store::views(conn, reference, rows, Utc::now()).await?.remove(&row.id);
-    Ok(Ticket { sla, ..names.to_api(row, scope) })
+    let requester_email = if scope.sees_private(&row) {
+        use crate::db::schema::users;
+        diesel_async::RunQueryDsl::first::<Option<String>>(users::table.find(row.requester_id).select(users::email), conn).await.optional()?.flatten()
+    } else {
+        None
+    };
+    Ok(Ticket { sla, requester_email, ..names.to_api(row, scope) })
 }

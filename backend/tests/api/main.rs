@@ -18,6 +18,7 @@ mod openapi_contract;
 mod organizations;
 mod seed;
 mod sla;
+mod supervision;
 mod support;
 mod surveys;
 mod tickets;

@@ -389,6 +389,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/desks/{id}/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The open cases of one desk counted by group and by agent: at risk, breached, unassigned.
+         * @description Supervisors of the desk and admins; others get 403, an unknown desk 404. Counts are computed
+         *     on each call (one aggregate over the desk's open cases): the page polls it.
+         *     `at_risk` compares the wall-clock time since registration with the policy's share of the time
+         *     until the due date, so at night or over a weekend it can differ from a case's own badge, which
+         *     counts business time.
+         */
+        get: operations["desk_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/desks/{id}/survey": {
         parameters: {
             query?: never;
@@ -453,7 +477,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The members of a group, available ones first, with their open cases: whom to assign or
+         *     escalate a case to. Staff who work the group's desk and admins; others 403, an unknown group
+         *     404.
+         */
+        get: operations["list_group_members"];
         /** Replace a group's members (admins and the desk's supervisors). Members must be active staff. */
         put: operations["set_members"];
         post?: never;
@@ -1243,6 +1272,16 @@ export interface components {
     schemas: {
         /** @enum {string} */
         Action: "take" | "assign" | "classify" | "escalate" | "hold" | "resume" | "resolve" | "reject" | "cancel" | "reopen" | "close";
+        /** @description One person with open cases of the desk assigned, or a member of one of its groups. */
+        AgentLoad: {
+            /** Format: date-time */
+            absent_until?: string | null;
+            agent: components["schemas"]["Named"];
+            /** @description Could be assigned a case now: active staff, not absent. */
+            available: boolean;
+            /** @description Open cases of this desk assigned to them (`unassigned` is always 0). */
+            counts: components["schemas"]["Counts"];
+        };
         /** @description The target one clock of a case runs against, and the rule it came from. */
         AppliedTarget: {
             /** Format: int32 */
@@ -1438,6 +1477,30 @@ export interface components {
              *     "accepted by phone"). Optional for the requester.
              */
             reason?: string | null;
+        };
+        /** @description Open cases (new, assigned, in progress, on hold) counted one way. */
+        Counts: {
+            /**
+             * Format: int64
+             * @description The resolution clock has run past the policy's share of its target (default 75 %) but not
+             *     past the target. Measured on wall-clock time between registration and the due date (see
+             *     `at_risk` in the description of the overview).
+             */
+            at_risk: number;
+            /**
+             * Format: int64
+             * @description The resolution due date has passed (cases on hold have none while their clock is paused).
+             */
+            breached: number;
+            /** Format: int64 */
+            on_hold: number;
+            /** Format: int64 */
+            open: number;
+            /**
+             * Format: int64
+             * @description Open with no agent.
+             */
+            unassigned: number;
         };
         CreateArea: {
             /** @example Subdirección de Tecnología */
@@ -1697,6 +1760,19 @@ export interface components {
             survey_satisfied_min?: number | null;
             timezone?: string | null;
         };
+        /** @description A desk's day at a glance, for its supervisors. */
+        DeskOverview: {
+            /** @description Members of the desk's groups and anyone with its open cases, most open cases first. */
+            agents: components["schemas"]["AgentLoad"][];
+            desk: components["schemas"]["Named"];
+            /** Format: date-time */
+            generated_at: string;
+            /** @description Every group of the desk (inactive ones only while they hold open cases), by level then name. */
+            groups: components["schemas"]["GroupLoad"][];
+            totals: components["schemas"]["Counts"];
+            /** @description Open cases with no group. */
+            ungrouped: components["schemas"]["Counts"];
+        };
         /** @description Changes to what a case says; absent fields stay as they are. */
         EditTicket: {
             /** Format: uuid */
@@ -1801,6 +1877,33 @@ export interface components {
             /** Format: int32 */
             level: number;
             name: string;
+        };
+        /** @description One support group of the desk and its open cases. */
+        GroupLoad: {
+            active: boolean;
+            /**
+             * Format: int64
+             * @description Members who could be assigned a case now (active staff, not absent).
+             */
+            available_members: number;
+            counts: components["schemas"]["Counts"];
+            group: components["schemas"]["Named"];
+            /** Format: int32 */
+            level: number;
+            member_ids: string[];
+        };
+        /** @description A member of a support group as assignment shows them. */
+        GroupMember: {
+            /** Format: date-time */
+            absent_until?: string | null;
+            /** @description Could be assigned a case now: active staff, not absent. */
+            available: boolean;
+            /**
+             * Format: int64
+             * @description Open cases assigned to them, in any desk.
+             */
+            open_cases: number;
+            user: components["schemas"]["Named"];
         };
         Health: {
             /** @description `ok` */
@@ -2661,6 +2764,8 @@ export interface components {
             reopen_count: number;
             reopen_reason?: null | components["schemas"]["ReopenReason"];
             requester: components["schemas"]["Named"];
+            /** @description The requester's email, to reach them (staff who work the case only). */
+            requester_email?: string | null;
             /** Format: date-time */
             resolution_due_at?: string | null;
             /** Format: date-time */
@@ -2714,6 +2819,7 @@ export interface components {
             /** Format: uuid */
             desk_id: string;
             external_reference?: string | null;
+            hold_reason?: null | components["schemas"]["HoldReason"];
             /** Format: uuid */
             id: string;
             /**
@@ -5308,6 +5414,64 @@ export interface operations {
             };
         };
     };
+    desk_overview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Desk */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskOverview"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_definition: {
         parameters: {
             query?: never;
@@ -5769,6 +5933,64 @@ export interface operations {
             };
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_group_members: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Support group */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMember"][];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

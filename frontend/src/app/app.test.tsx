@@ -120,8 +120,8 @@ describe('after login', () => {
     });
     const { user, router } = renderApp('/');
     await fillAndSubmit(user, ' ana.perez ', 'MesaDemo2026!');
-    expect(await screen.findByRole('heading', { level: 1, name: 'Bienvenido, Ana Pérez' })).toBeTruthy();
-    expect(screen.getByText('Rol: Administrador')).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Hola, Ana Pérez' })).toBeTruthy();
+    expect(screen.getByText('Rol: Administración')).toBeTruthy();
     expect(router.state.location.pathname).toBe('/');
     expect(sessionStore.get()).toEqual({ access_token: 'access-1', refresh_token: 'refresh-1' });
     expect(await stub.calls('POST /api/v1/auth/login')[0]?.json()).toEqual({
@@ -137,7 +137,7 @@ describe('after login', () => {
       'POST /api/v1/auth/logout': () => new Response(null, { status: 204 }),
     });
     const { user, router } = renderApp('/');
-    expect(await screen.findByRole('heading', { level: 1, name: 'Bienvenido, Carlos Gómez' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Hola, Carlos Gómez' })).toBeTruthy();
     expect(screen.getByText('Rol: Agente')).toBeTruthy();
     expect(stub.calls('GET /api/v1/me')[0]?.headers.get('Authorization')).toBe('Bearer access-1');
 

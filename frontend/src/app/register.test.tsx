@@ -42,14 +42,15 @@ describe('registering a phone call', () => {
     await user.type(screen.getByLabelText(/^Asunto/), 'Llamada: no enciende');
     await user.type(screen.getByLabelText(/^Descripción/), 'La usuaria llama porque su equipo no enciende.');
     await user.click(screen.getByRole('button', { name: 'Registrar en nombre del solicitante' }));
-    expect(await screen.findByRole('heading', { level: 2, name: 'Solicitud #321 registrada' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 2, name: 'Caso #321 registrado' })).toBeTruthy();
     const data = JSON.parse(await (xhr.sent[0]!.body!.get('data') as Blob).text());
     expect(data).toMatchObject({ requester_id: requesterUser.id, channel: 'phone', organization_id: hacienda.id });
     expect(within(screen.getByRole('main')).getByRole('link', { name: 'Registrar otra solicitud' }).getAttribute('href')).toBe('/register');
   });
 
-  test('an agent is told the directory is for managers (GET /users is closed to agents)', async () => {
+  test('a first-level agent searches the directory too (GET /users is open to staff)', async () => {
     setup(agentUser);
-    expect(await screen.findByText('No puede buscar en el directorio')).toBeTruthy();
+    expect(await screen.findByRole('searchbox', { name: /Buscar al solicitante/ })).toBeTruthy();
+    expect(screen.queryByText('No puede buscar en el directorio')).toBeNull();
   });
 });

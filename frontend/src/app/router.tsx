@@ -55,6 +55,10 @@ export const routes: RouteObject[] = [
                 lazy: async () => ({ Component: (await import('./routes/queues')).QueuesRoute }),
               },
               {
+                path: 'supervision',
+                lazy: async () => ({ Component: (await import('./routes/supervision')).SupervisionRoute }),
+              },
+              {
                 path: 'register',
                 lazy: async () => ({ Component: (await import('./routes/register')).RegisterRoute }),
               },

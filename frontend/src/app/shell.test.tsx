@@ -17,7 +17,7 @@ describe('app shell', () => {
     sessionStore.set(tokenResponse(requesterUser));
     stubApi({ 'GET /api/v1/me': () => json(200, requesterUser) });
     renderApp('/');
-    expect(await screen.findByRole('heading', { level: 1, name: 'Bienvenido, Lucía Martínez' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Hola, Lucía Martínez' })).toBeTruthy();
     expect(screen.getByRole('banner').textContent).toContain('Mesa de servicios');
     expect(screen.getByRole('link', { name: 'Saltar al contenido' }).getAttribute('href')).toBe('#main-content');
     expect(screen.getByRole('main').id).toBe('main-content');
@@ -34,7 +34,7 @@ describe('app shell', () => {
     sessionStore.set(tokenResponse(agentUser));
     stubApi({ 'GET /api/v1/me': () => json(200, agentUser) });
     const { user } = renderApp('/');
-    expect(await screen.findByRole('heading', { level: 1, name: 'Bienvenido, Andrés Agudelo' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Hola, Andrés Agudelo' })).toBeTruthy();
     expect(navLinks()).toEqual(['Inicio', 'Nueva solicitud', 'Mis solicitudes', 'Bandejas', 'Registrar por teléfono']);
     await user.click(screen.getByRole('button', { name: 'English' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Welcome, Andrés Agudelo' })).toBeTruthy();
@@ -58,7 +58,7 @@ describe('app shell', () => {
       'GET /api/v1/desks': () => json(200, []),
     });
     const { user } = renderApp('/');
-    await screen.findByRole('heading', { level: 1, name: 'Bienvenido, Lucía Martínez' });
+    await screen.findByRole('heading', { level: 1, name: 'Hola, Lucía Martínez' });
     const nav = screen.getByRole('navigation', { name: 'Menú principal' });
     await user.click(within(nav).getByRole('link', { name: 'Nueva solicitud' }));
     const heading = await screen.findByRole('heading', { level: 1, name: 'Nueva solicitud' });

@@ -26,7 +26,9 @@ export function MainNav() {
       { to: '/register', label: t('nav.register_phone') },
     );
   }
-  if (isManager(me.data?.role)) items.push({ to: '/admin', label: t('nav.admin') });
+  if (isManager(me.data?.role)) {
+    items.push({ to: '/supervision', label: t('nav.supervision') }, { to: '/admin', label: t('nav.admin') });
+  }
 
   return (
     <Stack gap={4} component="ul" style={{ listStyle: 'none', margin: 0, padding: 0 }}>

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { useMe } from '@/features/auth/api/get-me';
 import { roleLabelKey } from '@/features/auth/components/role-label';
 import { isStaff } from '@/features/auth/lib/roles';
+import { WaitingForYou } from '@/features/tickets/components/waiting-for-you';
 import { ErrorState, LoadingState } from '@/shared/components/states';
 
 function Shortcut({ title, text, to, action }: { title: string; text: string; to: string; action: string }) {
@@ -39,6 +40,7 @@ export function HomeRoute() {
         <Text size="lg">{t('home.role', { role: roleKey ? t(roleKey) : me.data.role })}</Text>
         <Text>{t('home.intro')}</Text>
       </Stack>
+      <WaitingForYou />
       <SimpleGrid cols={{ base: 1, sm: 2, lg: staff ? 4 : 2 }}>
         <Shortcut title={t('nav.new_request')} text={t('home.new_request_text')} to="/requests/new" action={t('home.open')} />
         <Shortcut title={t('nav.my_requests')} text={t('home.my_requests_text')} to="/requests" action={t('home.open')} />

@@ -97,7 +97,8 @@ export function LoginForm() {
           value={password}
           onChange={(event) => setPassword(event.currentTarget.value)}
           error={passwordError}
-          visibilityToggleButtonProps={{ 'aria-label': t('auth.login.toggle_password') }}
+          // Mantine leaves the toggle out of the tab order; keyboard users need it too.
+          visibilityToggleButtonProps={{ 'aria-label': t('auth.login.toggle_password'), tabIndex: 0 }}
         />
         <Button type="submit" loading={login.isPending} fullWidth>
           {t('auth.login.submit')}

@@ -7,9 +7,9 @@ export function isStaff(role: Role | null | undefined): boolean {
   return role === 'agent' || role === 'supervisor' || role === 'admin';
 }
 
-/** Only managers and admins may search the user directory (`GET /users`). */
+/** Staff search the user directory (`GET /users`): an agent looks up who is calling. */
 export function canListUsers(role: Role | null | undefined): boolean {
-  return role === 'supervisor' || role === 'admin';
+  return isStaff(role);
 }
 
 /** Supervisors configure the desks they manage; admins every desk and Mesa itself. */

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '@/shared/api/client';
 import { unwrap } from '@/shared/api/pages';
 
-/** GET /api/v1/users?q= — the directory (admins and desk managers only). */
+/** GET /api/v1/users?q= — the directory (staff). */
 export function useUserSearch(q: string, enabled: boolean) {
   return useQuery({
     queryKey: ['users', 'search', q],

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Ticket } from '../api/create-ticket';
 
-/** "Solicitud #123 registrada", focused at once, with a link to the case. */
+/** "Caso #123 registrado", focused at once, with a link to the case. */
 export function RequestCreated({ ticket, againTo }: { ticket: Ticket; againTo: string }) {
   const { t } = useTranslation();
   const heading = useRef<HTMLHeadingElement>(null);

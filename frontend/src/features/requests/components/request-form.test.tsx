@@ -126,9 +126,9 @@ describe('request form', () => {
     expect(screen.getByText('errores.txt')).toBeTruthy();
 
     await user.click(screen.getByRole('button', { name: 'Registrar solicitud' }));
-    const heading = await screen.findByRole('heading', { level: 2, name: 'Solicitud #123 registrada' });
+    const heading = await screen.findByRole('heading', { level: 2, name: 'Caso #123 registrado' });
     await waitFor(() => expect(document.activeElement).toBe(heading));
-    expect(screen.getByRole('link', { name: 'Ver la solicitud #123' }).getAttribute('href')).toBe('/tickets/123');
+    expect(screen.getByRole('link', { name: 'Ver el caso #123' }).getAttribute('href')).toBe('/tickets/123');
     expect(router.state.location.pathname).toBe(PATH);
 
     expect(xhr.sent).toHaveLength(1);
@@ -205,7 +205,7 @@ describe('request form', () => {
     await user.click(screen.getByRole('button', { name: 'Registrar solicitud' }));
     expect((await screen.findByRole('alert')).textContent).toContain('la solicitud no se duplicará');
     await user.click(screen.getByRole('button', { name: 'Registrar solicitud' }));
-    expect(await screen.findByRole('heading', { name: 'Solicitud #124 registrada' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'Caso #124 registrado' })).toBeTruthy();
     expect(xhr.sent).toHaveLength(2);
     expect(xhr.sent[1]!.headers.get('Idempotency-Key')).toBe(xhr.sent[0]!.headers.get('Idempotency-Key'));
   });

@@ -10,7 +10,7 @@ type User = components['schemas']['User'];
 
 /**
  * Whom a phone call is for: search the directory by name, username or email and pick one.
- * Only managers and admins may search it (`GET /users`); others are told so.
+ * Staff may search it (`GET /users`); others are told so.
  */
 export function RequesterPicker({
   canSearch,

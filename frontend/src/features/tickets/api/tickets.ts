@@ -219,3 +219,74 @@ export async function downloadAttachment(number: number, id: string, fileName: s
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
   return true;
 }
+
+/** GET /api/v1/groups/{id}/members — whom a case can go to: available members first, with their open cases. */
+export function useGroupMembers(groupId: string | null) {
+  return useQuery({
+    queryKey: ['groups', groupId, 'members'],
+    enabled: groupId !== null && groupId !== '',
+    staleTime: 30_000,
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/groups/{id}/members', { params: { path: { id: groupId ?? '' } } })),
+  });
+}
+
+/** GET /api/v1/desks — the desks a filter or the overview chooses from. */
+export function useDesks() {
+  return useQuery({
+    queryKey: ['desks'],
+    staleTime: 5 * 60_000,
+    queryFn: async () => unwrap(await api.GET('/api/v1/desks')),
+  });
+}
+
+/** What happened to one case of a bulk action. */
+export type BulkResult = { number: number; ok: true } | { number: number; ok: false; error: ActionError };
+
+/**
+ * One action on several cases: the per-case endpoint for each, with the version the list showed
+ * (`If-Match`), one after the other, so each case's answer (done, changed meanwhile, not allowed)
+ * is reported on its own. Refreshes the lists once at the end.
+ */
+export function useBulkAction() {
+  const queryClient = useQueryClient();
+  return useMutation<BulkResult[], Error, { cases: { number: number; version: number }[]; request: ActionRequest }>({
+    mutationFn: async ({ cases, request }) => {
+      const results: BulkResult[] = [];
+      for (const c of cases) {
+        try {
+          await postAction(c.number, c.version, request);
+          results.push({ number: c.number, ok: true });
+        } catch (error) {
+          results.push({ number: c.number, ok: false, error: error instanceof ActionError ? error : new ActionError(0, null) });
+        }
+      }
+      return results;
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ticketKeys.all }),
+  });
+}
+
+/** The names of the place, organization and area a case was registered with (one query each, cached). */
+export function useCasePlaces(ticket: { location_id?: string | null; organization_id?: string | null; area_id?: string | null }) {
+  const options = { staleTime: 10 * 60_000 };
+  const location = useQuery({
+    ...options,
+    queryKey: ['locations', 'one', ticket.location_id],
+    enabled: !!ticket.location_id,
+    queryFn: async () => unwrap(await api.GET('/api/v1/locations/{id}', { params: { path: { id: ticket.location_id ?? '' } } })),
+  });
+  const organization = useQuery({
+    ...options,
+    queryKey: ['organizations', 'one', ticket.organization_id],
+    enabled: !!ticket.organization_id,
+    queryFn: async () => unwrap(await api.GET('/api/v1/organizations/{id}', { params: { path: { id: ticket.organization_id ?? '' } } })),
+  });
+  const area = useQuery({
+    ...options,
+    queryKey: ['areas', 'one', ticket.area_id],
+    enabled: !!ticket.area_id,
+    queryFn: async () => unwrap(await api.GET('/api/v1/areas/{id}', { params: { path: { id: ticket.area_id ?? '' } } })),
+  });
+  return { location, organization, area };
+}

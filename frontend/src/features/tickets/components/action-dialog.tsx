@@ -1,6 +1,7 @@
 import { Alert, Button, Group, Modal, NativeSelect, NumberInput, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AssigneeFields } from './assignee-fields';
 import { useTicketAction, type ActionError, type ActionRequest } from '../api/tickets';
 import type { Action, Group as SupportGroup, HoldReason, Level3, Priority, Ticket, TicketType } from '../lib/types';
 
@@ -91,7 +92,7 @@ export function ActionDialog({
     switch (action) {
       case 'assign': {
         const group_id = required('group_id');
-        return { request: { action, body: { group_id, note: optional('note') } }, errors: e };
+        return { request: { action, body: { group_id, ...(v('agent_id') ? { agent_id: v('agent_id') } : {}), note: optional('note') } }, errors: e };
       }
       case 'classify': {
         if (v('impact') && !v('urgency')) e.urgency = t('ticket.errors.required');
@@ -114,7 +115,7 @@ export function ActionDialog({
       case 'escalate': {
         const group_id = required('group_id');
         const reason = required('reason');
-        return { request: { action, body: { level: Number(v('level')), group_id, reason } }, errors: e };
+        return { request: { action, body: { level: Number(v('level')), group_id, ...(v('agent_id') ? { agent_id: v('agent_id') } : {}), reason } }, errors: e };
       }
       case 'hold': {
         const days = v('desist_after_days') ? Number(v('desist_after_days')) : null;
@@ -170,15 +171,15 @@ export function ActionDialog({
     case 'assign':
       body = (
         <>
-          <NativeSelect
-            label={t('ticket.dialog.group')}
-            required
-            {...input('group_id')}
-            onChange={(e) => set('group_id')(e.currentTarget.value)}
-            data={[
-              { value: '', label: t('request.choose_option') },
-              ...groups.map((g) => ({ value: g.id, label: `${g.name} (${t('ticket.facts.level_value', { level: g.level })})` })),
-            ]}
+          <AssigneeFields
+            idPrefix="action"
+            groups={groups.filter((g) => g.level === ticket.level)}
+            groupId={v('group_id')}
+            agentId={v('agent_id')}
+            onGroup={set('group_id')}
+            onAgent={set('agent_id')}
+            groupError={errors.group_id}
+            agentError={errors.agent_id}
           />
           <Textarea label={t('ticket.dialog.note')} autosize minRows={2} {...input('note')} onChange={(e) => set('note')(e.currentTarget.value)} />
         </>
@@ -237,18 +238,22 @@ export function ActionDialog({
             onChange={(e) => {
               set('level')(e.currentTarget.value);
               set('group_id')('');
+              set('agent_id')('');
             }}
             data={[1, 2, 3]
               .filter((l) => l !== ticket.level)
               .map((l) => ({ value: String(l), label: t(`ticket.dialog.level_option_${l as 1 | 2 | 3}`) }))}
           />
-          <NativeSelect
-            label={t('ticket.dialog.group')}
-            required
-            {...input('group_id')}
-            onChange={(e) => set('group_id')(e.currentTarget.value)}
-            description={levelGroups.length === 0 ? t('ticket.dialog.no_groups') : undefined}
-            data={[{ value: '', label: t('request.choose_option') }, ...levelGroups.map((g) => ({ value: g.id, label: g.name }))]}
+          <AssigneeFields
+            idPrefix="action"
+            groups={levelGroups}
+            groupId={v('group_id')}
+            agentId={v('agent_id')}
+            onGroup={set('group_id')}
+            onAgent={set('agent_id')}
+            groupError={errors.group_id}
+            agentError={errors.agent_id}
+            groupDescription={levelGroups.length === 0 ? t('ticket.dialog.no_groups') : undefined}
           />
           <Textarea
             label={t('ticket.dialog.escalation_reason')}
@@ -382,7 +387,7 @@ function initial(action: DialogAction, ticket: Ticket): Record<string, string> {
     case 'hold':
       return { reason: 'waiting_requester' };
     case 'assign':
-      return { group_id: ticket.assigned_group?.id ?? '' };
+      return { group_id: ticket.assigned_group?.id ?? '', agent_id: '' };
     default:
       return {};
   }

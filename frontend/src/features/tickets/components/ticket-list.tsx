@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Group, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { OPEN_STATUSES, PRIORITIES, STATUSES, isOpen } from '../lib/status';
 import type { ListQuery, TicketSummary, View } from '../lib/types';
 import { PriorityBadge, ReopenedBadge, StatusBadge } from './badges';
 import { ClockBadge } from './sla';
+import { waitsForRequester } from './waiting-for-you';
 
 function TicketRow({ ticket, staff }: { ticket: TicketSummary; staff: boolean }) {
   const { t, i18n } = useTranslation();
@@ -23,6 +24,11 @@ function TicketRow({ ticket, staff }: { ticket: TicketSummary; staff: boolean })
           <Group gap={6}>
             <StatusBadge status={ticket.status} />
             <ReopenedBadge reason={ticket.reopen_reason} />
+            {!staff && waitsForRequester(ticket) && (
+              <Badge variant="filled" color="orange.9" radius="sm">
+                {t('tickets.list.waits_for_you')}
+              </Badge>
+            )}
             <PriorityBadge priority={ticket.priority} />
             {staff && ticket.sla && isOpen(ticket.status) && <ClockBadge clock={ticket.sla.resolution} />}
           </Group>

@@ -1,9 +1,9 @@
-import { Alert, Badge, Button, Grid, Group, Kbd, Modal, Paper, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Grid, Group, Kbd, Modal, Paper, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorState, LoadingState } from '@/shared/components/states';
 import { formatDateTime } from '@/shared/lib/format';
-import { useAttachments, useEvents, useFollowups, useGroups, useTicketAction } from '../api/tickets';
+import { useAttachments, useCasePlaces, useEvents, useFollowups, useGroups, useTicketAction } from '../api/tickets';
 import { SHORTCUTS, keyOf, shortcutFor } from '../lib/shortcuts';
 import type { Action, Ticket } from '../lib/types';
 import { ActionDialog, actionErrorMessage, needsDialog, type DialogAction } from './action-dialog';
@@ -56,6 +56,14 @@ export function TicketView({
   const [help, setHelp] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const composer = useRef<HTMLTextAreaElement>(null);
+  const doneRef = useRef<HTMLDivElement>(null);
+  const places = useCasePlaces(ticket);
+  // What an action did, said in a region that stays when the actions box goes (a reopened or
+  // closed case may have no action left), and focused so focus does not fall to the page body.
+  const finished = (action: Action) => {
+    setDone(t(`ticket.done_by.${action}`, { number: ticket.number }));
+    window.setTimeout(() => doneRef.current?.focus(), 0);
+  };
 
   const allowed = ticket.allowed_actions;
   const order = staff ? STAFF_ORDER : REQUESTER_ORDER;
@@ -70,7 +78,7 @@ export function TicketView({
     }
     quick.mutate(
       { action } as { action: 'take' | 'resume' },
-      { onSuccess: () => setDone(t('ticket.done', { action: t(`ticket.actions.${action}`) })) },
+      { onSuccess: () => finished(action) },
     );
   }
 
@@ -162,7 +170,7 @@ export function TicketView({
               {t('ticket.actions_label')}
             </Title>
             {staff && (
-              <Button variant="subtle" size="xs" onClick={() => setHelp(true)} aria-keyshortcuts="?">
+              <Button variant="subtle" size="xs" onClick={() => setHelp(true)} aria-keyshortcuts="?" visibleFrom="sm">
                 {t('ticket.shortcuts.open')}
               </Button>
             )}
@@ -178,7 +186,13 @@ export function TicketView({
                   onClick={() => run(action)}
                   loading={quick.isPending && quick.variables?.action === action}
                   aria-keyshortcuts={key ?? undefined}
-                  rightSection={key ? <Kbd size="xs" aria-hidden>{key}</Kbd> : undefined}
+                  rightSection={
+                    key ? (
+                      <Kbd size="xs" aria-hidden visibleFrom="sm">
+                        {key}
+                      </Kbd>
+                    ) : undefined
+                  }
                 >
                   {staff && action === 'close' ? t('ticket.actions.close_staff') : t(`ticket.actions.${action}`)}
                 </Button>
@@ -190,11 +204,22 @@ export function TicketView({
               {actionErrorMessage(quick.error, t)}
             </Alert>
           )}
-          <Text role="status" size="sm" mt={done ? 'sm' : 0}>
-            {done}
-          </Text>
         </Paper>
       )}
+      <Alert
+        ref={doneRef}
+        tabIndex={-1}
+        role="status"
+        color="green"
+        variant="light"
+        radius="md"
+        hidden={!done}
+        withCloseButton
+        closeButtonLabel={t('common.close')}
+        onClose={() => setDone(null)}
+      >
+        {done}
+      </Alert>
 
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
@@ -278,12 +303,36 @@ export function TicketView({
             <Stack component="dl" gap="sm" m={0}>
               <Fact term={t('ticket.facts.service')}>{ticket.service.name}</Fact>
               <Fact term={t('ticket.facts.requester')}>{ticket.requester.name}</Fact>
+              {ticket.requester_email && (
+                <Fact term={t('ticket.facts.requester_email')}>
+                  <Anchor href={`mailto:${ticket.requester_email}`} size="sm">
+                    {ticket.requester_email}
+                  </Anchor>
+                </Fact>
+              )}
               <Fact term={t('ticket.facts.group')}>{ticket.assigned_group?.name ?? t('ticket.facts.unassigned')}</Fact>
               <Fact term={t('ticket.facts.agent')}>{ticket.assigned_agent?.name ?? t('ticket.facts.unassigned')}</Fact>
               <Fact term={t('ticket.facts.level')}>{t('ticket.facts.level_value', { level: ticket.level })}</Fact>
               <Fact term={t('ticket.facts.channel')}>{t(`ticket.channel.${ticket.channel}`)}</Fact>
               {ticket.external_reference && <Fact term={t('ticket.facts.external_reference')}>{ticket.external_reference}</Fact>}
               {ticket.contact_phone && <Fact term={t('request.contact_phone')}>{ticket.contact_phone}</Fact>}
+              {ticket.location_id && (
+                <Fact term={t('ticket.facts.location')}>
+                  {places.location.data
+                    ? [places.location.data.name, places.location.data.address].filter(Boolean).join(' · ')
+                    : places.location.isError
+                      ? t('ticket.facts.place_unavailable')
+                      : '…'}
+                </Fact>
+              )}
+              {ticket.organization_id && (
+                <Fact term={t('ticket.facts.organization')}>
+                  {places.organization.data?.name ?? (places.organization.isError ? t('ticket.facts.place_unavailable') : '…')}
+                </Fact>
+              )}
+              {ticket.area_id && (
+                <Fact term={t('ticket.facts.area')}>{places.area.data?.name ?? (places.area.isError ? t('ticket.facts.place_unavailable') : '…')}</Fact>
+              )}
               <Fact term={t('ticket.facts.created')}>{formatDateTime(ticket.created_at, i18n.language)}</Fact>
               <Fact term={t('ticket.facts.updated')}>{formatDateTime(ticket.updated_at, i18n.language)}</Fact>
               {ticket.sla && <SlaFacts sla={ticket.sla} />}
@@ -300,7 +349,7 @@ export function TicketView({
           onClose={() => setDialog(null)}
           onDone={(_, action) => {
             setDialog(null);
-            setDone(t('ticket.done', { action: t(`ticket.actions.${action}`) }));
+            finished(action);
           }}
         />
       )}

@@ -73,7 +73,7 @@ describe('Mis solicitudes', () => {
     expect(within(list).getByRole('link', { name: '#200 · Caso 0' }).getAttribute('href')).toBe('/tickets/200');
     expect(within(list).getAllByText('Asignada')).toHaveLength(2);
     expect(within(list).getAllByText('Prioridad Media')).toHaveLength(2);
-    expect(screen.getByRole('status').textContent).toBe('Se muestran 2 solicitudes; hay más.');
+    expect(screen.getByRole('status').textContent).toBe('Se muestran 2 casos; hay más.');
     const query = new URL(stub.calls('GET /api/v1/tickets')[0]!.url).searchParams;
     expect(query.get('view')).toBe('requested');
     expect(query.get('status')).toBeNull();
@@ -92,7 +92,7 @@ describe('Mis solicitudes', () => {
     await screen.findByRole('list', { name: 'Mis solicitudes' });
     await user.selectOptions(screen.getByLabelText('Estado'), 'open');
     await user.selectOptions(screen.getByLabelText('Prioridad'), 'critical');
-    expect(await screen.findByText('Ninguna solicitud coincide con los filtros')).toBeTruthy();
+    expect(await screen.findByText('Ningún caso coincide con los filtros')).toBeTruthy();
     const last = new URL(stub.calls('GET /api/v1/tickets').at(-1)!.url).searchParams;
     expect(last.get('status')).toBe('new,assigned,in_progress,on_hold');
     expect(last.get('priority')).toBe('critical');
@@ -100,7 +100,7 @@ describe('Mis solicitudes', () => {
 
   test('an empty list invites to file the first request', async () => {
     setup(requesterUser, '/requests', { 'GET /api/v1/tickets': () => json(200, { items: [], next_cursor: null }) });
-    expect(await screen.findByText('Aún no tiene solicitudes')).toBeTruthy();
+    expect(await screen.findByText('Aún no tiene casos')).toBeTruthy();
   });
 });
 
@@ -109,7 +109,7 @@ describe('ticket page, requester', () => {
     setup(requesterUser, '/tickets/123', {
       'GET /api/v1/tickets/123': () => json(200, ticket({ fields: { placa_equipo: 'AB-123', tipo_equipo: 'portatil', acepta_remoto: true } })),
     });
-    expect(await screen.findByRole('heading', { level: 1, name: 'Solicitud #123: El computador no enciende' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Caso #123: El computador no enciende' })).toBeTruthy();
     expect(screen.getByText('Desde esta mañana el equipo no enciende.')).toBeTruthy();
     const timeline = await screen.findByRole('list', { name: 'Seguimiento' });
     expect(within(timeline).getByText('Vamos a revisar el equipo en sitio.')).toBeTruthy();
@@ -128,12 +128,12 @@ describe('ticket page, requester', () => {
       'GET /api/v1/tickets/123': () => json(200, ticket({ version: 4 })),
       'POST /api/v1/tickets/123/cancel': () => json(200, ticket({ status: 'cancelled', allowed_actions: [], version: 5 })),
     });
-    await user.click(await screen.findByRole('button', { name: 'Cancelar la solicitud' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Cancelar la solicitud #123' });
-    await user.click(within(dialog).getByRole('button', { name: 'Sí, cancelar la solicitud' }));
+    await user.click(await screen.findByRole('button', { name: 'Cancelar el caso' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Cancelar el caso #123' });
+    await user.click(within(dialog).getByRole('button', { name: 'Sí, cancelar el caso' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(stub.calls('POST /api/v1/tickets/123/cancel')[0]!.headers.get('If-Match')).toBe('"4"');
-    expect(await screen.findByText('Listo: Cancelar la solicitud.')).toBeTruthy();
+    expect(await screen.findByText('Canceló el caso #123.')).toBeTruthy();
   });
 
   test('sends an "Actualización del usuario" with a file', async () => {
@@ -157,7 +157,7 @@ describe('ticket page, requester', () => {
 
   test('a case that does not exist (or is not theirs)', async () => {
     setup(requesterUser, '/tickets/999', { 'GET /api/v1/tickets/999': () => json(404, problem(404, 'not_found', 'Not found')) });
-    expect(await screen.findByText('No encontramos esta solicitud o no tiene acceso a ella.')).toBeTruthy();
+    expect(await screen.findByText('No encontramos este caso o no tiene acceso a él.')).toBeTruthy();
   });
 });
 
@@ -196,7 +196,7 @@ describe('ticket page, agent', () => {
     expect(within(privateItem).getByText('Privado · solo agentes')).toBeTruthy();
 
     await user.click(within(actions).getByRole('button', { name: /^Tomar/ }));
-    expect(await screen.findByText('Listo: Tomar.')).toBeTruthy();
+    expect(await screen.findByText('Tomó el caso #123: ahora está a su cargo.')).toBeTruthy();
     expect(stub.calls('POST /api/v1/tickets/123/take')[0]!.headers.get('If-Match')).toBe('"3"');
     await waitFor(() => expect(within(actions).queryByRole('button', { name: /^Tomar/ })).toBeNull());
   });
@@ -263,7 +263,7 @@ describe('ticket page, agent', () => {
 
     await user.click(screen.getByRole('tab', { name: 'Historial (auditoría)' }));
     const table = await screen.findByRole('table', { name: /Cada cambio del caso/ });
-    expect(within(table).getByText('registró la solicitud (Portal)')).toBeTruthy();
+    expect(within(table).getByText('registró el caso (Portal)')).toBeTruthy();
   });
 
   test('"?" lists the shortcuts', async () => {
