@@ -67,6 +67,10 @@ export const routes: RouteObject[] = [
                     path: 'catalog',
                     lazy: async () => ({ Component: (await import('./routes/admin/catalog')).AdminCatalogRoute }),
                   },
+                  {
+                    path: 'organizations',
+                    lazy: async () => ({ Component: (await import('./routes/admin/organizations')).AdminOrganizationsRoute }),
+                  },
                 ],
               },
               {

@@ -19,6 +19,7 @@ export const ADMINS = ['admin'] as const;
  */
 export const SECTIONS: readonly { path: string; key: SectionKey; roles: readonly Role[] }[] = [
   { path: 'catalog', key: 'catalog', roles: MANAGERS },
+  { path: 'organizations', key: 'organizations', roles: ADMINS },
 ];
 
 /** The frame of `/admin/*`: the sections' navigation above the section's page. */
