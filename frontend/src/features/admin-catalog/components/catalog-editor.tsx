@@ -195,7 +195,13 @@ function DeskCatalog({ desk, t }: { desk: Desk; t: CatalogT }) {
               <EditorTree
                 nodes={tree}
                 selectedId={selected?.id ?? null}
-                onSelect={setSelectedId}
+                onSelect={(id) => {
+                  setSelectedId(id);
+                  // On a phone the sheet is below the tree: bring it into view.
+                  window.setTimeout(() => {
+                    if (window.matchMedia?.('(max-width: 62em)').matches) document.getElementById('node-editor-heading')?.scrollIntoView();
+                  }, 0);
+                }}
                 onKeyboardMove={onKeyboardMove}
                 onDrop={onDrop}
                 labelledBy="catalog-tree-heading"
@@ -309,7 +315,7 @@ function CreateNodeDialog({
   }
 
   return (
-    <Modal opened onClose={onClose} title={kind === 'category' ? t('create.title_category') : t('create.title_service')}>
+    <Modal closeButtonProps={{ 'aria-label': t('editor.close') }} opened onClose={onClose} title={kind === 'category' ? t('create.title_category') : t('create.title_service')}>
       <form onSubmit={onSubmit} noValidate>
         <Stack gap="md">
           {formError && (
@@ -373,7 +379,7 @@ function ImportDialog({
   const run = useImportCatalog(deskId);
   const problems = run.error?.problem?.errors ?? [];
   return (
-    <Modal opened onClose={onClose} title={t('transfer.import_title', { desk: deskName })} size="lg">
+    <Modal closeButtonProps={{ 'aria-label': t('editor.close') }} opened onClose={onClose} title={t('transfer.import_title', { desk: deskName })} size="lg">
       <Stack gap="md">
         <Text>{t('transfer.import_body', { from: doc.desk?.name ?? '', count: doc.nodes?.length ?? 0 })}</Text>
         {run.isError && (

@@ -252,7 +252,7 @@ export function NodeEditor({ deskId, node, tree, lookups, onMove, moving, onDele
         </Stack>
       </form>
 
-      <Modal opened={confirmDelete} onClose={() => setConfirmDelete(false)} title={t('editor.delete_title', { name: node.name })}>
+      <Modal closeButtonProps={{ 'aria-label': t('editor.close') }} opened={confirmDelete} onClose={() => setConfirmDelete(false)} title={t('editor.delete_title', { name: node.name })}>
         <Stack gap="md">
           <Text>{t('editor.delete_body')}</Text>
           <Group justify="flex-end">

@@ -137,7 +137,7 @@ function KindPanel({ kind, t }: { kind: Kind; t: OrgT }) {
                   {kind === 'location' && <Table.Td>{'address' in row ? (row.address ?? '') : ''}</Table.Td>}
                   {kind !== 'organization' && <Table.Td>{'organization_id' in row ? orgName(row.organization_id) : ''}</Table.Td>}
                   <Table.Td>
-                    <Text size="sm" fw={500} c={row.active ? 'green.9' : 'gray.7'}>
+                    <Text size="sm" fw={row.active ? 500 : 400}>
                       {row.active ? t('list.active') : t('list.inactive')}
                     </Text>
                   </Table.Td>
@@ -187,7 +187,7 @@ function KindPanel({ kind, t }: { kind: Kind; t: OrgT }) {
         />
       )}
       {deleting && (
-        <Modal opened onClose={() => setDeleting(null)} title={t('delete.title', { name: deleting.name })}>
+        <Modal closeButtonProps={{ 'aria-label': t('form.close') }} opened onClose={() => setDeleting(null)} title={t('delete.title', { name: deleting.name })}>
           <Stack gap="md">
             <Text>{t('delete.body')}</Text>
             <Group justify="flex-end">
@@ -299,7 +299,7 @@ function EditDialog({
   }
 
   return (
-    <Modal opened onClose={onClose} title={row ? t('form.edit_title', { name: row.name }) : t(`${kind}.new`)}>
+    <Modal closeButtonProps={{ 'aria-label': t('form.close') }} opened onClose={onClose} title={row ? t('form.edit_title', { name: row.name }) : t(`${kind}.new`)}>
       <form onSubmit={onSubmit} noValidate>
         <Stack gap="md">
           {formError && (
