@@ -64,11 +64,32 @@ describe('catalog editor', () => {
     expect(managedDesks([ticDesk, managed], 'admin', supervisor.id)).toEqual([ticDesk, managed]);
   });
 
+  test('a supervisor sees the catalog section only, with the desks they manage', async () => {
+    const supervisor = { ...adminUser, role: 'supervisor' as const };
+    const managed = { ...ticDesk, supervisor_ids: [supervisor.id] };
+    setup({ 'GET /api/v1/desks': () => json(200, [managed, adminDesk]) }, supervisor);
+    await screen.findByRole('tree', { name: 'Árbol de Mesa de servicios TIC' }, { timeout: 10_000 });
+    const sections = screen.getByRole('navigation', { name: 'Secciones de administración' });
+    expect(within(sections).getAllByRole('link').map((l) => l.textContent)).toEqual(['Catálogo']);
+    // One desk: no desk picker.
+    expect(screen.queryByLabelText('Mesa')).toBeNull();
+  });
+
+  test('a stale version is refused and said so', async () => {
+    const { user } = setup({
+      [`PATCH /api/v1/catalog/nodes/${printing.id}`]: () => json(412, problem(412, 'precondition_failed', 'Stale')),
+    });
+    await openService(user, 'Impresión y escáner');
+    await user.click(screen.getByRole('button', { name: 'Desactivar' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('Alguien más cambió este elemento');
+  });
+
   test('edits a service sheet and its form fields, and saves with If-Match', async () => {
     const saved = { ...siteSupport, version: 2 };
     const { user, stub } = setup({ [`PATCH /api/v1/catalog/nodes/${siteSupport.id}`]: () => json(200, saved) });
     expect(await screen.findByRole('heading', { level: 1, name: 'Catálogo de servicios' }, { timeout: 10_000 })).toBeTruthy();
-    expect(screen.getByRole('navigation', { name: 'Secciones de administración' }).textContent).toContain('Catálogo');
+    const sections = screen.getByRole('navigation', { name: 'Secciones de administración' });
+    expect(within(sections).getAllByRole('link').map((l) => l.textContent)).toEqual(['Catálogo', 'Organizaciones, áreas y sedes']);
     await openService(user, 'Soporte virtual o en sitio');
 
     const scope = screen.getByLabelText('Alcance');
