@@ -56,7 +56,8 @@ async function openService(user: ReturnType<typeof setup>['user'], name: string)
   return screen.findByRole('heading', { level: 2, name });
 }
 
-describe('catalog editor', () => {
+// Generous timeouts: these render the whole app and its lazy admin chunks (slow on a busy machine).
+describe('catalog editor', { timeout: 30_000 }, () => {
   test('supervisors edit only the desks they manage', () => {
     const supervisor = { ...adminUser, role: 'supervisor' as const };
     const managed = { ...adminDesk, supervisor_ids: [supervisor.id] };
@@ -121,7 +122,7 @@ describe('catalog editor', () => {
     expect(body.service.routes).toEqual([{ organization_id: hacienda.id, group_id: cto.id }]);
     expect(body.service.form_fields).toHaveLength(7);
     expect(body.service.form_fields[6]).toMatchObject({ key: 'numero_de_linea', type: 'text', required: true, label: { es: 'Número de línea', en: 'Line number' } });
-  }, 30_000);
+  }, 45_000);
 
   test("shows the server's problems at their fields, with a summary that links to them", async () => {
     const invalid = {
@@ -143,7 +144,7 @@ describe('catalog editor', () => {
       'Está repetido.',
     );
     expect(screen.getByLabelText('Tiempo de solución en minutos hábiles').getAttribute('aria-invalid')).toBe('true');
-  }, 15_000);
+  });
 
   test('moves with the keyboard (Alt + arrows) and with the place buttons', async () => {
     const { user, stub } = setup({
@@ -168,7 +169,7 @@ describe('catalog editor', () => {
     const bodies = await Promise.all(stub.calls(`POST /api/v1/catalog/nodes/${siteSupport.id}/move`).map((r) => r.json()));
     expect(bodies[0]).toEqual({ parent_id: ticCatalog.nodes[0]!.id, position: 1 });
     expect(bodies[1]).toEqual({ parent_id: ticCatalog.nodes[1]!.id, position: null });
-  }, 15_000);
+  });
 
   test('creates a category inside the selected one', async () => {
     const created = { ...ctoSupport, id: 'c0000000-0000-4000-8000-0000000000aa', name: 'Redes', children: [], parent_id: ctoSupport.id };

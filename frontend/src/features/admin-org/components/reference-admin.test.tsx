@@ -25,7 +25,8 @@ const rowNames = () =>
     .getAllByRole('rowheader')
     .map((c) => c.textContent);
 
-describe('organizations, areas and locations', () => {
+// Generous timeouts: these render the whole app and its lazy admin chunks (slow on a busy machine).
+describe('organizations, areas and locations', { timeout: 30_000 }, () => {
   test('filters by text (accents ignored), activity and organization', () => {
     const rows = [education, hacienda, closed];
     expect(filterRows(rows, { query: 'educacion', showInactive: false })).toEqual([education]);
@@ -54,7 +55,7 @@ describe('organizations, areas and locations', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Crear' }));
     expect(await screen.findByText('Se guardó «Secretaría de Movilidad».')).toBeTruthy();
     expect(await stub.calls('POST /api/v1/organizations')[0]!.json()).toEqual({ name: 'Secretaría de Movilidad', short_name: 'SMOV' });
-  }, 20_000);
+  });
 
   test('a name already used is shown at the name; edits send If-Match', async () => {
     const { user, stub } = setup({
@@ -68,7 +69,7 @@ describe('organizations, areas and locations', () => {
     await waitFor(() => expect(name.getAttribute('aria-invalid')).toBe('true'));
     expect(within(dialog).getByText('Ya existe un registro con este nombre.')).toBeTruthy();
     expect(stub.calls(`PATCH /api/v1/organizations/${hacienda.id}`)[0]!.headers.get('If-Match')).toBe('"1"');
-  }, 20_000);
+  });
 
   test('an area needs its organization; a location in use cannot be deleted and says so', async () => {
     const { user, stub } = setup({
@@ -92,7 +93,7 @@ describe('organizations, areas and locations', () => {
     await user.click(await screen.findByRole('button', { name: `Eliminar ${cam.name}` }));
     await user.click(await screen.findByRole('button', { name: 'Sí, eliminar' }));
     expect(await screen.findByText(`«${cam.name}» está en uso y no se puede eliminar. Desactívelo en su lugar.`)).toBeTruthy();
-  }, 20_000);
+  });
 
   test('supervisors are told the section is for administrators', async () => {
     setup({}, { ...adminUser, role: 'supervisor' });
