@@ -66,7 +66,16 @@ export const routes: RouteObject[] = [
                 // Administration: its own chunk; each section another, loaded on first visit.
                 path: 'admin',
                 lazy: async () => ({ Component: (await import('./routes/admin/admin-layout')).AdminLayout }),
-                children: [],
+                children: [
+                  {
+                    path: 'catalog',
+                    lazy: async () => ({ Component: (await import('./routes/admin/catalog')).AdminCatalogRoute }),
+                  },
+                  {
+                    path: 'organizations',
+                    lazy: async () => ({ Component: (await import('./routes/admin/organizations')).AdminOrganizationsRoute }),
+                  },
+                ],
               },
               {
                 path: 'register/:serviceId',
