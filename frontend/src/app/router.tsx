@@ -62,7 +62,28 @@ export const routes: RouteObject[] = [
                 // Administration: its own chunk; each section another, loaded on first visit.
                 path: 'admin',
                 lazy: async () => ({ Component: (await import('./routes/admin/admin-layout')).AdminLayout }),
-                children: [],
+                children: [
+                  {
+                    path: 'people',
+                    lazy: async () => ({ Component: (await import('./routes/admin/people')).AdminPeopleRoute }),
+                  },
+                  {
+                    path: 'people/new',
+                    lazy: async () => ({ Component: (await import('./routes/admin/new-person')).AdminNewPersonRoute }),
+                  },
+                  {
+                    path: 'people/:id',
+                    lazy: async () => ({ Component: (await import('./routes/admin/person')).AdminPersonRoute }),
+                  },
+                  {
+                    path: 'groups',
+                    lazy: async () => ({ Component: (await import('./routes/admin/groups')).AdminGroupsRoute }),
+                  },
+                  {
+                    path: 'groups/:id',
+                    lazy: async () => ({ Component: (await import('./routes/admin/group')).AdminGroupRoute }),
+                  },
+                ],
               },
               {
                 path: 'register/:serviceId',

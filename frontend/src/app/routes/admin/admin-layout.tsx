@@ -17,7 +17,11 @@ export const ADMINS = ['admin'] as const;
  * The sections of the administration, in the order a new desk is built; `key` names its label
  * (`admin.sections.<key>`). A section lists the roles the API lets manage it; others do not see it.
  */
-export const SECTIONS: readonly { path: string; key: SectionKey; roles: readonly Role[] }[] = [];
+export const SECTIONS: readonly { path: string; key: SectionKey; roles: readonly Role[] }[] = [
+  // Supervisors look people up and set their availability; only admins change accounts.
+  { path: 'people', key: 'people', roles: MANAGERS },
+  { path: 'groups', key: 'groups', roles: MANAGERS },
+];
 
 /** The frame of `/admin/*`: the sections' navigation above the section's page. */
 export function AdminLayout() {
