@@ -1,4 +1,4 @@
-import { Alert, Anchor, Stack, Text } from '@mantine/core';
+import { Anchor, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
@@ -6,6 +6,7 @@ import { useMe } from '@/features/auth/api/get-me';
 import { useGroup } from '@/features/admin-people/api/groups';
 import { useDesks } from '@/features/admin-people/api/people';
 import { GroupEditor } from '@/features/admin-people/components/group-editor';
+import { NoticeAlert, success, type Notice } from '@/features/admin-people/components/notice';
 import { useStrings } from '@/features/admin-people/lib/strings';
 import { ErrorState, LoadingState } from '@/shared/components/states';
 import { Page } from '../../components/page';
@@ -19,8 +20,8 @@ export function AdminGroupRoute() {
   const me = useMe();
   const group = useGroup(id);
   const desks = useDesks();
-  const arrived = (location.state as { notice?: string } | null)?.notice ?? null;
-  const [notice, setNotice] = useState<string | null>(arrived);
+  const arrived = (location.state as { notice?: string } | null)?.notice;
+  const [notice, setNotice] = useState<Notice | null>(arrived ? success(arrived) : null);
 
   const back = (
     <Anchor component={Link} to="/admin/groups" size="sm">
@@ -45,11 +46,7 @@ export function AdminGroupRoute() {
       <Text size="sm">
         {desk?.name} · {t('groups.level_short', { level: group.data.level })}
       </Text>
-      {notice && (
-        <Alert color="green" variant="light" role="status" withCloseButton closeButtonLabel={tApp('common.close')} onClose={() => setNotice(null)}>
-          {notice}
-        </Alert>
-      )}
+      <NoticeAlert notice={notice} onClose={() => setNotice(null)} closeLabel={tApp('common.close')} />
       {manages ? <GroupEditor group={group.data} onSaved={setNotice} /> : <Text>{t('group.read_only')}</Text>}
     </Page>
   );

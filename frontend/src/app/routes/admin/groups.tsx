@@ -21,7 +21,7 @@ export function AdminGroupsRoute() {
       <GroupsAdmin
         desks={mine}
         hrefFor={(id) => `/admin/groups/${id}`}
-        onCreated={(group) => void navigate(`/admin/groups/${group.id}`, { state: { notice: t('group.saved') } })}
+        onCreated={(group) => void navigate(`/admin/groups/${group.id}`, { state: { notice: t('group.created') } })}
       />
     );
   }

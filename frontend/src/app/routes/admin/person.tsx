@@ -1,4 +1,4 @@
-import { Alert, Anchor, Stack } from '@mantine/core';
+import { Anchor, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
@@ -6,6 +6,7 @@ import { useMe } from '@/features/auth/api/get-me';
 import { usePerson } from '@/features/admin-people/api/people';
 import { AvailabilityForm } from '@/features/admin-people/components/availability-form';
 import { PersonEditor } from '@/features/admin-people/components/person-editor';
+import { NoticeAlert, success, type Notice } from '@/features/admin-people/components/notice';
 import { useStrings } from '@/features/admin-people/lib/strings';
 import { ErrorState, LoadingState } from '@/shared/components/states';
 import { Page } from '../../components/page';
@@ -18,8 +19,8 @@ export function AdminPersonRoute() {
   const location = useLocation();
   const me = useMe();
   const person = usePerson(id);
-  const arrived = (location.state as { notice?: string } | null)?.notice ?? null;
-  const [notice, setNotice] = useState<string | null>(arrived);
+  const arrived = (location.state as { notice?: string } | null)?.notice;
+  const [notice, setNotice] = useState<Notice | null>(arrived ? success(arrived) : null);
 
   const back = (
     <Anchor component={Link} to="/admin/people" size="sm">
@@ -40,11 +41,7 @@ export function AdminPersonRoute() {
   return (
     <Page title={user.display_name}>
       {back}
-      {notice && (
-        <Alert color="green" variant="light" role="status" withCloseButton closeButtonLabel={tApp('common.close')} onClose={() => setNotice(null)}>
-          {notice}
-        </Alert>
-      )}
+      <NoticeAlert notice={notice} onClose={() => setNotice(null)} closeLabel={tApp('common.close')} />
       <PersonEditor key={user.version} user={user} canEdit={me.data?.role === 'admin'} onSaved={setNotice} />
       <AvailabilityForm user={user} />
     </Page>

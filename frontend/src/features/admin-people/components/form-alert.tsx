@@ -25,8 +25,17 @@ export function FormAlert({
   const { t } = useStrings();
   const message = useFieldMessage();
   const ref = useRef<HTMLDivElement>(null);
+  const previous = useRef<FormOutcome | null>(null);
   useEffect(() => {
-    if (outcome) ref.current?.focus();
+    // Focus on news only: not when fixing an input clears its problem.
+    const before = previous.current;
+    previous.current = outcome;
+    if (!outcome) return;
+    const news =
+      before === null ||
+      (outcome.general !== null && outcome.general !== before.general) ||
+      Object.keys(outcome.fields).some((name) => before.fields[name] !== outcome.fields[name]);
+    if (news) ref.current?.focus();
   }, [outcome]);
   if (!outcome) return null;
   const names = Object.keys(outcome.fields).filter((name) => inputs[name]);

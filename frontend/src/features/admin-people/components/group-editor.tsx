@@ -10,9 +10,10 @@ import { outcomeOf, type FormOutcome } from '../lib/problems';
 import { useStrings } from '../lib/strings';
 import { FormAlert, useFieldMessage } from './form-alert';
 import { GROUP_INPUTS, GroupFields, type GroupValues } from './group-fields';
+import { success, warning, type Notice } from './notice';
 
 /** A group's details and its members, for the desk's managers (others cannot reach it). */
-export function GroupEditor({ group, onSaved }: { group: SupportGroup; onSaved: (message: string) => void }) {
+export function GroupEditor({ group, onSaved }: { group: SupportGroup; onSaved: (notice: Notice) => void }) {
   return (
     <Stack gap="lg">
       <GroupDetailsForm key={group.version} group={group} onSaved={onSaved} />
@@ -21,7 +22,7 @@ export function GroupEditor({ group, onSaved }: { group: SupportGroup; onSaved: 
   );
 }
 
-function GroupDetailsForm({ group, onSaved }: { group: SupportGroup; onSaved: (message: string) => void }) {
+function GroupDetailsForm({ group, onSaved }: { group: SupportGroup; onSaved: (notice: Notice) => void }) {
   const { t } = useStrings();
   const message = useFieldMessage();
   const queryClient = useQueryClient();
@@ -58,19 +59,23 @@ function GroupDetailsForm({ group, onSaved }: { group: SupportGroup; onSaved: (m
     if (active !== group.active) body.active = active;
     setOutcome(null);
     if (Object.keys(body).length === 0) {
-      onSaved(t('person.no_changes'));
+      onSaved(success(t('person.no_changes')));
       return;
     }
     try {
       await update.mutateAsync(body);
-      onSaved(t('group.saved'));
+      onSaved(success(t('group.saved')));
     } catch (error) {
+      if (error instanceof WriteError && error.status === 412) {
+        onSaved(warning(t('errors.general.version_mismatch')));
+        void queryClient.invalidateQueries({ queryKey: groupKeys.all });
+        return;
+      }
       setOutcome(
         error instanceof WriteError
           ? outcomeOf(error.status, error.problem, GROUP_INPUTS, { name_taken: 'name' })
           : { fields: {}, general: 'network' },
       );
-      if (error instanceof WriteError && error.status === 412) void queryClient.invalidateQueries({ queryKey: groupKeys.all });
     }
   }
 
@@ -104,7 +109,7 @@ function GroupDetailsForm({ group, onSaved }: { group: SupportGroup; onSaved: (m
   );
 }
 
-function MembersForm({ group, onSaved }: { group: SupportGroup; onSaved: (message: string) => void }) {
+function MembersForm({ group, onSaved }: { group: SupportGroup; onSaved: (notice: Notice) => void }) {
   const { t } = useStrings();
   const staff = useStaff();
   const save = useSetMembers(group.id);
@@ -118,7 +123,7 @@ function MembersForm({ group, onSaved }: { group: SupportGroup; onSaved: (messag
     setOutcome(null);
     try {
       await save.mutateAsync(chosen);
-      onSaved(t('group.members_saved'));
+      onSaved(success(t('group.members_saved')));
     } catch (error) {
       // `user_ids.<n>` names a person who is no longer active staff: the whole list is the input.
       setOutcome(

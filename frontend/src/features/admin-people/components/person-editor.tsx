@@ -7,6 +7,7 @@ import { peopleKeys, useAreas, useOrganizations, useUpdatePerson, WriteError, ty
 import { outcomeOf, type FormOutcome } from '../lib/problems';
 import { useStrings } from '../lib/strings';
 import { FormAlert, useFieldMessage } from './form-alert';
+import { success, warning, type Notice } from './notice';
 import { OrgAreaFields } from './org-area-fields';
 
 const ROLES: Role[] = ['requester', 'agent', 'supervisor', 'admin'];
@@ -62,18 +63,18 @@ function failure(error: unknown): FormOutcome {
  * A person's account: admins change it (only the changed fields travel, with If-Match); others
  * read it. `onSaved` lets the page say so after the form is rebuilt from the new version.
  */
-export function PersonEditor({ user, canEdit, onSaved }: { user: User; canEdit: boolean; onSaved: (message: string) => void }) {
+export function PersonEditor({ user, canEdit, onSaved }: { user: User; canEdit: boolean; onSaved: (notice: Notice) => void }) {
   const { t } = useStrings();
   if (!canEdit) return <PersonDetails user={user} />;
   return (
     <Stack gap="lg">
       <AccountForm user={user} onSaved={onSaved} />
-      {user.auth_source === 'local' && <PasswordForm user={user} onSaved={() => onSaved(t('person.password_saved'))} />}
+      {user.auth_source === 'local' && <PasswordForm user={user} onSaved={() => onSaved(success(t('person.password_saved')))} />}
     </Stack>
   );
 }
 
-function AccountForm({ user, onSaved }: { user: User; onSaved: (message: string) => void }) {
+function AccountForm({ user, onSaved }: { user: User; onSaved: (notice: Notice) => void }) {
   const { t } = useStrings();
   const message = useFieldMessage();
   const queryClient = useQueryClient();
@@ -121,11 +122,15 @@ function AccountForm({ user, onSaved }: { user: User; onSaved: (message: string)
     setOutcome(null);
     try {
       await update.mutateAsync(body);
-      onSaved(t('person.saved'));
+      onSaved(success(t('person.saved')));
     } catch (error) {
-      setOutcome(failure(error));
-      // Someone else saved first: load their version (the page rebuilds the form from it).
-      if (error instanceof WriteError && error.status === 412) void queryClient.invalidateQueries({ queryKey: peopleKeys.one(user.id) });
+      // Someone else saved first: load their version (the page rebuilds the form from it and says why).
+      if (error instanceof WriteError && error.status === 412) {
+        onSaved(warning(t('errors.general.version_mismatch')));
+        void queryClient.invalidateQueries({ queryKey: peopleKeys.one(user.id) });
+      } else {
+        setOutcome(failure(error));
+      }
     }
   }
 
