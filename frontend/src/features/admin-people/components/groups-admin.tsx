@@ -1,5 +1,5 @@
 import { Anchor, Badge, Button, Group, NativeSelect, Paper, Stack, Text, Title } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { EmptyState, ErrorState, LoadingState } from '@/shared/components/states';
 import { useCreateGroup, useDeskGroups, type Group as SupportGroup } from '../api/groups';
@@ -27,6 +27,7 @@ export function GroupsAdmin({
   const { t } = useStrings();
   const [deskId, setDeskId] = useState(desks[0]?.id ?? '');
   const [creating, setCreating] = useState(false);
+  const newButton = useRef<HTMLButtonElement>(null);
   const groups = useDeskGroups(deskId || null);
   const staff = useStaff();
   const names = new Map((staff.data ?? []).map((u) => [u.id, u.display_name]));
@@ -47,13 +48,23 @@ export function GroupsAdmin({
           style={{ flex: '1 1 260px', maxWidth: 480 }}
         />
         {!creating && (
-          <Button onClick={() => setCreating(true)}>
+          <Button ref={newButton} onClick={() => setCreating(true)}>
             {t('groups.new')}
           </Button>
         )}
       </Group>
 
-      {creating && <CreateGroupForm deskId={deskId} onCancel={() => setCreating(false)} onCreated={onCreated} />}
+      {creating && (
+        <CreateGroupForm
+          deskId={deskId}
+          onCancel={() => {
+            setCreating(false);
+            // Back to the button that opened the form.
+            window.setTimeout(() => newButton.current?.focus(), 0);
+          }}
+          onCreated={onCreated}
+        />
+      )}
 
       {groups.isPending ? (
         <LoadingState label={t('groups.loading')} />

@@ -124,7 +124,7 @@ describe('support groups', { timeout: 60_000 }, () => {
     await user.click(screen.getByRole('checkbox', { name: /^Diana Castro/ }));
     await user.clear(screen.getByRole('searchbox', { name: 'Filtrar personas' }));
     await user.click(screen.getByRole('checkbox', { name: /^Ana Pérez/ }));
-    expect(screen.getByText('3 integrantes elegidos')).toBeTruthy();
+    expect(screen.getByText('En el grupo: 3')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Guardar integrantes' }));
     expect((await screen.findByRole('alert')).textContent).toContain('Integrantes: No es válido.');
 
