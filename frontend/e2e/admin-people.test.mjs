@@ -80,9 +80,10 @@ describe('administration: people and groups', { timeout: 240_000 }, () => {
       const weak = page.waitForResponse((r) => r.url().endsWith('/api/v1/users') && r.request().method() === 'POST');
       await page.getByRole('button', { name: 'Crear la cuenta' }).click();
       assert.equal((await weak).status(), 422);
+      // The server's problem, at its input (after React has drawn it).
+      await page.getByText(/^Es muy débil/).first().waitFor();
       const password = page.getByLabel(/^Contraseña/);
       assert.match((await password.getAttribute('aria-describedby')) ?? '', /error/);
-      await page.getByText(/^Es muy débil/).first().waitFor();
       await screenshot(page, '61-admin-new-person-errors');
       await assertAccessible(page, 'the new account form with errors');
 
