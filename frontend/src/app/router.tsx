@@ -75,6 +75,26 @@ export const routes: RouteObject[] = [
                     path: 'organizations',
                     lazy: async () => ({ Component: (await import('./routes/admin/organizations')).AdminOrganizationsRoute }),
                   },
+                  {
+                    path: 'people',
+                    lazy: async () => ({ Component: (await import('./routes/admin/people')).AdminPeopleRoute }),
+                  },
+                  {
+                    path: 'people/new',
+                    lazy: async () => ({ Component: (await import('./routes/admin/new-person')).AdminNewPersonRoute }),
+                  },
+                  {
+                    path: 'people/:id',
+                    lazy: async () => ({ Component: (await import('./routes/admin/person')).AdminPersonRoute }),
+                  },
+                  {
+                    path: 'groups',
+                    lazy: async () => ({ Component: (await import('./routes/admin/groups')).AdminGroupsRoute }),
+                  },
+                  {
+                    path: 'groups/:id',
+                    lazy: async () => ({ Component: (await import('./routes/admin/group')).AdminGroupRoute }),
+                  },
                 ],
               },
               {

@@ -20,6 +20,9 @@ export const ADMINS = ['admin'] as const;
 export const SECTIONS: readonly { path: string; key: SectionKey; roles: readonly Role[] }[] = [
   { path: 'catalog', key: 'catalog', roles: MANAGERS },
   { path: 'organizations', key: 'organizations', roles: ADMINS },
+  // Supervisors look people up and set their availability; only admins change accounts.
+  { path: 'people', key: 'people', roles: MANAGERS },
+  { path: 'groups', key: 'groups', roles: MANAGERS },
 ];
 
 /** The frame of `/admin/*`: the sections' navigation above the section's page. */
