@@ -62,7 +62,20 @@ export const routes: RouteObject[] = [
                 // Administration: its own chunk; each section another, loaded on first visit.
                 path: 'admin',
                 lazy: async () => ({ Component: (await import('./routes/admin/admin-layout')).AdminLayout }),
-                children: [],
+                children: [
+                  {
+                    path: 'service-levels',
+                    lazy: async () => ({ Component: (await import('./routes/admin/service-levels')).AdminServiceLevelsRoute }),
+                  },
+                  {
+                    path: 'desks',
+                    lazy: async () => ({ Component: (await import('./routes/admin/desks')).AdminDesksRoute }),
+                  },
+                  {
+                    path: 'mail',
+                    lazy: async () => ({ Component: (await import('./routes/admin/mail')).AdminMailRoute }),
+                  },
+                ],
               },
               {
                 path: 'register/:serviceId',

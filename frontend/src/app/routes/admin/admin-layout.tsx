@@ -17,7 +17,13 @@ export const ADMINS = ['admin'] as const;
  * The sections of the administration, in the order a new desk is built; `key` names its label
  * (`admin.sections.<key>`). A section lists the roles the API lets manage it; others do not see it.
  */
-export const SECTIONS: readonly { path: string; key: SectionKey; roles: readonly Role[] }[] = [];
+export const SECTIONS: readonly { path: string; key: SectionKey; roles: readonly Role[] }[] = [
+  // Calendars and SLA policies are written by admins only (the API's `require_admin`).
+  { path: 'service-levels', key: 'service_levels', roles: ADMINS },
+  { path: 'desks', key: 'desks', roles: MANAGERS },
+  // Templates: the desk's managers; the outbox and jobs tabs inside show to admins only.
+  { path: 'mail', key: 'mail', roles: MANAGERS },
+];
 
 /** The frame of `/admin/*`: the sections' navigation above the section's page. */
 export function AdminLayout() {
