@@ -66,7 +66,7 @@ describe('mail templates', SLOW, () => {
       [`PUT ${TEMPLATE}`]: async (request) => json(200, { ...template, ...((await request.json()) as object), custom: true, updated_at: '2026-12-03T10:00:00Z' }),
     });
     expect(await screen.findByRole('heading', { level: 1, name: 'Correo' }, { timeout: 10_000 })).toBeTruthy();
-    expect(await screen.findByText(/Asunto: \[Mesa #1234\] Caso registrado/)).toBeTruthy();
+    expect(await screen.findByText(/Asunto: \[Mesa #1234\] Caso registrado/, {}, { timeout: 10_000 })).toBeTruthy();
     const frame = screen.getByTitle('Vista previa del correo en HTML');
     // No scripts and no same origin: the mail's HTML cannot reach the app.
     expect(frame.getAttribute('sandbox')).toBe('');
@@ -88,7 +88,7 @@ describe('mail templates', SLOW, () => {
     await user.type(subject, '}}');
     await waitFor(() => expect(screen.getByLabelText('Asunto').getAttribute('aria-invalid')).toBeNull(), { timeout: 5000 });
     await user.click(screen.getByRole('button', { name: 'Guardar plantilla' }));
-    expect(await screen.findByText('Plantilla guardada: los próximos correos la usan.')).toBeTruthy();
+    expect(await screen.findByText('Plantilla guardada: los próximos correos la usan.', {}, { timeout: 5000 })).toBeTruthy();
     expect(screen.getByText('Propia de la mesa')).toBeTruthy();
     expect(await stub.calls(`PUT ${TEMPLATE}`)[0]!.json()).toEqual({ subject: 'Caso {{ number }}', text: template.text, html: template.html });
   });
@@ -102,7 +102,7 @@ describe('mail templates', SLOW, () => {
       },
       { ...adminUser, role: 'supervisor' },
     );
-    const tabs = await screen.findByRole('tablist', { name: 'Secciones de correo' });
+    const tabs = await screen.findByRole('tablist', { name: 'Secciones de correo' }, { timeout: 10_000 });
     expect(within(tabs).getAllByRole('tab').map((t) => t.textContent)).toEqual(['Plantillas']);
     expect(await screen.findByRole('heading', { name: 'Plantilla' })).toBeTruthy();
   });
@@ -119,7 +119,7 @@ describe('outbox and jobs', SLOW, () => {
       },
       'GET /api/v1/jobs': () => json(200, { items: [], next_cursor: null }),
     });
-    const table = await screen.findByRole('table', { name: 'Correos salientes, los más recientes primero' });
+    const table = await screen.findByRole('table', { name: 'Correos salientes, los más recientes primero' }, { timeout: 10_000 });
     expect(within(table).getByText('Último error: 550 mailbox unavailable')).toBeTruthy();
     expect(within(table).getAllByRole('button')).toHaveLength(1);
     await user.click(within(table).getByRole('button', { name: 'Reintentar el correo a lucia.martinez@cali.gov.co: [Mesa #12] Caso registrado: Impresora' }));
@@ -152,7 +152,7 @@ describe('outbox and jobs', SLOW, () => {
       'GET /api/v1/jobs': () => json(200, { items: [job], next_cursor: null }),
       'POST /api/v1/jobs/j1/retry': () => json(409, problem(409, 'job_not_failed', 'Conflict')),
     });
-    const table = await screen.findByRole('table', { name: 'Tareas en segundo plano, las más recientes primero' });
+    const table = await screen.findByRole('table', { name: 'Tareas en segundo plano, las más recientes primero' }, { timeout: 10_000 });
     expect(within(table).getByText('Último error: deadlock detected')).toBeTruthy();
     await user.click(within(table).getByRole('button', { name: 'Reintentar la tarea sla_recompute' }));
     expect((await screen.findByRole('alert')).textContent).toContain('No se pudo reintentar');

@@ -48,7 +48,7 @@ describe('service levels', SLOW, () => {
       [`PATCH /api/v1/calendars/${calendar.id}`]: () => validation([{ field: 'intervals.0.end', code: 'invalid', message: 'must be later than the start' }]),
     });
     expect(await screen.findByRole('heading', { level: 1, name: 'Niveles de servicio' }, { timeout: 10_000 })).toBeTruthy();
-    await user.click(await screen.findByRole('button', { name: 'Lunes a viernes (Colombia)' }));
+    await user.click(await screen.findByRole('button', { name: 'Lunes a viernes (Colombia)' }, { timeout: 10_000 }));
     const table = await screen.findByRole('table', { name: /2 días no hábiles en Lunes a viernes/ });
     expect(within(table).getByText('Día de los Reyes Magos')).toBeTruthy();
     expect(new URL(stub.calls(`GET /api/v1/calendars/${calendar.id}/holidays`)[0]!.url).searchParams.get('year')).toBe(String(year));
@@ -90,7 +90,7 @@ describe('service levels', SLOW, () => {
         return json(201, policy);
       },
     });
-    expect(await screen.findByText('Aún no hay políticas de ANS.')).toBeTruthy();
+    expect(await screen.findByText('Aún no hay políticas de ANS.', {}, { timeout: 10_000 })).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Nueva política' }));
     const form = screen.getByRole('form', { name: 'Nueva política' });
     await user.type(within(form).getByLabelText(/^Nombre/), 'ANS TIC');
@@ -179,7 +179,7 @@ describe('desk settings', SLOW, () => {
       ...deskHandlers(),
       [`PATCH /api/v1/desks/${ticDesk.id}`]: () => json(200, { ...ticDesk, version: 2 }),
     });
-    const form = await screen.findByRole('form', { name: 'Niveles de servicio y correos' });
+    const form = await screen.findByRole('form', { name: 'Niveles de servicio y correos' }, { timeout: 10_000 });
     expect((within(form).getByLabelText('Caso registrado') as HTMLInputElement).checked).toBe(true);
     expect((within(form).getByLabelText('Caso clasificado') as HTMLInputElement).checked).toBe(false);
     await user.click(within(form).getByLabelText('Seguimiento público'));
@@ -195,8 +195,15 @@ describe('desk settings', SLOW, () => {
 describe('admin navigation', SLOW, () => {
   test('an admin gets the three sections; a supervisor not the admins-only service levels', async () => {
     setup('/admin/desks', { 'GET /api/v1/desks': () => json(200, []), 'GET /api/v1/calendars': () => json(200, []), 'GET /api/v1/sla-policies': () => json(200, []) });
-    const nav = await screen.findByRole('navigation', { name: 'Secciones de administración' });
+    const nav = await screen.findByRole('navigation', { name: 'Secciones de administración' }, { timeout: 10_000 });
     await waitFor(() => expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Niveles de servicio', 'Mesas', 'Correo']));
     expect(await screen.findByText('No gestiona ninguna mesa.')).toBeTruthy();
+  });
+
+  test('a supervisor who opens the service levels is told they are for admins', async () => {
+    setup('/admin/service-levels', {}, { ...adminUser, role: 'supervisor' });
+    expect((await screen.findByRole('alert', {}, { timeout: 10_000 })).textContent).toContain('Solo los administradores configuran los calendarios');
+    const nav = screen.getByRole('navigation', { name: 'Secciones de administración' });
+    expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Mesas', 'Correo']);
   });
 });

@@ -235,7 +235,7 @@ function PolicyEditor({ current, onSaved }: { current: Policy | null; onSaved: (
                       data={CLOCKS.map((c) => ({ value: c, label: t(`policies.clock_${c}`) }))}
                       onChange={(e) => setRule(i, { clock: e.currentTarget.value as RuleRow['clock'] })}
                       error={at('clock')}
-                      w={160}
+                      w={190}
                     />
                     <NumberInput label={t('policies.at_share')} value={r.at_percent} min={1} max={300} suffix=" %" onChange={(v) => setRule(i, { at_percent: hours(v) })} error={at('at_share')} w={130} />
                     <NativeSelect
@@ -244,7 +244,7 @@ function PolicyEditor({ current, onSaved }: { current: Policy | null; onSaved: (
                       data={ACTIONS.map((a) => ({ value: a, label: t(`actions.${a}`) }))}
                       onChange={(e) => setRule(i, { action: e.currentTarget.value as RuleRow['action'] })}
                       error={at('action')}
-                      w={200}
+                      w={230}
                     />
                     {(r.action === 'reassign' || r.action === 'escalate') && (
                       <NativeSelect
