@@ -95,6 +95,18 @@ export const routes: RouteObject[] = [
                     path: 'groups/:id',
                     lazy: async () => ({ Component: (await import('./routes/admin/group')).AdminGroupRoute }),
                   },
+                  {
+                    path: 'service-levels',
+                    lazy: async () => ({ Component: (await import('./routes/admin/service-levels')).AdminServiceLevelsRoute }),
+                  },
+                  {
+                    path: 'desks',
+                    lazy: async () => ({ Component: (await import('./routes/admin/desks')).AdminDesksRoute }),
+                  },
+                  {
+                    path: 'mail',
+                    lazy: async () => ({ Component: (await import('./routes/admin/mail')).AdminMailRoute }),
+                  },
                 ],
               },
               {

@@ -18,11 +18,16 @@ export const ADMINS = ['admin'] as const;
  * (`admin.sections.<key>`). A section lists the roles the API lets manage it; others do not see it.
  */
 export const SECTIONS: readonly { path: string; key: SectionKey; roles: readonly Role[] }[] = [
-  { path: 'catalog', key: 'catalog', roles: MANAGERS },
   { path: 'organizations', key: 'organizations', roles: ADMINS },
   // Supervisors look people up and set their availability; only admins change accounts.
   { path: 'people', key: 'people', roles: MANAGERS },
   { path: 'groups', key: 'groups', roles: MANAGERS },
+  // Calendars and SLA policies are written by admins only (the API's `require_admin`).
+  { path: 'service-levels', key: 'service_levels', roles: ADMINS },
+  { path: 'desks', key: 'desks', roles: MANAGERS },
+  { path: 'catalog', key: 'catalog', roles: MANAGERS },
+  // Templates: the desk's managers; the outbox and jobs tabs inside show to admins only.
+  { path: 'mail', key: 'mail', roles: MANAGERS },
 ];
 
 /** The frame of `/admin/*`: the sections' navigation above the section's page. */

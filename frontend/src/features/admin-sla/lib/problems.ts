@@ -1,0 +1,70 @@
+import { asProblem, type FieldError, type Problem } from '@/shared/api/problem';
+
+/** A refused write: its status and the problem document (with field errors for a 422). */
+export class SaveError extends Error {
+  readonly status: number;
+  readonly problem: Problem | null;
+  constructor(status: number, problem: Problem | null) {
+    super(`HTTP ${status}`);
+    this.name = 'SaveError';
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/** openapi-fetch result of a write → its data, or a thrown SaveError. */
+export function sent<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.error === undefined && result.response.ok) return result.data as T;
+  throw new SaveError(result.response.status, asProblem(result.error));
+}
+
+/** The field errors of a refused write, by field path (`targets.high.tto_minutes`). */
+export function fieldErrorsOf(error: unknown): Record<string, FieldError> {
+  const out: Record<string, FieldError> = {};
+  if (error instanceof SaveError) {
+    for (const e of error.problem?.errors ?? []) out[e.field] ??= e;
+  }
+  return out;
+}
+
+/** The i18n key of a field error's code (the server's message is English and for programs). */
+export function fieldErrorKey(code: string, message = '') {
+  if (code === 'out_of_range' && message.startsWith('attention cannot take longer')) return 'errors.attention_over_resolution' as const;
+  switch (code) {
+    case 'required':
+      return 'errors.required' as const;
+    case 'out_of_range':
+      return 'errors.out_of_range' as const;
+    case 'duplicate':
+      return 'errors.duplicate' as const;
+    case 'too_long':
+      return 'errors.too_long' as const;
+    case 'unknown_reference':
+      return 'errors.unknown_reference' as const;
+    case 'exceeds_promised_resolution':
+      return 'errors.exceeds_promised_resolution' as const;
+    default:
+      return 'errors.invalid' as const;
+  }
+}
+
+/** The i18n key of a refused write as a whole (shown above the form). */
+export function formErrorKey(error: unknown) {
+  if (!(error instanceof SaveError)) return 'errors.network' as const;
+  if (error.status === 422 || error.status === 400) return 'errors.summary' as const;
+  if (error.status === 409) return 'errors.conflict' as const;
+  if (error.status === 412) return 'errors.stale' as const;
+  if (error.status === 403) return 'errors.forbidden' as const;
+  return 'errors.failed' as const;
+}
+
+/** Business minutes ↔ the hours an admin types (1.5 h = 90 min). */
+export function minutesToHours(minutes: number | null | undefined): number | '' {
+  return minutes === null || minutes === undefined ? '' : Math.round((minutes / 60) * 100) / 100;
+}
+
+export function hoursToMinutes(hours: number | string): number | null {
+  if (hours === '' || hours === null) return null;
+  const n = typeof hours === 'number' ? hours : Number(hours);
+  return Number.isFinite(n) ? Math.round(n * 60) : null;
+}
