@@ -193,17 +193,17 @@ describe('desk settings', SLOW, () => {
 });
 
 describe('admin navigation', SLOW, () => {
-  test('an admin gets the three sections; a supervisor not the admins-only service levels', async () => {
+  test('an admin gets every section, in the order a desk is built', async () => {
     setup('/admin/desks', { 'GET /api/v1/desks': () => json(200, []), 'GET /api/v1/calendars': () => json(200, []), 'GET /api/v1/sla-policies': () => json(200, []) });
     const nav = await screen.findByRole('navigation', { name: 'Secciones de administración' }, { timeout: 10_000 });
-    await waitFor(() => expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Niveles de servicio', 'Mesas', 'Correo']));
+    await waitFor(() => expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Organizaciones, áreas y sedes', 'Personas', 'Grupos', 'Niveles de servicio', 'Mesas', 'Catálogo', 'Correo']));
     expect(await screen.findByText('No gestiona ninguna mesa.')).toBeTruthy();
   });
 
-  test('a supervisor who opens the service levels is told they are for admins', async () => {
+  test('a supervisor sees no admins-only section and, opening the service levels, is told they are for admins', async () => {
     setup('/admin/service-levels', {}, { ...adminUser, role: 'supervisor' });
     expect((await screen.findByRole('alert', {}, { timeout: 10_000 })).textContent).toContain('Solo los administradores configuran los calendarios');
     const nav = screen.getByRole('navigation', { name: 'Secciones de administración' });
-    expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Mesas', 'Correo']);
+    expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Personas', 'Grupos', 'Mesas', 'Catálogo', 'Correo']);
   });
 });
