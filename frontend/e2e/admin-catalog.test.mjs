@@ -76,6 +76,7 @@ describe('administration: catalog and organizations', { timeout: 240_000 }, () =
     try {
       await login(page, USERNAME, PASSWORD);
       await page.getByRole('navigation', { name: 'Menú principal' }).getByRole('link', { name: 'Administración' }).click();
+      await page.getByRole('navigation', { name: 'Secciones de administración' }).getByRole('link', { name: 'Catálogo' }).click();
       await page.getByRole('heading', { level: 1, name: 'Catálogo de servicios' }).waitFor();
       await page.getByLabel('Mesa', { exact: true }).selectOption({ label: 'Tecnologías de la Información' });
       await page.getByRole('tree', { name: 'Árbol de Tecnologías de la Información' }).waitFor();

@@ -60,7 +60,9 @@ describe('administration: people and groups', { timeout: 240_000 }, () => {
     try {
       await login(page, USERNAME, PASSWORD);
       await navigate(page, 'Administración');
-      // The first section the administrator may manage opens by itself.
+      // The first section an administrator has (organizations) opens by itself; then people.
+      await page.getByRole('heading', { level: 1, name: 'Organizaciones, áreas y sedes' }).waitFor();
+      await page.getByRole('navigation', { name: 'Secciones de administración' }).getByRole('link', { name: 'Personas' }).click();
       await page.getByRole('heading', { level: 1, name: 'Personas' }).waitFor();
       await page.getByRole('list', { name: 'Personas encontradas' }).waitFor();
       await screenshot(page, '60-admin-people');

@@ -96,7 +96,7 @@ describe('administration: service levels, desks and mail', { timeout: 240_000 },
     try {
       await login(page, USERNAME, PASSWORD);
       await page.goto(`${BASE_URL}/admin`);
-      // The first section an admin has: service levels.
+      await page.getByRole('navigation', { name: 'Secciones de administración' }).getByRole('link', { name: 'Niveles de servicio' }).click();
       await page.getByRole('heading', { level: 1, name: 'Niveles de servicio' }).waitFor();
       assert.match(page.url(), /\/admin\/service-levels$/);
       await page.getByRole('button', { name: 'Nuevo calendario' }).click();
