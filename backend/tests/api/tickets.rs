@@ -538,6 +538,7 @@ async fn queues_filters_pagination_and_search() {
         "assigned_group",
         "assigned_agent",
         "level",
+        "hold_reason",
         "reopen_reason",
         "resolution_due_at",
         "created_at",
