@@ -191,8 +191,22 @@ describe('administration: service levels, desks and mail', { timeout: 240_000 },
       await login(page, USERNAME, PASSWORD);
       await page.goto(`${BASE_URL}/admin/desks`);
       await page.getByRole('heading', { level: 1, name: 'Mesas' }).waitFor();
+      const token = await tokenFor(USERNAME, PASSWORD);
+      const tic = (await call('/desks', { token })).find((/** @type {any} */ d) => d.code === 'TIC');
+      const stored = (await call(`/desks/${tic.id}/survey`, { token })).acceptance_delay;
       await page.getByLabel('Mesa', { exact: true }).selectOption({ label: 'Tecnologías de la Información (TIC)' });
       const survey = page.getByRole('form', { name: 'Encuesta de satisfacción' });
+      // Typed only once the TIC desk's own definition shows: typing into the form of the desk
+      // shown before, or before it loaded, would be replaced when it arrives.
+      await page.waitForFunction(
+        ([amount, unit]) => {
+          const form = document.querySelector('form[aria-labelledby="desk-survey-title"]');
+          const inputs = [...(form?.querySelectorAll('input, select') ?? [])];
+          const values = inputs.map((i) => /** @type {HTMLInputElement} */ (i).value);
+          return values.includes(amount) && values.includes(unit);
+        },
+        [String(stored.amount), stored.unit],
+      );
       await survey.getByLabel('Plazo', { exact: true }).fill('3');
       await survey.getByLabel('Unidad').selectOption('business_days');
       await survey.getByLabel(/^Recordatorios/).fill('24, 4');
@@ -204,8 +218,6 @@ describe('administration: service levels, desks and mail', { timeout: 240_000 },
       await general.getByRole('button', { name: 'Guardar ajustes' }).click();
       await general.getByRole('status').getByText('Cambios guardados.').waitFor();
 
-      const token = await tokenFor(USERNAME, PASSWORD);
-      const tic = (await call('/desks', { token })).find((/** @type {any} */ d) => d.code === 'TIC');
       const definition = await call(`/desks/${tic.id}/survey`, { token });
       assert.deepEqual(definition.acceptance_delay, { unit: 'business_days', amount: 3 });
       assert.deepEqual([...definition.reminder_hours_before].sort((a, b) => a - b), [4, 24]);
