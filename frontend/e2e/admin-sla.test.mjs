@@ -201,7 +201,7 @@ describe('administration: service levels, desks and mail', { timeout: 240_000 },
       await page.waitForFunction(
         ([amount, unit]) => {
           const form = document.querySelector('form[aria-labelledby="desk-survey-title"]');
-          const inputs = [...(form?.querySelectorAll('input, select') ?? [])];
+          const inputs = Array.from(form?.querySelectorAll('input, select') ?? []);
           const values = inputs.map((i) => /** @type {HTMLInputElement} */ (i).value);
           return values.includes(amount) && values.includes(unit);
         },
