@@ -1,12 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { components } from '@/api/schema';
 import { api } from '@/shared/api/client';
-import { unwrap } from '@/shared/api/pages';
+import { fetchAllPages, unwrap } from '@/shared/api/pages';
 import { sent } from '../lib/problems';
 
 type Schemas = components['schemas'];
 export type Desk = Schemas['Desk'];
 export type UpdateDesk = Schemas['UpdateDesk'];
+export type CreateDesk = Schemas['CreateDesk'];
 export type SurveyDefinition = Schemas['SurveyDefinition'];
 export type SurveyDefinitionInput = Schemas['SurveyDefinitionInput'];
 export type Mailbox = Schemas['Mailbox'];
@@ -20,11 +21,46 @@ export const deskKeys = {
   survey: (id: string) => ['admin-desks', id, 'survey'] as const,
   mailbox: (id: string) => ['admin-desks', id, 'mailbox'] as const,
   services: (id: string) => ['admin-desks', id, 'services'] as const,
+  organizations: ['admin-desks', 'organizations'] as const,
+  supervisors: ['admin-desks', 'supervisors'] as const,
 };
 
 /** GET /api/v1/desks (inactive ones too: an admin may reactivate them elsewhere). */
 export function useDesks() {
   return useQuery({ queryKey: deskKeys.list, queryFn: async () => unwrap(await api.GET('/api/v1/desks')) });
+}
+
+/**
+ * POST /api/v1/desks (admins). Every screen keeps its own list of desks: all of them are asked
+ * again, so the new desk shows in the groups, catalog, mail and supervision screens at once.
+ */
+export function useCreateDesk() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: CreateDesk) => sent(await api.POST('/api/v1/desks', { body })),
+    onSuccess: () =>
+      queryClient.invalidateQueries({ predicate: (q) => q.queryKey.some((k) => k === 'desks' || k === 'admin-desks' || k === 'admin-mail') }),
+  });
+}
+
+/** GET /api/v1/organizations — the ones a new desk may be limited to. */
+export function useOrganizations(enabled: boolean) {
+  return useQuery({
+    queryKey: deskKeys.organizations,
+    enabled,
+    queryFn: async () =>
+      fetchAllPages(async (cursor) => unwrap(await api.GET('/api/v1/organizations', { params: { query: { active: true, limit: 200, cursor } } }))),
+  });
+}
+
+/** GET /api/v1/users?role=supervisor&active=true — who may manage a desk. */
+export function useSupervisors(enabled: boolean) {
+  return useQuery({
+    queryKey: deskKeys.supervisors,
+    enabled,
+    queryFn: async () =>
+      fetchAllPages(async (cursor) => unwrap(await api.GET('/api/v1/users', { params: { query: { role: 'supervisor', active: true, limit: 200, cursor } } }))),
+  });
 }
 
 /** PATCH /api/v1/desks/{id} with If-Match. The survey's PUT bumps the same version: refresh both. */

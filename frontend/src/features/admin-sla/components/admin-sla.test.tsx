@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
 import type { components } from '@/api/schema';
 import { sessionStore } from '@/shared/api/session';
-import { adminUser, problem, ticDesk, tokenResponse } from '@/test/fixtures';
+import { adminUser, education, hacienda, page, problem, ticDesk, tokenResponse } from '@/test/fixtures';
 import { json, stubApi, type Handler } from '@/test/fetch-stub';
 import { renderApp } from '@/test/render-app';
 
@@ -172,6 +172,52 @@ describe('desk settings', SLOW, () => {
       reminder_hours_before: [24],
       staff_may_close: false,
     });
+  });
+
+  test('an admin creates a desk limited to one organization with its manager; a taken code is said at the code', async () => {
+    const newDesk = { ...ticDesk, id: 'd0000000-0000-4000-8000-00000000000a', code: 'BIEN', name: 'Bienestar', organization_ids: [education.id], supervisor_ids: [adminUser.id] };
+    let posts = 0;
+    const { user, stub } = setup('/admin/desks', {
+      ...deskHandlers(),
+      'GET /api/v1/organizations': () => json(200, page([hacienda, education])),
+      'GET /api/v1/users': () => json(200, page([{ ...adminUser, role: 'supervisor', display_name: 'Sandra Villa', username: 'supervisor.tic' }])),
+      // The list asked again after the creation has it.
+      'GET /api/v1/desks': () => json(200, posts < 2 ? [ticDesk, otherDesk] : [ticDesk, otherDesk, newDesk]),
+      'POST /api/v1/desks': () => (++posts === 1 ? json(409, problem(409, 'code_taken', 'another desk uses the code BIEN')) : json(201, newDesk)),
+      [`GET /api/v1/desks/${newDesk.id}/survey`]: () => json(200, { ...definition, desk_id: newDesk.id }),
+      [`GET /api/v1/desks/${newDesk.id}/mailbox`]: () => json(404, problem(404, 'not_found', 'Not found')),
+      [`GET /api/v1/desks/${newDesk.id}/catalog`]: () => json(200, { desk_id: newDesk.id, nodes: [] }),
+    });
+    await user.click(await screen.findByRole('button', { name: 'Nueva mesa' }, { timeout: 10_000 }));
+    const form = await screen.findByRole('form', { name: 'Nueva mesa' });
+    const code = within(form).getByLabelText(/^Código/);
+    expect(document.activeElement).toBe(code);
+    await user.type(code, 'bien');
+    expect((code as HTMLInputElement).value).toBe('BIEN');
+    await user.type(within(form).getByLabelText(/^Nombre/), 'Bienestar');
+    await user.click(await within(form).findByLabelText('Secretaría de Educación'));
+    await user.click(await within(form).findByLabelText('Sandra Villa (supervisor.tic)'));
+    await user.click(within(form).getByRole('button', { name: 'Crear la mesa' }));
+    await waitFor(() => expect(within(form).getByLabelText(/^Código/).getAttribute('aria-invalid')).toBe('true'));
+    expect(within(form).getByText('Ya existe una mesa con este código.')).toBeTruthy();
+
+    await user.click(within(form).getByRole('button', { name: 'Crear la mesa' }));
+    expect(await screen.findByText('Mesa «Bienestar» creada. Elija su calendario y su política de ANS.')).toBeTruthy();
+    // Its settings show at once, under the new desk.
+    await waitFor(() => expect((screen.getByLabelText('Mesa') as HTMLSelectElement).value).toBe(newDesk.id));
+    expect(await screen.findByRole('form', { name: 'Niveles de servicio y correos' })).toBeTruthy();
+    await waitFor(() => expect(stub.calls('GET /api/v1/desks').length).toBeGreaterThan(1));
+    await waitFor(() => expect(screen.getAllByRole('option', { name: 'Bienestar (BIEN)' })).toHaveLength(1));
+    expect((screen.getByLabelText('Mesa') as HTMLSelectElement).value).toBe(newDesk.id);
+    expect(await stub.calls('POST /api/v1/desks')[1]!.json()).toEqual({
+      code: 'BIEN',
+      name: 'Bienestar',
+      description: null,
+      organization_ids: [education.id],
+      supervisor_ids: [adminUser.id],
+    });
+    const supervisors = new URL(stub.calls('GET /api/v1/users')[0]!.url).searchParams;
+    expect([supervisors.get('role'), supervisors.get('active')]).toEqual(['supervisor', 'true']);
   });
 
   test('the mail kinds a desk sends are sent as the list left checked, with If-Match', async () => {
