@@ -218,7 +218,7 @@ function BulkReport({ results, onDismiss }: { results: BulkResult[]; onDismiss: 
   const done = results.length - failed.length;
   return (
     <Alert color={failed.length ? 'orange' : 'green'} variant="light" role="status" withCloseButton onClose={onDismiss} closeButtonLabel={t('common.close')}>
-      <Text size="sm">{t('tickets.table.bulk_done', { count: done, total: results.length })}</Text>
+      <Text size="sm">{t('tickets.table.bulk_done', { done, count: results.length })}</Text>
       {failed.length > 0 && (
         <List size="sm" mt={4}>
           {failed.map((f) => (
