@@ -44,8 +44,9 @@ export function DeskOverviewPanel({ deskId, language }: { deskId: string; langua
       </Text>
       <SimpleGrid cols={{ base: 2, sm: 3, md: 5 }} spacing="sm" component="dl" aria-label={t('totals_label')} m={0}>
         {COUNT_KEYS.map((k) => (
-          <Paper key={k} withBorder radius="md" p="sm">
-            <Text component="dt" size="sm" c={`var(--mantine-color-${COLOR[k]}-9)`} fw={600}>
+          // The colour marks the box, not its text: orange and yellow text on white fail contrast.
+          <Paper key={k} withBorder radius="md" p="sm" style={{ borderInlineStart: `4px solid var(--mantine-color-${COLOR[k]}-6)` }}>
+            <Text component="dt" size="sm" fw={600}>
               {t(`counts.${k}`)}
             </Text>
             <Text component="dd" m={0} fz={28} fw={700} data-testid={`total-${k}`}>
@@ -122,7 +123,7 @@ export function DeskOverviewPanel({ deskId, language }: { deskId: string; langua
                     </Table.Th>
                     <Table.Td>
                       <Group gap={4}>
-                        <Badge size="sm" variant="light" color={a.available ? 'green' : 'gray'} c={a.available ? 'var(--mantine-color-green-9)' : 'var(--mantine-color-gray-9)'}>
+                        <Badge size="sm" variant="light" color={a.available ? 'green' : 'gray'} c="var(--mantine-color-black)">
                           {a.available ? t('available') : a.absent_until ? t('absent_until', { date: formatDateTime(a.absent_until, language) }) : t('unavailable')}
                         </Badge>
                       </Group>
