@@ -1,10 +1,11 @@
-import { NativeSelect, Stack, Text, Title } from '@mantine/core';
+import { NativeSelect, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useMe } from '@/features/auth/api/get-me';
 import { DeskOverviewPanel, useSupervisionStrings } from '@/features/supervision/components/desk-overview';
 import { OVERVIEW_REFRESH_MS } from '@/features/supervision/api/overview';
+import { SurveyResultsPanel } from '@/features/supervision/components/survey-results';
 import { useDesks } from '@/features/tickets/api/tickets';
 import { CaseTable, type SortState } from '@/features/tickets/components/case-table';
 import { OPEN_STATUSES } from '@/features/tickets/lib/status';
@@ -47,25 +48,42 @@ function Supervision() {
               label={t('desk')}
               maw={420}
               value={desk.id}
-              onChange={(e) => setParams({ desk: e.currentTarget.value }, { replace: true })}
+              onChange={(e) => setParams({ desk: e.currentTarget.value, ...(params.get('view') === 'surveys' ? { view: 'surveys' } : {}) }, { replace: true })}
               data={mine.map((d) => ({ value: d.id, label: d.name }))}
             />
           )}
-          <DeskOverviewPanel deskId={desk.id} language={i18n.language} />
-          <Stack gap="xs">
-            <Title order={2} size="h3">
-              {t('cases_title')}
-            </Title>
-            <Text size="sm">{t('cases_intro')}</Text>
-            <CaseTable
-              query={{ view: 'all', desk_id: desk.id, status: OPEN_STATUSES.join(',') }}
-              label={t('cases_label', { desk: desk.name })}
-              emptyTitle={t('cases_empty')}
-              refetchInterval={OVERVIEW_REFRESH_MS}
-              sort={sort}
-              onSort={setSort}
-            />
-          </Stack>
+          <Tabs
+            value={params.get('view') === 'surveys' ? 'surveys' : 'day'}
+            onChange={(view) => setParams({ desk: desk.id, ...(view === 'surveys' ? { view } : {}) }, { replace: true })}
+            keepMounted={false}
+          >
+            <Tabs.List aria-label={t('tabs')}>
+              <Tabs.Tab value="day">{t('tab_day')}</Tabs.Tab>
+              <Tabs.Tab value="surveys">{t('tab_surveys')}</Tabs.Tab>
+            </Tabs.List>
+            <Tabs.Panel value="day" pt="md">
+              <Stack gap="xl">
+                <DeskOverviewPanel deskId={desk.id} language={i18n.language} />
+                <Stack gap="xs">
+                  <Title order={2} size="h3">
+                    {t('cases_title')}
+                  </Title>
+                  <Text size="sm">{t('cases_intro')}</Text>
+                  <CaseTable
+                    query={{ view: 'all', desk_id: desk.id, status: OPEN_STATUSES.join(',') }}
+                    label={t('cases_label', { desk: desk.name })}
+                    emptyTitle={t('cases_empty')}
+                    refetchInterval={OVERVIEW_REFRESH_MS}
+                    sort={sort}
+                    onSort={setSort}
+                  />
+                </Stack>
+              </Stack>
+            </Tabs.Panel>
+            <Tabs.Panel value="surveys" pt="md">
+              <SurveyResultsPanel key={desk.id} deskId={desk.id} language={i18n.language} />
+            </Tabs.Panel>
+          </Tabs>
         </Stack>
       )}
     </Page>
