@@ -39,12 +39,16 @@ let managerToken = '';
 
 /**
  * @param {string} path
- * @param {{ token: string, method?: string, body?: unknown }} options
+ * @param {{ token: string, method?: string, body?: unknown, version?: number }} options
  */
-async function call(path, { token, method = 'GET', body }) {
+async function call(path, { token, method = 'GET', body, version }) {
   const response = await fetch(`${BASE_URL}/api/v1${path}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(version === undefined ? {} : { 'If-Match': `"${version}"` }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -286,6 +290,45 @@ describe('the supervisor’s day', { timeout: 300_000 }, () => {
       await page.getByRole('button', { name: 'Ir', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: `Caso #${cases[1].number}: ${cases[1].subject}` }).waitFor();
       await check(page, '97-case-by-number');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the desk’s satisfaction survey results, by service and by period', async () => {
+    // One of this run's cases solved by its agent (through the API): its survey is sent.
+    const agent = await tokenFor('agente.n1');
+    const number = cases[2].number;
+    let ticket = await call(`/tickets/${number}`, { token: agent });
+    ticket = await call(`/tickets/${number}/take`, { token: agent, method: 'POST', version: ticket.version });
+    await call(`/tickets/${number}/resolve`, { token: agent, method: 'POST', version: ticket.version, body: { solution: 'Se reinstaló la plantilla normal de Word.' } });
+    const served = await call(`/surveys/results?group_by=service&desk_id=${deskId}`, { token: managerToken });
+    const mine = served.rows.find((/** @type {any} */ r) => r.name === SERVICE);
+    assert.ok(mine && mine.sent >= 1, 'the solved case sent a survey');
+
+    const { context, page } = await newPage(browser);
+    try {
+      await login(page, MANAGER);
+      await navigate(page, 'Supervisión');
+      await page.getByTestId('total-open').waitFor();
+      const deskSelect = page.getByLabel('Mesa', { exact: true });
+      if (await deskSelect.count()) {
+        await deskSelect.selectOption({ label: DESK });
+        await page.waitForURL((url) => url.searchParams.get('desk') === deskId);
+      }
+      await page.getByRole('tab', { name: 'Encuestas de satisfacción' }).click();
+      await page.waitForURL((url) => url.searchParams.get('view') === 'surveys' && url.searchParams.get('desk') === deskId);
+      const table = page.getByRole('table', { name: 'Resultados de las encuestas por servicio' });
+      const row = table.getByRole('row', { name: new RegExp(`^${SERVICE}`) });
+      // Sent, as the API counts them for the desk.
+      await row.getByRole('cell').first().filter({ hasText: new RegExp(`^${mine.sent}$`) }).waitFor();
+      await check(page, '98-supervision-survey-results');
+
+      await page.getByLabel('Agrupar por').selectOption('period');
+      await page.getByRole('table', { name: 'Resultados de las encuestas por periodo' }).getByRole('rowheader').first().waitFor();
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('table', { name: 'Survey results by period' }).waitFor();
+      await check(page, '99-supervision-survey-results-en');
     } finally {
       await context.close();
     }
