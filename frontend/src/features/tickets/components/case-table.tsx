@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Checkbox, Group, List, Modal, NativeSelect, Stack, Table, Text, Textarea, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import { Alert, Anchor, Box, Button, Checkbox, Group, List, Modal, NativeSelect, Stack, Table, Text, Textarea, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -172,11 +172,16 @@ export function CaseTable({
                 </Table.Td>
                 <Table.Td>{r.requester.name}</Table.Td>
                 <Table.Td>{r.service.name}</Table.Td>
+                {/* At their full width: a squeezed column cut them to "PRIOR…" and "AS…". */}
                 <Table.Td>
-                  <PriorityBadge priority={r.priority} />
+                  <Box miw="max-content">
+                    <PriorityBadge priority={r.priority} />
+                  </Box>
                 </Table.Td>
                 <Table.Td>
-                  <StatusBadge status={r.status} />
+                  <Box miw="max-content">
+                    <StatusBadge status={r.status} />
+                  </Box>
                 </Table.Td>
                 <Table.Td>{r.assigned_group ? `${r.assigned_group.name} (N${r.level})` : '—'}</Table.Td>
                 <Table.Td>{r.assigned_agent?.name ?? <Text span size="sm" fs="italic">{t('tickets.table.no_agent')}</Text>}</Table.Td>
