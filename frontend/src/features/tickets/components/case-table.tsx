@@ -168,7 +168,9 @@ export function CaseTable({
                   <Text size="sm" lineClamp={2}>
                     {r.subject}
                   </Text>
-                  <ReopenedBadge reason={r.reopen_reason} />
+                  <Box miw="max-content">
+                    <ReopenedBadge reason={r.reopen_reason} />
+                  </Box>
                 </Table.Td>
                 <Table.Td>{r.requester.name}</Table.Td>
                 <Table.Td>{r.service.name}</Table.Td>
