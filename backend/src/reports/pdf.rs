@@ -136,6 +136,8 @@ impl Pages {
         let row_h = size * 1.7;
         let narrow = if columns.len() > 5 { 56.0 } else { 80.0 };
         let first_w = (W - 2.0 * MARGIN) - narrow * (columns.len() - 1) as f32;
+        // The title never ends a page alone: it goes with the headers and a first row.
+        self.need(10.5 * 1.6 + 4.0 + row_h * 4.0);
         self.line(BOLD, 10.5, &t.title);
         self.gap(4.0);
         let header_lines = if columns.len() > 5 { 2 } else { 1 };
@@ -199,7 +201,8 @@ impl Pages {
             self.page.move_to(left, y);
             self.page.line_to(right, y);
             self.page.stroke();
-            let label = super::table::int_es(v.round() as i64);
+            // Small scales have fractional ticks (0,5): shown with their decimal.
+            let label = if v.fract() == 0.0 { super::table::int_es(v as i64) } else { super::table::dec_es(v) };
             self.text(left - 4.0 - text_width(&label, 7.0), y - 2.5, REGULAR, 7.0, &label);
         }
         let n = categories.len().max(1) as f32;
