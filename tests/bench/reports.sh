@@ -13,6 +13,7 @@
 #   RUNS=5           timed requests per report
 #   TARGET_MS=300    the median each report must stay under
 #   BENCH_RELOAD=0   1: load again even when a database with N cases is there
+#   PROFILE=release  debug: the debug build instead (checks the script; its times are not the target's)
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh" # strict mode, cd to the repo root, helpers
 
@@ -21,8 +22,10 @@ RUNS=${RUNS:-5}
 TARGET_MS=${TARGET_MS:-300}
 BENCH_RELOAD=${BENCH_RELOAD:-0}
 WORK="$DATA_DIR/bench-reports"
-RELEASE_BIN="$CARGO_TARGET/release/mesa"
-SEED_BIN="$CARGO_TARGET/release/mesa-bench-seed"
+PROFILE=${PROFILE:-release}
+case "$PROFILE" in release) BUILD_FLAGS=(--release) ;; debug) BUILD_FLAGS=() ;; *) die "PROFILE must be release or debug" ;; esac
+RELEASE_BIN="$CARGO_TARGET/$PROFILE/mesa"
+SEED_BIN="$CARGO_TARGET/$PROFILE/mesa-bench-seed"
 PASSWORD="MesaDemo2026!"
 DB="mesa_reports_bench_$N"
 
@@ -31,7 +34,7 @@ DB="mesa_reports_bench_$N"
 command -v curl >/dev/null 2>&1 || die "curl is required"
 mkdir -p "$WORK"
 
-stage build cargo build --release -p mesa
+stage build cargo build "${BUILD_FLAGS[@]}" -p mesa
 pg_start
 on_exit '[ "$PG_STARTED_BY_US" = 1 ] && pg_stop'
 URL=$(url_with_db "$PG_SERVER_URL" "$DB")
@@ -115,8 +118,8 @@ time_report "quarterly XLSX ($year T$quarter)" "/reports/quarterly?desk=$DESK&ye
 time_report "dashboard: desk overview" "/desks/$DESK/overview"
 time_report "dashboard: queue counters" "/tickets/queues"
 
-printf '\n== reports bench: %s cases (%s in the desk), %s runs each, %s cores, load average %s ==\n' \
-  "$N" "$DESK_CASES" "$RUNS" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '\n== reports bench: %s cases (%s in the desk), %s build, %s runs each, %s cores, load average %s ==\n' \
+  "$N" "$DESK_CASES" "$PROFILE" "$RUNS" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-40s %10s %10s  %s\n' report "median ms" "max ms" "< $TARGET_MS ms"
 printf '%s\n' "${ROWS[@]}"
 if [ "$FAILED" = 1 ]; then

@@ -323,7 +323,7 @@ pub async fn top(conn: &mut AsyncPgConnection, f: &Filter, by: TopBy, limit: i64
     );
     // The window sum runs before LIMIT: `total` is every case of the period.
     let rows: Vec<TopSql> = f.query(sql).bind::<BigInt, _>(limit).load(conn).await?;
-    let total = rows.iter().next().map_or(0, |r| r.total);
+    let total = rows.as_slice().first().map_or(0, |r| r.total);
     Ok(TopReport {
         period: f.period(),
         by,
