@@ -3,6 +3,7 @@
 #   run:  Postgres server binaries, slapd + ldap-utils, Node.js ≥ 20 + npm, curl, a C compiler
 #   test: the above + Chromium (browser tests) + Python venv support (OpenAPI validator)
 #         + Dovecot's IMAP server (mailbox intake tests start their own)
+#         + poppler-utils (pdftoppm, pdftotext: the reports tests read the quarterly PDF)
 #   all:  the same as test (default)
 # Idempotent: when everything is present it asks no package manager and prints one line.
 # Uses Debian's packages (apt-get) and, only when the distribution's Node.js is older
@@ -31,6 +32,7 @@ fi
 if [ "$mode" != run ]; then
   have chromium || pkgs+=(chromium)
   { [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/imap ]; } || pkgs+=(dovecot-imapd)
+  have pdftoppm || pkgs+=(poppler-utils) # the quarterly report's PDF rendered to PNG in the API tests
   if ! have python3; then
     pkgs+=(python3 python3-venv)
   elif ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then

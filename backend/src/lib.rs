@@ -18,6 +18,7 @@ pub mod notify;
 pub mod openapi;
 pub mod organizations;
 pub mod reference;
+pub mod reports;
 pub mod seed;
 pub mod sla;
 pub mod startup;

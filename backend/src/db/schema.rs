@@ -238,6 +238,8 @@ diesel::table! {
         external_reference -> Nullable<Text>,
         hold_note_public -> Bool,
         reopen_reason -> Nullable<Text>,
+        response_minutes -> Nullable<Int4>,
+        resolution_minutes -> Nullable<Int4>,
     }
 }
 

@@ -216,10 +216,12 @@ async fn write_many(conn: &mut AsyncPgConnection, rows: &[(Uuid, store::Stored)]
     let resolution_due: Vec<Option<DateTime<Utc>>> = rows.iter().map(|(_, s)| s.resolution_due_at).collect();
     let response_met: Vec<Option<bool>> = rows.iter().map(|(_, s)| s.response_met).collect();
     let resolution_met: Vec<Option<bool>> = rows.iter().map(|(_, s)| s.resolution_met).collect();
+    let response_minutes: Vec<Option<i32>> = rows.iter().map(|(_, s)| s.response_minutes).collect();
+    let resolution_minutes: Vec<Option<i32>> = rows.iter().map(|(_, s)| s.resolution_minutes).collect();
     diesel::sql_query(
         "UPDATE tickets t SET sla_policy_id = u.p, sla_policy_version = u.v, response_due_at = u.rd, resolution_due_at = u.sd,
-                response_met = u.rm, resolution_met = u.sm
-         FROM unnest($1, $2, $3, $4, $5, $6, $7) AS u(id, p, v, rd, sd, rm, sm) WHERE t.id = u.id",
+                response_met = u.rm, resolution_met = u.sm, response_minutes = u.rn, resolution_minutes = u.sn
+         FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9) AS u(id, p, v, rd, sd, rm, sm, rn, sn) WHERE t.id = u.id",
     )
     .bind::<Array<SqlUuid>, _>(ids)
     .bind::<Array<Nullable<SqlUuid>>, _>(policy)
@@ -228,6 +230,8 @@ async fn write_many(conn: &mut AsyncPgConnection, rows: &[(Uuid, store::Stored)]
     .bind::<Array<Nullable<Timestamptz>>, _>(resolution_due)
     .bind::<Array<Nullable<Bool>>, _>(response_met)
     .bind::<Array<Nullable<Bool>>, _>(resolution_met)
+    .bind::<Array<Nullable<Int4>>, _>(response_minutes)
+    .bind::<Array<Nullable<Int4>>, _>(resolution_minutes)
     .execute(conn)
     .await?;
     Ok(())

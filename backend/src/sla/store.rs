@@ -120,22 +120,40 @@ pub struct Stored {
     pub resolution_due_at: Option<DateTime<Utc>>,
     pub response_met: Option<bool>,
     pub resolution_met: Option<bool>,
+    /// Business minutes from registration until the case was taken / resolved (hold pauses,
+    /// nights, weekends and holidays excluded): what reports average, set once the clock stopped.
+    pub response_minutes: Option<i32>,
+    pub resolution_minutes: Option<i32>,
 }
 
 /// What a case's SLA columns should hold now.
 pub fn compute(cat: &Catalogue, t: &TicketRow, service: (Option<Uuid>, Option<i32>), pauses: &[(DateTime<Utc>, Option<DateTime<Utc>>)], now: DateTime<Utc>) -> Stored {
-    let none = Stored { policy_id: None, policy_version: None, response_due_at: None, resolution_due_at: None, response_met: None, resolution_met: None };
+    let none = Stored {
+        policy_id: None,
+        policy_version: None,
+        response_due_at: None,
+        resolution_due_at: None,
+        response_met: None,
+        resolution_met: None,
+        response_minutes: None,
+        resolution_minutes: None,
+    };
     let Some(policy) = cat.policy_for(t.desk_id, service.0) else { return none };
     let Some((tto, ttr)) = targets_for(policy, t, service.1) else { return none };
     let cal = cat.calendar_for(t.desk_id, policy);
     let (response, resolution) = clocks(t, pauses, tto, ttr);
+    let response_run = response.stopped_at.map(|_| clock::elapsed(cal, &response, now));
+    let resolution_run = resolution.stopped_at.map(|_| clock::elapsed(cal, &resolution, now));
+    let minutes = |d: Duration| i32::try_from(d.num_minutes()).unwrap_or(i32::MAX);
     Stored {
         policy_id: Some(policy.id),
         policy_version: Some(policy.version),
         response_due_at: clock::due(cal, &response),
         resolution_due_at: clock::due(cal, &resolution),
-        response_met: response.stopped_at.map(|_| clock::elapsed(cal, &response, now) <= tto),
-        resolution_met: resolution.stopped_at.map(|_| clock::elapsed(cal, &resolution, now) <= ttr),
+        response_met: response_run.map(|r| r <= tto),
+        resolution_met: resolution_run.map(|r| r <= ttr),
+        response_minutes: response_run.map(minutes),
+        resolution_minutes: resolution_run.map(minutes),
     }
 }
 
@@ -155,6 +173,8 @@ pub async fn write(conn: &mut AsyncPgConnection, ticket_id: Uuid, s: &Stored) ->
             tickets::resolution_due_at.eq(s.resolution_due_at),
             tickets::response_met.eq(s.response_met),
             tickets::resolution_met.eq(s.resolution_met),
+            tickets::response_minutes.eq(s.response_minutes),
+            tickets::resolution_minutes.eq(s.resolution_minutes),
         ))
         .execute(conn)
         .await?;

@@ -16,6 +16,7 @@ mod mail;
 mod mailbox;
 mod openapi_contract;
 mod organizations;
+mod reports;
 mod seed;
 mod sla;
 mod supervision;

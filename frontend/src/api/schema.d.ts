@@ -730,6 +730,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/quarterly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A desk's quarter: indicators, cases per month, SLA compliance by priority and by service,
+         *     top services and categories, as PDF or XLSX (es-CO dates and numbers, charts included).
+         *     Supervisors of the desk and admins.
+         */
+        get: operations["report_quarterly"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * SLA compliance (attention and resolution met) and business times of the cases resolved in
+         *     the period, by priority or by service.
+         */
+        get: operations["report_sla"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The period's indicators: volumes, backlog, SLA compliance, business times to attend and to
+         *     resolve (mean and 90th percentile), first-contact resolution, reopen rate, escalations by
+         *     level, transfers, rejections, reassignments and satisfaction. See `Summary` for what each
+         *     figure counts.
+         */
+        get: operations["report_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/top": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The services or categories with most cases registered in the period. */
+        get: operations["report_top"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/volume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cases registered, resolved and closed per day, week or month, with the backlog (open cases)
+         *     at the end of each.
+         */
+        get: operations["report_volume"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sla-policies": {
         parameters: {
             query?: never;
@@ -1478,6 +1578,21 @@ export interface components {
              */
             reason?: string | null;
         };
+        /** @description A share of measured cases whose SLA target was met. */
+        Compliance: {
+            /**
+             * Format: int64
+             * @description Cases whose clock stopped and was measured against a target.
+             */
+            measured: number;
+            /** Format: int64 */
+            met: number;
+            /**
+             * Format: double
+             * @description `met / measured` in percent; `null` when nothing was measured.
+             */
+            met_pct?: number | null;
+        };
         /** @description Open cases (new, assigned, in progress, on hold) counted one way. */
         Counts: {
             /**
@@ -1820,6 +1935,11 @@ export interface components {
         };
         /** @enum {string} */
         FieldType: "text" | "long_text" | "number" | "date" | "select" | "checkbox" | "file";
+        /**
+         * Format: binary
+         * @description A downloaded file.
+         */
+        FileBody: string;
         Followup: {
             attachments: components["schemas"]["Attachment"][];
             author: components["schemas"]["Named"];
@@ -1846,6 +1966,11 @@ export interface components {
             required?: boolean;
             type: components["schemas"]["FieldType"];
         };
+        /**
+         * @description Granularity of a time series.
+         * @enum {string}
+         */
+        Granularity: "day" | "week" | "month";
         Group: {
             active: boolean;
             /** Format: date-time */
@@ -2036,6 +2161,15 @@ export interface components {
          * @enum {string}
          */
         Level3: "high" | "medium" | "low";
+        LevelCount: {
+            /** Format: int64 */
+            escalations: number;
+            /**
+             * Format: int32
+             * @description The level escalated to (2 or 3).
+             */
+            level: number;
+        };
         /** @description A text in Spanish (required) and English (optional: the UI falls back to Spanish). */
         LocalizedText: {
             en?: string | null;
@@ -2407,6 +2541,35 @@ export interface components {
         };
         /** @enum {string} */
         RuleAction: "notify_supervisor" | "escalate" | "reassign" | "raise_priority";
+        /** @description Satisfaction surveys sent in the period (see the surveys module for what "satisfied" means). */
+        Satisfaction: {
+            /** Format: int64 */
+            answered: number;
+            /**
+             * Format: int64
+             * @description Sent and no longer waiting: answered, expired (accepted) or withdrawn.
+             */
+            concluded: number;
+            /**
+             * Format: double
+             * @description CSAT: `satisfied / answered` in percent.
+             */
+            csat_pct?: number | null;
+            /**
+             * Format: double
+             * @description Mean rating (1–5) of the answers.
+             */
+            mean_rating?: number | null;
+            /**
+             * Format: double
+             * @description `answered / concluded` in percent.
+             */
+            response_rate_pct?: number | null;
+            /** Format: int64 */
+            satisfied: number;
+            /** Format: int64 */
+            sent: number;
+        };
         /** @description A service: what it is, who may ask for it, what a request must bring, who solves it, how fast. */
         ServiceDetail: {
             audience: components["schemas"]["Audience"];
@@ -2486,6 +2649,8 @@ export interface components {
             /** @description The complete member list (agents, supervisors or admins). */
             user_ids: string[];
         };
+        /** @enum {string} */
+        SlaBy: "priority" | "service";
         SlaPolicy: {
             active: boolean;
             /** Format: double */
@@ -2499,6 +2664,24 @@ export interface components {
             targets: components["schemas"]["Targets"];
             /** Format: int32 */
             version: number;
+        };
+        SlaReport: {
+            by: components["schemas"]["SlaBy"];
+            period: components["schemas"]["Period"];
+            rows: components["schemas"]["SlaRow"][];
+        };
+        /** @description SLA figures of the cases resolved in the period, for one priority or one service. */
+        SlaRow: {
+            attention: components["schemas"]["Compliance"];
+            /** @description The priority (`critical`…) or the service's id. */
+            key: string;
+            /** @description Spanish label of the priority, or the service's name. */
+            name: string;
+            resolution: components["schemas"]["Compliance"];
+            /** Format: int64 */
+            resolved: number;
+            time_to_attend: components["schemas"]["TimeStats"];
+            time_to_resolve: components["schemas"]["TimeStats"];
         };
         /** @description Both clocks of a case, as the API shows them. */
         SlaView: {
@@ -2524,6 +2707,68 @@ export interface components {
         Sort: "number" | "updated" | "due";
         /** @enum {string} */
         Status: "new" | "assigned" | "in_progress" | "on_hold" | "resolved" | "closed" | "rejected" | "cancelled" | "desisted";
+        /**
+         * @description The period's indicators.
+         *
+         *     Populations: `opened` counts cases registered in the period; `resolved` cases whose current
+         *     resolution falls in it, and every SLA, time, first-contact and reopen figure is over those
+         *     resolved cases; `closed` cases closed in it (status `closed`). Escalations, transfers,
+         *     reassignments and rejections are audit-trail events in the period.
+         */
+        Summary: {
+            /** @description Time to attend (from registration until an agent took the case) against its target. */
+            attention: components["schemas"]["Compliance"];
+            /** Format: int64 */
+            backlog_end: number;
+            /**
+             * Format: int64
+             * @description Open cases (registered, neither resolved nor closed) when the period began and when it ended.
+             */
+            backlog_start: number;
+            /** Format: int64 */
+            closed: number;
+            /** @description Level changes upward in the period, by the level reached. */
+            escalations: components["schemas"]["LevelCount"][];
+            /**
+             * Format: int64
+             * @description First-contact resolution: resolved at level 1, never reopened, and with no escalation, no
+             *     transfer to another desk and no hand-over from one agent to another in its audit trail.
+             */
+            first_contact: number;
+            /** Format: double */
+            first_contact_pct?: number | null;
+            /** Format: int64 */
+            opened: number;
+            period: components["schemas"]["Period"];
+            /**
+             * Format: int64
+             * @description Cases handed from one agent to another.
+             */
+            reassignments: number;
+            /**
+             * Format: int64
+             * @description Cases rejected (out of scope, redirected).
+             */
+            rejections: number;
+            /** Format: double */
+            reopen_pct?: number | null;
+            /**
+             * Format: int64
+             * @description Resolved cases that had been reopened at least once before this resolution.
+             */
+            reopened: number;
+            resolution: components["schemas"]["Compliance"];
+            /** Format: int64 */
+            resolved: number;
+            satisfaction: components["schemas"]["Satisfaction"];
+            time_to_attend: components["schemas"]["TimeStats"];
+            time_to_resolve: components["schemas"]["TimeStats"];
+            /**
+             * Format: int64
+             * @description Cases sent from these desks to another desk.
+             */
+            transfers: number;
+        };
         /** @description A survey as the requester (and the case's staff) see it. */
         Survey: {
             answer?: null | components["schemas"]["SurveyAnswer"];
@@ -2855,6 +3100,18 @@ export interface components {
          * @enum {string}
          */
         TicketType: "incident" | "request";
+        /** @description Mean and 90th percentile of business minutes. */
+        TimeStats: {
+            /** Format: double */
+            mean_minutes?: number | null;
+            /** Format: int64 */
+            measured: number;
+            /**
+             * Format: double
+             * @description Continuous 90th percentile (`percentile_cont(0.9)`).
+             */
+            p90_minutes?: number | null;
+        };
         /**
          * @description How the connection is protected: `tls` (IMAPS, usually port 993), `starttls` (port 143,
          *     upgraded before logging in) or `none` (only to a server on this machine: loopback).
@@ -2879,6 +3136,34 @@ export interface components {
             /** @description Always `Bearer`. */
             token_type: string;
             user: components["schemas"]["User"];
+        };
+        /** @enum {string} */
+        TopBy: "service" | "category";
+        TopReport: {
+            by: components["schemas"]["TopBy"];
+            period: components["schemas"]["Period"];
+            rows: components["schemas"]["TopRow"][];
+            /**
+             * Format: int64
+             * @description Cases registered in the period (all of them, not only the rows shown).
+             */
+            total: number;
+        };
+        /** @description Cases registered in the period for one service or category. */
+        TopRow: {
+            /** Format: int64 */
+            cases: number;
+            /**
+             * Format: uuid
+             * @description Id of the service or category; `null` for services at the root of the catalog.
+             */
+            id?: string | null;
+            name: string;
+            /**
+             * Format: double
+             * @description Share of the period's registered cases, in percent.
+             */
+            share_pct?: number | null;
         };
         TransferBody: {
             /** @description Why the case belongs there. */
@@ -3027,6 +3312,30 @@ export interface components {
         View: "requested" | "mine" | "my_groups" | "unassigned" | "all" | "unstaffed";
         /** @enum {string} */
         Visibility: "public" | "private";
+        Volume: {
+            granularity: components["schemas"]["Granularity"];
+            period: components["schemas"]["Period"];
+            rows: components["schemas"]["VolumeRow"][];
+        };
+        /** @description One bucket of the volume series. */
+        VolumeRow: {
+            /**
+             * Format: int64
+             * @description Open cases at the end of the bucket (or of the period, if it ends first).
+             */
+            backlog: number;
+            /** Format: int64 */
+            closed: number;
+            /** Format: int64 */
+            opened: number;
+            /** Format: int64 */
+            resolved: number;
+            /**
+             * Format: date
+             * @description First day of the bucket (a Monday for weeks).
+             */
+            start: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -7431,6 +7740,506 @@ export interface operations {
                 };
             };
             /** @description Database unreachable or migrations pending */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_quarterly: {
+        parameters: {
+            query?: {
+                /** @description The desk (required). */
+                desk?: string;
+                /** @description e.g. `2026`. */
+                year?: string;
+                /** @description 1–4 (January–March is 1). */
+                quarter?: string;
+                /** @description `pdf` or `xlsx`; without it, `Accept` decides (PDF unless it asks for the spreadsheet type). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as a file to download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["FileBody"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["FileBody"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_sla: {
+        parameters: {
+            query?: {
+                /** @description Desk. Default: every desk the caller supervises (every desk for admins). */
+                desk?: string;
+                /** @description Requester's organization recorded on the case. */
+                organization?: string;
+                area?: string;
+                service?: string;
+                /** @description Support group the case is assigned to now. */
+                group?: string;
+                /** @description Agent the case is assigned to now. */
+                agent?: string;
+                /** @description `incident` or `request`. */
+                type?: string;
+                /** @description `critical`, `high`, `medium` or `low`. */
+                priority?: string;
+                /** @description `portal`, `phone`, `api`, `email` or `letter`. */
+                channel?: string;
+                /** @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`. */
+                from?: string;
+                /** @description Last day of the period, included. Default: today. */
+                to?: string;
+                /** @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`). */
+                granularity?: string;
+                /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
+                by?: string;
+                /** @description Top only: how many rows, 1–100 (default 10). */
+                limit?: string;
+                /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per priority or service with resolved cases */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_summary: {
+        parameters: {
+            query?: {
+                /** @description Desk. Default: every desk the caller supervises (every desk for admins). */
+                desk?: string;
+                /** @description Requester's organization recorded on the case. */
+                organization?: string;
+                area?: string;
+                service?: string;
+                /** @description Support group the case is assigned to now. */
+                group?: string;
+                /** @description Agent the case is assigned to now. */
+                agent?: string;
+                /** @description `incident` or `request`. */
+                type?: string;
+                /** @description `critical`, `high`, `medium` or `low`. */
+                priority?: string;
+                /** @description `portal`, `phone`, `api`, `email` or `letter`. */
+                channel?: string;
+                /** @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`. */
+                from?: string;
+                /** @description Last day of the period, included. Default: today. */
+                to?: string;
+                /** @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`). */
+                granularity?: string;
+                /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
+                by?: string;
+                /** @description Top only: how many rows, 1–100 (default 10). */
+                limit?: string;
+                /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The indicators; as CSV (`;`-separated, es-CO numbers) one indicator per line */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Summary"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_top: {
+        parameters: {
+            query?: {
+                /** @description Desk. Default: every desk the caller supervises (every desk for admins). */
+                desk?: string;
+                /** @description Requester's organization recorded on the case. */
+                organization?: string;
+                area?: string;
+                service?: string;
+                /** @description Support group the case is assigned to now. */
+                group?: string;
+                /** @description Agent the case is assigned to now. */
+                agent?: string;
+                /** @description `incident` or `request`. */
+                type?: string;
+                /** @description `critical`, `high`, `medium` or `low`. */
+                priority?: string;
+                /** @description `portal`, `phone`, `api`, `email` or `letter`. */
+                channel?: string;
+                /** @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`. */
+                from?: string;
+                /** @description Last day of the period, included. Default: today. */
+                to?: string;
+                /** @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`). */
+                granularity?: string;
+                /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
+                by?: string;
+                /** @description Top only: how many rows, 1–100 (default 10). */
+                limit?: string;
+                /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Most cases first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_volume: {
+        parameters: {
+            query?: {
+                /** @description Desk. Default: every desk the caller supervises (every desk for admins). */
+                desk?: string;
+                /** @description Requester's organization recorded on the case. */
+                organization?: string;
+                area?: string;
+                service?: string;
+                /** @description Support group the case is assigned to now. */
+                group?: string;
+                /** @description Agent the case is assigned to now. */
+                agent?: string;
+                /** @description `incident` or `request`. */
+                type?: string;
+                /** @description `critical`, `high`, `medium` or `low`. */
+                priority?: string;
+                /** @description `portal`, `phone`, `api`, `email` or `letter`. */
+                channel?: string;
+                /** @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`. */
+                from?: string;
+                /** @description Last day of the period, included. Default: today. */
+                to?: string;
+                /** @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`). */
+                granularity?: string;
+                /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
+                by?: string;
+                /** @description Top only: how many rows, 1–100 (default 10). */
+                limit?: string;
+                /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per bucket, every bucket of the period included */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Volume"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -548,7 +548,8 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
                                   contact_phone, location_id, area_id, organization_id, requester_id, created_by_id, channel,
                                   assigned_group_id, assigned_agent_id, level, fields, hold_reason, hold_note, rejection_reason,
                                   solution, solution_type, response_due_at, resolution_due_at, taken_at, resolved_at, closed_at,
-                                  created_at, updated_at, version, sla_policy_id, sla_policy_version, response_met, resolution_met)
+                                  created_at, updated_at, version, sla_policy_id, sla_policy_version, response_met, resolution_met,
+                                  response_minutes, resolution_minutes)
              SELECT pg_temp.uuid7(z.created_at), z.number, z.desk_id, z.service_id, z.default_type, z.priority,
                     CASE WHEN z.default_type = 'incident' THEN (ARRAY['high','medium','low'])[1 + floor(z.r_imp * 3)::int] END,
                     CASE WHEN z.default_type = 'incident' THEN (ARRAY['high','medium','low'])[1 + floor(z.r_urg * 3)::int] END,
@@ -575,7 +576,12 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
                     z.policy_id, z.policy_version,
                     CASE WHEN z.policy_id IS NOT NULL AND coalesce(z.taken_at, z.finished_at) IS NOT NULL
                          THEN coalesce(z.taken_at, z.finished_at) <= z.response_due_at END,
-                    CASE WHEN z.policy_id IS NOT NULL AND z.finished_at IS NOT NULL THEN z.finished_at <= z.resolution_due_at END
+                    CASE WHEN z.policy_id IS NOT NULL AND z.finished_at IS NOT NULL THEN z.finished_at <= z.resolution_due_at END,
+                    -- Business minutes as the due dates approximate them (wall-clock time over sla_factor).
+                    CASE WHEN z.policy_id IS NOT NULL AND coalesce(z.taken_at, z.finished_at) IS NOT NULL
+                         THEN round(extract(epoch FROM coalesce(z.taken_at, z.finished_at) - z.created_at) / 60 / z.sla_factor)::int END,
+                    CASE WHEN z.policy_id IS NOT NULL AND z.finished_at IS NOT NULL
+                         THEN round(extract(epoch FROM z.finished_at - z.created_at) / 60 / z.sla_factor)::int END
              FROM z",
             context = pick(CONTEXTS, "z.r_ctx"),
             opening = pick(OPENINGS, "z.r_open"),

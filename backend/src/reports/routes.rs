@@ -1,0 +1,140 @@
+//! `GET /reports/…`: a desk's (or every supervised desk's) figures for a period, as JSON or CSV.
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::domain::*;
+use super::filter::{Filter, ReportQuery};
+use super::{queries, table};
+use crate::auth::CurrentUser;
+use crate::db::schema::desks;
+use crate::db::DbConn;
+use crate::error::responses::{Forbidden, Invalid, NotFound, Unauthenticated};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::users::domain::Role;
+
+/// The desks a report covers: the one asked for (404 if unknown, 403 unless the caller
+/// supervises it or is an admin), else every desk the caller supervises (every desk for admins).
+/// Requesters and agents get 403.
+pub async fn desks_for(conn: &mut AsyncPgConnection, user: &CurrentUser, desk: Option<Uuid>) -> AppResult<Vec<Uuid>> {
+    if !matches!(user.role(), Role::Admin | Role::Supervisor) {
+        return Err(AppError::Forbidden);
+    }
+    match desk {
+        Some(id) => {
+            desks::table.find(id).select(desks::id).first::<Uuid>(conn).await?;
+            crate::desks::queries::require_manager(conn, user, id).await?;
+            Ok(vec![id])
+        }
+        None if user.role() == Role::Admin => Ok(desks::table.select(desks::id).load(conn).await?),
+        None => Ok(user.1.supervised_desk_ids.clone()),
+    }
+}
+
+/// CSV when `format=csv` or when `Accept` asks for `text/csv` (and `format` does not say `json`).
+pub fn wants_csv(req: &HttpRequest, format: Option<&str>) -> AppResult<bool> {
+    match format.map(str::trim) {
+        Some("csv") => Ok(true),
+        Some("json") => Ok(false),
+        None | Some("") => Ok(req.headers().get(header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains("text/csv"))),
+        Some(other) => Err(AppError::field("format", "invalid_choice", format!("'{other}' is not one of json, csv"))),
+    }
+}
+
+pub fn attachment(name: String) -> ContentDisposition {
+    ContentDisposition { disposition: DispositionType::Attachment, parameters: vec![DispositionParam::Filename(name)] }
+}
+
+fn answer<T: Serialize>(csv: bool, name: &str, f: &Filter, body: &T, t: impl FnOnce(&T) -> table::Table) -> HttpResponse {
+    if csv {
+        HttpResponse::Ok().content_type("text/csv; charset=utf-8").insert_header(attachment(format!("{name}-{}-{}.csv", f.from_day, f.to_day))).body(table::to_csv(&t(body)))
+    } else {
+        HttpResponse::Ok().json(body)
+    }
+}
+
+pub async fn prepare<'a>(state: &'a AppState, user: &CurrentUser, q: &ReportQuery) -> AppResult<(DbConn<'a>, Filter)> {
+    let parsed = q.parse()?;
+    let mut conn = state.pool.get().await?;
+    let desks = desks_for(&mut conn, user, parsed.desk).await?;
+    Ok((conn, parsed.for_desks(desks)))
+}
+
+fn choice<T: Copy>(field: &str, raw: Option<&str>, default: T, options: &[(&str, T)]) -> AppResult<T> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(default),
+        Some(s) => options
+            .iter()
+            .find(|(k, _)| *k == s)
+            .map(|(_, v)| *v)
+            .ok_or_else(|| AppError::field(field, "invalid_choice", format!("'{s}' is not one of {}", options.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")))),
+    }
+}
+
+/// The period's indicators: volumes, backlog, SLA compliance, business times to attend and to
+/// resolve (mean and 90th percentile), first-contact resolution, reopen rate, escalations by
+/// level, transfers, rejections, reassignments and satisfaction. See `Summary` for what each
+/// figure counts.
+#[utoipa::path(tag = "reports", security(("bearer_auth" = [])), params(ReportQuery),
+    responses((status = 200, description = "The indicators; as CSV (`;`-separated, es-CO numbers) one indicator per line",
+            content((Summary = "application/json"), (String = "text/csv"))),
+        Unauthenticated, Forbidden, NotFound, Invalid))]
+#[get("/reports/summary")]
+pub async fn report_summary(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest, q: web::Query<ReportQuery>) -> AppResult<HttpResponse> {
+    let csv = wants_csv(&req, q.format.as_deref())?;
+    let (mut conn, f) = prepare(&state, &user, &q).await?;
+    let s = queries::summary(&mut conn, &f).await?;
+    Ok(answer(csv, "indicadores", &f, &s, table::summary_table))
+}
+
+/// Cases registered, resolved and closed per day, week or month, with the backlog (open cases)
+/// at the end of each.
+#[utoipa::path(tag = "reports", security(("bearer_auth" = [])), params(ReportQuery),
+    responses((status = 200, description = "One row per bucket, every bucket of the period included",
+            content((Volume = "application/json"), (String = "text/csv"))),
+        Unauthenticated, Forbidden, NotFound, Invalid))]
+#[get("/reports/volume")]
+pub async fn report_volume(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest, q: web::Query<ReportQuery>) -> AppResult<HttpResponse> {
+    let csv = wants_csv(&req, q.format.as_deref())?;
+    let g = choice("granularity", q.granularity.as_deref(), Granularity::Day, &[("day", Granularity::Day), ("week", Granularity::Week), ("month", Granularity::Month)])?;
+    let (mut conn, f) = prepare(&state, &user, &q).await?;
+    let v = queries::volume(&mut conn, &f, g).await?;
+    Ok(answer(csv, "volumen", &f, &v, table::volume_table))
+}
+
+/// SLA compliance (attention and resolution met) and business times of the cases resolved in
+/// the period, by priority or by service.
+#[utoipa::path(tag = "reports", security(("bearer_auth" = [])), params(ReportQuery),
+    responses((status = 200, description = "One row per priority or service with resolved cases",
+            content((SlaReport = "application/json"), (String = "text/csv"))),
+        Unauthenticated, Forbidden, NotFound, Invalid))]
+#[get("/reports/sla")]
+pub async fn report_sla(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest, q: web::Query<ReportQuery>) -> AppResult<HttpResponse> {
+    let csv = wants_csv(&req, q.format.as_deref())?;
+    let by = choice("by", q.by.as_deref(), SlaBy::Priority, &[("priority", SlaBy::Priority), ("service", SlaBy::Service)])?;
+    let (mut conn, f) = prepare(&state, &user, &q).await?;
+    let s = queries::sla(&mut conn, &f, by).await?;
+    Ok(answer(csv, "ans", &f, &s, table::sla_table))
+}
+
+/// The services or categories with most cases registered in the period.
+#[utoipa::path(tag = "reports", security(("bearer_auth" = [])), params(ReportQuery),
+    responses((status = 200, description = "Most cases first",
+            content((TopReport = "application/json"), (String = "text/csv"))),
+        Unauthenticated, Forbidden, NotFound, Invalid))]
+#[get("/reports/top")]
+pub async fn report_top(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest, q: web::Query<ReportQuery>) -> AppResult<HttpResponse> {
+    let csv = wants_csv(&req, q.format.as_deref())?;
+    let by = choice("by", q.by.as_deref(), TopBy::Service, &[("service", TopBy::Service), ("category", TopBy::Category)])?;
+    let limit = match q.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => 10,
+        Some(s) => s.parse::<i64>().ok().filter(|n| (1..=100).contains(n)).ok_or_else(|| AppError::field("limit", "out_of_range", "must be a whole number from 1 to 100"))?,
+    };
+    let (mut conn, f) = prepare(&state, &user, &q).await?;
+    let t = queries::top(&mut conn, &f, by, limit).await?;
+    Ok(answer(csv, "principales", &f, &t, table::top_table))
+}
