@@ -98,10 +98,11 @@ describe('knowledge base', { timeout: 180_000 }, () => {
       assert.equal((await viewed).status(), 201);
       const dialog = page.getByRole('dialog');
       await dialog.getByText('Cancelar todos los documentos').waitFor();
+      await page.waitForTimeout(500); // the dialog's opening transition, which axe would see half-faded
       assert.deepEqual(await seriousViolations(page), [], 'axe on the article over the form');
       await dialog.getByRole('button', { name: 'Sí' }).click();
       await dialog.getByText('Gracias por su respuesta.').waitFor();
-      await dialog.getByRole('button', { name: 'Cerrar' }).click();
+      await dialog.getByRole('button', { name: 'Cerrar' }).last().click();
 
       // The request is not filed: leaving the form reports the deflection.
       const deflected = page.waitForResponse((r) => /\/api\/v1\/kb\/views\/[^/]+\/deflection$/.test(r.url()));
@@ -120,7 +121,7 @@ describe('knowledge base', { timeout: 180_000 }, () => {
     const ticket = await call('/tickets', {
       token: requester,
       method: 'POST',
-      body: { service_id: service.id, subject: title, description: 'Al escanear, el PDF sale con páginas en blanco.' },
+      body: { service_id: service.id, subject: title, description: 'Al escanear, el PDF sale con páginas en blanco.', fields: { impresora: 'Multifuncional piso 3' } },
     });
     await call(`/tickets/${ticket.number}/take`, { token: agent, method: 'POST', body: {} });
     await call(`/tickets/${ticket.number}/resolve`, { token: agent, method: 'POST', body: { solution: '1. Se limpió el vidrio del escáner\n2. Se ajustó la resolución a 300 ppp' } });
@@ -133,6 +134,7 @@ describe('knowledge base', { timeout: 180_000 }, () => {
       const dialog = staff.page.getByRole('dialog');
       assert.equal(await dialog.getByLabel(/^Nombre de la solución/).inputValue(), title, 'prefilled from the case');
       assert.match(await dialog.getByLabel(/^Pasos de la solución/).inputValue(), /vidrio del escáner/);
+      await staff.page.waitForTimeout(500);
       assert.deepEqual(await seriousViolations(staff.page), [], 'axe on the proposal');
       await dialog.getByRole('button', { name: 'Enviar a revisión' }).click();
       await staff.page.getByText('Artículo enviado a revisión.').waitFor();

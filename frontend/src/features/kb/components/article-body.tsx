@@ -4,9 +4,10 @@ import { useKbStrings } from '../lib/strings';
 
 export function StatusBadge({ status }: { status: Article['status'] }) {
   const { t } = useKbStrings();
-  const color = { draft: 'gray', in_review: 'orange', published: 'green', archived: 'dark' }[status];
+  // Filled with dark shades: white text on them meets WCAG AA contrast.
+  const color = { draft: 'gray.8', in_review: 'orange.9', published: 'green.9', archived: 'dark.7' }[status];
   return (
-    <Badge variant="light" color={color} c={`var(--mantine-color-${color}-9)`}>
+    <Badge variant="filled" color={color}>
       {t(`status.${status}`)}
     </Badge>
   );
@@ -22,9 +23,13 @@ export function ArticleBody({ article, headingLevel = 2 }: { article: Article; h
   return (
     <Stack gap="md">
       <Group gap="xs">
-        {article.category && <Badge variant="outline">{article.category.name}</Badge>}
+        {article.category && (
+          <Badge variant="outline" color="gray.8">
+            {article.category.name}
+          </Badge>
+        )}
         {article.audience === 'internal' && (
-          <Badge variant="light" color="grape" c="var(--mantine-color-grape-9)">
+          <Badge variant="filled" color="grape.9">
             {t('audience.internal')}
           </Badge>
         )}

@@ -98,7 +98,7 @@ export function ArticlePage({ article, language, fromSuggestion = false }: Props
           <VersionsPanel articleId={article.id} revision={article.revision} language={language} />
         </Stack>
       )}
-      <Modal opened={returning} onClose={() => setReturning(false)} title={t('actions.return')}>
+      <Modal opened={returning} onClose={() => setReturning(false)} title={t('actions.return')} closeButtonProps={{ 'aria-label': t('actions.cancel') }}>
         <form
           onSubmit={(e) => {
             e.preventDefault();

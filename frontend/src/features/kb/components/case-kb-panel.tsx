@@ -58,7 +58,7 @@ export function CaseKbPanel({ ticket, staff }: { ticket: CaseData; staff: boolea
           </Group>
         )}
       </Stack>
-      <Modal opened={proposing} onClose={() => setProposing(false)} title={t('case.propose')} size="lg">
+      <Modal opened={proposing} onClose={() => setProposing(false)} title={t('case.propose')} size="lg" closeButtonProps={{ 'aria-label': t('suggest.close') }}>
         <ProposalForm
           ticket={ticket}
           onDone={(a) => {

@@ -105,12 +105,12 @@ function ArticleCard({ article, staff }: { article: ArticleSummary; staff: boole
             <Group gap={6}>
               {staff && <StatusBadge status={article.status} />}
               {article.audience === 'internal' && (
-                <Badge size="sm" variant="light" color="grape" c="var(--mantine-color-grape-9)">
+                <Badge size="sm" variant="filled" color="grape.9">
                   {t('audience.internal')}
                 </Badge>
               )}
               {article.category && (
-                <Badge size="sm" variant="outline">
+                <Badge size="sm" variant="outline" color="gray.8">
                   {article.category.name}
                 </Badge>
               )}

@@ -73,7 +73,8 @@ describe('self-help while filing', () => {
     expect(await within(dialog).findByText('cola')).toBeTruthy();
     await waitFor(() => expect(stub.calls(`POST /api/v1/kb/articles/${ID}/views`)).toHaveLength(1));
     expect(await stub.calls(`POST /api/v1/kb/articles/${ID}/views`)[0]?.json()).toEqual({ from_suggestion: true });
-    await user.click(within(dialog).getByRole('button', { name: 'Cerrar' }));
+    // The dialog's own close button and the one under the article both say "Cerrar".
+    await user.click(within(dialog).getAllByRole('button', { name: 'Cerrar' }).at(-1)!);
     // Leaving the form without filing counts the opened article as a deflection.
     await router.navigate('/requests');
     await waitFor(() => expect(stub.calls('POST /api/v1/kb/views/v0000000-0000-4000-8000-000000000001/deflection')).toHaveLength(1));

@@ -53,7 +53,7 @@ export function KbSuggestions({ subject, deskId, onOpened }: { subject: string; 
           </Stack>
         </Paper>
       )}
-      <Modal opened={open !== null} onClose={() => setOpen(null)} title={open?.title} size="lg">
+      <Modal opened={open !== null} onClose={() => setOpen(null)} title={open?.title} size="lg" closeButtonProps={{ 'aria-label': t('suggest.close') }}>
         {open && <SuggestedArticle id={open.id} onClose={() => setOpen(null)} />}
       </Modal>
     </div>
