@@ -13,6 +13,7 @@ pub mod health;
 pub mod http;
 pub mod jobs;
 pub mod jwt;
+pub mod kb;
 pub mod mailbox;
 pub mod notify;
 pub mod openapi;

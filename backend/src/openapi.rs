@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi};
         (name = "ticket actions", description = "The lifecycle: take, assign, classify, escalate, hold, resume, resolve, reject, cancel, reopen, close"),
         (name = "supervision", description = "A desk's day for its supervisors: open cases by group and agent, at risk, breached, unassigned; group members' availability"),
         (name = "reports", description = "Figures for supervisors and admins: volumes, backlog, SLA compliance, business times, first-contact resolution, escalations, satisfaction, top services; CSV export; the quarterly report as PDF and XLSX"),
+        (name = "kb", description = "The knowledge base: articles (draft, review, published, archived), revisions and diffs, votes, suggestions while filing, deflections; articles of a case"),
         (name = "sla", description = "Business calendars with computed Colombian holidays, SLA policies and escalation rules"),
         (name = "jobs", description = "Background jobs (admins): the queue, the jobs that gave up, retrying them"),
         (name = "mail", description = "Outgoing mail: the outbox (admins), each user's optional kinds, desks' own templates"),

@@ -116,7 +116,90 @@ pub async fn demo(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
     // Policies first: importing the catalogs checks their promised times against the desks' policies.
     let sla = demo_sla(conn).await?;
     demo_desks(conn).await?;
-    assign_demo_sla(conn, &sla).await
+    assign_demo_sla(conn, &sla).await?;
+    demo_kb(conn).await
+}
+
+/// Published articles of the TIC desk: (category code, audience, title, symptom, steps).
+const DEMO_ARTICLES: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "req-configuracion",
+        "public",
+        "La impresora no imprime: cola atascada",
+        "Envío un documento a la impresora y no sale nada; en la lista de impresión los documentos quedan \"En cola\" o con \"Error\".",
+        "1. Abra **Configuración → Bluetooth y dispositivos → Impresoras y escáneres** y elija su impresora.\n2. Pulse **Abrir cola de impresión**, luego **Impresora → Cancelar todos los documentos**.\n3. Apague la impresora, espere 30 segundos y enciéndala de nuevo.\n4. Imprima una página de prueba.\n\nSi el documento sigue sin salir, registre una solicitud de *Configuración de impresora o escáner* indicando la placa del equipo.",
+    ),
+    (
+        "req-configuracion",
+        "public",
+        "El correo de Outlook no sincroniza",
+        "Outlook muestra \"Desconectado\" o \"Intentando conectar\" y los correos nuevos no llegan.",
+        "1. Verifique que tiene conexión a internet abriendo cualquier página web.\n2. En Outlook, pestaña **Enviar y recibir**, desactive **Trabajar sin conexión**.\n3. Cierre Outlook por completo y ábralo de nuevo.\n4. Si persiste, ingrese al correo desde el navegador en https://outlook.office.com para seguir trabajando mientras la mesa lo revisa.",
+    ),
+    (
+        "req-accesos",
+        "public",
+        "No puedo conectarme a la red Wi-Fi institucional",
+        "El equipo o el celular no se conecta a la red inalámbrica de la Alcaldía o pide la contraseña una y otra vez.",
+        "1. Olvide la red en su dispositivo y conéctese de nuevo.\n2. Use su usuario de red (nombre.apellido) y la contraseña del computador.\n3. Si cambió su contraseña hace poco, espere 15 minutos para que se sincronice.\n4. Si sigue sin conexión, solicite *Acceso a la red inalámbrica (Wi-Fi)* en el catálogo.",
+    ),
+    (
+        "infraestructura-y-soporte-ti",
+        "public",
+        "Cómo conectarse a la VPN desde casa",
+        "Necesito trabajar en casa con las carpetas compartidas y los sistemas de información de la entidad.",
+        "1. Solicite el servicio *Acceso remoto (VPN)* adjuntando el formato firmado por su jefe.\n2. Instale el cliente VPN que le envía la mesa de servicios.\n3. Ingrese con su usuario de red y el código de su aplicación de autenticación.\n4. Al terminar, desconéctese para liberar la licencia.",
+    ),
+    (
+        "infraestructura-y-soporte-ti",
+        "internal",
+        "Reiniciar el servicio de cola de impresión (Spooler) en el equipo del usuario",
+        "La cola de impresión no se vacía al cancelar los documentos.",
+        "1. Conéctese al equipo por asistencia remota.\n2. En una consola como administrador ejecute `net stop spooler`.\n3. Borre el contenido de `C:\\Windows\\System32\\spool\\PRINTERS`.\n4. Ejecute `net start spooler` y pida al usuario imprimir una página de prueba.",
+    ),
+];
+
+/// The demo's knowledge base: published articles (es-CO) by the specialist, reviewed by the
+/// desk's supervisor. An article already there (same desk and title) is left as it is.
+async fn demo_kb(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
+    use crate::db::schema::{catalog_nodes, desks, users};
+    use crate::kb::domain::{ArticleAudience, ArticleStatus};
+    use crate::kb::schema::kb_articles;
+    use crate::kb::store::{insert, NewArticle};
+    let desk: Uuid = desks::table.filter(desks::code.eq("TIC")).select(desks::id).first(conn).await?;
+    let author: Uuid = users::table.filter(users::username.eq("especialista.n2")).select(users::id).first(conn).await?;
+    let reviewer: Uuid = users::table.filter(users::username.eq("supervisor.tic")).select(users::id).first(conn).await?;
+    for (category, audience, title, symptom, body) in DEMO_ARTICLES {
+        let exists: bool =
+            diesel::select(diesel::dsl::exists(kb_articles::table.filter(kb_articles::desk_id.eq(desk)).filter(kb_articles::title.eq(*title)))).get_result(conn).await?;
+        if exists {
+            continue;
+        }
+        let category_id: Option<Uuid> =
+            catalog_nodes::table.filter(catalog_nodes::desk_id.eq(desk)).filter(catalog_nodes::code.eq(*category)).select(catalog_nodes::id).first(conn).await.optional()?;
+        let row = insert(
+            conn,
+            NewArticle {
+                desk_id: desk,
+                category_id,
+                audience: audience.parse::<ArticleAudience>().map_err(anyhow::Error::msg)?,
+                status: ArticleStatus::Published,
+                title: (*title).into(),
+                symptom: (*symptom).into(),
+                body: (*body).into(),
+                links: vec![],
+                author_id: author,
+                source_ticket_id: None,
+            },
+        )
+        .await?;
+        let now = chrono::Utc::now();
+        diesel::update(kb_articles::table.find(row.id))
+            .set((kb_articles::reviewer_id.eq(reviewer), kb_articles::reviewed_at.eq(now), kb_articles::published_at.eq(now)))
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
 }
 
 struct DemoSla {

@@ -11,6 +11,7 @@ mod errors;
 mod health;
 mod intake;
 mod jobs;
+mod kb;
 mod lifecycle;
 mod mail;
 mod mailbox;

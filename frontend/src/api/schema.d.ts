@@ -543,6 +543,314 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kb/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List or search the articles the caller may read: requesters the published public ones of
+         *     the desks they may file with; a desk's staff every article of the desk (drafts, the review
+         *     queue, archived ones). By title, or by relevance with `q`.
+         */
+        get: operations["list_articles"];
+        put?: never;
+        /** Write a new article (a draft) for a desk one works (its agents, supervisors, admins). */
+        post: operations["create_article"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an article. Reading does not count as a view: the reader's page records one
+         *     (`POST /kb/articles/{id}/views`), so editors and reloads are not counted.
+         */
+        get: operations["get_article"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit an article (`If-Match`: its ETag): the desk's staff while it is a draft or in review, its
+         *     supervisors and admins also once published. The previous content stays as a revision.
+         */
+        patch: operations["edit_article"];
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a published article (the desk's supervisors and admins): nobody but the desk's staff
+         *     reads it any more.
+         */
+        post: operations["archive_article"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach files to an article (whoever may edit it): PDF, images, office documents, text. */
+        post: operations["upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{id}/attachments/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a file of an article one reads. */
+        get: operations["download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The differences between two revisions of an article, field by field (the desk's staff):
+         *     words for the title, lines for the rest.
+         */
+        get: operations["diff_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish (the desk's supervisors and admins): from draft, review or archive. The caller is
+         *     recorded as reviewer.
+         */
+        post: operations["publish_article"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return an article in review (or a published one) to draft, saying what to change (the
+         *     desk's supervisors and admins).
+         */
+        post: operations["return_article"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a draft to review (the desk's staff): it joins the supervisors' queue (`status=in_review`). */
+        post: operations["submit_article"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every revision of an article, newest first (the desk's staff). */
+        get: operations["list_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{id}/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Count a reading of a published article (the reader's page calls it once when it opens). */
+        post: operations["record_view"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{id}/vote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Vote on a published article one reads: one vote per person, a new one replaces it. */
+        put: operations["vote"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The editor's live preview: Markdown rendered exactly as a saved article's `body_html`, nothing
+         *     stored (staff).
+         */
+        post: operations["preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The desk's knowledge base in figures, deflections included (the desk's staff). */
+        get: operations["stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Self-help while filing: published articles matching what is typed, best first. Spanish
+         *     words without accents ("impresion" finds "impresión"), any of them, the last one as a prefix
+         *     while it is typed; articles holding the words as a phrase come first. Requesters get public
+         *     articles only; a desk's staff also its internal ones. One GIN lookup: cheap per keystroke.
+         */
+        get: operations["suggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/views/{id}/deflection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a deflection: the reader opened this article from the new-request form's suggestions
+         *     (`from_suggestion`) and then left the form without filing. Only one's own view, within 24
+         *     hours of it; once per view (again is a no-op).
+         */
+        post: operations["record_deflection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/locations": {
         parameters: {
             query?: never;
@@ -980,6 +1288,30 @@ export interface paths {
         patch: operations["edit_ticket"];
         trace?: never;
     };
+    "/api/v1/tickets/{number}/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The articles linked to a case (used to solve it, or proposed from it) that the caller reads:
+         *     a requester sees the published public ones only.
+         */
+        get: operations["case_articles"];
+        put?: never;
+        /**
+         * Link an article of the case's desk used to solve it (staff who work the case). Linking it
+         *     again changes nothing.
+         */
+        post: operations["link_article"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{number}/assign": {
         parameters: {
             query?: never;
@@ -1166,6 +1498,27 @@ export interface paths {
          *     provider. The note is for the agents unless `public` is true.
          */
         post: operations["hold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{number}/kb-proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propose a resolved (or closed) case's solution as an article: staff who work the case. The
+         *     article goes straight to the desk's review queue (`in_review`), linked to the case; a
+         *     supervisor reviews and publishes it.
+         */
+        post: operations["propose"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1415,6 +1768,139 @@ export interface components {
             area: string;
             organization: string;
         };
+        /** @description A knowledge-base article. */
+        Article: {
+            /**
+             * @description What the caller may do with it now: `edit`, `submit`, `publish`, `return`, `archive`, and
+             *     `history` (read its versions and diffs).
+             */
+            allowed_actions: string[];
+            attachments: components["schemas"]["ArticleAttachment"][];
+            audience: components["schemas"]["ArticleAudience"];
+            author: components["schemas"]["Named"];
+            /** @description The solution's steps, in Markdown as written. */
+            body: string;
+            /**
+             * @description `body` rendered to HTML on the server and sanitized: no script, no raw HTML, no event
+             *     attributes, only http, https and mailto links.
+             */
+            body_html: string;
+            category?: null | components["schemas"]["Named"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            desk_id: string;
+            /** Format: int64 */
+            helpful: number;
+            /** Format: uuid */
+            id: string;
+            links: components["schemas"]["Link"][];
+            /** @description The caller's own vote. */
+            my_vote?: boolean | null;
+            /** Format: int64 */
+            not_helpful: number;
+            /** Format: date-time */
+            published_at?: string | null;
+            /** @description Why it was returned to draft (staff only). */
+            review_note?: string | null;
+            /** Format: date-time */
+            reviewed_at?: string | null;
+            reviewer?: null | components["schemas"]["Named"];
+            /**
+             * Format: int32
+             * @description The content's revision (see `/versions`).
+             */
+            revision: number;
+            /**
+             * Format: int64
+             * @description The case it was proposed from (staff only).
+             */
+            source_ticket_number?: number | null;
+            status: components["schemas"]["ArticleStatus"];
+            /** @description The incident as the requester sees it. */
+            symptom: string;
+            /** @description The solution's name. */
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description Row version, for `If-Match`.
+             */
+            version: number;
+            /** Format: int64 */
+            views: number;
+        };
+        ArticleAttachment: {
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            file_name: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            size_bytes: number;
+        };
+        /**
+         * @description Who reads a published article: requesters too (`public`), or the desk's agents only (`internal`).
+         * @enum {string}
+         */
+        ArticleAudience: "public" | "internal";
+        /** @description What changed between two revisions. */
+        ArticleDiff: {
+            /** @description The fields that differ, in the article's order. */
+            fields: components["schemas"]["FieldDiff"][];
+            /** Format: int32 */
+            from: number;
+            /** Format: int32 */
+            to: number;
+        };
+        ArticlePage: {
+            items: components["schemas"]["ArticleSummary"][];
+            next_cursor?: string | null;
+        };
+        /**
+         * @description `draft` (being written) → `in_review` (waiting for a supervisor) → `published` → `archived`.
+         * @enum {string}
+         */
+        ArticleStatus: "draft" | "in_review" | "published" | "archived";
+        /** @description An article in a list. */
+        ArticleSummary: {
+            audience: components["schemas"]["ArticleAudience"];
+            category?: null | components["schemas"]["Named"];
+            /** Format: uuid */
+            desk_id: string;
+            /** Format: int64 */
+            helpful: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            not_helpful: number;
+            /** Format: date-time */
+            published_at?: string | null;
+            status: components["schemas"]["ArticleStatus"];
+            /** @description The symptom's first 300 characters. */
+            symptom: string;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            views: number;
+        };
+        /** @description One revision of an article's content. */
+        ArticleVersion: {
+            audience: components["schemas"]["ArticleAudience"];
+            body: string;
+            category?: null | components["schemas"]["Named"];
+            /** Format: date-time */
+            created_at: string;
+            edited_by: components["schemas"]["Named"];
+            links: components["schemas"]["Link"][];
+            /** Format: int32 */
+            revision: number;
+            symptom: string;
+            title: string;
+        };
         AssignBody: {
             /** Format: uuid */
             agent_id?: string | null;
@@ -1441,11 +1927,26 @@ export interface components {
             /** Format: uuid */
             uploaded_by_id: string;
         };
+        /**
+         * @description The `data` part of an upload: nothing to say yet, but the part keeps the multipart format
+         *     the same as the cases' (`data` plus `file` parts).
+         */
+        AttachmentData: Record<string, never>;
         /** @description A document the requester must attach (e.g. the signed VPN request form). */
         AttachmentRequirement: {
             description?: null | components["schemas"]["LocalizedText"];
             key: string;
             label: components["schemas"]["LocalizedText"];
+        };
+        /** @description The upload's form: a `data` part (`{}`) and one or more `file` parts. */
+        AttachmentUpload: {
+            data: components["schemas"]["AttachmentData"];
+            /**
+             * @description At most `MESA_ATTACHMENT_MAX_FILES` files a request, each at most
+             *     `MESA_ATTACHMENT_MAX_BYTES`; PDF, images, office documents or plain text, recognised by
+             *     their content (others: 422).
+             */
+            file: string[];
         };
         /** @description Who may request a service: everyone, or anyone matching one of the lists. */
         Audience: {
@@ -1528,6 +2029,15 @@ export interface components {
             /** @description Top-level nodes, each with its children, in order. */
             nodes: components["schemas"]["CatalogNode"][];
         };
+        Change: {
+            tag: components["schemas"]["ChangeTag"];
+            text: string;
+        };
+        /**
+         * @description One run of a diff: unchanged, added in the newer revision, or removed from the older.
+         * @enum {string}
+         */
+        ChangeTag: "equal" | "insert" | "delete";
         /**
          * @description How the case arrived. `email` and `letter` are registered by staff on someone's behalf,
          *     with the document's own reference (`external_reference`).
@@ -1622,6 +2132,22 @@ export interface components {
             name: string;
             /** Format: uuid */
             organization_id: string;
+        };
+        /** @description A new article, as a draft. */
+        CreateArticle: {
+            audience: components["schemas"]["ArticleAudience"];
+            /** @description The steps, in Markdown. */
+            body: string;
+            /**
+             * Format: uuid
+             * @description One of the desk's catalog categories.
+             */
+            category_id?: string | null;
+            /** Format: uuid */
+            desk_id: string;
+            links?: components["schemas"]["Link"][];
+            symptom: string;
+            title: string;
         };
         CreateDesk: {
             /**
@@ -1888,6 +2414,19 @@ export interface components {
             /** @description Open cases with no group. */
             ungrouped: components["schemas"]["Counts"];
         };
+        /** @description Changes to an article's content; absent fields stay as they are. Every change is a new revision. */
+        EditArticle: {
+            audience?: null | components["schemas"]["ArticleAudience"];
+            body?: string | null;
+            /**
+             * Format: uuid
+             * @description `null` clears it.
+             */
+            category_id?: string | null;
+            links?: components["schemas"]["Link"][] | null;
+            symptom?: string | null;
+            title?: string | null;
+        };
         /** @description Changes to what a case says; absent fields stay as they are. */
         EditTicket: {
             /** Format: uuid */
@@ -1922,6 +2461,16 @@ export interface components {
             /** @description The requester may read the reason in the timeline (default: agents only). */
             public?: boolean;
             reason: string;
+        };
+        /** @description The differences in one field between two revisions (only fields that differ are listed). */
+        FieldDiff: {
+            /**
+             * @description The older text cut into runs, in order: reading the `equal` and `delete` runs gives the
+             *     older text, the `equal` and `insert` runs the newer one.
+             */
+            changes: components["schemas"]["Change"][];
+            /** @description `title`, `symptom`, `body`, `audience`, `category_id` or `links`. */
+            field: string;
         };
         /** @description One invalid field: `field` is a JSON path such as `username` or `attributes.0.label`. */
         FieldError: {
@@ -2139,6 +2688,52 @@ export interface components {
          */
         JobState: "pending" | "running" | "done" | "failed";
         /**
+         * @description What the agent changes from the case's own words; absent fields are taken from the case:
+         *     the title from its subject, the symptom from its description, the steps from its solution,
+         *     the category from its service's.
+         */
+        KbProposal: {
+            audience?: null | components["schemas"]["ArticleAudience"];
+            body?: string | null;
+            /** Format: uuid */
+            category_id?: string | null;
+            links?: components["schemas"]["Link"][];
+            symptom?: string | null;
+            title?: string | null;
+        };
+        /** @description A desk's knowledge base in figures. */
+        KbStats: {
+            /**
+             * Format: int64
+             * @description Of those, the ones after which the form was left without filing: requests the knowledge
+             *     base may have spared the desk.
+             */
+            deflections: number;
+            /** Format: int64 */
+            drafts: number;
+            /** Format: int64 */
+            helpful: number;
+            /**
+             * Format: int64
+             * @description Waiting in the review queue.
+             */
+            in_review: number;
+            /** Format: int64 */
+            not_helpful: number;
+            /** Format: int64 */
+            published: number;
+            /**
+             * Format: int64
+             * @description Articles opened from the new-request form's suggestions.
+             */
+            suggestion_views: number;
+            /**
+             * Format: int64
+             * @description Readings counted on the desk's articles.
+             */
+            views: number;
+        };
+        /**
          * @description A kind of mail. The first fourteen follow a case; the `intake_*` ones are direct answers to
          *     an address (see [`super::queue_direct`]).
          * @enum {string}
@@ -2169,6 +2764,16 @@ export interface components {
              * @description The level escalated to (2 or 3).
              */
             level: number;
+        };
+        /** @description A reference link of an article ("bibliografías, enlaces de referencia"). */
+        Link: {
+            title: string;
+            /** @description `http`, `https` or `mailto` only. */
+            url: string;
+        };
+        LinkArticle: {
+            /** Format: uuid */
+            article_id: string;
         };
         /** @description A text in Spanish (required) and English (optional: the UI falls back to Spanish). */
         LocalizedText: {
@@ -2407,10 +3012,17 @@ export interface components {
             rules?: components["schemas"]["Rule"][];
             targets: components["schemas"]["Targets"];
         };
+        Preview: {
+            /** @description The Markdown as articles show it: rendered and sanitized like `body_html`. */
+            html: string;
+        };
         PreviewBody: {
             /** @description `requester` (default) or `agent`: whom the sample mail is written for. */
             role?: string | null;
             template?: null | components["schemas"]["MailTemplateBody"];
+        };
+        PreviewInput: {
+            body: string;
         };
         /**
          * @description Criticidad: how soon the case must be attended and solved.
@@ -2512,6 +3124,10 @@ export interface components {
             /** @description The documented solution (required). */
             solution: string;
             solution_type?: string | null;
+        };
+        /** @description A supervisor's word when returning an article to its author. */
+        ReviewNote: {
+            note: string;
         };
         /**
          * @description What a person may do: requesters file cases, agents work them, supervisors run a desk, admins configure Mesa.
@@ -2707,6 +3323,18 @@ export interface components {
         Sort: "number" | "updated" | "due";
         /** @enum {string} */
         Status: "new" | "assigned" | "in_progress" | "on_hold" | "resolved" | "closed" | "rejected" | "cancelled" | "desisted";
+        /** @description A published article that may answer what is being typed. */
+        Suggestion: {
+            audience: components["schemas"]["ArticleAudience"];
+            category?: null | components["schemas"]["Named"];
+            /** Format: uuid */
+            desk_id: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The symptom's first 200 characters. */
+            symptom: string;
+            title: string;
+        };
         /**
          * @description The period's indicators.
          *
@@ -3310,6 +3938,20 @@ export interface components {
         };
         /** @enum {string} */
         View: "requested" | "mine" | "my_groups" | "unassigned" | "all" | "unstaffed";
+        /** @description Where the reader opened the article. */
+        ViewInput: {
+            /** @description Opened from the suggestions of the new-request form. */
+            from_suggestion?: boolean;
+        };
+        ViewRecorded: {
+            /**
+             * Format: uuid
+             * @description For `POST /kb/views/{id}/deflection`.
+             */
+            id: string;
+            /** Format: int64 */
+            views: number;
+        };
         /** @enum {string} */
         Visibility: "public" | "private";
         Volume: {
@@ -3335,6 +3977,17 @@ export interface components {
              * @description First day of the bucket (a Monday for weeks).
              */
             start: string;
+        };
+        /** @description "Was this helpful?" */
+        VoteInput: {
+            helpful: boolean;
+        };
+        VoteTally: {
+            /** Format: int64 */
+            helpful: number;
+            my_vote?: boolean | null;
+            /** Format: int64 */
+            not_helpful: number;
         };
     };
     responses: never;
@@ -6565,6 +7218,1364 @@ export interface operations {
             };
         };
     };
+    list_articles: {
+        parameters: {
+            query?: {
+                /** @description Only this desk's articles. */
+                desk?: string;
+                /** @description Only this category's articles. */
+                category?: string;
+                /**
+                 * @description Only articles in this status (staff; requesters only ever see published ones). The review
+                 *     queue is `status=in_review`.
+                 */
+                status?: components["schemas"]["ArticleStatus"];
+                audience?: components["schemas"]["ArticleAudience"];
+                /**
+                 * @description Spanish full-text search (accents ignored) over title, symptom and steps; the results
+                 *     then come by relevance, in one page.
+                 */
+                q?: string;
+                /** @description Page size, 1–200 (default 50). */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticlePage"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_article: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateArticle"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_article: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_article: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The article's ETag (row version) */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditArticle"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    archive_article: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with what is stored; `code` says how. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AttachmentUpload"];
+            };
+        };
+        responses: {
+            /** @description Every file of the article */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleAttachment"][];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, with the type detected when it was uploaded as its Content-Type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    diff_versions: {
+        parameters: {
+            query: {
+                /** @description The older revision. */
+                from: number;
+                /** @description The newer revision. */
+                to: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleDiff"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_article: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with what is stored; `code` says how. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    return_article: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewNote"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with what is stored; `code` says how. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submit_article: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with what is stored; `code` says how. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleVersion"][];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ViewInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewRecorded"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with what is stored; `code` says how. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    vote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoteInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoteTally"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with what is stored; `code` says how. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preview"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stats: {
+        parameters: {
+            query: {
+                desk: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KbStats"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    suggestions: {
+        parameters: {
+            query: {
+                /** @description What the requester is typing (the subject): at most 200 characters. */
+                q: string;
+                /** @description The desk the request is for (default: every desk the caller reads). */
+                desk?: string;
+                /** @description How many, 1–20 (default 5). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestion"][];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_deflection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The view's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counted (or already counted) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with what is stored; `code` says how. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_locations: {
         parameters: {
             query?: {
@@ -9172,6 +11183,143 @@ export interface operations {
             };
         };
     };
+    case_articles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleSummary"][];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    link_article: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkArticle"];
+            };
+        };
+        responses: {
+            /** @description The case's articles */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleSummary"][];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     assign: {
         parameters: {
             query?: never;
@@ -10071,6 +12219,104 @@ export interface operations {
                 };
             };
             /** @description A field of the body is missing or wrong (named in `errors`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    propose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KbProposal"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with what is stored; `code` says how. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
                     [name: string]: unknown;

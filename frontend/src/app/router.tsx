@@ -55,6 +55,22 @@ export const routes: RouteObject[] = [
                 lazy: async () => ({ Component: (await import('./routes/queues')).QueuesRoute }),
               },
               {
+                path: 'kb',
+                lazy: async () => ({ Component: (await import('./routes/kb')).KbRoute }),
+              },
+              {
+                path: 'kb/new',
+                lazy: async () => ({ Component: (await import('./routes/kb-editor')).KbEditorRoute }),
+              },
+              {
+                path: 'kb/:id',
+                lazy: async () => ({ Component: (await import('./routes/kb-article')).KbArticleRoute }),
+              },
+              {
+                path: 'kb/:id/edit',
+                lazy: async () => ({ Component: (await import('./routes/kb-editor')).KbEditorRoute }),
+              },
+              {
                 path: 'supervision',
                 lazy: async () => ({ Component: (await import('./routes/supervision')).SupervisionRoute }),
               },

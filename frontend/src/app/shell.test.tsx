@@ -21,7 +21,7 @@ describe('app shell', () => {
     expect(screen.getByRole('banner').textContent).toContain('Mesa de servicios');
     expect(screen.getByRole('link', { name: 'Saltar al contenido' }).getAttribute('href')).toBe('#main-content');
     expect(screen.getByRole('main').id).toBe('main-content');
-    expect(navLinks()).toEqual(['Inicio', 'Nueva solicitud', 'Mis solicitudes']);
+    expect(navLinks()).toEqual(['Inicio', 'Nueva solicitud', 'Mis solicitudes', 'Base de conocimiento']);
     const home = within(screen.getByRole('navigation', { name: 'Menú principal' })).getByRole('link', { name: 'Inicio' });
     expect(home.getAttribute('aria-current')).toBe('page');
     // The burger only shows on phones (hidden by a media query here).
@@ -35,10 +35,10 @@ describe('app shell', () => {
     stubApi({ 'GET /api/v1/me': () => json(200, agentUser) });
     const { user } = renderApp('/');
     expect(await screen.findByRole('heading', { level: 1, name: 'Hola, Andrés Agudelo' })).toBeTruthy();
-    expect(navLinks()).toEqual(['Inicio', 'Nueva solicitud', 'Mis solicitudes', 'Bandejas', 'Registrar por teléfono']);
+    expect(navLinks()).toEqual(['Inicio', 'Nueva solicitud', 'Mis solicitudes', 'Base de conocimiento', 'Bandejas', 'Registrar por teléfono']);
     await user.click(screen.getByRole('button', { name: 'English' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Welcome, Andrés Agudelo' })).toBeTruthy();
-    expect(navLinks('Main menu')).toEqual(['Home', 'New request', 'My requests', 'Queues', 'Register a phone call']);
+    expect(navLinks('Main menu')).toEqual(['Home', 'New request', 'My requests', 'Knowledge base', 'Queues', 'Register a phone call']);
   });
 
   test('the user menu names the user and the role', async () => {

@@ -19,6 +19,7 @@ export function MainNav() {
     { to: '/', label: t('nav.home'), end: true },
     { to: '/requests/new', label: t('nav.new_request') },
     { to: '/requests', label: t('nav.my_requests'), end: true, badge: counts.data?.requested },
+    { to: '/kb', label: t('nav.kb') },
   ];
   if (staff) {
     items.push(

@@ -7,6 +7,8 @@ import { useCatalogNode } from '@/features/catalog/api/get-node';
 import type { Ticket } from '@/features/requests/api/create-ticket';
 import { RequestCreated } from '@/features/requests/components/request-created';
 import { RequestForm } from '@/features/requests/components/request-form';
+import { KbSuggestions } from '@/features/kb/components/suggestions';
+import { useDeflection } from '@/features/kb/hooks/use-deflection';
 import { ErrorState, LoadingState } from '@/shared/components/states';
 import { Page } from '../components/page';
 
@@ -17,6 +19,8 @@ export function RequestServiceRoute() {
   const node = useCatalogNode(serviceId);
   const me = useMe();
   const [created, setCreated] = useState<Ticket | null>(null);
+  // Articles opened from the suggestions, reported as deflections if the form is left unfiled.
+  const deflection = useDeflection();
   const back = `/requests/new?service=${serviceId}`;
 
   if (node.isPending || me.isPending) return <LoadingState />;
@@ -58,7 +62,15 @@ export function RequestServiceRoute() {
           <span id="request-form-heading" hidden>
             {t('request.page_title', { service: service.name })}
           </span>
-          <RequestForm service={service} requester={me.data} onCreated={setCreated} />
+          <RequestForm
+            service={service}
+            requester={me.data}
+            subjectAddon={(subject) => <KbSuggestions subject={subject} onOpened={deflection.opened} />}
+            onCreated={(ticket) => {
+              deflection.filed();
+              setCreated(ticket);
+            }}
+          />
         </Stack>
       )}
     </Page>

@@ -6,6 +6,7 @@ import { isStaff } from '@/features/auth/lib/roles';
 import { useCatalogNode } from '@/features/catalog/api/get-node';
 import { useTicket } from '@/features/tickets/api/tickets';
 import { CaseSurvey } from '@/features/surveys/components/case-survey';
+import { CaseKbPanel } from '@/features/kb/components/case-kb-panel';
 import { TicketView, type FieldLabel } from '@/features/tickets/components/ticket-view';
 import { ErrorState, LoadingState } from '@/shared/components/states';
 import { localized } from '@/shared/lib/localized';
@@ -49,6 +50,10 @@ export function TicketRoute() {
     >
       <CaseSurvey number={ticket.data.number} requester={ticket.data.requester.id === me.data.id} />
       <TicketView ticket={ticket.data} staff={isStaff(me.data.role)} fieldLabels={labels} />
+      <CaseKbPanel
+        ticket={{ ...ticket.data, solution: ticket.data.solution?.text ?? null }}
+        staff={isStaff(me.data.role)}
+      />
     </Page>
   );
 }

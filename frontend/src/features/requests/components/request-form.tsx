@@ -73,6 +73,8 @@ type Props = {
   onBehalf?: boolean;
   /** Rendered first (the requester picker, on behalf). */
   header?: ReactNode;
+  /** Shown under the subject as it is typed (the knowledge base's suggestions). */
+  subjectAddon?: (subject: string) => ReactNode;
   onCreated: (ticket: Ticket) => void;
 };
 
@@ -81,7 +83,7 @@ type Props = {
  * requester's profile), the service's own fields, its required documents and extra files.
  * Validates like the server; shows the server's 422 problems on the inputs they concern.
  */
-export function RequestForm({ service, requester, onBehalf = false, header, onCreated }: Props) {
+export function RequestForm({ service, requester, onBehalf = false, header, subjectAddon, onCreated }: Props) {
   const { t, i18n } = useTranslation();
   const detail = service.service;
   const fields = useMemo(() => detail?.form_fields ?? [], [detail]);
@@ -337,6 +339,7 @@ export function RequestForm({ service, requester, onBehalf = false, header, onCr
               error={messageFor('subject')}
               disabled={disabled}
             />
+            {subjectAddon?.(subject)}
             <Textarea
               id={INPUT_IDS.description}
               label={t('request.description')}
