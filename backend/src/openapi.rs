@@ -113,10 +113,11 @@ fn problem_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi
     ResponseBuilder::new().description(description).content(crate::error::PROBLEM_JSON, ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build()).build().into()
 }
 
-/// `limit`: 1 to [`crate::http::MAX_PAGE`], as `page_limit` enforces.
+/// `limit`: 1 to [`crate::http::MAX_PAGE`], as `page_limit` enforces, unless the parameter
+/// declares its own bounds.
 fn bound_page_limit(param: &mut utoipa::openapi::path::Parameter) {
     use utoipa::openapi::{RefOr, Schema};
-    if let Some(RefOr::T(Schema::Object(schema))) = param.schema.as_mut() {
+    if let Some(RefOr::T(Schema::Object(schema))) = param.schema.as_mut().filter(|s| !matches!(s, RefOr::T(Schema::Object(o)) if o.maximum.is_some())) {
         schema.minimum = Some(1.into());
         schema.maximum = Some((crate::http::MAX_PAGE as usize).into());
         schema.default = Some(crate::http::DEFAULT_PAGE.into());

@@ -125,16 +125,25 @@ pub async fn report_sla(state: web::Data<AppState>, user: CurrentUser, req: Http
     Ok(answer(csv, "ans", &f, &s, table::sla_table))
 }
 
+/// How many rows the top report shows. A string, so that a bad value is 422 naming it.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TopQuery {
+    /// 1–100 (default 10).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, default = 10)]
+    pub limit: Option<String>,
+}
+
 /// The services or categories with most cases registered in the period.
-#[utoipa::path(tag = "reports", security(("bearer_auth" = [])), params(ReportQuery),
+#[utoipa::path(tag = "reports", security(("bearer_auth" = [])), params(ReportQuery, TopQuery),
     responses((status = 200, description = "Most cases first",
             content((TopReport = "application/json"), (String = "text/csv"))),
         Unauthenticated, Forbidden, NotFound, Invalid))]
 #[get("/reports/top")]
-pub async fn report_top(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest, q: web::Query<ReportQuery>) -> AppResult<HttpResponse> {
+pub async fn report_top(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest, q: web::Query<ReportQuery>, top: web::Query<TopQuery>) -> AppResult<HttpResponse> {
     let csv = wants_csv(&req, q.format.as_deref())?;
     let by = choice("by", q.by.as_deref(), TopBy::Service, &[("service", TopBy::Service), ("category", TopBy::Category)])?;
-    let limit = match q.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let limit = match top.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => 10,
         Some(s) => s.parse::<i64>().ok().filter(|n| (1..=100).contains(n)).ok_or_else(|| AppError::field("limit", "out_of_range", "must be a whole number from 1 to 100"))?,
     };
@@ -154,6 +163,9 @@ pub struct CaseListQuery {
     pub measure: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Cases per page, 1–200 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<String>,
 }
 
 /// Drill-down: the cases a report figure counts, under the same filters and period, newest
@@ -167,7 +179,7 @@ pub async fn report_cases(state: web::Data<AppState>, user: CurrentUser, q: web:
         Some(raw) => choice("measure", Some(raw), Measure::Opened, &Measure::ALL)?,
     };
     let before = list.cursor.as_deref().map(Cursor::decode_number).transpose()?.map(|(n, _)| n);
-    let limit = match q.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let limit = match list.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => page_limit(None)?,
         Some(s) => page_limit(Some(s.parse::<i64>().map_err(|_| AppError::field("limit", "out_of_range", "must be a whole number from 1 to 200"))?))?,
     };

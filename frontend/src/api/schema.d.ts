@@ -9808,8 +9808,6 @@ export interface operations {
                 granularity?: string;
                 /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
                 by?: string;
-                /** @description How many rows: top 1–100 (default 10); cases 1–200 (default 50). */
-                limit?: string;
                 /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
                 format?: string;
                 /**
@@ -9821,6 +9819,8 @@ export interface operations {
                 measure?: string;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
+                /** @description Cases per page, 1–200 (default 50). */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -10003,8 +10003,6 @@ export interface operations {
                 granularity?: string;
                 /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
                 by?: string;
-                /** @description How many rows: top 1–100 (default 10); cases 1–200 (default 50). */
-                limit?: string;
                 /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
                 format?: string;
             };
@@ -10107,8 +10105,6 @@ export interface operations {
                 granularity?: string;
                 /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
                 by?: string;
-                /** @description How many rows: top 1–100 (default 10); cases 1–200 (default 50). */
-                limit?: string;
                 /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
                 format?: string;
             };
@@ -10211,10 +10207,10 @@ export interface operations {
                 granularity?: string;
                 /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
                 by?: string;
-                /** @description How many rows: top 1–100 (default 10); cases 1–200 (default 50). */
-                limit?: string;
                 /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
                 format?: string;
+                /** @description 1–100 (default 10). */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -10315,8 +10311,6 @@ export interface operations {
                 granularity?: string;
                 /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
                 by?: string;
-                /** @description How many rows: top 1–100 (default 10); cases 1–200 (default 50). */
-                limit?: string;
                 /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
                 format?: string;
             };
