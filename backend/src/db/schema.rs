@@ -240,6 +240,7 @@ diesel::table! {
         reopen_reason -> Nullable<Text>,
         response_minutes -> Nullable<Int4>,
         resolution_minutes -> Nullable<Int4>,
+        handed_over -> Bool,
     }
 }
 

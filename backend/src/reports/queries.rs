@@ -1,6 +1,8 @@
 //! The report statements: one SQL aggregate per report over the indexed instants of cases
-//! (`tickets_desk_created_idx`, `…_resolved_idx`, `…_closed_idx`, `…_finished_idx`), the audit
-//! trail by kind (`ticket_events_kind_idx`) and the surveys by desk; no case is loaded.
+//! (`tickets_desk_created_idx`, `…_resolved_idx`, `…_closed_idx`, `…_unresolved_closed_idx`,
+//! which carry the columns the unfiltered reports read, so that Postgres counts from the index
+//! alone), the audit trail by kind (`ticket_events_kind_idx`, `…_handover_idx`) and the surveys
+//! by desk; no case is loaded.
 use chrono::NaiveDateTime;
 use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text, Timestamp, Uuid as SqlUuid};
 use diesel::QueryableByName;
@@ -24,12 +26,13 @@ impl Filter {
 }
 
 /// SQL for the number of cases open at the instant `at` (an expression over the parameters):
-/// the cases open now, plus those finished since, minus those registered since. Every term is
-/// a range over an index, however long ago `at` is.
+/// the cases open now, plus those finished since (resolved, or closed without a resolution),
+/// minus those registered since. Every term is a range over an index, however long ago `at` is.
 fn backlog_at(c: &str, at: &str) -> String {
     format!(
         "((SELECT count(*) FROM tickets t WHERE t.desk_id = ANY($1) AND {OPEN}{c})
-          + (SELECT count(*) FROM tickets t WHERE t.desk_id = ANY($1) AND coalesce(t.resolved_at, t.closed_at) >= {at}{c})
+          + (SELECT count(*) FROM tickets t WHERE t.desk_id = ANY($1) AND t.resolved_at >= {at}{c})
+          + (SELECT count(*) FROM tickets t WHERE t.desk_id = ANY($1) AND t.resolved_at IS NULL AND t.closed_at >= {at}{c})
           - (SELECT count(*) FROM tickets t WHERE t.desk_id = ANY($1) AND t.created_at >= {at}{c}))"
     )
 }
@@ -128,39 +131,36 @@ struct LevelRow {
 }
 
 /// A resolved case `t` solved at the first contact: at level 1, never reopened, and never
-/// escalated, transferred or handed from one agent to another.
-fn first_contact() -> String {
-    format!("t.level = 1 AND t.reopen_count = 0 AND NOT EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND (e.kind IN ('level', 'transfer') OR {REASSIGNED}))")
+/// escalated, transferred or handed from one agent to another (`handed_over`, which the audit
+/// trail's writer keeps).
+const FIRST_CONTACT: &str = "t.level = 1 AND t.reopen_count = 0 AND NOT t.handed_over";
+
+/// Audit events of the period of one kind (`which`, a condition on `e`) on cases of the desks
+/// matching the filter; `desk` says which desk an event counts for.
+fn events_from(which: &str, desk: &str, c: &str) -> String {
+    format!("FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE {which} AND e.created_at >= $2 AND e.created_at < $3 AND {desk} = ANY($1){c}")
 }
 
-/// Audit events of the period on cases matching the filter. Transfers count where the case
-/// came from (the case is in the other desk now); the rest where the case is.
-fn events_from(c: &str) -> String {
-    format!(
-        "FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
-         WHERE e.created_at >= $2 AND e.created_at < $3
-           AND CASE WHEN e.kind = 'transfer' THEN (e.old_value->>'desk_id')::uuid = ANY($1) ELSE t.desk_id = ANY($1) END{c}"
-    )
-}
+/// Events counted where the case is.
+const CASE_DESK: &str = "t.desk_id";
+/// Transfers count where the case came from (it is in the other desk now).
+const FORMER_DESK: &str = "(e.old_value->>'desk_id')::uuid";
 
 pub async fn summary(conn: &mut AsyncPgConnection, f: &Filter) -> diesel::QueryResult<Summary> {
     let c = f.case_conditions();
-    let events = events_from(&c);
+    let count = |which: &str, desk: &str| format!("(SELECT count(*) {})", events_from(which, desk, &c));
     let sql = format!(
         "SELECT r.*,
             (SELECT count(*) FROM tickets t WHERE t.desk_id = ANY($1) AND t.created_at >= $2 AND t.created_at < $3{c}) AS opened,
             (SELECT count(*) FROM tickets t WHERE t.desk_id = ANY($1) AND t.closed_at >= $2 AND t.closed_at < $3 AND t.status = 'closed'{c}) AS closed,
             {start} AS backlog_start,
             {end} AS backlog_end,
-            ev.*, sv.*
+            {transfers} AS transfers, {rejections} AS rejections, {reassignments} AS reassignments,
+            sv.*
          FROM (SELECT {RESOLVED_AGGREGATES},
-                 count(*) FILTER (WHERE {first_contact}) AS first_contact,
+                 count(*) FILTER (WHERE {FIRST_CONTACT}) AS first_contact,
                  count(*) FILTER (WHERE t.reopen_count > 0) AS reopened
                FROM tickets t WHERE t.desk_id = ANY($1) AND t.resolved_at >= $2 AND t.resolved_at < $3{c}) r,
-              (SELECT count(*) FILTER (WHERE e.kind = 'transfer') AS transfers,
-                      count(*) FILTER (WHERE e.kind = 'rejection') AS rejections,
-                      count(*) FILTER (WHERE {REASSIGNED}) AS reassignments
-               {events} AND e.kind IN ('transfer', 'rejection', 'assignment')) ev,
               (SELECT count(*) AS sent, count(*) FILTER (WHERE s.state <> 'pending') AS concluded,
                       count(*) FILTER (WHERE s.state = 'answered') AS answered,
                       count(*) FILTER (WHERE s.state = 'answered' AND s.satisfied) AS satisfied,
@@ -169,14 +169,17 @@ pub async fn summary(conn: &mut AsyncPgConnection, f: &Filter) -> diesel::QueryR
                WHERE s.desk_id = ANY($1) AND s.created_at >= $2 AND s.created_at < $3{c}) sv",
         start = backlog_at(&c, "$2"),
         end = backlog_at(&c, "$3"),
-        first_contact = first_contact(),
+        transfers = count("e.kind = 'transfer'", FORMER_DESK),
+        rejections = count("e.kind = 'rejection'", CASE_DESK),
+        reassignments = count(REASSIGNED, CASE_DESK),
     );
     let r: SummaryRow = f.query(sql).get_result(conn).await?;
     let levels: Vec<LevelRow> = f
         .query(format!(
-            "SELECT (e.new_value->>'level')::int AS level, count(*) AS n {events}
-               AND e.kind = 'level' AND (e.new_value->>'level')::int > (e.old_value->>'level')::int
-             GROUP BY 1 ORDER BY 1"
+            "SELECT (e.new_value->>'level')::int AS level, count(*) AS n {}
+               AND (e.new_value->>'level')::int > (e.old_value->>'level')::int
+             GROUP BY 1 ORDER BY 1",
+            events_from("e.kind = 'level'", CASE_DESK, &c)
         ))
         .load(conn)
         .await?;
@@ -227,7 +230,8 @@ struct VolumeSql {
 }
 
 /// Registered, resolved and closed cases per bucket, and the backlog at each bucket's end: the
-/// backlog when the period began plus the running sum of registered minus finished cases.
+/// backlog when the period began plus the running sum of registered minus finished (resolved,
+/// or closed without a resolution) cases.
 pub async fn volume(conn: &mut AsyncPgConnection, f: &Filter, g: Granularity) -> diesel::QueryResult<Volume> {
     let c = f.case_conditions();
     let per = |instant: &str, extra: &str| {
@@ -243,14 +247,14 @@ pub async fn volume(conn: &mut AsyncPgConnection, f: &Filter, g: Granularity) ->
                                                ('1 ' || $12)::interval) AS g),
           o AS ({opened}), r AS ({resolved}), c AS ({closed}), f AS ({finished})
          SELECT buckets.b AS bucket, coalesce(o.n, 0) AS opened, coalesce(r.n, 0) AS resolved, coalesce(c.n, 0) AS closed,
-                ({start} + sum(coalesce(o.n, 0) - coalesce(f.n, 0)) OVER (ORDER BY buckets.b))::bigint AS backlog
+                ({start} + sum(coalesce(o.n, 0) - coalesce(r.n, 0) - coalesce(f.n, 0)) OVER (ORDER BY buckets.b))::bigint AS backlog
          FROM buckets LEFT JOIN o ON o.b = buckets.b LEFT JOIN r ON r.b = buckets.b
               LEFT JOIN c ON c.b = buckets.b LEFT JOIN f ON f.b = buckets.b
          ORDER BY buckets.b",
         opened = per("t.created_at", ""),
         resolved = per("t.resolved_at", ""),
         closed = per("t.closed_at", " AND t.status = 'closed'"),
-        finished = per("coalesce(t.resolved_at, t.closed_at)", ""),
+        finished = per("t.closed_at", " AND t.resolved_at IS NULL"),
         start = backlog_at(&c, "$2"),
     );
     let rows: Vec<VolumeSql> = f.query(sql).bind::<Text, _>(g.sql()).load(conn).await?;
@@ -351,7 +355,7 @@ fn measure_condition(m: Measure) -> String {
         Measure::AttentionMissed => format!("{RESOLVED} AND NOT t.response_met"),
         Measure::ResolutionMet => format!("{RESOLVED} AND t.resolution_met"),
         Measure::ResolutionMissed => format!("{RESOLVED} AND NOT t.resolution_met"),
-        Measure::FirstContact => format!("{RESOLVED} AND {}", first_contact()),
+        Measure::FirstContact => format!("{RESOLVED} AND {FIRST_CONTACT}"),
         Measure::Reopened => format!("{RESOLVED} AND t.reopen_count > 0"),
         // Driven from the audit trail's kind index: few cases have such events.
         Measure::Escalated => "t.id IN (SELECT e.ticket_id FROM ticket_events e WHERE e.kind = 'level' AND e.created_at >= $2 AND e.created_at < $3

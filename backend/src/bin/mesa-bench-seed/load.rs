@@ -549,7 +549,7 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
                                   assigned_group_id, assigned_agent_id, level, fields, hold_reason, hold_note, rejection_reason,
                                   solution, solution_type, response_due_at, resolution_due_at, taken_at, resolved_at, closed_at,
                                   created_at, updated_at, version, sla_policy_id, sla_policy_version, response_met, resolution_met,
-                                  response_minutes, resolution_minutes)
+                                  response_minutes, resolution_minutes, handed_over)
              SELECT pg_temp.uuid7(z.created_at), z.number, z.desk_id, z.service_id, z.default_type, z.priority,
                     CASE WHEN z.default_type = 'incident' THEN (ARRAY['high','medium','low'])[1 + floor(z.r_imp * 3)::int] END,
                     CASE WHEN z.default_type = 'incident' THEN (ARRAY['high','medium','low'])[1 + floor(z.r_urg * 3)::int] END,
@@ -581,7 +581,9 @@ pub async fn load(conn: &mut AsyncPgConnection, n: u64, opts: &Options) -> anyho
                     CASE WHEN z.policy_id IS NOT NULL AND coalesce(z.taken_at, z.finished_at) IS NOT NULL
                          THEN round(extract(epoch FROM coalesce(z.taken_at, z.finished_at) - z.created_at) / 60 / z.sla_factor)::int END,
                     CASE WHEN z.policy_id IS NOT NULL AND z.finished_at IS NOT NULL
-                         THEN round(extract(epoch FROM z.finished_at - z.created_at) / 60 / z.sla_factor)::int END
+                         THEN round(extract(epoch FROM z.finished_at - z.created_at) / 60 / z.sla_factor)::int END,
+                    -- Cases above level 1 were escalated (the bench writes no level events).
+                    z.level > 1
              FROM z",
             context = pick(CONTEXTS, "z.r_ctx"),
             opening = pick(OPENINGS, "z.r_open"),

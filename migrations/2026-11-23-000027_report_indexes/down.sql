@@ -1,0 +1,10 @@
+DROP INDEX ticket_events_handover_idx;
+DROP INDEX tickets_desk_created_idx;
+CREATE INDEX tickets_desk_created_idx ON tickets (desk_id, created_at);
+DROP INDEX tickets_desk_unresolved_closed_idx;
+CREATE INDEX tickets_desk_finished_idx ON tickets (desk_id, (coalesce(resolved_at, closed_at))) WHERE coalesce(resolved_at, closed_at) IS NOT NULL;
+DROP INDEX tickets_desk_closed_idx;
+CREATE INDEX tickets_desk_closed_idx ON tickets (desk_id, closed_at) WHERE closed_at IS NOT NULL;
+DROP INDEX tickets_desk_resolved_idx;
+CREATE INDEX tickets_desk_resolved_idx ON tickets (desk_id, resolved_at) WHERE resolved_at IS NOT NULL;
+ALTER TABLE tickets DROP COLUMN handed_over;
