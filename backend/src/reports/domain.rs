@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 /// The days a report covers, both included, in `time_zone`.
 #[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct Period {
+pub struct ReportPeriod {
     pub from: NaiveDate,
     pub to: NaiveDate,
     #[schema(example = "America/Bogota")]
@@ -63,7 +63,7 @@ pub struct Satisfaction {
 /// reassignments and rejections are audit-trail events in the period.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Summary {
-    pub period: Period,
+    pub period: ReportPeriod,
     pub opened: i64,
     pub resolved: i64,
     pub closed: i64,
@@ -126,7 +126,7 @@ pub struct VolumeRow {
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Volume {
-    pub period: Period,
+    pub period: ReportPeriod,
     pub granularity: Granularity,
     pub rows: Vec<VolumeRow>,
 }
@@ -154,7 +154,7 @@ pub enum SlaBy {
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct SlaReport {
-    pub period: Period,
+    pub period: ReportPeriod,
     pub by: SlaBy,
     pub rows: Vec<SlaRow>,
 }
@@ -180,7 +180,7 @@ pub struct TopRow {
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct TopReport {
-    pub period: Period,
+    pub period: ReportPeriod,
     pub by: TopBy,
     /// Cases registered in the period (all of them, not only the rows shown).
     pub total: i64,

@@ -82,7 +82,7 @@ pub fn to_csv(t: &Table) -> String {
     out
 }
 
-fn period_es(p: &Period) -> String {
+fn period_es(p: &ReportPeriod) -> String {
     format!("{} a {}", date_es(p.from), date_es(p.to))
 }
 
