@@ -1,5 +1,6 @@
 // The chart library (recharts under @mantine/charts, ~540 kB) loads in its own chunk after the
 // page's figures and tables, which never wait for it: see ./lazy-charts.ts.
+import '@mantine/core/styles/ColorSwatch.css';
 import '@mantine/charts/styles.css';
 import { BarChart, CompositeChart } from '@mantine/charts';
 

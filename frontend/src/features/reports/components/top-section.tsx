@@ -56,7 +56,7 @@ export function TopSection({ query, onDrill }: { query: ReportQuery; onDrill: On
               }}
             />
           </ChartFigure>
-          <Table.ScrollContainer minWidth={420}>
+          <Table.ScrollContainer minWidth={320}>
             <Table striped verticalSpacing={4} fz="sm" aria-label={t('top.table_label')} data-testid="top-table">
               <Table.Thead>
                 <Table.Tr>
