@@ -115,6 +115,11 @@ time_report "top categories, 90 days" "/reports/top?$P90&by=category"
 time_report "summary as CSV, 90 days" "/reports/summary?$P90" text/csv
 time_report "quarterly PDF ($year T$quarter)" "/reports/quarterly?desk=$DESK&year=$year&quarter=$quarter&format=pdf"
 time_report "quarterly XLSX ($year T$quarter)" "/reports/quarterly?desk=$DESK&year=$year&quarter=$quarter&format=xlsx"
+time_report "drill-down: opened, 90 days" "/reports/cases?$P90&measure=opened"
+time_report "drill-down: resolution missed, 365 days" "/reports/cases?$P365&measure=resolution_missed"
+time_report "drill-down: first contact, 365 days" "/reports/cases?$P365&measure=first_contact"
+time_report "drill-down: backlog, 90 days" "/reports/cases?$P90&measure=backlog"
+time_report "drill-down: escalated, 90 days" "/reports/cases?$P90&measure=escalated"
 time_report "dashboard: desk overview" "/desks/$DESK/overview"
 time_report "dashboard: queue counters" "/tickets/queues"
 

@@ -187,6 +187,53 @@ pub struct TopReport {
     pub rows: Vec<TopRow>,
 }
 
+/// The figure whose cases a drill-down lists (`GET /reports/cases`). Each is the population
+/// the matching indicator of [`Summary`] counts, over the same filters and period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    /// Registered in the period.
+    Opened,
+    /// Resolved in the period.
+    Resolved,
+    /// Closed in the period.
+    Closed,
+    /// Open when the period ended.
+    Backlog,
+    /// Resolved in the period, attended within the target.
+    AttentionMet,
+    /// Resolved in the period, attended late.
+    AttentionMissed,
+    /// Resolved in the period within the resolution target.
+    ResolutionMet,
+    /// Resolved in the period after the resolution target.
+    ResolutionMissed,
+    /// Resolved in the period at the first contact.
+    FirstContact,
+    /// Resolved in the period after being reopened.
+    Reopened,
+    /// Escalated to a higher level in the period.
+    Escalated,
+    /// Rejected in the period.
+    Rejected,
+}
+
+impl Measure {
+    pub const ALL: [(&'static str, Measure); 12] = [
+        ("opened", Measure::Opened),
+        ("resolved", Measure::Resolved),
+        ("closed", Measure::Closed),
+        ("backlog", Measure::Backlog),
+        ("attention_met", Measure::AttentionMet),
+        ("attention_missed", Measure::AttentionMissed),
+        ("resolution_met", Measure::ResolutionMet),
+        ("resolution_missed", Measure::ResolutionMissed),
+        ("first_contact", Measure::FirstContact),
+        ("reopened", Measure::Reopened),
+        ("escalated", Measure::Escalated),
+        ("rejected", Measure::Rejected),
+    ];
+}
+
 /// `part / whole` in percent with one decimal; `None` when `whole` is 0.
 pub fn pct(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)

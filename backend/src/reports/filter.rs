@@ -48,7 +48,7 @@ pub struct ReportQuery {
     pub granularity: Option<String>,
     /// SLA: `priority` (default) or `service`; top: `service` (default) or `category`.
     pub by: Option<String>,
-    /// Top only: how many rows, 1–100 (default 10).
+    /// How many rows: top 1–100 (default 10); cases 1–200 (default 50).
     pub limit: Option<String>,
     /// `json` (default) or `csv`; `Accept: text/csv` also selects CSV.
     pub format: Option<String>,

@@ -12,5 +12,10 @@ pub mod table;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(routes::report_summary).service(routes::report_volume).service(routes::report_sla).service(routes::report_top).service(quarterly::report_quarterly);
+    cfg.service(routes::report_summary)
+        .service(routes::report_volume)
+        .service(routes::report_sla)
+        .service(routes::report_top)
+        .service(routes::report_cases)
+        .service(quarterly::report_quarterly);
 }

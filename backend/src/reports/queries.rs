@@ -127,6 +127,12 @@ struct LevelRow {
     n: i64,
 }
 
+/// A resolved case `t` solved at the first contact: at level 1, never reopened, and never
+/// escalated, transferred or handed from one agent to another.
+fn first_contact() -> String {
+    format!("t.level = 1 AND t.reopen_count = 0 AND NOT EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND (e.kind IN ('level', 'transfer') OR {REASSIGNED}))")
+}
+
 /// Audit events of the period on cases matching the filter. Transfers count where the case
 /// came from (the case is in the other desk now); the rest where the case is.
 fn events_from(c: &str) -> String {
@@ -148,8 +154,7 @@ pub async fn summary(conn: &mut AsyncPgConnection, f: &Filter) -> diesel::QueryR
             {end} AS backlog_end,
             ev.*, sv.*
          FROM (SELECT {RESOLVED_AGGREGATES},
-                 count(*) FILTER (WHERE t.level = 1 AND t.reopen_count = 0 AND NOT EXISTS (
-                     SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND (e.kind IN ('level', 'transfer') OR {REASSIGNED}))) AS first_contact,
+                 count(*) FILTER (WHERE {first_contact}) AS first_contact,
                  count(*) FILTER (WHERE t.reopen_count > 0) AS reopened
                FROM tickets t WHERE t.desk_id = ANY($1) AND t.resolved_at >= $2 AND t.resolved_at < $3{c}) r,
               (SELECT count(*) FILTER (WHERE e.kind = 'transfer') AS transfers,
@@ -164,6 +169,7 @@ pub async fn summary(conn: &mut AsyncPgConnection, f: &Filter) -> diesel::QueryR
                WHERE s.desk_id = ANY($1) AND s.created_at >= $2 AND s.created_at < $3{c}) sv",
         start = backlog_at(&c, "$2"),
         end = backlog_at(&c, "$3"),
+        first_contact = first_contact(),
     );
     let r: SummaryRow = f.query(sql).get_result(conn).await?;
     let levels: Vec<LevelRow> = f
@@ -330,4 +336,42 @@ pub async fn top(conn: &mut AsyncPgConnection, f: &Filter, by: TopBy, limit: i64
         total,
         rows: rows.into_iter().map(|r| TopRow { id: r.id, name: r.name.unwrap_or_else(|| "Sin categoría".to_owned()), cases: r.cases, share_pct: pct(r.cases, total) }).collect(),
     })
+}
+
+/// Where a drill-down's case `t` must be, beyond desk and filters: the population `m` counts.
+fn measure_condition(m: Measure) -> String {
+    const RESOLVED: &str = "t.resolved_at >= $2 AND t.resolved_at < $3";
+    match m {
+        Measure::Opened => "t.created_at >= $2 AND t.created_at < $3".to_owned(),
+        Measure::Resolved => RESOLVED.to_owned(),
+        Measure::Closed => "t.closed_at >= $2 AND t.closed_at < $3 AND t.status = 'closed'".to_owned(),
+        // What `backlog_at($3)` counts, case by case.
+        Measure::Backlog => format!("t.created_at < $3 AND ({OPEN} OR coalesce(t.resolved_at, t.closed_at) >= $3)"),
+        Measure::AttentionMet => format!("{RESOLVED} AND t.response_met"),
+        Measure::AttentionMissed => format!("{RESOLVED} AND NOT t.response_met"),
+        Measure::ResolutionMet => format!("{RESOLVED} AND t.resolution_met"),
+        Measure::ResolutionMissed => format!("{RESOLVED} AND NOT t.resolution_met"),
+        Measure::FirstContact => format!("{RESOLVED} AND {}", first_contact()),
+        Measure::Reopened => format!("{RESOLVED} AND t.reopen_count > 0"),
+        // Driven from the audit trail's kind index: few cases have such events.
+        Measure::Escalated => "t.id IN (SELECT e.ticket_id FROM ticket_events e WHERE e.kind = 'level' AND e.created_at >= $2 AND e.created_at < $3
+                                 AND (e.new_value->>'level')::int > (e.old_value->>'level')::int)"
+            .to_owned(),
+        Measure::Rejected => "t.id IN (SELECT e.ticket_id FROM ticket_events e WHERE e.kind = 'rejection' AND e.created_at >= $2 AND e.created_at < $3)".to_owned(),
+    }
+}
+
+#[derive(QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+}
+
+/// Ids of the cases a figure counts, newest first, `limit` of them after case number `before`.
+pub async fn measure_cases(conn: &mut AsyncPgConnection, f: &Filter, m: Measure, before: Option<i64>, limit: i64) -> diesel::QueryResult<Vec<Uuid>> {
+    let c = f.case_conditions();
+    let keyset = if before.is_some() { " AND t.number < $13" } else { "" };
+    let sql = format!("SELECT t.id FROM tickets t WHERE t.desk_id = ANY($1) AND {}{c}{keyset} ORDER BY t.number DESC LIMIT $12", measure_condition(m));
+    let rows: Vec<IdRow> = f.query(sql).bind::<BigInt, _>(limit).bind::<BigInt, _>(before.unwrap_or(0)).load(conn).await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }

@@ -3,18 +3,22 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::domain::*;
 use super::filter::{Filter, ReportQuery};
 use super::{queries, table};
 use crate::auth::CurrentUser;
-use crate::db::schema::desks;
+use crate::db::schema::{desks, tickets};
 use crate::db::DbConn;
 use crate::error::responses::{Forbidden, Invalid, NotFound, Unauthenticated};
 use crate::error::{AppError, AppResult};
+use crate::http::{page_limit, paginate, Cursor};
 use crate::state::AppState;
+use crate::tickets::model::{TicketPage, TicketRow};
+use crate::tickets::render::summarize;
 use crate::users::domain::Role;
 
 /// The desks a report covers: the one asked for (404 if unknown, 403 unless the caller
@@ -137,4 +141,40 @@ pub async fn report_top(state: web::Data<AppState>, user: CurrentUser, req: Http
     let (mut conn, f) = prepare(&state, &user, &q).await?;
     let t = queries::top(&mut conn, &f, by, limit).await?;
     Ok(answer(csv, "principales", &f, &t, table::top_table))
+}
+
+/// What a drill-down lists, beside the report's filters.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseListQuery {
+    /// The figure: `opened`, `resolved`, `closed`, `backlog` (open when the period ended),
+    /// `attention_met`, `attention_missed`, `resolution_met`, `resolution_missed`,
+    /// `first_contact`, `reopened` (of the cases resolved in the period), `escalated` or
+    /// `rejected` (in the period).
+    pub measure: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Drill-down: the cases a report figure counts, under the same filters and period, newest
+/// first (keyset pagination).
+#[utoipa::path(tag = "reports", security(("bearer_auth" = [])), params(ReportQuery, CaseListQuery),
+    responses((status = 200, body = TicketPage), Unauthenticated, Forbidden, NotFound, Invalid))]
+#[get("/reports/cases")]
+pub async fn report_cases(state: web::Data<AppState>, user: CurrentUser, q: web::Query<ReportQuery>, list: web::Query<CaseListQuery>) -> AppResult<web::Json<TicketPage>> {
+    let measure = match list.measure.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => return Err(AppError::field("measure", "required", "name the figure whose cases to list")),
+        Some(raw) => choice("measure", Some(raw), Measure::Opened, &Measure::ALL)?,
+    };
+    let before = list.cursor.as_deref().map(Cursor::decode_number).transpose()?.map(|(n, _)| n);
+    let limit = match q.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => page_limit(None)?,
+        Some(s) => page_limit(Some(s.parse::<i64>().map_err(|_| AppError::field("limit", "out_of_range", "must be a whole number from 1 to 200"))?))?,
+    };
+    let (mut conn, f) = prepare(&state, &user, &q).await?;
+    let ids = queries::measure_cases(&mut conn, &f, measure, before, limit + 1).await?;
+    let rows: Vec<TicketRow> = tickets::table.filter(tickets::id.eq_any(&ids)).order(tickets::number.desc()).select(TicketRow::as_select()).load(&mut conn).await?;
+    let (rows, next_cursor) = paginate(rows, limit, |t| Cursor { key: t.number.to_string(), id: t.id });
+    let reference = state.reference(&mut conn, &user).await?;
+    Ok(web::Json(TicketPage { items: summarize(&mut conn, &reference, rows).await?, next_cursor }))
 }

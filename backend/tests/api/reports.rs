@@ -365,6 +365,73 @@ async fn bad_filters_are_422_naming_the_field() {
     }
 }
 
+/// The first letters of the subjects of every case a drill-down lists, walking its pages.
+async fn drilled(app: &crate::support::app::TestApp, query: &str, token: &str, limit: usize) -> String {
+    let mut letters = String::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let after = cursor.as_ref().map(|c| format!("&cursor={c}")).unwrap_or_default();
+        let r = app.get(&format!("/reports/cases?{query}&limit={limit}{after}"), token).await;
+        assert_eq!(r.status, 200, "{query}: {}", r.body);
+        let items = r.body["items"].as_array().unwrap();
+        assert!(items.len() <= limit);
+        letters.extend(items.iter().map(|t| t["subject"].as_str().unwrap().chars().next().unwrap()));
+        match r.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return letters,
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_figure_drills_down_to_the_cases_it_counts() {
+    let Quarter { d, sup, other_sup } = quarter().await;
+    let app = &d.app;
+    let q = format!("desk={}&{Q1}", d.desk);
+    let s = app.get(&format!("/reports/summary?{q}"), &sup).await.body;
+    // Newest case first (the fixture registered A to F in order); each list as long as its figure.
+    for (measure, cases, figure) in [
+        ("opened", "FDCBA", &s["opened"]),
+        ("resolved", "ECBA", &s["resolved"]),
+        ("closed", "A", &s["closed"]),
+        ("backlog", "D", &s["backlog_end"]),
+        ("attention_met", "EBA", &s["attention"]["met"]),
+        ("attention_missed", "C", &json!(s["attention"]["measured"].as_i64().unwrap() - s["attention"]["met"].as_i64().unwrap())),
+        ("resolution_met", "BA", &s["resolution"]["met"]),
+        ("resolution_missed", "EC", &json!(s["resolution"]["measured"].as_i64().unwrap() - s["resolution"]["met"].as_i64().unwrap())),
+        ("first_contact", "EA", &s["first_contact"]),
+        ("reopened", "B", &s["reopened"]),
+        ("escalated", "C", &s["escalations"][0]["escalations"]),
+        ("rejected", "F", &s["rejections"]),
+    ] {
+        let listed = drilled(app, &format!("{q}&measure={measure}"), &sup, 2).await;
+        assert_eq!(listed, cases, "{measure}");
+        assert_eq!(json!(listed.len()), *figure, "{measure} lists as many cases as its figure counts");
+    }
+    // A row's drill-down narrows with the row's own filter; the admin reads it too.
+    assert_eq!(drilled(app, &format!("{q}&measure=resolved&priority=critical"), &d.admin, 50).await, "C");
+    let first = app.get(&format!("/reports/cases?{q}&measure=opened"), &sup).await.body;
+    assert_eq!(first["items"][0]["service"]["name"], "Soporte virtual o en sitio");
+    assert!(first["next_cursor"].is_null());
+    // Another desk's supervisor, requesters and agents read none of them.
+    for token in [&other_sup, &d.pedro, &d.agent_n1] {
+        app.get(&format!("/reports/cases?{q}&measure=opened"), token).await.assert_problem(403, "forbidden");
+    }
+    assert_eq!(app.get(&format!("/reports/cases?{Q1}&measure=opened"), &other_sup).await.body["items"], json!([]));
+    for (query, field) in [
+        ("", "measure"),
+        ("&measure=everything", "measure"),
+        ("&measure=opened&cursor=bm9wZQ", "cursor"),
+        ("&measure=opened&limit=201", "limit"),
+        ("&measure=opened&limit=-1", "limit"),
+        ("&measure=opened&priority=urgent", "priority"),
+    ] {
+        let r = app.get(&format!("/reports/cases?{q}{query}"), &sup).await;
+        r.assert_problem(422, "validation_failed");
+        assert_eq!(r.error_fields(), [field], "{query}");
+    }
+}
+
 fn artifact_dir() -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-artifacts");
     std::fs::create_dir_all(&dir).unwrap();

@@ -1038,6 +1038,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Drill-down: the cases a report figure counts, under the same filters and period, newest
+         *     first (keyset pagination).
+         */
+        get: operations["report_cases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/quarterly": {
         parameters: {
             query?: never;
@@ -9761,6 +9781,117 @@ export interface operations {
             };
         };
     };
+    report_cases: {
+        parameters: {
+            query?: {
+                /** @description Desk. Default: every desk the caller supervises (every desk for admins). */
+                desk?: string;
+                /** @description Requester's organization recorded on the case. */
+                organization?: string;
+                area?: string;
+                service?: string;
+                /** @description Support group the case is assigned to now. */
+                group?: string;
+                /** @description Agent the case is assigned to now. */
+                agent?: string;
+                /** @description `incident` or `request`. */
+                type?: string;
+                /** @description `critical`, `high`, `medium` or `low`. */
+                priority?: string;
+                /** @description `portal`, `phone`, `api`, `email` or `letter`. */
+                channel?: string;
+                /** @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`. */
+                from?: string;
+                /** @description Last day of the period, included. Default: today. */
+                to?: string;
+                /** @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`). */
+                granularity?: string;
+                /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
+                by?: string;
+                /** @description How many rows: top 1–100 (default 10); cases 1–200 (default 50). */
+                limit?: string;
+                /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
+                format?: string;
+                /**
+                 * @description The figure: `opened`, `resolved`, `closed`, `backlog` (open when the period ended),
+                 *     `attention_met`, `attention_missed`, `resolution_met`, `resolution_missed`,
+                 *     `first_contact`, `reopened` (of the cases resolved in the period), `escalated` or
+                 *     `rejected` (in the period).
+                 */
+                measure?: string;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketPage"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     report_quarterly: {
         parameters: {
             query?: {
@@ -9872,7 +10003,7 @@ export interface operations {
                 granularity?: string;
                 /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
                 by?: string;
-                /** @description Top only: how many rows, 1–100 (default 10). */
+                /** @description How many rows: top 1–100 (default 10); cases 1–200 (default 50). */
                 limit?: string;
                 /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
                 format?: string;
@@ -9976,7 +10107,7 @@ export interface operations {
                 granularity?: string;
                 /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
                 by?: string;
-                /** @description Top only: how many rows, 1–100 (default 10). */
+                /** @description How many rows: top 1–100 (default 10); cases 1–200 (default 50). */
                 limit?: string;
                 /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
                 format?: string;
@@ -10080,7 +10211,7 @@ export interface operations {
                 granularity?: string;
                 /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
                 by?: string;
-                /** @description Top only: how many rows, 1–100 (default 10). */
+                /** @description How many rows: top 1–100 (default 10); cases 1–200 (default 50). */
                 limit?: string;
                 /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
                 format?: string;
@@ -10184,7 +10315,7 @@ export interface operations {
                 granularity?: string;
                 /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
                 by?: string;
-                /** @description Top only: how many rows, 1–100 (default 10). */
+                /** @description How many rows: top 1–100 (default 10); cases 1–200 (default 50). */
                 limit?: string;
                 /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
                 format?: string;
