@@ -203,14 +203,17 @@ describe('the supervisor’s reports', { timeout: 300_000 }, () => {
     try {
       await openReports(page);
       const solved = await call(`/tickets/${cases[0].number}`, { token: managerToken });
-      await page.getByLabel('Prioridad', { exact: true }).selectOption(solved.priority);
+      const filters = page.getByRole('region', { name: 'Filtros' });
+      await filters.getByLabel('Prioridad', { exact: true }).selectOption(solved.priority);
       await page.waitForURL((url) => url.searchParams.get('priority') === solved.priority);
-      await page.getByLabel('Periodo', { exact: true }).selectOption({ label: 'Últimos 7 días' });
+      await filters.getByLabel('Periodo', { exact: true }).selectOption({ label: 'Últimos 7 días' });
       await page.waitForURL((url) => url.searchParams.has('from'));
       await page.reload();
       await page.getByTestId('stat-resolved-value').waitFor();
-      assert.equal(await page.getByLabel('Prioridad', { exact: true }).inputValue(), solved.priority);
-      assert.equal(await page.getByLabel('Periodo', { exact: true }).inputValue(), 'last_7');
+      assert.equal(await filters.getByLabel('Prioridad', { exact: true }).inputValue(), solved.priority);
+      assert.equal(await filters.getByLabel('Periodo', { exact: true }).inputValue(), 'last_7');
+      // Quick changes build on each other: the desk chosen first is still there.
+      assert.equal(await filters.getByLabel('Mesa', { exact: true }).inputValue(), deskId);
       const url = new URL(page.url());
       const served = await call(`/reports/summary?${url.searchParams}`, { token: managerToken });
       assert.equal(figure(await page.getByTestId('stat-resolved-value').textContent()), served.resolved);

@@ -22,7 +22,8 @@ export function FiltersPanel({
   desks: DeskOption[];
   isAdmin: boolean;
   now: Day;
-  onChange: (filters: ReportFilters) => void;
+  /** Changes are functions of the latest filters: two quick changes must not undo each other. */
+  onChange: (update: (filters: ReportFilters) => ReportFilters) => void;
 }) {
   const { t, tApp } = useReportStrings();
   const scope = filters.desk ? desks.filter((d) => d.id === filters.desk) : desks;
@@ -32,26 +33,29 @@ export function FiltersPanel({
   const organizations = useOrganizationOptions();
   const preset = presetOf(filters.from, filters.to, now);
 
-  const set = (key: FilterKey, value: string) => {
-    const next = { ...filters };
-    if (value) next[key] = value;
-    else delete next[key];
-    // Services and groups belong to a desk: a new desk drops them.
-    if (key === 'desk') {
-      delete next.service;
-      delete next.group;
-    }
-    onChange(next);
-  };
+  const set = (key: FilterKey, value: string) =>
+    onChange((current) => {
+      const next = { ...current };
+      if (value) next[key] = value;
+      else delete next[key];
+      // Services and groups belong to a desk: a new desk drops them.
+      if (key === 'desk') {
+        delete next.service;
+        delete next.group;
+      }
+      return next;
+    });
   const setDay = (which: 'from' | 'to', value: string) => {
     if (!isDay(value)) return;
-    const next = { ...filters, [which]: value };
-    // Keep the period the right way round: the other end follows.
-    if (next.from > next.to) {
-      if (which === 'from') next.to = value;
-      else next.from = value;
-    }
-    onChange(next);
+    onChange((current) => {
+      const next = { ...current, [which]: value };
+      // Keep the period the right way round: the other end follows.
+      if (next.from > next.to) {
+        if (which === 'from') next.to = value;
+        else next.from = value;
+      }
+      return next;
+    });
   };
   const select = (key: FilterKey, any: string, options: Option[], disabled = false) => (
     <NativeSelect
@@ -76,7 +80,7 @@ export function FiltersPanel({
             <Button
               variant="subtle"
               size="xs"
-              onClick={() => onChange({ from: filters.from, to: filters.to, ...(filters.desk ? { desk: filters.desk } : {}) })}
+              onClick={() => onChange((current) => ({ from: current.from, to: current.to, ...(current.desk ? { desk: current.desk } : {}) }))}
             >
               {t('filters.clear')}
             </Button>
@@ -94,7 +98,7 @@ export function FiltersPanel({
             value={preset}
             onChange={(e) => {
               const value = e.currentTarget.value;
-              if (value !== 'custom') onChange({ ...filters, ...presetRange(value as Preset, now) });
+              if (value !== 'custom') onChange((current) => ({ ...current, ...presetRange(value as Preset, now) }));
             }}
             data={[...PRESETS, 'custom' as const].map((p) => ({ value: p, label: t(`filters.presets.${p}`) }))}
           />

@@ -1,7 +1,7 @@
 import '@mantine/core/styles/Drawer.css';
 import '@mantine/core/styles/SegmentedControl.css';
 import { Stack, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { EmptyState, ErrorState, LoadingState } from '@/shared/components/states';
 import { downloadCsv } from '../api/downloads';
@@ -37,10 +37,28 @@ export function ReportsView({ desks, isAdmin }: { desks: DeskOption[]; isAdmin: 
   const [params, setParams] = useSearchParams();
   const [now] = useState(() => today());
   const [drill, setDrill] = useState<Drill | null>(null);
-  const view = viewFromParams(params, now);
-  // A desk the user does not manage (an old link): every desk of theirs instead.
-  if (view.filters.desk && !desks.some((d) => d.id === view.filters.desk)) delete view.filters.desk;
-  const setView = (next: Partial<ReportView>) => setParams(paramsOfView({ ...view, ...next }, now), { replace: true });
+  // The router renders a new address a little after each change, passing through the ones
+  // before it; a change made meanwhile must build on the last address asked for, not on the
+  // one on screen. `pending` is that address and every address of the chain leading to it.
+  const pending = useRef<{ next: URLSearchParams; chain: Set<string> } | null>(null);
+  const viewOf = (p: URLSearchParams) => {
+    const v = viewFromParams(p, now);
+    // A desk the user does not manage (an old link): every desk of theirs instead.
+    if (v.filters.desk && !desks.some((d) => d.id === v.filters.desk)) delete v.filters.desk;
+    return v;
+  };
+  const view = viewOf(params);
+  const setView = (change: (current: ReportView) => ReportView) => {
+    const shown = params.toString();
+    const p = pending.current;
+    // Behind: the address shown is one of the chain (but not its end, which means caught up).
+    const behind = p !== null && p.chain.has(shown) && p.next.toString() !== shown;
+    const next = paramsOfView(change(viewOf(behind ? p.next : params)), now);
+    const chain = behind ? p.chain : new Set([shown]);
+    chain.add(next.toString());
+    pending.current = { next, chain };
+    setParams(next, { replace: true });
+  };
   const query = reportQuery(view.filters);
   const summary = useReportSummary(query);
 
@@ -51,11 +69,12 @@ export function ReportsView({ desks, isAdmin }: { desks: DeskOption[]; isAdmin: 
         desks={desks}
         isAdmin={isAdmin}
         now={now}
-        onChange={(filters) =>
-          setView({
-            filters,
+        onChange={(update) =>
+          setView((current) => {
+            const filters = update(current.filters);
+            const samePeriod = filters.from === current.filters.from && filters.to === current.filters.to;
             // A new period gets the granularity that suits its length.
-            granularity: filters.from !== view.filters.from || filters.to !== view.filters.to ? defaultGranularity(filters.from, filters.to) : view.granularity,
+            return { ...current, filters, granularity: samePeriod ? current.granularity : defaultGranularity(filters.from, filters.to) };
           })
         }
       />
@@ -84,10 +103,10 @@ export function ReportsView({ desks, isAdmin }: { desks: DeskOption[]; isAdmin: 
           <VolumeSection
             query={{ ...query, from: view.filters.from, to: view.filters.to }}
             granularity={view.granularity}
-            onGranularity={(granularity) => setView({ granularity })}
+            onGranularity={(granularity) => setView((current) => ({ ...current, granularity }))}
             onDrill={setDrill}
           />
-          <SlaSection query={query} by={view.slaBy} onBy={(slaBy) => setView({ slaBy })} onDrill={setDrill} />
+          <SlaSection query={query} by={view.slaBy} onBy={(slaBy) => setView((current) => ({ ...current, slaBy }))} onDrill={setDrill} />
           <TopSection query={query} onDrill={setDrill} />
           <SatisfactionSection satisfaction={summary.data.satisfaction} />
         </>
