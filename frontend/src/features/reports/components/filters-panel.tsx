@@ -86,7 +86,7 @@ export function FiltersPanel({
             </Button>
           )}
         </Group>
-        <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" verticalSpacing="xs">
+        <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm" verticalSpacing="xs">
           {desks.length > 1 &&
             select(
               'desk',
