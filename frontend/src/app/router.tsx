@@ -75,6 +75,10 @@ export const routes: RouteObject[] = [
                 lazy: async () => ({ Component: (await import('./routes/supervision')).SupervisionRoute }),
               },
               {
+                path: 'reports',
+                lazy: async () => ({ Component: (await import('./routes/reports')).ReportsRoute }),
+              },
+              {
                 path: 'register',
                 lazy: async () => ({ Component: (await import('./routes/register')).RegisterRoute }),
               },

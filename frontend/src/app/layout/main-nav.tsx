@@ -28,7 +28,11 @@ export function MainNav() {
     );
   }
   if (isManager(me.data?.role)) {
-    items.push({ to: '/supervision', label: t('nav.supervision') }, { to: '/admin', label: t('nav.admin') });
+    items.push(
+      { to: '/supervision', label: t('nav.supervision') },
+      { to: '/reports', label: t('nav.reports') },
+      { to: '/admin', label: t('nav.admin') },
+    );
   }
 
   return (
