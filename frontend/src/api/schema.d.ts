@@ -3140,6 +3140,15 @@ export interface components {
          * @enum {string}
          */
         ReopenReason: "survey" | "requester" | "staff";
+        /** @description The days a report covers, both included, in `time_zone`. */
+        ReportPeriod: {
+            /** Format: date */
+            from: string;
+            /** @example America/Bogota */
+            time_zone: string;
+            /** Format: date */
+            to: string;
+        };
         ResolveBody: {
             /** @description The documented solution (required). */
             solution: string;
@@ -3303,7 +3312,7 @@ export interface components {
         };
         SlaReport: {
             by: components["schemas"]["SlaBy"];
-            period: components["schemas"]["Period"];
+            period: components["schemas"]["ReportPeriod"];
             rows: components["schemas"]["SlaRow"][];
         };
         /** @description SLA figures of the cases resolved in the period, for one priority or one service. */
@@ -3387,7 +3396,7 @@ export interface components {
             first_contact_pct?: number | null;
             /** Format: int64 */
             opened: number;
-            period: components["schemas"]["Period"];
+            period: components["schemas"]["ReportPeriod"];
             /**
              * Format: int64
              * @description Cases handed from one agent to another.
@@ -3789,7 +3798,7 @@ export interface components {
         TopBy: "service" | "category";
         TopReport: {
             by: components["schemas"]["TopBy"];
-            period: components["schemas"]["Period"];
+            period: components["schemas"]["ReportPeriod"];
             rows: components["schemas"]["TopRow"][];
             /**
              * Format: int64
@@ -3976,7 +3985,7 @@ export interface components {
         Visibility: "public" | "private";
         Volume: {
             granularity: components["schemas"]["Granularity"];
-            period: components["schemas"]["Period"];
+            period: components["schemas"]["ReportPeriod"];
             rows: components["schemas"]["VolumeRow"][];
         };
         /** @description One bucket of the volume series. */

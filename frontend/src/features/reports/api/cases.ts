@@ -34,7 +34,7 @@ export function useReportCases(query: ReportQuery, measure: Measure) {
     queryFn: async ({ pageParam }) =>
       unwrap(
         await api.GET('/api/v1/reports/cases', {
-          params: { query: { ...query, measure, limit: String(CASES_PAGE_SIZE), ...(pageParam ? { cursor: pageParam } : {}) } },
+          params: { query: { ...query, measure, limit: CASES_PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) } },
         }),
       ),
     getNextPageParam: (last) => last.next_cursor ?? undefined,

@@ -31,7 +31,7 @@ export async function downloadCsv(table: CsvTable, query: ReportQuery): Promise<
       return save(await api.GET('/api/v1/reports/sla', { params: { query: { ...common, by: table.by } }, parseAs: 'blob' }), fallback);
     case 'top':
       return save(
-        await api.GET('/api/v1/reports/top', { params: { query: { ...common, by: 'service', limit: String(TOP_LIMIT) } }, parseAs: 'blob' }),
+        await api.GET('/api/v1/reports/top', { params: { query: { ...common, by: 'service', limit: TOP_LIMIT } }, parseAs: 'blob' }),
         fallback,
       );
   }

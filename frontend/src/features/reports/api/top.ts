@@ -16,6 +16,6 @@ export function useReportTop(query: ReportQuery) {
     queryKey: reportKeys.top(query),
     placeholderData: keepPreviousData,
     queryFn: async () =>
-      asJson(unwrap(await api.GET('/api/v1/reports/top', { params: { query: { ...query, by: 'service', limit: String(TOP_LIMIT) } } }))),
+      asJson(unwrap(await api.GET('/api/v1/reports/top', { params: { query: { ...query, by: 'service', limit: TOP_LIMIT } } }))),
   });
 }

@@ -15,10 +15,11 @@ const otherDesk = { ...ticDesk, id: 'd0000000-0000-4000-8000-000000000009', code
 const compliance = (met: number, measured: number): Schemas['Compliance'] => ({ met, measured, met_pct: measured ? Math.round((met * 1000) / measured) / 10 : null });
 const times = (mean: number | null, p90: number | null, measured = 10): Schemas['TimeStats'] => ({ measured, mean_minutes: mean, p90_minutes: p90 });
 
+const period: Schemas['ReportPeriod'] = { from: '2026-11-01', to: '2026-11-30', time_zone: 'America/Bogota' };
+
 function summaryOf(over: Partial<Schemas['Summary']> = {}): Schemas['Summary'] {
   return {
-    // The generated type of `period` is wrong (a name clash in the contract); the page never reads it.
-    period: 'day',
+    period,
     opened: 1234,
     resolved: 20,
     closed: 15,
@@ -82,7 +83,7 @@ function setup(path: string, { summary = summaryOf(), desks = [desk] }: { summar
         return new Response('a;b\n1;2\n', { status: 200, headers: { 'Content-Type': 'text/csv', 'Content-Disposition': 'attachment; filename="volumen-2026-11-01-2026-11-30.csv"' } });
       }
       return json(200, {
-        period: 'day',
+        period,
         granularity: q.get('granularity') ?? 'day',
         rows: [
           { start: '2026-11-02', opened: 5, resolved: 3, closed: 2, backlog: 9 },
@@ -90,9 +91,9 @@ function setup(path: string, { summary = summaryOf(), desks = [desk] }: { summar
         ],
       });
     },
-    'GET /api/v1/reports/sla': () => json(200, { period: 'day', by: 'priority', rows: [slaRow('low', 'Baja', 4), slaRow('high', 'Alta', 6)] }),
+    'GET /api/v1/reports/sla': () => json(200, { period, by: 'priority', rows: [slaRow('low', 'Baja', 4), slaRow('high', 'Alta', 6)] }),
     'GET /api/v1/reports/top': () =>
-      json(200, { period: 'day', by: 'service', total: 1234, rows: [{ id: emailService.id, name: emailService.name, cases: 800, share_pct: 64.8 }] }),
+      json(200, { period, by: 'service', total: 1234, rows: [{ id: emailService.id, name: emailService.name, cases: 800, share_pct: 64.8 }] }),
     'GET /api/v1/reports/cases': (request) => {
       const q = new URL(request.url).searchParams;
       if (q.get('cursor') === 'next') return json(200, page([ticketSummary({ id: 'e0000000-0000-4000-8000-000000000100', number: 100, subject: 'La impresora no imprime' })]));
