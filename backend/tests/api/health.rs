@@ -43,3 +43,17 @@ async fn not_ready_when_database_is_unreachable() {
     let r = app.client.get(format!("{base}/api/v1/health")).send().await.unwrap();
     assert_eq!(r.status(), 200, "liveness does not depend on the database");
 }
+
+#[tokio::test]
+async fn the_pool_connects_without_jit_compilation() {
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        jit: String,
+    }
+    let app = spawn_app().await;
+    let mut conn = app.pool.get().await.unwrap();
+    use diesel_async::RunQueryDsl;
+    let s: Setting = diesel::sql_query("SHOW jit").get_result(&mut conn).await.unwrap();
+    assert_eq!(s.jit, "off", "reports would spend their time compiling (see db::manager_config)");
+}
