@@ -6,7 +6,7 @@
 #   lint      cargo fmt --check; cargo clippy -D warnings (rustup adds the components if missing)
 #   rust      cargo test --workspace  (MESA_TEST_DATABASE_URL = admin URL of that server;
 #             MESA_TEST_PYTHON = .data/venv's Python, with aiosmtpd for the mail tests)
-#   openapi   `mesa openapi` is valid OpenAPI 3.1 (openapi-spec-validator)
+#   openapi   `mesa openapi` is valid OpenAPI 3.1 (openapi-spec-validator) and passes Redocly's lint (openapi/redocly.yaml)
 #   frontend  npm ci (when needed), npm test, npm run build
 #   e2e       mesa serve on 127.0.0.1:18080 + demo slapd; npm run e2e (headless Chromium)
 #   fuzz      Schemathesis against a throwaway server, from its OpenAPI document, as an admin
@@ -75,6 +75,9 @@ if not version.startswith("3.1."):
     sys.exit(f"`mesa openapi` declares openapi {version!r}; expected 3.1.x")
 PY
   "$VENV/bin/openapi-spec-validator" --schema 3.1 --validation-errors all "$spec"
+  # Redocly's linter (pinned in frontend/'s devDependencies), with openapi/redocly.yaml's rules.
+  frontend_install
+  REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true frontend/node_modules/.bin/redocly lint "$spec" --config openapi/redocly.yaml
 }
 
 frontend_stage() {
