@@ -1,3 +1,4 @@
+DROP INDEX tickets_updated_idx;
 DROP INDEX ticket_events_handover_idx;
 DROP INDEX tickets_desk_created_idx;
 CREATE INDEX tickets_desk_created_idx ON tickets (desk_id, created_at);

@@ -29,3 +29,7 @@ CREATE INDEX tickets_desk_created_idx ON tickets (desk_id, created_at) INCLUDE (
 -- Agent-to-agent hand-overs are a sliver of the assignments: counted from their own index.
 CREATE INDEX ticket_events_handover_idx ON ticket_events (created_at, ticket_id)
     WHERE kind = 'assignment' AND old_value->>'agent_id' IS NOT NULL AND new_value->>'agent_id' IS NOT NULL;
+
+-- Every case in order of its last change, for incremental sync (`sort=changed`, `updated_since`)
+-- and admins' "latest change first" across desks.
+CREATE INDEX tickets_updated_idx ON tickets (updated_at, id);

@@ -42,6 +42,8 @@ pub enum Sort {
     Updated,
     /// Soonest resolution due date first; cases without one last.
     Due,
+    /// Oldest change first: with `updated_since`, what changed since a sync's last run.
+    Changed,
 }
 
 #[derive(Clone)]
@@ -56,6 +58,8 @@ pub struct ListFilter {
     pub requester_id: Option<Uuid>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
+    /// Changed at or after (`updated_at`).
+    pub updated_since: Option<DateTime<Utc>>,
     pub q: Option<String>,
     /// Exact document reference (`external_reference`).
     pub external_reference: Option<String>,
@@ -91,6 +95,7 @@ pub enum After {
     Updated(DateTime<Utc>, Uuid),
     /// `None`: the last row had no due date.
     Due(Option<DateTime<Utc>>, Uuid),
+    Changed(DateTime<Utc>, Uuid),
 }
 
 impl After {
@@ -105,6 +110,10 @@ impl After {
             Sort::Due => {
                 let (due, id) = Cursor::decode_optional_time(raw)?;
                 After::Due(due, id)
+            }
+            Sort::Changed => {
+                let (at, id) = Cursor::decode_time(raw)?;
+                After::Changed(at, id)
             }
         })
     }
@@ -192,6 +201,7 @@ pub async fn list(conn: &mut AsyncPgConnection, scope: &Scope, f: &ListFilter, e
             Sort::Number => rows.sort_by_key(|t| std::cmp::Reverse(t.number)),
             Sort::Updated => rows.sort_by_key(|t| std::cmp::Reverse((t.updated_at, t.id))),
             Sort::Due => rows.sort_by_key(|t| (t.resolution_due_at.is_none(), t.resolution_due_at, t.id)),
+            Sort::Changed => rows.sort_by_key(|t| (t.updated_at, t.id)),
         }
         let mut seen = std::collections::HashSet::new();
         rows.retain(|t| seen.insert(t.id));
@@ -288,6 +298,9 @@ fn filtered<'a>(scope: &Scope, f: &'a ListFilter, branch: Branch, window: Window
     }
     if let Some(to) = f.created_to {
         q = q.filter(tickets::created_at.lt(to));
+    }
+    if let Some(since) = f.updated_since {
+        q = q.filter(tickets::updated_at.ge(since));
     }
     if let Some(text) = &f.q {
         // Staff and admins search the desk-spelled words (migration 000015): one GIN index on
@@ -473,6 +486,12 @@ fn sorted<'a>(mut q: TicketQuery<'a>, f: &ListFilter) -> TicketQuery<'a> {
             };
             q.order((tickets::resolution_due_at.asc().nulls_last(), tickets::id.asc()))
         }
+        Sort::Changed => {
+            if let Some(After::Changed(at, id)) = f.after {
+                q = q.filter(tickets::updated_at.gt(at).or(tickets::updated_at.eq(at).and(tickets::id.gt(id))));
+            }
+            q.order((tickets::updated_at.asc(), tickets::id.asc()))
+        }
     }
 }
 
@@ -481,6 +500,7 @@ pub fn cursor_of(sort: Sort, t: &TicketRow) -> Cursor {
         Sort::Number => t.number.to_string(),
         Sort::Updated => t.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
         Sort::Due => t.resolution_due_at.map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)).unwrap_or_default(),
+        Sort::Changed => t.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
     };
     Cursor { key, id: t.id }
 }

@@ -58,6 +58,11 @@ pub struct TicketListQuery {
     pub created_from: Option<DateTime<Utc>>,
     /// Registered before (RFC 3339).
     pub created_to: Option<DateTime<Utc>>,
+    /// Changed at or after (RFC 3339): with `sort=changed`, an incremental sync. A change is
+    /// stamped with the instant its request began, so one committing while a sync reads may
+    /// carry an instant just before the last one the sync saw: ask again from a minute before
+    /// it, and keep each case's highest `version`.
+    pub updated_since: Option<DateTime<Utc>>,
     /// Spanish full-text search over subject, description, external reference and follow-ups
     /// (accents ignored). A case number (`6` or `#6`) finds that case first.
     pub q: Option<String>,
@@ -66,7 +71,8 @@ pub struct TicketListQuery {
     /// Cases back at work after a resolution for this reason: `survey` lists those reopened by
     /// an unsatisfied survey ("Abierto por encuesta").
     pub reopen_reason: Option<ReopenReason>,
-    /// `number` (newest first, default), `updated`, `due`.
+    /// `number` (newest first, default), `updated` (latest change first), `due`, `changed`
+    /// (oldest change first, for sync).
     pub sort: Option<Sort>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
@@ -104,6 +110,7 @@ pub async fn list_tickets(state: web::Data<AppState>, user: CurrentUser, query: 
         requester_id: q.requester_id,
         created_from: q.created_from,
         created_to: q.created_to,
+        updated_since: q.updated_since,
         q: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty() && s.chars().count() <= 200),
         external_reference: q.external_reference.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         reopen_reason: q.reopen_reason,

@@ -966,3 +966,65 @@ async fn a_case_with_more_words_than_a_search_vector_holds_still_takes_follow_up
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(numbers(&d.app.get("/tickets?q=controlador", &d.agent_n1).await.body), [other]);
 }
+
+/// Walks `GET /tickets?sort=changed&updated_since=…` page by page (2 per page): the numbers in
+/// the order listed, and the last case's `updated_at`.
+async fn sync_from(d: &Desk, token: &str, since: &str) -> (Vec<i64>, String) {
+    let since = since.replace('+', "%2B");
+    let (mut numbers, mut last, mut cursor) = (Vec::new(), String::new(), None::<String>);
+    let mut previous: Option<String> = None;
+    loop {
+        let after = cursor.as_ref().map(|c| format!("&cursor={c}")).unwrap_or_default();
+        let r = d.app.get(&format!("/tickets?sort=changed&updated_since={since}&limit=2{after}"), token).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        for t in r.body["items"].as_array().unwrap() {
+            let at = t["updated_at"].as_str().unwrap().to_owned();
+            let instant = chrono::DateTime::parse_from_rfc3339(&at).unwrap();
+            if let Some(p) = &previous {
+                assert!(chrono::DateTime::parse_from_rfc3339(p).unwrap() <= instant, "oldest change first");
+            }
+            previous = Some(at.clone());
+            numbers.push(t["number"].as_i64().unwrap());
+            last = at;
+        }
+        match r.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return (numbers, last),
+        }
+    }
+}
+
+#[tokio::test]
+async fn incremental_sync_walks_changes_oldest_first() {
+    let d = desk().await;
+    let num = |v: Value| v["number"].as_i64().unwrap();
+    let a = num(d.open(&d.pedro, "Sincronizar A").await);
+    let b = num(d.open(&d.pedro, "Sincronizar B").await);
+    let c = num(d.open(&d.lucia, "Sincronizar C").await);
+    let ours = |all: &[i64]| all.iter().copied().filter(|n| [a, b, c].contains(n)).collect::<Vec<_>>();
+
+    // Everything since long ago, across pages, each case once, in the order it last changed.
+    let (all, mark) = sync_from(&d, &d.admin, "2000-01-01T00:00:00Z").await;
+    assert_eq!(ours(&all), [a, b, c]);
+    let mut unique = all.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), all.len(), "no case twice across pages");
+
+    // A later change: the next run, from the last instant seen, brings it last; b did not change.
+    d.ok(&d.agent_n1, a, "take", json!({})).await;
+    let (changed, _) = sync_from(&d, &d.admin, &mark).await;
+    assert_eq!(changed.last(), Some(&a), "{changed:?}");
+    assert!(!changed.contains(&b), "{changed:?}");
+
+    // A requester syncs only what she may see.
+    let (pedro, _) = sync_from(&d, &d.pedro, "2000-01-01T00:00:00Z").await;
+    assert_eq!(pedro, [b, a]);
+
+    // Cursors belong to their order; a bad instant is refused.
+    let number_cursor = d.app.get("/tickets?limit=1", &d.admin).await.body["next_cursor"].as_str().unwrap().to_owned();
+    let r = d.app.get(&format!("/tickets?sort=changed&cursor={number_cursor}"), &d.admin).await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.error_fields(), ["cursor"]);
+    assert_eq!(d.app.get("/tickets?sort=changed&updated_since=ayer", &d.admin).await.status, 400);
+}

@@ -3349,7 +3349,7 @@ export interface components {
             text: string;
         };
         /** @enum {string} */
-        Sort: "number" | "updated" | "due";
+        Sort: "number" | "updated" | "due" | "changed";
         /** @enum {string} */
         Status: "new" | "assigned" | "in_progress" | "on_hold" | "resolved" | "closed" | "rejected" | "cancelled" | "desisted";
         /** @description A published article that may answer what is being typed. */
@@ -10945,6 +10945,13 @@ export interface operations {
                 /** @description Registered before (RFC 3339). */
                 created_to?: string;
                 /**
+                 * @description Changed at or after (RFC 3339): with `sort=changed`, an incremental sync. A change is
+                 *     stamped with the instant its request began, so one committing while a sync reads may
+                 *     carry an instant just before the last one the sync saw: ask again from a minute before
+                 *     it, and keep each case's highest `version`.
+                 */
+                updated_since?: string;
+                /**
                  * @description Spanish full-text search over subject, description, external reference and follow-ups
                  *     (accents ignored). A case number (`6` or `#6`) finds that case first.
                  */
@@ -10956,7 +10963,10 @@ export interface operations {
                  *     an unsatisfied survey ("Abierto por encuesta").
                  */
                 reopen_reason?: components["schemas"]["ReopenReason"];
-                /** @description `number` (newest first, default), `updated`, `due`. */
+                /**
+                 * @description `number` (newest first, default), `updated` (latest change first), `due`, `changed`
+                 *     (oldest change first, for sync).
+                 */
                 sort?: components["schemas"]["Sort"];
                 /** @description Page size, 1–200 (default 50). */
                 limit?: number;
