@@ -1,5 +1,5 @@
 import { Badge, Button, Tabs, Text, TextInput } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useMe } from '@/features/auth/api/get-me';
@@ -67,9 +67,20 @@ export function QueuesRoute() {
     if (v !== null) (filters as Record<string, string>)[key] = v;
   }
   if (!wholeDesk && filters.view === 'all') filters.view = DEFAULT_FILTERS.view;
-  const setFilters = (f: TableFilters) => {
+  // The router shows a new address a little after each change, passing through the ones before
+  // it: a change made meanwhile builds on the last filters asked for, not on the address shown.
+  const asked = useRef<{ filters: TableFilters; last: string; chain: Set<string> } | null>(null);
+  const setFilters = (change: TableFilters | ((current: TableFilters) => TableFilters)) => {
+    const shown = params.toString();
+    const a = asked.current;
+    const behind = a !== null && a.chain.has(shown) && a.last !== shown;
+    const f = typeof change === 'function' ? change(behind ? a.filters : filters) : change;
     const next: Record<string, string> = { view: 'table' };
     for (const key of FILTER_KEYS) if (f[key] !== DEFAULT_FILTERS[key]) next[`f_${key}`] = f[key];
+    const last = new URLSearchParams(next).toString();
+    const chain = behind ? a.chain : new Set([shown]);
+    chain.add(last);
+    asked.current = { filters: f, last, chain };
     setParams(next, { replace: true });
   };
   return (

@@ -12,14 +12,25 @@ import { CaseTable, type SortState } from './case-table';
  * filters (in this browser) and bulk actions. `wholeDesk`: supervisors and admins may list
  * every case of a desk (`view=all`).
  */
-export function QueueTable({ userId, wholeDesk, filters, onFilters }: { userId: string; wholeDesk: boolean; filters: TableFilters; onFilters: (f: TableFilters) => void }) {
+export function QueueTable({
+  userId,
+  wholeDesk,
+  filters,
+  onFilters,
+}: {
+  userId: string;
+  wholeDesk: boolean;
+  filters: TableFilters;
+  /** New filters, or a change of the latest ones (two quick changes must not undo each other). */
+  onFilters: (f: TableFilters | ((current: TableFilters) => TableFilters)) => void;
+}) {
   const { t } = useTranslation();
   const desks = useDesks();
   const [sort, setSort] = useState<SortState>({ column: 'due', direction: 'asc' });
   const [saved, setSaved] = useState<SavedFilter[]>(() => loadSavedFilters(userId));
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState<string | undefined>();
-  const set = <K extends keyof TableFilters>(key: K) => (value: TableFilters[K]) => onFilters({ ...filters, [key]: value });
+  const set = <K extends keyof TableFilters>(key: K) => (value: TableFilters[K]) => onFilters((current) => ({ ...current, [key]: value }));
 
   const query: Omit<ListQuery, 'cursor' | 'sort'> = {
     view: filters.view,

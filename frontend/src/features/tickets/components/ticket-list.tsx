@@ -25,7 +25,7 @@ function TicketRow({ ticket, staff }: { ticket: TicketSummary; staff: boolean })
             <StatusBadge status={ticket.status} />
             <ReopenedBadge reason={ticket.reopen_reason} />
             {!staff && waitsForRequester(ticket) && (
-              <Badge variant="filled" color="orange.9" radius="sm">
+              <Badge variant="light" color="orange" radius="sm">
                 {t('tickets.list.waits_for_you')}
               </Badge>
             )}

@@ -9,7 +9,8 @@ export function waitsForRequester(t: Pick<TicketSummary, 'status' | 'hold_reason
   return (t.status === 'on_hold' && t.hold_reason === 'waiting_requester') || t.status === 'resolved';
 }
 
-/** On the home page: the requester's cases that wait for her answer, each with what it needs. */
+/** On the home page: the requester's cases that wait for her answer, each with what it needs.
+ * The links are a dark blue: the default anchor shade fails contrast on the orange alert. */
 export function WaitingForYou() {
   const { t } = useTranslation();
   const list = useTicketList({ view: 'requested', status: 'on_hold,resolved', limit: 50 }, { refetchInterval: 60_000 });
@@ -23,7 +24,7 @@ export function WaitingForYou() {
       <List size="sm" spacing={4}>
         {waiting.map((c) => (
           <List.Item key={c.id}>
-            <Anchor component={Link} to={`/tickets/${c.number}`} fw={600}>
+            <Anchor component={Link} to={`/tickets/${c.number}`} fw={600} c="blue.9">
               #{c.number} · {c.subject}
             </Anchor>{' '}
             — {c.status === 'resolved' ? t('home.waiting_accept') : t('home.waiting_answer')}
