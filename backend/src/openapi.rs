@@ -99,7 +99,11 @@ impl Modify for EnforcedByEveryRoute {
                 };
                 if has_body || has_query {
                     add("400", "Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`)");
-                    add("422", "A field or query parameter is invalid; `errors` names each one (`validation_failed`)");
+                }
+                // A malformed `If-Match` is a 422 naming it, like a bad field.
+                let has_if_match = params.iter().any(|p| p.parameter_in == ParameterIn::Header && p.name == "If-Match");
+                if has_body || has_query || has_if_match {
+                    add("422", "A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`)");
                 }
                 if has_body {
                     add("413", "The body is larger than the JSON limit of 256 KiB (`payload_too_large`)");

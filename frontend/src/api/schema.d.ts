@@ -5323,7 +5323,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`) */
+            /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5626,7 +5626,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`) */
+            /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6670,7 +6670,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`) */
+            /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7159,7 +7159,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`) */
+            /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7616,6 +7616,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -7912,6 +7921,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -8092,6 +8110,15 @@ export interface operations {
             };
             /** @description `If-Match` names an older version: read the resource again and retry (`version_mismatch`). */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8466,7 +8493,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`) */
+            /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
                     [name: string]: unknown;
