@@ -1,13 +1,14 @@
 import { Badge, Button, Tabs, Text, TextInput } from '@mantine/core';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { useMe } from '@/features/auth/api/get-me';
 import { isManager } from '@/features/auth/lib/roles';
 import { useQueueCounts } from '@/features/tickets/api/tickets';
 import { QueueTable } from '@/features/tickets/components/queue-table';
 import { TicketList } from '@/features/tickets/components/ticket-list';
 import { DEFAULT_FILTERS, type TableFilters } from '@/features/tickets/lib/saved-filters';
+import { useAskedSearchParams } from '@/shared/hooks/use-asked-search-params';
 import { Page } from '../components/page';
 import { RequireStaff } from '../components/require-staff';
 
@@ -57,36 +58,31 @@ function JumpToCase() {
 export function QueuesRoute() {
   const { t } = useTranslation();
   const me = useMe();
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useAskedSearchParams();
   const tab: Tab = isTab(params.get('view')) ? (params.get('view') as Tab) : 'mine';
   const counts = useQueueCounts();
   const wholeDesk = isManager(me.data?.role);
-  const filters: TableFilters = { ...DEFAULT_FILTERS };
-  for (const key of FILTER_KEYS) {
-    const v = params.get(`f_${key}`);
-    if (v !== null) (filters as Record<string, string>)[key] = v;
-  }
-  if (!wholeDesk && filters.view === 'all') filters.view = DEFAULT_FILTERS.view;
-  // The router shows a new address a little after each change, passing through the ones before
-  // it: a change made meanwhile builds on the last filters asked for, not on the address shown.
-  const asked = useRef<{ filters: TableFilters; last: string; chain: Set<string> } | null>(null);
-  const setFilters = (change: TableFilters | ((current: TableFilters) => TableFilters)) => {
-    const shown = params.toString();
-    const a = asked.current;
-    const behind = a !== null && a.chain.has(shown) && a.last !== shown;
-    const f = typeof change === 'function' ? change(behind ? a.filters : filters) : change;
-    const next: Record<string, string> = { view: 'table' };
-    for (const key of FILTER_KEYS) if (f[key] !== DEFAULT_FILTERS[key]) next[`f_${key}`] = f[key];
-    const last = new URLSearchParams(next).toString();
-    const chain = behind ? a.chain : new Set([shown]);
-    chain.add(last);
-    asked.current = { filters: f, last, chain };
-    setParams(next, { replace: true });
+  const filtersOf = (p: URLSearchParams): TableFilters => {
+    const f: TableFilters = { ...DEFAULT_FILTERS };
+    for (const key of FILTER_KEYS) {
+      const v = p.get(`f_${key}`);
+      if (v !== null) (f as Record<string, string>)[key] = v;
+    }
+    if (!wholeDesk && f.view === 'all') f.view = DEFAULT_FILTERS.view;
+    return f;
   };
+  const filters = filtersOf(params);
+  const setFilters = (change: TableFilters | ((current: TableFilters) => TableFilters)) =>
+    setParams((current) => {
+      const f = typeof change === 'function' ? change(filtersOf(current)) : change;
+      const next = new URLSearchParams({ view: 'table' });
+      for (const key of FILTER_KEYS) if (f[key] !== DEFAULT_FILTERS[key]) next.set(`f_${key}`, f[key]);
+      return next;
+    });
   return (
     <RequireStaff>
       <Page title={t('tickets.queues.title')} intro={t('tickets.queues.intro')} actions={<JumpToCase />}>
-        <Tabs value={tab} onChange={(value) => value && setParams({ view: value }, { replace: true })} keepMounted={false}>
+        <Tabs value={tab} onChange={(value) => value && setParams(() => new URLSearchParams({ view: value }))} keepMounted={false}>
           <Tabs.List aria-label={t('tickets.queues.tabs')}>
             {QUEUES.map((q) => (
               <Tabs.Tab

@@ -1,9 +1,9 @@
 import '@mantine/core/styles/Drawer.css';
 import '@mantine/core/styles/SegmentedControl.css';
 import { Stack, Text } from '@mantine/core';
-import { useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useState } from 'react';
 import { EmptyState, ErrorState, LoadingState } from '@/shared/components/states';
+import { useAskedSearchParams } from '@/shared/hooks/use-asked-search-params';
 import { downloadCsv } from '../api/downloads';
 import { useReportSummary, type Summary } from '../api/summary';
 import type { Drill } from '../lib/drill';
@@ -34,13 +34,9 @@ function isEmpty(s: Summary): boolean {
  */
 export function ReportsView({ desks, isAdmin }: { desks: DeskOption[]; isAdmin: boolean }) {
   const { t, language } = useReportStrings();
-  const [params, setParams] = useSearchParams();
+  const [params, setParams] = useAskedSearchParams();
   const [now] = useState(() => today());
   const [drill, setDrill] = useState<Drill | null>(null);
-  // The router renders a new address a little after each change, passing through the ones
-  // before it; a change made meanwhile must build on the last address asked for, not on the
-  // one on screen. `pending` is that address and every address of the chain leading to it.
-  const pending = useRef<{ next: URLSearchParams; chain: Set<string> } | null>(null);
   const viewOf = (p: URLSearchParams) => {
     const v = viewFromParams(p, now);
     // A desk the user does not manage (an old link): every desk of theirs instead.
@@ -48,17 +44,7 @@ export function ReportsView({ desks, isAdmin }: { desks: DeskOption[]; isAdmin: 
     return v;
   };
   const view = viewOf(params);
-  const setView = (change: (current: ReportView) => ReportView) => {
-    const shown = params.toString();
-    const p = pending.current;
-    // Behind: the address shown is one of the chain (but not its end, which means caught up).
-    const behind = p !== null && p.chain.has(shown) && p.next.toString() !== shown;
-    const next = paramsOfView(change(viewOf(behind ? p.next : params)), now);
-    const chain = behind ? p.chain : new Set([shown]);
-    chain.add(next.toString());
-    pending.current = { next, chain };
-    setParams(next, { replace: true });
-  };
+  const setView = (change: (current: ReportView) => ReportView) => setParams((current) => paramsOfView(change(viewOf(current)), now));
   const query = reportQuery(view.filters);
   const summary = useReportSummary(query);
 
