@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import {
   BASE_URL,
   DEMO_PASSWORD,
@@ -13,10 +12,13 @@ import {
   REQUESTER,
   USERNAME,
   assertBackendUp,
+  call,
+  checkPage,
+  findService,
   launchBrowser,
   login,
   newPage,
-  screenshot,
+  tokenFor,
 } from './support.mjs';
 
 /** @type {import('playwright-core').Browser} */
@@ -30,62 +32,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/**
- * @param {string} path
- * @param {{ token?: string, method?: string, body?: unknown }} [options]
- */
-async function call(path, { token, method = 'GET', body } = {}) {
-  const response = await fetch(`${BASE_URL}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path} answered ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** @param {string} username @param {string} password */
-async function tokenFor(username, password) {
-  return (await call('/auth/login', { method: 'POST', body: { username, password } })).access_token;
-}
-
-/** @param {any} node @param {string} name @returns {any} */
-function findService(node, name) {
-  if (node?.name === name && node.kind === 'service') return node;
-  for (const child of node?.children ?? node?.nodes ?? []) {
-    const found = findService(child, name);
-    if (found) return found;
-  }
-  return null;
-}
-
-/**
- * Axe (WCAG 2.1 A/AA), serious and critical violations. Unlike support.mjs's, it leaves out the
- * template preview's `<iframe sandbox>`: axe cannot run in a frame that allows no script and
- * waits for it forever (the frame shows the mail's HTML, not the app).
- * @param {import('playwright-core').Page} page
- */
-async function seriousViolations(page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .exclude('iframe[sandbox]')
-    .options({ iframes: false })
-    .analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-/** @param {import('playwright-core').Page} page @param {string} name */
-async function checkPage(page, name) {
-  assert.deepEqual(await seriousViolations(page), [], `axe on ${name}`);
-  await screenshot(page, name);
-}
 
 const suffix = Date.now().toString(36);
 const year = new Date().getFullYear();
@@ -111,7 +57,7 @@ describe('administration: service levels, desks and mail', { timeout: 240_000 },
       await form.getByRole('button', { name: 'Agregar día no hábil' }).click();
       await form.getByLabel(/^Fecha/).fill(`${year}-12-24`);
       await form.getByLabel(/^Nombre/).last().fill('Nochebuena');
-      await checkPage(page, '70-admin-calendar-new');
+      await checkPage(page, '70-admin-calendar-new', { skipSandboxedFrames: true });
       await form.getByRole('button', { name: 'Crear calendario' }).click();
 
       await page.getByRole('heading', { name: `Calendario: Alcaldía ${suffix}` }).waitFor();
@@ -125,7 +71,7 @@ describe('administration: service levels, desks and mail', { timeout: 240_000 },
       assert.equal(mine.country, 'CO');
       assert.ok(mine.intervals.some((/** @type {any} */ i) => i.weekday === 'sat' && i.start.startsWith('08:00')));
       assert.deepEqual(mine.extra_holidays, [{ date: `${year}-12-24`, name: 'Nochebuena' }]);
-      await checkPage(page, '71-admin-calendar-holidays');
+      await checkPage(page, '71-admin-calendar-holidays', { skipSandboxedFrames: true });
 
       // An interval that ends before it starts is refused, at its field.
       const edit = page.getByRole('form', { name: `Calendario: Alcaldía ${suffix}` });
@@ -159,7 +105,7 @@ describe('administration: service levels, desks and mail', { timeout: 240_000 },
       const critical = form.getByLabel('Tiempo de atención, prioridad Crítica');
       assert.equal(await critical.getAttribute('aria-invalid'), 'true');
       await form.getByText('El valor está fuera del rango permitido.').first().waitFor();
-      await checkPage(page, '72-admin-policy-error');
+      await checkPage(page, '72-admin-policy-error', { skipSandboxedFrames: true });
 
       await critical.fill('1');
       await form.getByRole('button', { name: 'Crear política' }).click();
@@ -179,7 +125,7 @@ describe('administration: service levels, desks and mail', { timeout: 240_000 },
           ['ttr', 0.75, 'escalate'],
         ],
       );
-      await checkPage(page, '73-admin-policy');
+      await checkPage(page, '73-admin-policy', { skipSandboxedFrames: true });
     } finally {
       await context.close();
     }
@@ -231,7 +177,7 @@ describe('administration: service levels, desks and mail', { timeout: 240_000 },
       await survey.getByRole('button', { name: 'Guardar encuesta' }).click();
       await survey.getByRole('alert').waitFor();
       assert.equal(await survey.getByLabel('Plazo', { exact: true }).getAttribute('aria-invalid'), 'true');
-      await checkPage(page, '74-admin-desk');
+      await checkPage(page, '74-admin-desk', { skipSandboxedFrames: true });
     } finally {
       await context.close();
     }
@@ -253,7 +199,7 @@ describe('administration: service levels, desks and mail', { timeout: 240_000 },
       await page.getByTestId('preview-subject').getByText(/Caso registrado:/).waitFor();
       await subject.fill('Recibimos su caso {{ number }} en {{ desk }}');
       await page.getByTestId('preview-subject').getByText(/Recibimos su caso 1234 en /).waitFor();
-      await checkPage(page, '75-admin-mail-template');
+      await checkPage(page, '75-admin-mail-template', { skipSandboxedFrames: true });
 
       await subject.fill('Recibimos su caso {{ number ');
       await page.getByText(/La plantilla no es válida: .*syntax error/).waitFor();
@@ -275,7 +221,7 @@ describe('administration: service levels, desks and mail', { timeout: 240_000 },
           .map((e) => `${e.tagName}.${String(e.className).slice(0, 40)}`),
       );
       assert.deepEqual(wide, [], 'no horizontal scroll on a phone');
-      await checkPage(page, '76-admin-mail-template-phone');
+      await checkPage(page, '76-admin-mail-template-phone', { skipSandboxedFrames: true });
       await page.getByRole('button', { name: 'Volver a la predeterminada' }).click();
       await page.getByText('Predeterminada', { exact: true }).waitFor();
     } finally {
@@ -321,7 +267,7 @@ describe('administration: service levels, desks and mail', { timeout: 240_000 },
       await page.getByRole('tab', { name: 'Buzón de salida', selected: true }).waitFor();
       const table = page.getByRole('table', { name: 'Correos salientes, los más recientes primero' });
       await table.getByText(failing.subject).first().waitFor();
-      await checkPage(page, '77-admin-outbox');
+      await checkPage(page, '77-admin-outbox', { skipSandboxedFrames: true });
       if (failed) {
         await page.getByLabel('Estado').selectOption('failed');
         await table.getByText('Último error: 550 mailbox unavailable').first().waitFor();
@@ -334,7 +280,7 @@ describe('administration: service levels, desks and mail', { timeout: 240_000 },
       await page.getByRole('tab', { name: 'Tareas fallidas' }).click();
       await page.getByLabel('Estado').waitFor();
       await page.getByText('Ninguna tarea en segundo plano ha fallado.').or(page.getByRole('table', { name: /Tareas en segundo plano/ })).waitFor();
-      await checkPage(page, '78-admin-jobs');
+      await checkPage(page, '78-admin-jobs', { skipSandboxedFrames: true });
     } finally {
       await context.close();
     }

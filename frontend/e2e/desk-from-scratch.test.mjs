@@ -14,12 +14,13 @@ import {
   PASSWORD,
   USERNAME,
   assertBackendUp,
+  checkPage,
   launchBrowser,
   login,
   navigate,
   newPage,
   screenshot,
-  seriousViolations,
+  tokenFor,
 } from './support.mjs';
 
 /** @type {import('playwright-core').Browser} */
@@ -76,17 +77,6 @@ async function get(path, token) {
   return JSON.parse(text);
 }
 
-/** @param {string} username @param {string} password */
-async function tokenFor(username, password) {
-  const response = await fetch(`${BASE_URL}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  assert.equal(response.status, 200, `login as ${username}`);
-  return (await response.json()).access_token;
-}
-
 /**
  * Waits for the API call an action makes and checks its status.
  * @param {import('playwright-core').Page} page
@@ -101,16 +91,6 @@ async function expectCall(page, method, path, action, status = 200) {
   const r = await response;
   assert.equal(r.status(), status, `${method} ${r.url()}: ${await r.text()}`);
   return r.json();
-}
-
-/**
- * axe with no serious or critical violation, then the screenshot.
- * @param {import('playwright-core').Page} page
- * @param {string} name
- */
-async function check(page, name) {
-  assert.deepEqual(await seriousViolations(page), [], `axe on ${name}`);
-  await screenshot(page, name);
 }
 
 /**
@@ -240,7 +220,7 @@ describe('a desk built from scratch in the browser', { timeout: 600_000 }, () =>
       made.calendarId = calendar.id;
       await page.getByRole('heading', { name: `Calendario: ${CALENDAR}` }).waitFor();
       await page.getByRole('table', { name: /días no hábiles en/ }).waitFor();
-      await check(page, '81-scratch-calendar');
+      await checkPage(page, '81-scratch-calendar');
 
       // An SLA policy: a medium-priority case is to be attended in 1 hour and solved in 10 (more
       // than a working day: whenever the case is filed, its due date depends on the calendar).
@@ -254,7 +234,7 @@ describe('a desk built from scratch in the browser', { timeout: 600_000 }, () =>
       made.policyId = policy.id;
       assert.equal(policy.targets.medium.ttr_minutes, 600);
       await page.getByRole('heading', { name: `Política: ${POLICY}` }).waitFor();
-      await check(page, '82-scratch-policy');
+      await checkPage(page, '82-scratch-policy');
 
       // The desk, for one organization, with its supervisor; then its calendar and policy.
       await section(page, 'Mesas', 'Mesas');
@@ -265,7 +245,7 @@ describe('a desk built from scratch in the browser', { timeout: 600_000 }, () =>
       await deskForm.getByLabel(/^Descripción/).fill('Solicitudes de las personas que trabajan en la Alcaldía.');
       await deskForm.getByRole('checkbox', { name: ORGANIZATION, exact: true }).check();
       await deskForm.getByRole('checkbox', { name: `${SUPERVISOR.name} (${SUPERVISOR.username})` }).check();
-      await check(page, '83-scratch-new-desk');
+      await checkPage(page, '83-scratch-new-desk');
       const desk = await expectCall(page, 'POST', /\/api\/v1\/desks$/, () => deskForm.getByRole('button', { name: 'Crear la mesa' }).click(), 201);
       made.deskId = desk.id;
       assert.equal(desk.code, DESK.code, 'the code is sent in capitals');
@@ -279,7 +259,7 @@ describe('a desk built from scratch in the browser', { timeout: 600_000 }, () =>
       assert.equal(patched.calendar_id, calendar.id);
       assert.equal(patched.sla_policy_id, policy.id);
       await general.getByRole('status').getByText('Cambios guardados.').waitFor();
-      await check(page, '84-scratch-desk-settings');
+      await checkPage(page, '84-scratch-desk-settings');
 
       // A first-level group with the two agents.
       await section(page, 'Grupos', 'Grupos de soporte');
@@ -296,7 +276,7 @@ describe('a desk built from scratch in the browser', { timeout: 600_000 }, () =>
       const members = await expectCall(page, 'PUT', new RegExp(`/api/v1/groups/${group.id}/members$`), () => page.getByRole('button', { name: 'Guardar integrantes' }).click());
       assert.deepEqual([...members.member_ids].sort(), [made.users[ANA.username], made.users[BRUNO.username]].sort());
       await page.getByText('Integrantes guardados.').waitFor();
-      await check(page, '85-scratch-group');
+      await checkPage(page, '85-scratch-group');
 
       // The catalog: a category, a service with two fields, routed for one organization.
       await section(page, 'Catálogo', 'Catálogo de servicios');
@@ -342,7 +322,7 @@ describe('a desk built from scratch in the browser', { timeout: 600_000 }, () =>
         saved.service.routes.map((/** @type {any} */ r) => r.group_id),
         [group.id],
       );
-      await check(page, '86-scratch-catalog-service');
+      await checkPage(page, '86-scratch-catalog-service');
     } finally {
       await context.close();
     }
@@ -361,7 +341,7 @@ describe('a desk built from scratch in the browser', { timeout: 600_000 }, () =>
       await tree.getByRole('treeitem', { name: SERVICE, exact: true }).locator(':scope > div').click();
       const details = page.getByRole('region', { name: SERVICE });
       await details.getByText(/Autorizar el tiempo de estudio/).waitFor();
-      await check(page, '87-scratch-requester-catalog');
+      await checkPage(page, '87-scratch-requester-catalog');
       await details.getByRole('link', { name: 'Solicitar' }).click();
       await page.getByRole('heading', { level: 1, name: `Solicitud: ${SERVICE}` }).waitFor();
       await page.getByLabel(/^Asunto/).fill(SUBJECT);
@@ -411,7 +391,7 @@ describe('a desk built from scratch in the browser', { timeout: 600_000 }, () =>
         due,
       );
       await fact(page, 'Tiempo de solución (ANS)').filter({ hasText: `Vence: ${shown}` }).waitFor();
-      await check(page, '89-scratch-requester-case');
+      await checkPage(page, '89-scratch-requester-case');
     } finally {
       await context.close();
     }
@@ -436,7 +416,7 @@ describe('a desk built from scratch in the browser', { timeout: 600_000 }, () =>
       const cases = page.getByRole('table', { name: `Casos abiertos de ${DESK.name}` });
       const row = cases.getByRole('row').filter({ hasText: `#${number}` });
       await row.getByText(ANA.name).waitFor();
-      await check(page, '90-scratch-supervision');
+      await checkPage(page, '90-scratch-supervision');
 
       await row.getByRole('checkbox', { name: `Marcar el caso #${number}` }).check();
       await page.getByRole('group', { name: 'Acciones sobre los casos marcados' }).getByRole('button', { name: 'Asignar' }).click();
@@ -446,7 +426,7 @@ describe('a desk built from scratch in the browser', { timeout: 600_000 }, () =>
       // Each member says whether they can take a case now and how many they hold.
       await person.locator('option', { hasText: `${BRUNO.name} · disponible` }).waitFor({ state: 'attached' });
       await person.selectOption(made.users[BRUNO.username]);
-      await check(page, '91-scratch-supervision-reassign');
+      await checkPage(page, '91-scratch-supervision-reassign');
       await expectCall(page, 'POST', new RegExp(`/api/v1/tickets/${number}/assign$`), () => dialog.getByRole('button', { name: 'Asignar' }).click());
       await page.getByText('Hecho en 1 de 1 caso.').waitFor();
       await row.getByText(BRUNO.name).waitFor();

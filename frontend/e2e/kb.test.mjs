@@ -8,16 +8,18 @@ import { after, before, describe, test } from 'node:test';
 import {
   AGENT,
   BASE_URL,
-  DEMO_PASSWORD,
   MANAGER,
   REQUESTER,
   assertBackendUp,
+  call,
+  findService,
   launchBrowser,
   login,
   navigate,
   newPage,
   screenshot,
   seriousViolations,
+  tokenFor,
 } from './support.mjs';
 
 /** @type {import('playwright-core').Browser} */
@@ -31,43 +33,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/**
- * @param {string} path
- * @param {{ token?: string, method?: string, body?: unknown }} [options]
- */
-async function call(path, { token, method = 'GET', body } = {}) {
-  const response = await fetch(`${BASE_URL}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path} answered ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** @param {string} username */
-async function tokenFor(username) {
-  return (await call('/auth/login', { method: 'POST', body: { username, password: DEMO_PASSWORD } })).access_token;
-}
-
-/**
- * @param {any} node
- * @param {string} name
- * @returns {any}
- */
-function findService(node, name) {
-  if (node?.name === name && node.kind === 'service') return node;
-  for (const child of node?.children ?? node?.nodes ?? []) {
-    const found = findService(child, name);
-    if (found) return found;
-  }
-  return null;
-}
 
 /** @param {string} token @param {string} name */
 async function ticService(token, name) {

@@ -12,15 +12,16 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import {
   BASE_URL,
-  DEMO_PASSWORD,
   MANAGER,
   assertBackendUp,
+  call,
+  checkPage,
+  findService,
   launchBrowser,
   login,
   navigate,
   newPage,
-  screenshot,
-  seriousViolations,
+  tokenFor,
 } from './support.mjs';
 
 /** @type {import('playwright-core').Browser} */
@@ -35,55 +36,6 @@ const DESK = 'Tecnologías de la Información';
 const cases = [];
 let deskId = '';
 let managerToken = '';
-
-/**
- * @param {string} path
- * @param {{ token: string, method?: string, body?: unknown, version?: number }} options
- */
-async function call(path, { token, method = 'GET', body, version }) {
-  const response = await fetch(`${BASE_URL}/api/v1${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...(version === undefined ? {} : { 'If-Match': `"${version}"` }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path} answered ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** @param {string} username */
-async function tokenFor(username) {
-  const response = await fetch(`${BASE_URL}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  assert.equal(response.status, 200, `login as ${username}`);
-  return (await response.json()).access_token;
-}
-
-/** @param {any} node @param {string} name @returns {any} */
-function findService(node, name) {
-  if (node?.name === name && node.kind === 'service') return node;
-  for (const child of node?.children ?? node?.nodes ?? []) {
-    const found = findService(child, name);
-    if (found) return found;
-  }
-  return null;
-}
-
-/**
- * @param {import('playwright-core').Page} page
- * @param {string} name
- */
-async function check(page, name) {
-  assert.deepEqual(await seriousViolations(page), [], `axe on ${name}`);
-  await screenshot(page, name);
-}
 
 /** es-CO digits ("1.234") as a number. @param {string | null} text */
 const figure = (text) => Number((text ?? '').replace(/\./g, '').trim());
@@ -167,7 +119,7 @@ describe('the supervisor’s reports', { timeout: 300_000 }, () => {
       const top = page.getByRole('table', { name: 'Servicios con más casos' });
       const serviceRow = top.getByRole('row', { name: new RegExp(`^${SERVICE}`) });
       assert.ok(figure(await serviceRow.getByRole('cell').first().textContent()) >= cases.length);
-      await check(page, '100-reports');
+      await checkPage(page, '100-reports');
 
       // The registered cases: the card's figure equals the rows listed (or a first page of 50).
       await page.getByTestId('stat-opened').click();
@@ -178,7 +130,7 @@ describe('the supervisor’s reports', { timeout: 300_000 }, () => {
       assert.equal(rows, Math.min(served.opened, 50));
       for (const c of cases) await list.getByRole('row').filter({ hasText: c.subject }).waitFor();
       await page.waitForTimeout(500); // the drawer's opening transition, which axe would see half-faded
-      await check(page, '101-reports-drill-down');
+      await checkPage(page, '101-reports-drill-down');
       await drawer.getByRole('button', { name: 'Cerrar la lista de casos' }).click();
       await drawer.waitFor({ state: 'hidden' });
 
@@ -261,19 +213,19 @@ describe('the supervisor’s reports', { timeout: 300_000 }, () => {
       await chartsDrawn(page);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px)`);
-      await check(page, '102-reports-mobile');
+      await checkPage(page, '102-reports-mobile');
       await page.getByTestId('stat-opened').click();
       const drawer = page.getByRole('dialog', { name: 'Casos: Registrados' });
       await drawer.getByRole('link', { name: `Abrir el caso #${cases[2].number}` }).waitFor();
       await page.waitForTimeout(500);
-      await check(page, '103-reports-mobile-drill-down');
+      await checkPage(page, '103-reports-mobile-drill-down');
       await drawer.getByRole('button', { name: 'Cerrar la lista de casos' }).click();
       await drawer.waitFor({ state: 'hidden' });
 
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('heading', { level: 1, name: 'Reports' }).waitFor();
       await page.getByRole('table', { name: 'Case volume per period' }).waitFor();
-      await check(page, '104-reports-en');
+      await checkPage(page, '104-reports-en');
     } finally {
       await context.close();
     }

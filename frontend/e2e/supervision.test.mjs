@@ -8,16 +8,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  BASE_URL,
-  DEMO_PASSWORD,
   MANAGER,
   assertBackendUp,
+  call,
+  checkPage,
+  findService,
   launchBrowser,
   login,
   navigate,
   newPage,
-  screenshot,
-  seriousViolations,
+  tokenFor,
 } from './support.mjs';
 
 /** @type {import('playwright-core').Browser} */
@@ -36,55 +36,6 @@ const cases = [];
 let deskId = '';
 /** @type {string} */
 let managerToken = '';
-
-/**
- * @param {string} path
- * @param {{ token: string, method?: string, body?: unknown, version?: number }} options
- */
-async function call(path, { token, method = 'GET', body, version }) {
-  const response = await fetch(`${BASE_URL}/api/v1${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...(version === undefined ? {} : { 'If-Match': `"${version}"` }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path} answered ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** @param {string} username */
-async function tokenFor(username) {
-  const response = await fetch(`${BASE_URL}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  assert.equal(response.status, 200, `login as ${username}`);
-  return (await response.json()).access_token;
-}
-
-/** @param {any} node @param {string} name @returns {any} */
-function findService(node, name) {
-  if (node?.name === name && node.kind === 'service') return node;
-  for (const child of node?.children ?? node?.nodes ?? []) {
-    const found = findService(child, name);
-    if (found) return found;
-  }
-  return null;
-}
-
-/**
- * @param {import('playwright-core').Page} page
- * @param {string} name
- */
-async function check(page, name) {
-  assert.deepEqual(await seriousViolations(page), [], `axe on ${name}`);
-  await screenshot(page, name);
-}
 
 /**
  * The case numbers of a table's rows, top to bottom.
@@ -191,7 +142,7 @@ describe('the supervisor’s day', { timeout: 300_000 }, () => {
       const byAgent = page.getByRole('table', { name: 'Por agente' });
       if (first.assigned_agent) await byAgent.getByRole('row', { name: new RegExp(`^${first.assigned_agent.name.replace(/[()]/g, '\\$&')}`) }).waitFor();
       await byAgent.getByRole('row', { name: new RegExp(`^${TARGET_AGENT.replace(/[()]/g, '\\$&')}`) }).waitFor();
-      await check(page, '92-supervision-overview');
+      await checkPage(page, '92-supervision-overview');
 
       // Reassign the first case to a named person of another group, from the overview's table.
       const table = page.getByRole('table', { name: `Casos abiertos de ${DESK}` });
@@ -204,7 +155,7 @@ describe('the supervisor’s day', { timeout: 300_000 }, () => {
       const option = person.locator('option', { hasText: `${TARGET_AGENT} · disponible` });
       await option.waitFor({ state: 'attached' });
       await person.selectOption((await option.getAttribute('value')) ?? '');
-      await check(page, '93-supervision-reassign');
+      await checkPage(page, '93-supervision-reassign');
       const assign = page.waitForResponse((r) => r.url().endsWith(`/api/v1/tickets/${cases[0].number}/assign`));
       await dialog.getByRole('button', { name: 'Asignar' }).click();
       assert.equal((await assign).status(), 200);
@@ -243,7 +194,7 @@ describe('the supervisor’s day', { timeout: 300_000 }, () => {
       await table.getByRole('row').filter({ hasText: cases[2].subject }).waitFor();
       numbers = await sortedRows(table, (a, b) => b - a);
       assert.ok(numbers.indexOf(cases[2].number) < numbers.indexOf(cases[1].number));
-      await check(page, '94-queue-table');
+      await checkPage(page, '94-queue-table');
 
       // A saved filter, kept in this browser: after a reload and "Quitar filtros", it applies again.
       const name = `TIC toda la mesa ${RUN}`;
@@ -259,7 +210,7 @@ describe('the supervisor’s day', { timeout: 300_000 }, () => {
       await hasValue(filters.getByLabel('Mesa', { exact: true }), deskId);
       await hasValue(filters.getByLabel('Bandeja'), 'all');
       await table.getByRole('row').filter({ hasText: cases[1].subject }).waitFor();
-      await check(page, '95-queue-table-saved-filter');
+      await checkPage(page, '95-queue-table-saved-filter');
 
       // Two cases assigned at once, each answered on its own.
       for (const c of cases.slice(1)) {
@@ -283,13 +234,13 @@ describe('the supervisor’s day', { timeout: 300_000 }, () => {
         assert.equal(stored.assigned_agent?.name, TARGET_AGENT);
         assert.equal(stored.assigned_group?.name, TARGET_GROUP);
       }
-      await check(page, '96-queue-table-bulk-assigned');
+      await checkPage(page, '96-queue-table-bulk-assigned');
 
       // A case by its number.
       await page.getByRole('textbox', { name: 'Ir al caso número' }).fill(`#${cases[1].number}`);
       await page.getByRole('button', { name: 'Ir', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: `Caso #${cases[1].number}: ${cases[1].subject}` }).waitFor();
-      await check(page, '97-case-by-number');
+      await checkPage(page, '97-case-by-number');
     } finally {
       await context.close();
     }
@@ -322,13 +273,13 @@ describe('the supervisor’s day', { timeout: 300_000 }, () => {
       const row = table.getByRole('row', { name: new RegExp(`^${SERVICE}`) });
       // Sent, as the API counts them for the desk.
       await row.getByRole('cell').first().filter({ hasText: new RegExp(`^${mine.sent}$`) }).waitFor();
-      await check(page, '98-supervision-survey-results');
+      await checkPage(page, '98-supervision-survey-results');
 
       await page.getByLabel('Agrupar por').selectOption('period');
       await page.getByRole('table', { name: 'Resultados de las encuestas por periodo' }).getByRole('rowheader').first().waitFor();
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('table', { name: 'Survey results by period' }).waitFor();
-      await check(page, '99-supervision-survey-results-en');
+      await checkPage(page, '99-supervision-survey-results-en');
     } finally {
       await context.close();
     }

@@ -1,5 +1,6 @@
 // @ts-check
 // Shared set-up for the browser tests: configuration, Chromium, axe and screenshots.
+import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -58,12 +59,15 @@ export async function newPage(browser, viewport = { width: 1280, height: 800 }) 
 
 /**
  * Runs axe (WCAG 2.1 A/AA) and returns the serious and critical violations, one line each.
+ * `skipSandboxedFrames` leaves out `<iframe sandbox>` (the mail template preview): axe cannot run
+ * in a frame that allows no script and waits for it forever (the frame shows a mail, not the app).
  * @param {import('playwright-core').Page} page
+ * @param {{ skipSandboxedFrames?: boolean }} [options]
  */
-export async function seriousViolations(page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
+export async function seriousViolations(page, { skipSandboxedFrames = false } = {}) {
+  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+  if (skipSandboxedFrames) builder = builder.exclude('iframe[sandbox]').options({ iframes: false });
+  const results = await builder.analyze();
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map(
@@ -127,3 +131,59 @@ export const PNG_1X1 = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
   'base64',
 );
+
+/**
+ * axe with no serious or critical violation, then the screenshot.
+ * @param {import('playwright-core').Page} page
+ * @param {string} name
+ * @param {{ skipSandboxedFrames?: boolean }} [options]
+ */
+export async function checkPage(page, name, options) {
+  assert.deepEqual(await seriousViolations(page, options), [], `axe on ${name}`);
+  await screenshot(page, name);
+}
+
+/**
+ * An API call the test makes to set up or check what the browser shows; fails on an error answer.
+ * @param {string} path below /api/v1
+ * @param {{ token?: string, method?: string, body?: unknown, version?: number }} [options]
+ */
+export async function call(path, { token, method = 'GET', body, version } = {}) {
+  const response = await fetch(`${BASE_URL}/api/v1${path}`, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(version === undefined ? {} : { 'If-Match': `"${version}"` }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `${method} ${path} answered ${response.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/**
+ * A login token, through the API.
+ * @param {string} username
+ * @param {string} [password]
+ * @returns {Promise<string>}
+ */
+export async function tokenFor(username, password = DEMO_PASSWORD) {
+  return (await call('/auth/login', { method: 'POST', body: { username, password } })).access_token;
+}
+
+/**
+ * A service of a desk's catalog tree, by name.
+ * @param {any} node
+ * @param {string} name
+ * @returns {any}
+ */
+export function findService(node, name) {
+  if (node?.name === name && node.kind === 'service') return node;
+  for (const child of node?.children ?? node?.nodes ?? []) {
+    const found = findService(child, name);
+    if (found) return found;
+  }
+  return null;
+}

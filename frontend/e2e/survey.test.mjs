@@ -8,14 +8,16 @@ import { after, before, describe, test } from 'node:test';
 import {
   AGENT,
   BASE_URL,
-  DEMO_PASSWORD,
   REQUESTER,
   assertBackendUp,
+  call,
+  findService,
   launchBrowser,
   login,
   newPage,
   screenshot,
   seriousViolations,
+  tokenFor,
 } from './support.mjs';
 
 /** @type {import('playwright-core').Browser} */
@@ -29,44 +31,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/**
- * @param {string} path
- * @param {{ token?: string, method?: string, body?: unknown }} [options]
- */
-async function call(path, { token, method = 'GET', body } = {}) {
-  const response = await fetch(`${BASE_URL}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path} answered ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** @param {string} username */
-async function tokenFor(username) {
-  return (await call('/auth/login', { method: 'POST', body: { username, password: DEMO_PASSWORD } })).access_token;
-}
-
-/**
- * A service of the desk's catalog tree, by name.
- * @param {any} node
- * @param {string} name
- * @returns {any}
- */
-function findService(node, name) {
-  if (node?.name === name && node.kind === 'service') return node;
-  for (const child of node?.children ?? node?.nodes ?? []) {
-    const found = findService(child, name);
-    if (found) return found;
-  }
-  return null;
-}
 
 describe('satisfaction survey', { timeout: 180_000 }, () => {
   test('a bad rating through the link puts the case back in the agent’s queue as reopened by survey', async () => {
