@@ -1,4 +1,4 @@
-import { SegmentedControl, Stack, Table, Text } from '@mantine/core';
+import { Table } from '@mantine/core';
 import { EmptyState, ErrorState, LoadingState } from '@/shared/components/states';
 import { downloadCsv } from '../api/downloads';
 import { useReportSla, type SlaRow } from '../api/sla';
@@ -8,6 +8,7 @@ import { formatBusinessTime, formatCount, formatPercent } from '../lib/format';
 import { useReportStrings } from '../lib/strings';
 import { DownloadButton } from './download-button';
 import { DrillButton } from './drill-button';
+import { LabelledChoice } from './labelled-choice';
 import { Bars } from './lazy-charts';
 import { ChartFigure, Section } from './section';
 
@@ -35,21 +36,16 @@ export function SlaSection({ query, by, onBy, onDrill }: { query: ReportQuery; b
       intro={t('sla.intro')}
       actions={
         <>
-          <Stack gap={2}>
-            <Text size="sm" fw={500} id="sla-by">
-              {t('sla.by')}
-            </Text>
-            <SegmentedControl
-              size="xs"
-              aria-labelledby="sla-by"
-              value={by}
-              onChange={(v) => onBy(v === 'service' ? 'service' : 'priority')}
-              data={[
-                { value: 'priority', label: t('sla.by_priority') },
-                { value: 'service', label: t('sla.by_service') },
-              ]}
-            />
-          </Stack>
+          <LabelledChoice<SlaBy>
+            id="sla-by"
+            label={t('sla.by')}
+            value={by}
+            onChange={onBy}
+            options={[
+              { value: 'priority', label: t('sla.by_priority') },
+              { value: 'service', label: t('sla.by_service') },
+            ]}
+          />
           <DownloadButton fetchFile={() => downloadCsv({ report: 'sla', by }, query)} label={t('csv_label', { table: t('sla.title') })}>
             {t('csv')}
           </DownloadButton>

@@ -1,4 +1,4 @@
-import { SegmentedControl, Stack, Table, Text } from '@mantine/core';
+import { Table } from '@mantine/core';
 import { ErrorState, LoadingState } from '@/shared/components/states';
 import type { Measure } from '../api/cases';
 import { downloadCsv } from '../api/downloads';
@@ -10,6 +10,7 @@ import { GRANULARITIES, bucketDays, type Granularity } from '../lib/period';
 import { useReportStrings } from '../lib/strings';
 import { DownloadButton } from './download-button';
 import { DrillButton } from './drill-button';
+import { LabelledChoice } from './labelled-choice';
 import { VolumeChart } from './lazy-charts';
 import { ChartFigure, Section } from './section';
 
@@ -55,18 +56,13 @@ export function VolumeSection({
       intro={t('volume.intro')}
       actions={
         <>
-          <Stack gap={2}>
-            <Text size="sm" fw={500} id="volume-granularity">
-              {t('volume.granularity')}
-            </Text>
-            <SegmentedControl
-              size="xs"
-              aria-labelledby="volume-granularity"
-              value={granularity}
-              onChange={(v) => onGranularity(v as Granularity)}
-              data={GRANULARITIES.map((g) => ({ value: g, label: t(`volume.${g}`) }))}
-            />
-          </Stack>
+          <LabelledChoice<Granularity>
+            id="volume-granularity"
+            label={t('volume.granularity')}
+            value={granularity}
+            onChange={onGranularity}
+            options={GRANULARITIES.map((g) => ({ value: g, label: t(`volume.${g}`) }))}
+          />
           <DownloadButton fetchFile={() => downloadCsv({ report: 'volume', granularity }, query)} label={t('csv_label', { table: t('volume.title') })}>
             {t('csv')}
           </DownloadButton>
