@@ -15,7 +15,7 @@ use crate::db::schema::{desks, tickets};
 use crate::db::DbConn;
 use crate::error::responses::{Forbidden, Invalid, NotFound, Unauthenticated};
 use crate::error::{AppError, AppResult};
-use crate::http::{page_limit, paginate, Cursor};
+use crate::http::{paginate, Cursor, DEFAULT_PAGE, MAX_PAGE};
 use crate::state::AppState;
 use crate::tickets::model::{TicketPage, TicketRow};
 use crate::tickets::render::summarize;
@@ -76,6 +76,19 @@ fn choice<T: Copy>(field: &str, raw: Option<&str>, default: T, options: &[(&str,
             .find(|(k, _)| *k == s)
             .map(|(_, v)| *v)
             .ok_or_else(|| AppError::field(field, "invalid_choice", format!("'{s}' is not one of {}", options.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")))),
+    }
+}
+
+/// A whole number within `range`, `default` when the parameter is absent or blank. The parameters
+/// are read as text so that "ten" or "1.5" get this field's message, not the query parser's.
+fn whole_number(field: &str, raw: Option<&str>, default: i64, range: std::ops::RangeInclusive<i64>) -> AppResult<i64> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(default),
+        Some(s) => s
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| AppError::field(field, "out_of_range", format!("must be a whole number from {} to {}", range.start(), range.end()))),
     }
 }
 
@@ -143,10 +156,7 @@ pub struct TopQuery {
 pub async fn report_top(state: web::Data<AppState>, user: CurrentUser, req: HttpRequest, q: web::Query<ReportQuery>, top: web::Query<TopQuery>) -> AppResult<HttpResponse> {
     let csv = wants_csv(&req, q.format.as_deref())?;
     let by = choice("by", q.by.as_deref(), TopBy::Service, &[("service", TopBy::Service), ("category", TopBy::Category)])?;
-    let limit = match top.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => 10,
-        Some(s) => s.parse::<i64>().ok().filter(|n| (1..=100).contains(n)).ok_or_else(|| AppError::field("limit", "out_of_range", "must be a whole number from 1 to 100"))?,
-    };
+    let limit = whole_number("limit", top.limit.as_deref(), 10, 1..=100)?;
     let (mut conn, f) = prepare(&state, &user, &q).await?;
     let t = queries::top(&mut conn, &f, by, limit).await?;
     Ok(answer(csv, "principales", &f, &t, table::top_table))
@@ -179,10 +189,7 @@ pub async fn report_cases(state: web::Data<AppState>, user: CurrentUser, q: web:
         Some(raw) => choice("measure", Some(raw), Measure::Opened, &Measure::ALL)?,
     };
     let before = list.cursor.as_deref().map(Cursor::decode_number).transpose()?.map(|(n, _)| n);
-    let limit = match list.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => page_limit(None)?,
-        Some(s) => page_limit(Some(s.parse::<i64>().map_err(|_| AppError::field("limit", "out_of_range", "must be a whole number from 1 to 200"))?))?,
-    };
+    let limit = whole_number("limit", list.limit.as_deref(), DEFAULT_PAGE, 1..=MAX_PAGE)?;
     let (mut conn, f) = prepare(&state, &user, &q).await?;
     let ids = queries::measure_cases(&mut conn, &f, measure, before, limit + 1).await?;
     let rows: Vec<TicketRow> = tickets::table.filter(tickets::id.eq_any(&ids)).order(tickets::number.desc()).select(TicketRow::as_select()).load(&mut conn).await?;
