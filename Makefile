@@ -10,7 +10,7 @@ help: ## list the targets
 run: ## run Mesa with demo data on http://127.0.0.1:8080
 	@bash scripts/run.sh
 
-test: ## run every test (Rust, OpenAPI, frontend, browser end-to-end, API fuzzing)
+test: ## run every test (Rust, OpenAPI, Python client examples, frontend, browser end-to-end, API fuzzing)
 	@bash scripts/test.sh
 
 stop: ## stop the private Postgres and the demo directory
