@@ -137,6 +137,10 @@ def main() -> int:
     key = "alert-" + hashlib.sha256(f"{reference}\n{alert.get('time', '')}".encode()).hexdigest()
     resp = create_ticket.sync_detailed(client=client, body=body, idempotency_key=key)
     ticket = expect(resp, Ticket, f"opening a case in {desk} / {service.name}")
+    if resp.status_code == 200:
+        # 200, not 201: this alert (same host, check and time) was registered before.
+        print(f"#{ticket.number} already registered for this alert ({ticket.status.value}): {ticket.subject}")
+        return 0
     # Registration takes the priority from the desk's impact x urgency matrix; the alert's
     # severity is what monitoring knows best, so it overrides it (with the reason on record).
     if ticket.priority.value != priority:

@@ -171,6 +171,11 @@ class Examples(unittest.TestCase):
         [first] = self.tickets(external_reference=ref)
         self.assertEqual(first.priority.value, "low")
         self.close_now(first.number)
+        # The same alert (same time) again, e.g. a poller's retry: the case it opened, not a new one.
+        out = ok(self, script("open_from_alert.py", "--service", self.service.name, "--requester", "lucia.martinez",
+                              *fields_for(self.service), stdin=json.dumps(a)))
+        self.assertIn(f"#{first.number} already registered for this alert (closed)", out)
+        self.assertEqual(len(self.tickets(external_reference=ref)), 1)
         a["time"] = "2026-12-02T10:00:00-05:00"  # the problem came back later
         ok(self, script("open_from_alert.py", "--service", self.service.name, *fields_for(self.service), stdin=json.dumps(a)))
         cases = self.tickets(external_reference=ref)
@@ -340,14 +345,18 @@ class Examples(unittest.TestCase):
         cases = [self.create_case(f"Exportación {tag} {i}") for i in range(5)]
         for t in cases[:4]:
             self.close_now(t.number)
+        # The last one resolved last week but not closed (the requester has not answered).
+        take.sync(cases[4].number, client=self.api)
+        resolve.sync(cases[4].number, client=self.api, body=ResolveBody(solution="Resuelto en la prueba"))
         last_week = [t.number for t in cases[:3]]
-        self.move_back_a_week(last_week)
+        self.move_back_a_week(last_week + [cases[4].number])
 
         today = dt.datetime.now(BOGOTA).date()
         monday = today - dt.timedelta(days=today.weekday())
         expected = self.closed_between(monday - dt.timedelta(days=7), monday - dt.timedelta(days=1))
         self.assertTrue(set(last_week) <= expected)
         self.assertNotIn(cases[3].number, expected)
+        self.assertNotIn(cases[4].number, expected)
 
         # One case a page: the script must walk every page.
         rows = self.export("--page-size", "1")
