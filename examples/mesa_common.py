@@ -16,9 +16,8 @@ import sys
 import unicodedata
 from typing import Any, Callable, NoReturn, TypeVar
 
-import httpx
-
 try:
+    import httpx
     from mesa_client import AuthenticatedClient
     from mesa_client.api.catalog import get_catalog
     from mesa_client.api.desks import list_desks
