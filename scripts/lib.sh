@@ -167,6 +167,12 @@ pg_bin() {
   printf '%s\n' "$d"
 }
 
+psql_path() { # the psql psql_cmd runs
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -n "$d" ] && [ -x "$d/psql" ]; then printf '%s\n' "$d/psql"; else command -v psql; fi
+}
+
 psql_cmd() { # psql from the server's bin dir when there is one, else from PATH
   local d
   d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -308,6 +314,25 @@ frontend_install() {
 }
 
 frontend_build() { (cd frontend && npm run build); }
+
+# The generator of the Python client (PyPI), and its settings (examples/).
+PYTHON_CLIENT_GENERATOR='openapi-python-client~=0.29.1'
+PYTHON_CLIENT_DIR="$DATA_DIR/python-client"
+
+# python_client_install VENV: generates the Python client `mesa_client` from
+# openapi/openapi.json into .data/python-client (anew each time, so it follows the contract)
+# and installs it into VENV (created when missing) with the pinned generator.
+python_client_install() {
+  local venv=$1
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "$PYTHON_CLIENT_GENERATOR"
+  rm -rf "$PYTHON_CLIENT_DIR"
+  "$venv/bin/openapi-python-client" generate --path openapi/openapi.json --output-path "$PYTHON_CLIENT_DIR" \
+    --meta setup --config examples/openapi-python-client.yaml --fail-on-warning >/dev/null
+  # Its dependencies (httpx, attrs) are the generator's own, already there.
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps "$PYTHON_CLIENT_DIR"
+  say "generated .data/python-client from openapi/openapi.json and installed mesa_client in ${venv#"$MESA_ROOT"/}"
+}
 
 # jwt_secret: print the secret kept in .data/jwt-secret, generated once (mode 600).
 jwt_secret() {

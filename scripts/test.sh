@@ -7,6 +7,9 @@
 #   rust      cargo test --workspace  (MESA_TEST_DATABASE_URL = admin URL of that server;
 #             MESA_TEST_PYTHON = .data/venv's Python, with aiosmtpd for the mail tests)
 #   openapi   `mesa openapi` is valid OpenAPI 3.1 (openapi-spec-validator) and passes Redocly's lint (openapi/redocly.yaml)
+#   examples  the Python client generated from openapi/openapi.json (openapi-python-client, into
+#             .data/python-client) and examples/*.py run against a throwaway server
+#             (examples/test_examples.py checks what they did through the API)
 #   frontend  npm ci (when needed), npm test, npm run build
 #   e2e       mesa serve on 127.0.0.1:18080 + demo slapd; npm run e2e (headless Chromium)
 #   fuzz      Schemathesis against a throwaway server, from its OpenAPI document, as an admin
@@ -19,8 +22,11 @@ E2E_LOG="$DATA_DIR/e2e-server.log"
 E2E_LDAP_DIR="$DATA_DIR/e2e-ldap"
 VENV="$DATA_DIR/venv"
 # Python tools of the test command, installed from PyPI into .data/venv (aiosmtpd: the SMTP
-# server the Rust tests start to receive Mesa's mail).
-VENV_REQUIREMENTS=('openapi-spec-validator~=0.9.0' 'schemathesis~=4.32.0' 'aiosmtpd~=1.4.6')
+# server the Rust tests start to receive Mesa's mail; openapi-python-client: the generator of
+# the examples' client).
+VENV_REQUIREMENTS=('openapi-spec-validator~=0.9.0' 'schemathesis~=4.32.0' 'aiosmtpd~=1.4.6' "$PYTHON_CLIENT_GENERATOR")
+EXAMPLES_DB=${MESA_EXAMPLES_DB:-mesa_examples}
+EXAMPLES_LOG="$DATA_DIR/examples-server.log"
 FUZZ_DB=mesa_fuzz
 FUZZ_LOG="$DATA_DIR/fuzz-server.log"
 # Seconds of fuzzing per account (admin, requester).
@@ -53,7 +59,7 @@ rust_stage() {
 venv_install() {
   local want="${VENV_REQUIREMENTS[*]}"
   if [ "$(cat "$VENV/.requirement" 2>/dev/null)" != "$want" ] \
-    || ! "$VENV/bin/python" -c 'import openapi_spec_validator, schemathesis, aiosmtpd' >/dev/null 2>&1; then
+    || ! "$VENV/bin/python" -c 'import openapi_spec_validator, schemathesis, aiosmtpd, openapi_python_client' >/dev/null 2>&1; then
     rm -rf "$VENV"
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check "${VENV_REQUIREMENTS[@]}"
@@ -78,6 +84,38 @@ PY
   # Redocly's linter (pinned in frontend/'s devDependencies), with openapi/redocly.yaml's rules.
   frontend_install
   REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true frontend/node_modules/.bin/redocly lint "$spec" --config openapi/redocly.yaml
+}
+
+examples_stage() {
+  venv_install
+  python_client_install "$VENV"
+  local port db_url base
+  port=$(free_port)
+  base="http://127.0.0.1:$port"
+  recreate_db "$PG_SERVER_URL" "$EXAMPLES_DB"
+  db_url=$(url_with_db "$PG_SERVER_URL" "$EXAMPLES_DB")
+  rm -rf "$DATA_DIR/examples-attachments"
+  local -a server_env=(
+    "DATABASE_URL=$db_url"
+    "MESA_BIND=127.0.0.1:$port"
+    "MESA_PUBLIC_URL=$base"
+    "MESA_JWT_SECRET=$(random_secret)"
+    "MESA_ACCESS_TOKEN_TTL=3600"
+    "MESA_ATTACHMENTS_DIR=$DATA_DIR/examples-attachments"
+    "RUST_LOG=${RUST_LOG:-warn}"
+  )
+  env "${server_env[@]}" "$MESA_BIN" migrate >/dev/null
+  env "${server_env[@]}" "$MESA_BIN" seed --demo >/dev/null
+  env "${server_env[@]}" "$MESA_BIN" serve >"$EXAMPLES_LOG" 2>&1 &
+  local pid=$!
+  on_exit "stop_pid $pid"
+  wait_http "$base/api/v1/health" 60 "$pid" "$EXAMPLES_LOG"
+  say "examples server on $base (log: .data/examples-server.log)"
+  # The test moves some closings a week back (there is no API to close a case in the past), with
+  # this database URL and psql.
+  MESA_URL="$base" MESA_TOKEN="$(access_token "$base" admin 'MesaDemo2026!')" \
+    MESA_EXAMPLES_DATABASE_URL="$db_url" MESA_EXAMPLES_PSQL="$(psql_path)" \
+    "$VENV/bin/python" examples/test_examples.py -v
 }
 
 frontend_stage() {
@@ -182,6 +220,7 @@ stage lint lint_stage
 stage postgres postgres_stage
 stage rust rust_stage
 stage openapi openapi_stage
+stage examples examples_stage
 stage frontend frontend_stage
 stage e2e e2e_stage
 stage fuzz fuzz_stage
