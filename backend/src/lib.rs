@@ -11,6 +11,7 @@ pub mod groups;
 pub mod gzip;
 pub mod health;
 pub mod http;
+pub mod imports;
 pub mod jobs;
 pub mod jwt;
 pub mod kb;

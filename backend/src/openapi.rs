@@ -19,6 +19,7 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "Login (local or directory), tokens, the current user"),
         (name = "users", description = "People and their roles"),
         (name = "organizations", description = "Organizations, areas and locations"),
+        (name = "imports", description = "Bulk loads from CSV (admins): organizations, areas and users, with a dry run reporting what would change"),
         (name = "desks", description = "Service desks and their settings"),
         (name = "groups", description = "Support groups (levels 1–3), members, agent availability"),
         (name = "catalog", description = "Each desk's catalog tree of categories and services; import and export"),

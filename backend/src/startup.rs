@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::framework::{self, AllowedMethods};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{auth, catalog, desks, groups, health, http, jobs, kb, mailbox, notify, organizations, reports, sla, supervision, surveys, tickets, users};
+use crate::{auth, catalog, desks, groups, health, http, imports, jobs, kb, mailbox, notify, organizations, reports, sla, supervision, surveys, tickets, users};
 
 /// Every API route, registered through utoipa so each one lands in the OpenAPI document. Each
 /// feature lists its own routes.
@@ -25,6 +25,7 @@ fn api_routes(cfg: &mut ServiceConfig) {
         .configure(auth::routes::configure)
         .configure(users::routes::configure)
         .configure(organizations::routes::configure)
+        .configure(imports::routes::configure)
         .configure(desks::routes::configure)
         .configure(mailbox::configure)
         .configure(groups::routes::configure)

@@ -9,6 +9,7 @@ mod directory;
 mod directory_login;
 mod errors;
 mod health;
+mod imports;
 mod intake;
 mod jobs;
 mod kb;

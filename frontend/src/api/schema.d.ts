@@ -509,6 +509,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import areas from CSV (admins)
+         * @description Columns: `organization` (organización, entidad; its name or
+         *     short name; required), `name` (nombre, área, dependencia; required), `active` (activo). An
+         *     area is matched by organization and name regardless of case and accents.
+         */
+        post: operations["import_areas"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import organizations from CSV (admins)
+         * @description Columns: `name` (nombre, organización, entidad;
+         *     required, the key), `short_name` (código, sigla), `active` (activo). An organization is
+         *     matched by name regardless of case and accents; its name is never changed by an import.
+         */
+        post: operations["import_organizations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import users from CSV (admins)
+         * @description Columns: `username` (usuario, login; required, the key),
+         *     `display_name` (nombre; required for new users), `email` (correo), `phone` (teléfono),
+         *     `role` (rol), `identity_number` (cédula, documento), `organization` (organización),
+         *     `area` (área, dependencia; needs the organization), `locale` (idioma), `active` (activo).
+         *     New users are directory accounts (no password ever travels in a file); an empty cell keeps
+         *     the stored value; users absent from the file are left as they are.
+         */
+        post: operations["import_users"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs": {
         parameters: {
             query?: never;
@@ -2482,6 +2551,12 @@ export interface components {
             public?: boolean;
             reason: string;
         };
+        /** @description One field an import sets: its API name, the stored value and the file's (as text). */
+        FieldChange: {
+            field: string;
+            new?: string | null;
+            old?: string | null;
+        };
         /** @description The differences in one field between two revisions (only fields that differ are listed). */
         FieldDiff: {
             /**
@@ -2644,11 +2719,62 @@ export interface components {
             date: string;
             name: string;
         };
+        /**
+         * @description What an import does to one row's record.
+         * @enum {string}
+         */
+        ImportAction: "create" | "update" | "unchanged" | "error";
+        /**
+         * @description What a file holds.
+         * @enum {string}
+         */
+        ImportKind: "organizations" | "areas" | "users";
+        /**
+         * @description An apply refused because rows have errors (`import_rejected`): nothing was written. `errors`
+         *     lists every row's problems (message prefixed by the line); `report` is the full report.
+         */
+        ImportProblem: components["schemas"]["Problem"] & {
+            report?: null | components["schemas"]["ImportReport"];
+        };
+        /**
+         * @description What an import did (`dry_run=false`, answered 200) or would do (`dry_run=true`): the same
+         *     shape either way, and inside the 422 of an apply refused because a row has errors.
+         */
+        ImportReport: {
+            /** @description Whether anything was written: false for a dry run and for a refused apply. */
+            applied: boolean;
+            dry_run: boolean;
+            kind: components["schemas"]["ImportKind"];
+            rows: components["schemas"]["ImportRow"][];
+            totals: components["schemas"]["ImportTotals"];
+        };
+        /** @description One data row of the file. */
+        ImportRow: {
+            action: components["schemas"]["ImportAction"];
+            /** @description The fields a `create` or `update` sets, with the stored and the new value. */
+            changes: components["schemas"]["FieldChange"][];
+            /** @description Why the row cannot be imported; `field` is the column's header as written in the file. */
+            errors: components["schemas"]["FieldError"][];
+            /** @description The row's key as written: the organization's name, `organization / area`, the username. */
+            key: string;
+            /**
+             * Format: int64
+             * @description Line in the file (the header is line 1).
+             */
+            line: number;
+        };
         ImportSummary: {
             groups_created: number;
             nodes_created: number;
             nodes_deactivated: number;
             nodes_updated: number;
+        };
+        ImportTotals: {
+            create: number;
+            error: number;
+            rows: number;
+            unchanged: number;
+            update: number;
         };
         /** @description A working interval as stored and exchanged: `{"weekday": "mon", "start": "07:30", "end": "12:00"}`. */
         IntervalDoc: {
@@ -7103,6 +7229,300 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    import_areas: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `true` (the default): report what would change and write nothing. `false`: apply the
+                 *     whole file in one transaction, or nothing if any row has an error.
+                 */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file: a header row, then one area per row */
+        requestBody: {
+            content: {
+                /**
+                 * @example organización;área
+                 *     SHAC;Tesorería
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description What the import did, or would do (dry run) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with what is stored; `code` says how. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file exceeds 4 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file cannot be read (`validation_failed`), or an apply refused because rows have errors (`import_rejected`, with the report) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ImportProblem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_organizations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `true` (the default): report what would change and write nothing. `false`: apply the
+                 *     whole file in one transaction, or nothing if any row has an error.
+                 */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file: a header row, then one organization per row; `,` or `;` separated; UTF-8 (BOM optional), UTF-16 with BOM, or Windows-1252 */
+        requestBody: {
+            content: {
+                /**
+                 * @example nombre;sigla;activo
+                 *     Secretaría de Hacienda;SHAC;sí
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description What the import did, or would do (dry run) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A row was created elsewhere meanwhile (`already_exists`): send the file again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file exceeds 4 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file cannot be read (`validation_failed`: empty, unknown or missing column, too many rows, bad encoding; `field` names the header), or an apply refused because rows have errors (`import_rejected`, with the report) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ImportProblem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_users: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `true` (the default): report what would change and write nothing. `false`: apply the
+                 *     whole file in one transaction, or nothing if any row has an error.
+                 */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file: a header row, then one user per row */
+        requestBody: {
+            content: {
+                /**
+                 * @example usuario;nombre;correo;rol;organización;área
+                 *     ana.torres;Ana Torres;ana.torres@cali.gov.co;agente;SHAC;Tesorería
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description What the import did, or would do (dry run) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with what is stored; `code` says how. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file exceeds 4 MiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file cannot be read (`validation_failed`), or an apply refused because rows have errors (`import_rejected`, with the report) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ImportProblem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
