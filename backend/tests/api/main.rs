@@ -26,3 +26,4 @@ mod surveys;
 mod tickets;
 mod tokens;
 mod users;
+mod webhooks;
