@@ -71,7 +71,7 @@ impl<'r> Names<'r> {
     }
 
     pub fn to_api(&self, t: TicketRow, scope: &Scope) -> Ticket {
-        let allowed_actions = super::lifecycle::Who::of(scope, &self.reference, &t).map(|who| super::lifecycle::allowed(&t, &who)).unwrap_or_default();
+        let allowed_actions = super::lifecycle::Who::of(scope, self.reference, &t).map(|who| super::lifecycle::allowed(&t, &who)).unwrap_or_default();
         // A hold's note reaches the requester only when the agent made it public.
         let note_readable = t.hold_note_public || scope.sees_private(&t);
         let hold_note = t.hold_note.filter(|_| note_readable);
