@@ -30,3 +30,4 @@ pub mod surveys;
 pub mod tickets;
 pub mod users;
 pub mod validate;
+pub mod webhooks;

@@ -31,6 +31,21 @@ use utoipa::{Modify, OpenApi};
         (name = "sla", description = "Business calendars with computed Colombian holidays, SLA policies and escalation rules"),
         (name = "jobs", description = "Background jobs (admins): the queue, the jobs that gave up, retrying them"),
         (name = "mail", description = "Outgoing mail: the outbox (admins), each user's optional kinds, desks' own templates"),
+        (name = "webhooks", description = "Webhooks (admins): Mesa POSTs events to subscribed URLs. \
+            Events: `case.registered`, `case.changed` (a change none of the specific types covers: an edit, a classification, a priority), \
+            `case.state_changed`, `case.assigned`, `case.escalated`, `case.transferred`, `case.followup_added` (public follow-ups only), \
+            `case.sla_at_risk`, `case.sla_breached`, `survey.answered`; `ping` from `POST /webhooks/{id}/test`. \
+            Body: `{id, type, occurred_at, data}` (`id` is the event's, unique: deduplicate on it); for case events `data.ticket` is the case \
+            as `GET /tickets/{number}` shows it to an admin at the moment of the change, plus the type's own fields. \
+            Headers: `Mesa-Event` (the type), `Mesa-Delivery` (the delivery's id), and \
+            `Mesa-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\" keyed with the webhook's secret>`. \
+            Receivers recompute the HMAC over the raw body, compare in constant time, and refuse a `t` more than 300 seconds \
+            (5 minutes) away from their clock (the replay window). \
+            2xx is delivered; anything else, a 3xx included (redirects are not followed), a timeout (10 s) or a refused address is retried \
+            with exponential backoff and jitter (30 s doubling to 1 h, 10 attempts), then failed. \
+            After 10 failed attempts in a row spanning at least an hour the webhook is disabled and the admins are mailed. \
+            Order is not promised. Loopback, private, link-local, CGNAT, multicast and other non-public addresses are refused, \
+            at creation and after DNS resolution at every delivery, unless the host is on the allowed hosts list."),
         (name = "surveys", description = "Satisfaction surveys: a desk's settings, the requester's answer by its emailed link, a case's survey, results for supervisors"),
         (name = "health", description = "Liveness and readiness"),
     )

@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::framework::{self, AllowedMethods};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{auth, catalog, desks, groups, health, http, imports, jobs, kb, mailbox, notify, organizations, reports, sla, supervision, surveys, tickets, users};
+use crate::{auth, catalog, desks, groups, health, http, imports, jobs, kb, mailbox, notify, organizations, reports, sla, supervision, surveys, tickets, users, webhooks};
 
 /// Every API route, registered through utoipa so each one lands in the OpenAPI document. Each
 /// feature lists its own routes.
@@ -37,7 +37,8 @@ fn api_routes(cfg: &mut ServiceConfig) {
         .configure(surveys::configure)
         .configure(kb::configure)
         .configure(jobs::routes::configure)
-        .configure(notify::configure);
+        .configure(notify::configure)
+        .configure(webhooks::configure);
 }
 
 /// The OpenAPI document, as `mesa openapi` prints it and `/api/openapi.json` serves it.

@@ -34,7 +34,8 @@ pub const SURVEY_AUTO_CLOSE: &str = "survey_auto_close";
 pub const SURVEY_REMINDERS: &str = "survey_reminders";
 /// Archives as desisted the cases on hold for missing data past their `desist_at`.
 pub const DESIST_ARCHIVE: &str = "desist_archive";
-pub const KINDS: &[&str] = &[SLA_CHECK, SLA_RECOMPUTE, notify::EXPAND, notify::DELIVER, MAILBOX_POLL, SURVEY_AUTO_CLOSE, SURVEY_REMINDERS, DESIST_ARCHIVE];
+pub const KINDS: &[&str] =
+    &[SLA_CHECK, SLA_RECOMPUTE, notify::EXPAND, notify::DELIVER, MAILBOX_POLL, SURVEY_AUTO_CLOSE, SURVEY_REMINDERS, DESIST_ARCHIVE, crate::webhooks::DELIVER];
 /// The jobs that run every minute, each one row (`unique_key` = its kind).
 pub const RECURRING: &[&str] = &[SLA_CHECK, SURVEY_AUTO_CLOSE, SURVEY_REMINDERS, DESIST_ARCHIVE];
 /// How often the mail jobs look for work when they found none.
@@ -57,7 +58,8 @@ impl Services {
             .copied()
             .filter(|k| match *k {
                 MAILBOX_POLL => self.intake.is_some(),
-                notify::EXPAND | notify::DELIVER => self.mail.is_some(),
+                // Webhooks need mail too: a webhook disabled for failing is told to the admins.
+                notify::EXPAND | notify::DELIVER | crate::webhooks::DELIVER => self.mail.is_some(),
                 _ => true,
             })
             .collect()
@@ -78,6 +80,9 @@ pub fn policy(kind: &str) -> RetryPolicy {
         // Mail never stops: an unreachable SMTP server backs the delivery off (30 s doubling to
         // 5 min) without touching the mails, which wait pending; admins see the job failed.
         notify::EXPAND | notify::DELIVER => RetryPolicy { max_attempts: 5, first_delay: Duration::seconds(30), max_delay: Duration::minutes(5), recurring: true },
+        // Webhook deliveries retry each row on its own schedule (`webhooks::delivery::RETRY`);
+        // the job fails only when the database does, and never stops.
+        crate::webhooks::DELIVER => RetryPolicy { max_attempts: 5, first_delay: Duration::seconds(30), max_delay: Duration::minutes(5), recurring: true },
         // A mailbox that cannot be read (server down, wrong password) is flagged failed for admins
         // after five tries in a row and keeps being tried every ~10 minutes, so intake resumes by
         // itself once the cause is gone.
@@ -169,7 +174,7 @@ pub async fn run_one_with(pool: &DbPool, services: &Services, now: DateTime<Utc>
         match job.kind.as_str() {
             SLA_CHECK => run_sla_check(&mut conn, &job, now).await,
             SLA_RECOMPUTE => run_recompute(&mut conn, &job, now, None).await.map(|_| ()),
-            notify::EXPAND | notify::DELIVER => match &services.mail {
+            notify::EXPAND | notify::DELIVER | crate::webhooks::DELIVER => match &services.mail {
                 Some(env) => run_mail(&mut conn, &job, env, now).await,
                 None => Err(anyhow::anyhow!("this runner has no mail settings")),
             },
@@ -266,12 +271,14 @@ async fn reschedule(conn: &mut AsyncPgConnection, job: &Claimed, now: DateTime<U
     Ok(())
 }
 
-/// A mail job's run: expands notifications or delivers the outbox, then comes back in
+/// A mail or webhook job's run: expands notifications, delivers the outbox or the webhooks' deliveries, then comes back in
 /// `MAIL_EVERY` (at once when it stopped with work left).
 async fn run_mail(conn: &mut AsyncPgConnection, job: &Claimed, env: &MailEnv, now: DateTime<Utc>) -> anyhow::Result<()> {
     let more = if job.kind == notify::EXPAND {
         notify::expand::run(conn, env, now).await?;
         false
+    } else if job.kind == crate::webhooks::DELIVER {
+        crate::webhooks::delivery::run(conn, env, now).await?.1
     } else {
         notify::delivery::fail_abandoned(conn, now).await?;
         notify::delivery::run(conn, env, now).await?.1
@@ -361,6 +368,9 @@ pub async fn run_forever(pool: DbPool, services: Services) {
                 log::warn!("jobs: {e}");
             }
             if let Err(e) = notify::ensure_jobs(&mut conn).await {
+                log::warn!("jobs: {e}");
+            }
+            if let Err(e) = crate::webhooks::ensure_job(&mut conn).await {
                 log::warn!("jobs: {e}");
             }
         }

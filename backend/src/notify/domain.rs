@@ -13,8 +13,8 @@ use crate::tickets::domain::HoldReason;
 use crate::tickets::model::TicketRow;
 use crate::tickets::state_machine::Status;
 
-/// A kind of mail. The first fourteen follow a case; the `intake_*` ones are direct answers to
-/// an address (see [`super::queue_direct`]).
+/// A kind of mail. Most follow a case; the `intake_*` ones are direct answers to an address and
+/// `webhook_disabled` a notice to the admins (see [`super::queue_direct`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -58,6 +58,9 @@ pub enum Kind {
     IntakeRefused,
     /// Direct: how to write to the desk (`desk`, `portal_url`).
     IntakeInstructions,
+    /// Direct, to every admin: a webhook was disabled after failing for long (`webhook_url`,
+    /// `webhook_id`, `reason`).
+    WebhookDisabled,
 }
 
 impl Kind {
@@ -81,6 +84,7 @@ impl Kind {
         Kind::SlaBreached,
         Kind::IntakeRefused,
         Kind::IntakeInstructions,
+        Kind::WebhookDisabled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,6 +108,7 @@ impl Kind {
             Kind::SlaBreached => "sla_breached",
             Kind::IntakeRefused => "intake_refused",
             Kind::IntakeInstructions => "intake_instructions",
+            Kind::WebhookDisabled => "webhook_disabled",
         }
     }
 
@@ -120,7 +125,7 @@ impl Kind {
 
     /// Mail about a case (threaded, numbered), as opposed to a direct answer to an address.
     pub fn of_case(self) -> bool {
-        !matches!(self, Kind::IntakeRefused | Kind::IntakeInstructions)
+        !matches!(self, Kind::IntakeRefused | Kind::IntakeInstructions | Kind::WebhookDisabled)
     }
 }
 
@@ -266,7 +271,7 @@ pub fn recipients(kind: Kind, facts: &CaseFacts, actor: Option<Uuid>, data: &Val
             }
         }
         Kind::SlaAtRisk | Kind::SlaBreached => vec![workers(), supervisors()],
-        Kind::IntakeRefused | Kind::IntakeInstructions => vec![],
+        Kind::IntakeRefused | Kind::IntakeInstructions | Kind::WebhookDisabled => vec![],
     };
     let mut seen = HashSet::new();
     for (id, role) in lists.into_iter().flatten() {

@@ -140,6 +140,43 @@ pub async fn record_followup(conn: &mut AsyncPgConnection, t: &TicketRow, author
     record(conn, Kind::Followup, t, Some(author), data, now).await
 }
 
+/// Queues a notice to one admin now, rendered with the built-in template (it concerns no desk,
+/// so no desk's wording applies): `webhook_disabled`. Sent by the delivery job like any other.
+pub async fn queue_admin(conn: &mut AsyncPgConnection, env: &MailEnv, to_address: &str, lang: Lang, kind: Kind, vars: Value) -> anyhow::Result<Uuid> {
+    let to: lettre::Address = to_address.parse().map_err(|e| anyhow::anyhow!("to_address {to_address:?}: {e}"))?;
+    let mut ctx = serde_json::Map::new();
+    ctx.insert("lang".into(), json!(lang.as_str()));
+    ctx.insert("kind".into(), json!(kind.as_str()));
+    ctx.insert("desk".into(), json!("Mesa"));
+    ctx.insert("public_url".into(), json!(env.base_url()));
+    if let Value::Object(given) = vars {
+        for (k, v) in given {
+            if templates::VARIABLES.contains(&k.as_str()) {
+                ctx.insert(k, v);
+            }
+        }
+    }
+    let ctx = templates::complete(ctx);
+    let key = format!("builtin.{}.{}", kind.as_str(), lang.as_str());
+    let rendered = templates::Renderer::default().render(&key, &templates::builtin(kind, lang), &ctx).map_err(|e| anyhow::anyhow!("template {}: {}", e.field, e.message))?;
+    let id = Uuid::now_v7();
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::id.eq(id),
+            outbox::kind.eq(kind.as_str()),
+            outbox::to_address.eq(to.to_string()),
+            outbox::from_address.eq(&env.from),
+            outbox::locale.eq(lang.as_str()),
+            outbox::subject.eq(rendered.subject),
+            outbox::body_text.eq(rendered.text),
+            outbox::body_html.eq(rendered.html),
+            outbox::message_id.eq(domain::message_id(None, id, &env.host())),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(id)
+}
+
 /// Queues one mail to one address now, rendered (for answers that are no case's change, such as
 /// the mailbox intake's "your mail could not be processed": kinds `intake_refused` with `reason`,
 /// `intake_instructions`). `vars` fill the template's variables (`templates::VARIABLES`; others

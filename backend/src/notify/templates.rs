@@ -56,6 +56,8 @@ pub const VARIABLES: &[&str] = &[
     "redirected_to",
     "clock",
     "at_share",
+    "webhook_url",
+    "webhook_id",
 ];
 
 /// Longest source of one part a desk may store.
@@ -96,6 +98,7 @@ builtin_sources! {
     SlaBreached => "sla_breached",
     IntakeRefused => "intake_refused",
     IntakeInstructions => "intake_instructions",
+    WebhookDisabled => "webhook_disabled",
 }
 
 /// The built-in template of a kind in a language.
@@ -233,6 +236,8 @@ pub fn sample_context(kind: Kind, lang: Lang, public_url: &str, role: &str) -> V
         "redirected_to": if es { "Secretaría de Infraestructura" } else { "Infrastructure department" },
         "clock": super::domain::label(lang, "ttr"),
         "at_share": 0.75,
+        "webhook_url": "https://integraciones.example.gov.co/mesa",
+        "webhook_id": "0193a5c0-0000-7000-8000-000000000000",
     });
     let Value::Object(map) = v else { unreachable!() };
     complete(map)

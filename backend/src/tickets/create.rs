@@ -575,6 +575,8 @@ async fn insert(conn: &mut AsyncPgConnection, reference: &Reference, p: &Prepare
     row.assigned_agent_id = inserted.agent_id;
     // Apertura: mailed to the requester and the case's group by the mail jobs.
     crate::notify::record(conn, crate::notify::Kind::Registered, &row, Some(created_by), serde_json::json!({}), now).await?;
+    // Its webhooks' deliveries, in the same transaction.
+    crate::webhooks::record(conn, reference, &row, &[("case.registered", serde_json::json!({}))], now).await?;
     Ok((row, inserted.agent_name))
 }
 

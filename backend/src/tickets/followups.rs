@@ -230,6 +230,8 @@ pub async fn write(
     // A public follow-up is mailed to the other side; a private one never leaves the agents.
     if visibility == Visibility::Public {
         crate::notify::record_followup(conn, &ticket, user_id, id, body, Utc::now()).await?;
+        let followup = serde_json::json!({"followup": {"id": id, "author_id": user_id, "body": body, "visibility": "public", "created_at": row.created_at}});
+        crate::webhooks::record(conn, reference, &ticket, &[("case.followup_added", followup)], Utc::now()).await?;
     }
     for (f, key) in files.iter().zip(keys) {
         insert_attachment(conn, ticket.id, Some((id, visibility)), f, key, user_id).await?;

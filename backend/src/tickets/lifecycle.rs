@@ -741,7 +741,7 @@ async fn check_agent(conn: &mut AsyncPgConnection, group: Option<Uuid>, agent: O
 /// change is added here, from the decided `events`, so an HTTP action and an SLA rule can never
 /// differ in what they leave: a resolution's satisfaction survey (`surveys::store::on_case_change`)
 /// and the change's mail notification (`notify::record_change`, one row expanded and sent later by
-/// the jobs; webhooks' outbox rows of later issues go here too).
+/// the jobs) and the webhooks' outbox rows (`webhooks::record_change`, delivered by their job).
 pub async fn commit(conn: &mut AsyncPgConnection, reference: &Reference, old: &TicketRow, decision: Decision, actor_id: Option<Uuid>, now: DateTime<Utc>) -> AppResult<TicketRow> {
     let Decision { ticket, changed, mut events, pauses } = decision;
     let saved = if changed {
@@ -761,8 +761,11 @@ pub async fn commit(conn: &mut AsyncPgConnection, reference: &Reference, old: &T
         ticket
     };
     crate::notify::record_change(conn, old, &saved, &events, actor_id, now).await?;
+    let stored = if changed { queries::by_id(conn, saved.id).await? } else { saved };
+    // The webhooks' outbox rows, rendered from the case as stored now (`webhooks::record`).
+    crate::webhooks::record_change(conn, reference, old, &stored, &events, now).await?;
     audit::record(conn, old.id, actor_id, events).await?;
-    Ok(if changed { queries::by_id(conn, saved.id).await? } else { saved })
+    Ok(stored)
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 //! Cases as the API shows them: names, allowed actions and live SLA clocks.
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use chrono::Utc;
 use diesel::prelude::*;
@@ -14,23 +13,23 @@ use crate::error::AppResult;
 use crate::reference::Reference;
 
 /// Names of the people, groups and services the rows mention (one query, for the people).
-pub struct Names {
+pub struct Names<'r> {
     users: HashMap<Uuid, String>,
-    reference: Arc<Reference>,
+    reference: &'r Reference,
 }
 
-impl Names {
-    pub async fn load(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, rows: &[TicketRow], extra_users: &[Uuid]) -> QueryResult<Names> {
+impl<'r> Names<'r> {
+    pub async fn load(conn: &mut AsyncPgConnection, reference: &'r Reference, rows: &[TicketRow], extra_users: &[Uuid]) -> QueryResult<Names<'r>> {
         let mut user_ids: Vec<Uuid> = rows.iter().flat_map(|t| [Some(t.requester_id), t.assigned_agent_id]).flatten().collect();
         user_ids.extend_from_slice(extra_users);
         user_ids.sort();
         user_ids.dedup();
-        Ok(Names { users: reference.user_names(conn, &user_ids).await?, reference: reference.clone() })
+        Ok(Names { users: reference.user_names(conn, &user_ids).await?, reference })
     }
 
     /// When the names are already known (a case just registered).
-    pub fn known(reference: &Arc<Reference>, users: impl IntoIterator<Item = (Uuid, String)>) -> Names {
-        Names { users: users.into_iter().collect(), reference: reference.clone() }
+    pub fn known(reference: &'r Reference, users: impl IntoIterator<Item = (Uuid, String)>) -> Names<'r> {
+        Names { users: users.into_iter().collect(), reference }
     }
 
     pub fn user(&self, id: Uuid) -> super::model::Named {
@@ -72,7 +71,7 @@ impl Names {
     }
 
     pub fn to_api(&self, t: TicketRow, scope: &Scope) -> Ticket {
-        let allowed_actions = super::lifecycle::Who::of(scope, &self.reference, &t).map(|who| super::lifecycle::allowed(&t, &who)).unwrap_or_default();
+        let allowed_actions = super::lifecycle::Who::of(scope, self.reference, &t).map(|who| super::lifecycle::allowed(&t, &who)).unwrap_or_default();
         // A hold's note reaches the requester only when the agent made it public.
         let note_readable = t.hold_note_public || scope.sees_private(&t);
         let hold_note = t.hold_note.filter(|_| note_readable);
@@ -121,7 +120,7 @@ impl Names {
 }
 
 /// Cases as lists show them: names and live SLA clocks.
-pub async fn summarize(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, rows: Vec<TicketRow>) -> AppResult<Vec<TicketSummary>> {
+pub async fn summarize(conn: &mut AsyncPgConnection, reference: &Reference, rows: Vec<TicketRow>) -> AppResult<Vec<TicketSummary>> {
     let names = Names::load(conn, reference, &rows, &[]).await?;
     let mut clocks = crate::sla::store::views(conn, reference, &rows, Utc::now()).await?;
     Ok(rows
@@ -134,7 +133,7 @@ pub async fn summarize(conn: &mut AsyncPgConnection, reference: &Arc<Reference>,
 }
 
 /// A case as the API shows it: names, allowed actions and live SLA clocks.
-pub async fn render_one(conn: &mut AsyncPgConnection, reference: &Arc<Reference>, row: TicketRow, scope: &Scope) -> AppResult<Ticket> {
+pub async fn render_one(conn: &mut AsyncPgConnection, reference: &Reference, row: TicketRow, scope: &Scope) -> AppResult<Ticket> {
     let rows = std::slice::from_ref(&row);
     let names = Names::load(conn, reference, rows, &[]).await?;
     let sla = crate::sla::store::views(conn, reference, rows, Utc::now()).await?.remove(&row.id);

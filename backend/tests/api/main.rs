@@ -27,3 +27,4 @@ mod surveys;
 mod tickets;
 mod tokens;
 mod users;
+mod webhooks;

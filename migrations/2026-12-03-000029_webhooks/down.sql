@@ -1,0 +1,3 @@
+DROP TABLE webhook_allowed_hosts;
+DROP TABLE webhook_deliveries;
+DROP TABLE webhooks;
