@@ -4,6 +4,48 @@
  */
 
 export interface paths {
+    "/api/v1/api-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's API tokens, newest first; admins see everyone's, or one user's with `user_id`. */
+        get: operations["list_tokens"];
+        put?: never;
+        /**
+         * Create an API token acting as the caller, or (admins) as another user. The answer holds the
+         *     secret, once.
+         */
+        post: operations["create_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One API token (the caller's; admins: any). */
+        get: operations["get_token"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API token (the caller's; admins: any): it is refused from the next request on.
+         *     Revoking a revoked token changes nothing.
+         */
+        delete: operations["revoke_token"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/areas": {
         parameters: {
             query?: never;
@@ -1755,6 +1797,39 @@ export interface components {
             /** @description Open cases of this desk assigned to them (`unassigned` is always 0). */
             counts: components["schemas"]["Counts"];
         };
+        /** @description An API token as lists show it: never the secret, only its first characters. */
+        ApiToken: {
+            allowed_networks: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by_id: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            last_used_address?: string | null;
+            /**
+             * Format: date-time
+             * @description Last use, to the minute.
+             */
+            last_used_at?: string | null;
+            name: string;
+            /** @description The token's first characters, e.g. `mesa_Ab3xYz9`. */
+            prefix: string;
+            /** Format: date-time */
+            revoked_at?: string | null;
+            scopes: string[];
+            /**
+             * Format: uuid
+             * @description The user it acts as.
+             */
+            user_id: string;
+        };
+        ApiTokenPage: {
+            items: components["schemas"]["ApiToken"][];
+            next_cursor?: string | null;
+        };
         /** @description The target one clock of a case runs against, and the rule it came from. */
         AppliedTarget: {
             /** Format: int32 */
@@ -2147,6 +2222,37 @@ export interface components {
              */
             unassigned: number;
         };
+        CreateApiToken: {
+            /**
+             * @description Networks (CIDR, or single addresses) the token may be used from; empty: anywhere.
+             * @example [
+             *       "10.20.0.0/16"
+             *     ]
+             */
+            allowed_networks?: string[] | null;
+            /**
+             * Format: date-time
+             * @description When the token stops working (in the future); none: until revoked.
+             */
+            expires_at?: string | null;
+            /** @description What the token is for, e.g. `Gestión documental — radicación`. */
+            name: string;
+            /**
+             * @description At least one of `tickets:read`, `tickets:write`, `catalog:read`, `catalog:write`,
+             *     `kb:read`, `kb:write`, `reports:read`, `profile:read`, `profile:write`, `admin`; only
+             *     those the acting user's role could use.
+             * @example [
+             *       "tickets:read",
+             *       "tickets:write"
+             *     ]
+             */
+            scopes: string[];
+            /**
+             * Format: uuid
+             * @description The user the token acts as (admins only; default: the caller).
+             */
+            user_id?: string | null;
+        };
         CreateArea: {
             /** @example Subdirección de Tecnología */
             name: string;
@@ -2337,6 +2443,15 @@ export interface components {
             role: components["schemas"]["Role"];
             /** @example ana.torres */
             username: string;
+        };
+        /** @description A new token: `token` is shown this once and cannot be read again. */
+        CreatedApiToken: {
+            api_token: components["schemas"]["ApiToken"];
+            /**
+             * @description The secret for `Authorization: Bearer`.
+             * @example mesa_Ab3xYz9…
+             */
+            token: string;
         };
         Delay: {
             /**
@@ -4027,6 +4142,343 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_tokens: {
+        parameters: {
+            query?: {
+                /** @description Only the tokens acting as this user (admins; others see only their own). */
+                user_id?: string;
+                /** @description Page size, 1–200 (default 50). */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenPage"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiToken"];
+            };
+        };
+        responses: {
+            /** @description Created; `token` is shown only now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiToken"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another user's token by a non-admin, or a request made with an API token (tokens are created from a login) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiToken"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_areas: {
         parameters: {
             query?: {
@@ -4073,9 +4525,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4168,6 +4648,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -4207,9 +4706,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4275,6 +4802,25 @@ export interface operations {
             /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4384,6 +4930,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4528,6 +5093,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -4597,6 +5181,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -4637,6 +5240,25 @@ export interface operations {
             /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4729,6 +5351,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -4780,6 +5421,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4894,6 +5554,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -4945,6 +5624,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
@@ -4957,6 +5645,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5002,9 +5709,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5062,6 +5797,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5177,6 +5931,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -5274,6 +6047,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -5323,9 +6115,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5418,6 +6238,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -5457,9 +6296,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5566,6 +6433,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -5617,6 +6503,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such desk, or not open to the caller's organization */
             404: {
                 headers: {
@@ -5629,6 +6524,25 @@ export interface operations {
             /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5686,6 +6600,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5774,6 +6707,25 @@ export interface operations {
             /** @description The document has problems (each named by its path) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5877,6 +6829,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -5929,6 +6900,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5989,6 +6979,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6086,6 +7095,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -6139,6 +7167,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6237,6 +7284,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -6288,6 +7354,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6394,6 +7479,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -6452,6 +7556,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -6504,6 +7627,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6611,6 +7753,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -6673,6 +7834,25 @@ export interface operations {
             /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6765,6 +7945,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -6816,6 +8015,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6931,6 +8149,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -6983,6 +8220,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7077,6 +8333,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -7103,6 +8378,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7162,6 +8456,25 @@ export interface operations {
             /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7236,6 +8549,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -7301,9 +8633,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7388,6 +8748,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -7428,9 +8807,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7538,6 +8945,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -7619,6 +9045,25 @@ export interface operations {
             /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7713,6 +9158,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -7754,9 +9218,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7837,6 +9329,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7924,6 +9435,25 @@ export interface operations {
             /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8039,6 +9569,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -8126,6 +9675,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -8177,6 +9745,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8235,6 +9822,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
@@ -8265,6 +9861,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8323,6 +9938,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
@@ -8353,6 +9977,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8436,6 +10079,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -8502,6 +10164,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -8555,9 +10236,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8603,6 +10312,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
@@ -8615,6 +10333,25 @@ export interface operations {
             /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8678,9 +10415,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8773,6 +10538,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -8812,9 +10596,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8880,6 +10692,25 @@ export interface operations {
             /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8995,6 +10826,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -9027,6 +10877,34 @@ export interface operations {
             /** @description Missing, expired or invalid token */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9084,6 +10962,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
             413: {
                 headers: {
@@ -9096,6 +10983,25 @@ export interface operations {
             /** @description Invalid field */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9133,6 +11039,34 @@ export interface operations {
             /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9189,6 +11123,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
             413: {
                 headers: {
@@ -9201,6 +11144,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9264,9 +11226,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Bad cursor or limit */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9359,6 +11349,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -9399,9 +11408,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9467,6 +11504,25 @@ export interface operations {
             /** @description In use */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9582,6 +11638,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -9654,6 +11729,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -9705,6 +11799,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9778,6 +11891,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -9804,6 +11936,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Database unreachable or migrations pending */
@@ -9917,6 +12068,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -9995,6 +12165,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10103,6 +12292,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -10199,6 +12407,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10309,6 +12536,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -10411,6 +12657,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -10451,6 +12716,25 @@ export interface operations {
             /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10543,6 +12827,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -10594,6 +12897,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10708,6 +13030,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -10777,6 +13118,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11030,9 +13390,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11138,6 +13526,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -11169,6 +13576,34 @@ export interface operations {
             /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11215,9 +13650,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11343,6 +13806,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -11382,9 +13864,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11474,6 +13984,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11588,6 +14117,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -11627,9 +14175,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11677,9 +14253,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11766,6 +14370,25 @@ export interface operations {
             /** @description A field of the body is missing or wrong (named in `errors`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11874,6 +14497,25 @@ export interface operations {
             /** @description A field of the body is missing or wrong (named in `errors`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11989,6 +14631,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -12097,6 +14758,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -12136,9 +14816,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12184,9 +14892,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12284,6 +15020,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12398,6 +15153,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -12490,6 +15264,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12604,6 +15397,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -12706,6 +15518,25 @@ export interface operations {
             /** @description A field of the body is missing or wrong (named in `errors`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12820,6 +15651,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -12906,6 +15756,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -12945,9 +15814,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13060,6 +15957,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -13141,6 +16057,25 @@ export interface operations {
             /** @description A field of the body is missing or wrong (named in `errors`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13255,6 +16190,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -13322,6 +16276,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13414,6 +16387,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -13465,6 +16457,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13530,6 +16541,25 @@ export interface operations {
             /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13645,6 +16675,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -13736,6 +16785,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
