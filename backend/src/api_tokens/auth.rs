@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::{web, HttpMessage};
+use actix_web::{web, HttpMessage, ResponseError};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -128,40 +128,63 @@ fn usable(token: &TokenRow, user: &UserRow, ip: Option<IpAddr>, now: DateTime<Ut
     }
 }
 
-pub async fn authenticate(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+/// Refusals are answered here rather than returned as errors, so outer layers (the rate limiter's
+/// header fields) see them as answers.
+pub async fn authenticate(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let (req, refusal) = match check(req).await {
+        Ok(req) => return Ok(next.call(req).await?.map_into_left_body()),
+        Err(refused) => refused,
+    };
+    Ok(req.into_response(refusal.error_response()).map_into_right_body())
+}
+
+/// The request, with the API token's caller in its extensions when there is one; or the request
+/// and why it is refused.
+async fn check(req: ServiceRequest) -> Result<ServiceRequest, (ServiceRequest, AppError)> {
     let Some(token) = bearer_token(req.headers()).filter(|t| t.starts_with(super::TOKEN_PREFIX)) else {
-        return next.call(req).await;
+        return Ok(req);
     };
     let needed = match (req.app_data::<web::Data<Arc<OperationScopes>>>(), req.match_pattern()) {
         (Some(scopes), Some(pattern)) => scopes.required(req.method(), &pattern),
         _ => None,
     };
     // A public operation or no route: the handler (or the 404/405) answers as without a token.
-    let Some(needed) = needed else { return next.call(req).await };
-    let state = req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| AppError::Internal(anyhow::anyhow!("AppState not registered")))?;
+    let Some(needed) = needed else { return Ok(req) };
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Err((req, AppError::Internal(anyhow::anyhow!("AppState not registered"))));
+    };
     if !super::looks_like_token(&token) {
-        return Err(INVALID_TOKEN.into());
+        return Err((req, INVALID_TOKEN));
     }
     let hash = super::hash(&token);
     // As for login tokens: the first statement is a read, tried once more on a fresh connection.
     let found = match load(&state, &hash).await {
-        Err(AppError::Unavailable { code: "database_unavailable", .. }) => load(&state, &hash).await?,
-        other => other?,
+        Err(AppError::Unavailable { code: "database_unavailable", .. }) => load(&state, &hash).await,
+        other => other,
     };
-    let Some((row, user, group_ids, supervised_desk_ids, reference_generation)) = found else { return Err(INVALID_TOKEN.into()) };
+    let found = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => return Err((req, INVALID_TOKEN)),
+        Err(e) => return Err((req, e)),
+    };
+    let (row, user, group_ids, supervised_desk_ids, reference_generation) = found;
     let address = crate::auth::routes::client_ip(req.request(), &state);
     let ip = address.as_deref().and_then(parse_ip);
     let now = Utc::now();
-    usable(&row, &user, ip, now)?;
+    if let Err(e) = usable(&row, &user, ip, now) {
+        return Err((req, e));
+    }
     if !row.scopes.iter().any(|s| s == needed) {
-        return Err(AppError::InsufficientScope { scope: needed }.into());
+        return Err((req, AppError::InsufficientScope { scope: needed }));
     }
     if row.last_used_at.is_none_or(|at| (now - at).num_seconds() >= LAST_USE_RESOLUTION_SECS) {
-        record_use(&state, row.id, address).await?;
+        if let Err(e) = record_use(&state, row.id, address).await {
+            return Err((req, e));
+        }
     }
     let memberships = Memberships { group_ids, supervised_desk_ids, reference_generation, api_token_id: Some(row.id) };
     req.extensions_mut().insert(CurrentUser(user, memberships));
-    next.call(req).await
+    Ok(req)
 }
 
 /// `10.0.0.1`, `::1` or (from some proxies) `10.0.0.1:51234`.

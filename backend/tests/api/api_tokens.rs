@@ -261,6 +261,10 @@ async fn the_surplus_of_parallel_requests_per_token_gets_429() {
     remaining.sort();
     assert_eq!(remaining, [0, 1, 2, 3, 4]);
     // Another token (here a login token) is unaffected.
+    // Refusals of inner layers carry the fields too.
+    let refused_token = app.get("/me", &format!("mesa_{}", "A".repeat(43))).await;
+    refused_token.assert_problem(401, "invalid_token");
+    assert_eq!(refused_token.headers["ratelimit-remaining"], "4");
     let other = app.get("/me", &admin).await;
     assert_eq!(other.status, 200);
     assert_eq!(other.headers["ratelimit-remaining"], "3", "the admin's login token made two requests");
