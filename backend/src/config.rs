@@ -24,6 +24,10 @@ pub struct Config {
     pub login_throttle: ThrottleConfig,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
+    /// Requests per minute and bearer token, and per client address (`MESA_RATE_LIMIT_PER_TOKEN`,
+    /// `MESA_RATE_LIMIT_PER_ADDRESS`); 0: no limit.
+    pub rate_limit_per_token: u32,
+    pub rate_limit_per_address: u32,
     /// Where attachments are stored (local disk).
     pub attachments_dir: PathBuf,
     pub attachment_max_bytes: usize,
@@ -241,6 +245,10 @@ impl Config {
             max_failures_per_ip: parse_positive("MESA_LOGIN_MAX_FAILURES_PER_IP", var("MESA_LOGIN_MAX_FAILURES_PER_IP"), 20)?,
             window: Duration::from_secs(15 * 60),
         };
+        // A person's browser makes a few requests a page; a whole office may share one address
+        // behind its NAT (unless the proxy's X-Forwarded-For is trusted).
+        let rate_limit_per_token = parse_count("MESA_RATE_LIMIT_PER_TOKEN", var("MESA_RATE_LIMIT_PER_TOKEN"), 600)?;
+        let rate_limit_per_address = parse_count("MESA_RATE_LIMIT_PER_ADDRESS", var("MESA_RATE_LIMIT_PER_ADDRESS"), 3000)?;
 
         Ok(Config {
             database_url,
@@ -257,6 +265,8 @@ impl Config {
             spa_dir,
             login_throttle,
             trust_forwarded_for,
+            rate_limit_per_token,
+            rate_limit_per_address,
             attachments_dir,
             attachment_max_bytes,
             attachment_max_files,
@@ -324,6 +334,14 @@ fn parse_positive(var: &'static str, v: Option<String>, default: i32) -> Result<
     }
 }
 
+/// A count where 0 means "off".
+fn parse_count(var: &'static str, v: Option<String>, default: u32) -> Result<u32, ConfigError> {
+    match v {
+        None => Ok(default),
+        Some(s) => s.parse::<u32>().map_err(|_| err(var, format!("'{s}' is not a whole number (0 turns the limit off)"))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,6 +365,11 @@ mod tests {
         assert!(c.smtp_url.is_none());
         assert!(c.cors_origins.is_empty());
         assert_eq!(c.login_throttle.max_failures_per_user, 5);
+        assert_eq!((c.rate_limit_per_token, c.rate_limit_per_address), (600, 3000));
+        let off = load(&[DB, SECRET, ("MESA_RATE_LIMIT_PER_TOKEN", "0"), ("MESA_RATE_LIMIT_PER_ADDRESS", "120")]).unwrap();
+        assert_eq!((off.rate_limit_per_token, off.rate_limit_per_address), (0, 120));
+        assert_eq!(load(&[DB, SECRET, ("MESA_RATE_LIMIT_PER_TOKEN", "-1")]).unwrap_err().var, "MESA_RATE_LIMIT_PER_TOKEN");
+        assert_eq!(load(&[DB, SECRET, ("MESA_RATE_LIMIT_PER_ADDRESS", "lots")]).unwrap_err().var, "MESA_RATE_LIMIT_PER_ADDRESS");
     }
 
     #[test]

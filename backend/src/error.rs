@@ -63,6 +63,12 @@ pub enum AppError {
     PayloadTooLarge(String),
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// Over the requests allowed per minute for this token or address (`rate_limit`).
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: u64 },
+    /// An API token without the scope the operation needs.
+    #[error("insufficient scope: {scope}")]
+    InsufficientScope { scope: &'static str },
     #[error("service unavailable: {detail}")]
     Unavailable { code: &'static str, detail: String },
     #[error("method not allowed")]
@@ -99,6 +105,8 @@ impl AppError {
             AppError::Gone { code, .. } => code,
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::InsufficientScope { .. } => "insufficient_scope",
             AppError::Unavailable { code, .. } => code,
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Status(status) => status_code_name(*status),
@@ -118,6 +126,8 @@ impl AppError {
             AppError::Gone { .. } => "No longer available",
             AppError::PayloadTooLarge(_) => "The request is too large",
             AppError::TooManyAttempts { .. } => "Too many attempts",
+            AppError::RateLimited { .. } => "Too many requests",
+            AppError::InsufficientScope { .. } => "The API token lacks a scope this operation needs",
             AppError::Unavailable { .. } => "Service unavailable",
             AppError::MethodNotAllowed => "This resource does not answer that method",
             AppError::Status(status) => status.canonical_reason().unwrap_or("Error"),
@@ -131,7 +141,8 @@ impl AppError {
             AppError::BadRequest(d) | AppError::PayloadTooLarge(d) => Some(d.clone()),
             AppError::Unauthenticated { detail, .. } => Some((*detail).to_owned()),
             AppError::Conflict { detail, .. } | AppError::Unavailable { detail, .. } | AppError::Gone { detail, .. } => Some(detail.clone()),
-            AppError::TooManyAttempts { retry_after_secs } => Some(format!("Try again in {retry_after_secs} seconds")),
+            AppError::TooManyAttempts { retry_after_secs } | AppError::RateLimited { retry_after_secs } => Some(format!("Try again in {retry_after_secs} seconds")),
+            AppError::InsufficientScope { scope } => Some(format!("This operation needs the scope `{scope}`")),
             AppError::PreconditionFailed => Some("Reload the resource and apply your change again".into()),
             AppError::MethodNotAllowed => Some("The Allow header lists the methods it answers".into()),
             AppError::Forbidden | AppError::NotFound | AppError::Status(_) | AppError::Internal(_) => None,
@@ -170,7 +181,8 @@ impl ResponseError for AppError {
             AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             AppError::Gone { .. } => StatusCode::GONE,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyAttempts { .. } | AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::InsufficientScope { .. } => StatusCode::FORBIDDEN,
             AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Status(status) => *status,
@@ -185,7 +197,7 @@ impl ResponseError for AppError {
         let mut builder = HttpResponse::build(self.status_code());
         builder.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self {
-            AppError::TooManyAttempts { retry_after_secs } => {
+            AppError::TooManyAttempts { retry_after_secs } | AppError::RateLimited { retry_after_secs } => {
                 builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             // The pool opens a new connection on the next request: a second is enough.
@@ -194,8 +206,15 @@ impl ResponseError for AppError {
             }
             _ => {}
         }
-        if let AppError::Unauthenticated { .. } = self {
-            builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        match self {
+            AppError::Unauthenticated { .. } => {
+                builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            // RFC 6750 §3.1: the scope the token would need.
+            AppError::InsufficientScope { scope } => {
+                builder.insert_header((header::WWW_AUTHENTICATE, format!("Bearer error=\"insufficient_scope\", scope=\"{scope}\"")));
+            }
+            _ => {}
         }
         builder.body(serde_json::to_string(&self.problem()).expect("problem serializes"))
     }

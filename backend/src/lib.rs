@@ -1,4 +1,5 @@
 //! Mesa: an open-source IT service desk for public-sector IT offices.
+pub mod api_tokens;
 pub mod attachments;
 pub mod auth;
 pub mod catalog;
@@ -19,6 +20,7 @@ pub mod mailbox;
 pub mod notify;
 pub mod openapi;
 pub mod organizations;
+pub mod rate_limit;
 pub mod reference;
 pub mod reports;
 pub mod seed;

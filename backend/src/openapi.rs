@@ -47,6 +47,7 @@ use utoipa::{Modify, OpenApi};
             Order is not promised. Loopback, private, link-local, CGNAT, multicast and other non-public addresses are refused, \
             at creation and after DNS resolution at every delivery, unless the host is on the allowed hosts list."),
         (name = "surveys", description = "Satisfaction surveys: a desk's settings, the requester's answer by its emailed link, a case's survey, results for supervisors"),
+        (name = "api tokens", description = "API tokens for integrations and scripts: scoped, optionally expiring and limited to networks, shown once, revocable"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -61,12 +62,21 @@ impl Modify for BearerAuth {
         http.bearer_format = Some("JWT".into());
         http.description = Some("Access token from `POST /api/v1/auth/login` or `/auth/refresh`".into());
         components.add_security_scheme("bearer_auth", SecurityScheme::Http(http));
+        let mut token = Http::new(HttpAuthScheme::Bearer);
+        token.bearer_format = Some("mesa_…".into());
+        token.description = Some(
+            "API token from `POST /api/v1/api-tokens` (`mesa_` and 43 characters). Each operation lists the one scope it needs; \
+             the token's user must also be allowed the operation. A token without the scope gets 403 `insufficient_scope`."
+                .into(),
+        );
+        components.add_security_scheme(crate::api_tokens::auth::SCHEME, SecurityScheme::Http(token));
     }
 }
 
 /// The document of the registered routes, completed with what every route enforces (the
 /// derive's modifiers run before utoipa-actix-web adds the paths).
 pub fn complete(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    ApiTokenScopes.modify(&mut api);
     EnforcedByEveryRoute.modify(&mut api);
     DeclaredAccess.modify(&mut api);
     api
@@ -90,6 +100,33 @@ impl Modify for DeclaredAccess {
     }
 }
 
+/// Every operation that needs a login also accepts an API token holding the scope
+/// `api_tokens::scopes::required` gives for its first tag and method: the document's `security`
+/// says `bearer_auth` (a login) or `api_token` with that scope. The server enforces what is
+/// written here (`api_tokens::auth::OperationScopes`).
+struct ApiTokenScopes;
+
+impl Modify for ApiTokenScopes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::SecurityRequirement;
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [("GET", &mut item.get), ("POST", &mut item.post), ("PUT", &mut item.put), ("PATCH", &mut item.patch), ("DELETE", &mut item.delete)];
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
+                if op.security.as_ref().is_none_or(|s| s.is_empty()) {
+                    continue;
+                }
+                let scope = crate::api_tokens::scopes::required(op.tags.as_ref().and_then(|t| t.first()).map(String::as_str), method);
+                op.security = Some(vec![SecurityRequirement::new("bearer_auth", Vec::<String>::new()), SecurityRequirement::new(crate::api_tokens::auth::SCHEME, [scope])]);
+                op.responses
+                    .responses
+                    .entry("403".to_owned())
+                    .or_insert_with(|| problem_response("The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`)"));
+            }
+        }
+    }
+}
+
 /// What every route enforces before or around its handler, declared once instead of on each
 /// handler: a malformed body or query string (400), a body over the JSON limit (413), a NUL
 /// character or an out-of-range `limit` (422), an id in the path that cannot exist (404), a
@@ -100,11 +137,13 @@ impl Modify for EnforcedByEveryRoute {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::path::ParameterIn;
         for (path, item) in openapi.paths.paths.iter_mut() {
-            if path.ends_with("/health") {
-                continue;
-            }
             let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
             for op in ops.into_iter().flatten() {
+                // Every API request counts against the rate limits (`crate::rate_limit`).
+                op.responses.responses.entry("429".to_owned()).or_insert_with(rate_limited_response);
+                if path.ends_with("/health") {
+                    continue;
+                }
                 let params = op.parameters.as_deref().unwrap_or_default();
                 let has_query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
                 let has_path = params.iter().any(|p| p.parameter_in == ParameterIn::Path);
@@ -146,6 +185,30 @@ impl Modify for EnforcedByEveryRoute {
             }
         }
     }
+}
+
+/// 429 with the `Retry-After` and RateLimit fields the rate limiter sends.
+fn rate_limited_response() -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+    use utoipa::openapi::{header::HeaderBuilder, ContentBuilder, Ref, ResponseBuilder};
+    let number = |description: &str| {
+        HeaderBuilder::new()
+            .schema(utoipa::openapi::schema::ObjectBuilder::new().schema_type(utoipa::openapi::Type::Integer).minimum(Some(0)))
+            .description(Some(description))
+            .build()
+    };
+    let text = |description: &str| {
+        HeaderBuilder::new().schema(utoipa::openapi::schema::ObjectBuilder::new().schema_type(utoipa::openapi::Type::String)).description(Some(description)).build()
+    };
+    ResponseBuilder::new()
+        .description("Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07)")
+        .header("Retry-After", number("Seconds to wait"))
+        .header("RateLimit-Limit", number("Requests allowed per minute (the tighter of the token's and the address's limit)"))
+        .header("RateLimit-Remaining", number("Requests left now"))
+        .header("RateLimit-Reset", number("Seconds until the whole quota is available again"))
+        .header("RateLimit-Policy", text("The limit and its window, e.g. `600;w=60`"))
+        .content(crate::error::PROBLEM_JSON, ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+        .build()
+        .into()
 }
 
 fn problem_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {

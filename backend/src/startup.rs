@@ -16,7 +16,9 @@ use crate::error::AppError;
 use crate::framework::{self, AllowedMethods};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{auth, catalog, desks, groups, health, http, imports, jobs, kb, mailbox, notify, organizations, reports, sla, supervision, surveys, tickets, users, webhooks};
+use crate::{
+    api_tokens, auth, catalog, desks, groups, health, http, imports, jobs, kb, mailbox, notify, organizations, reports, sla, supervision, surveys, tickets, users, webhooks,
+};
 
 /// Every API route, registered through utoipa so each one lands in the OpenAPI document. Each
 /// feature lists its own routes.
@@ -38,7 +40,8 @@ fn api_routes(cfg: &mut ServiceConfig) {
         .configure(kb::configure)
         .configure(jobs::routes::configure)
         .configure(notify::configure)
-        .configure(webhooks::configure);
+        .configure(webhooks::configure)
+        .configure(api_tokens::routes::configure);
 }
 
 /// The OpenAPI document, as `mesa openapi` prints it and `/api/openapi.json` serves it.
@@ -74,6 +77,7 @@ fn cors(origins: &[String]) -> Cors {
         .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_MATCH, header::ACCEPT_LANGUAGE])
         .allowed_header("Idempotency-Key")
         .expose_headers([header::ETAG, header::RETRY_AFTER, header::LOCATION])
+        .expose_headers(["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"])
         .max_age(3600)
 }
 
@@ -102,6 +106,9 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
     // One document for the server: the docs page serves it, 405s take their `Allow` from it.
     let api_doc = openapi();
     let allowed = AllowedMethods::from_openapi(&api_doc);
+    let scopes = web::Data::new(api_tokens::auth::OperationScopes::from_openapi(&api_doc));
+    // One set of limits for every worker.
+    let limits = web::Data::new(crate::rate_limit::RateLimits::new(config.rate_limit_per_token, config.rate_limit_per_address));
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let (app, _) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).service(scope("/api/v1").configure(api_routes)).split_for_parts();
@@ -112,6 +119,8 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
         };
         let mut app = app
             .app_data(worker_state)
+            .app_data(scopes.clone())
+            .app_data(limits.clone())
             .app_data(web::PayloadConfig::new(http::JSON_LIMIT))
             .app_data(web::QueryConfig::default().error_handler(|e, _| AppError::BadRequest(format!("query string: {e}")).into()))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
@@ -126,9 +135,12 @@ pub fn build_server(state: AppState, listener: TcpListener) -> std::io::Result<S
         let allowed = allowed.clone();
         app.default_service(fn_service(move |req| fallback(req, spa_index.clone(), allowed.clone())))
             .wrap(from_fn(framework::reject_nul_in_query))
+            // API tokens and their scopes, before any extractor reads the path, query or body.
+            .wrap(from_fn(api_tokens::auth::authenticate))
             // JSON answers are compressed in place; Compress is left the streamed ones (files).
             .wrap(from_fn(crate::gzip::gzip_in_place))
             .wrap(Compress::default())
+            .wrap(from_fn(crate::rate_limit::limit))
             .wrap(cors(&config.cors_origins))
             .wrap(from_fn(framework::problem_bodies))
             .wrap(security_headers(public_https))

@@ -179,7 +179,7 @@ start_server() {
   mkdir -p "$WORK/attachments"
   SERVER_T0=$(sql "SELECT now()")
   DATABASE_URL=$(db_url "$RUN_DB") MESA_BIND="127.0.0.1:$port" MESA_JWT_SECRET="$(random_secret)" \
-    MESA_ATTACHMENTS_DIR="$WORK/attachments" MESA_ACCESS_TOKEN_TTL=86400 RUST_LOG="${BENCH_RUST_LOG:-info}" \
+    MESA_ATTACHMENTS_DIR="$WORK/attachments" MESA_ACCESS_TOKEN_TTL=86400 MESA_RATE_LIMIT_PER_TOKEN=0 MESA_RATE_LIMIT_PER_ADDRESS=0 RUST_LOG="${BENCH_RUST_LOG:-info}" \
     "$RELEASE_BIN" serve >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   # shellcheck disable=SC2016 # expanded when the hook runs

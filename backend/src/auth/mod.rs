@@ -8,7 +8,7 @@ pub mod throttle;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use futures_util::future::LocalBoxFuture;
@@ -34,9 +34,11 @@ pub struct Memberships {
     pub supervised_desk_ids: Vec<uuid::Uuid>,
     /// `reference_generation` when the request started (see `crate::reference`).
     pub reference_generation: i64,
+    /// The API token the caller came with (`None`: a login token, or no request).
+    pub api_token_id: Option<uuid::Uuid>,
 }
 
-const INVALID_TOKEN: AppError = AppError::Unauthenticated { code: "invalid_token", detail: "The access token is missing, expired or invalid" };
+pub(crate) const INVALID_TOKEN: AppError = AppError::Unauthenticated { code: "invalid_token", detail: "The access token is missing, expired or invalid" };
 
 impl CurrentUser {
     pub fn role(&self) -> Role {
@@ -79,10 +81,21 @@ impl CurrentUser {
     /// A person Mesa acts for without a request (the sender of a mail), loaded as a request
     /// would load them: `None` when there is no such active user.
     pub async fn acting_as(conn: &mut diesel_async::AsyncPgConnection, user_id: uuid::Uuid) -> QueryResult<Option<CurrentUser>> {
-        Ok(caller(conn, user_id)
-            .await?
-            .filter(|(u, ..)| u.active)
-            .map(|(u, group_ids, supervised_desk_ids, reference_generation)| CurrentUser(u, Memberships { group_ids, supervised_desk_ids, reference_generation })))
+        Ok(caller(conn, user_id).await?.filter(|(u, ..)| u.active).map(|(u, group_ids, supervised_desk_ids, reference_generation)| {
+            CurrentUser(u, Memberships { group_ids, supervised_desk_ids, reference_generation, api_token_id: None })
+        }))
+    }
+}
+
+/// The credential of `Authorization: Bearer …`, if any.
+pub fn bearer_token(headers: &header::HeaderMap) -> Option<String> {
+    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer "))).map(|t| t.trim().to_owned())
+}
+
+impl CurrentUser {
+    /// Whether the caller came with an API token rather than a login.
+    pub fn via_api_token(&self) -> bool {
+        self.1.api_token_id.is_some()
     }
 }
 
@@ -91,16 +104,20 @@ impl FromRequest for CurrentUser {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        // An API token was checked (scope included) by `api_tokens::auth::authenticate`.
+        if let Some(user) = req.extensions().get::<CurrentUser>().cloned() {
+            return Box::pin(async move { Ok(user) });
+        }
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(|t| t.trim().to_owned());
+        let token = bearer_token(req.headers());
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::Internal(anyhow::anyhow!("AppState not registered")))?;
             let token = token.ok_or(INVALID_TOKEN)?;
+            // An API token the middleware did not take (an operation that declares no scope) is
+            // never a login token.
+            if token.starts_with(crate::api_tokens::TOKEN_PREFIX) {
+                return Err(INVALID_TOKEN);
+            }
             let claims = state.jwt.verify(&token).map_err(|_| INVALID_TOKEN)?;
             // The request's first statement, a read: when its connection turns out broken (the
             // server went away after the pool's open-socket check), nothing has been written, so it
@@ -113,7 +130,7 @@ impl FromRequest for CurrentUser {
                 // A stale generation: the user logged out, or their password, role or active
                 // flag changed after this token was issued.
                 Some((u, group_ids, supervised_desk_ids, reference_generation)) if u.active && u.token_generation == claims.generation => {
-                    Ok(CurrentUser(u, Memberships { group_ids, supervised_desk_ids, reference_generation }))
+                    Ok(CurrentUser(u, Memberships { group_ids, supervised_desk_ids, reference_generation, api_token_id: None }))
                 }
                 _ => Err(INVALID_TOKEN),
             }

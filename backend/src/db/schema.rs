@@ -77,6 +77,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_tokens (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        created_by_id -> Uuid,
+        name -> Text,
+        prefix -> Text,
+        token_hash -> Bytea,
+        scopes -> Array<Text>,
+        allowed_networks -> Array<Text>,
+        expires_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+        last_used_address -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     login_throttle (key) {
         key -> Text,
         window_start -> Timestamptz,
@@ -582,6 +600,7 @@ diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(users -> areas (area_id));
 diesel::joinable!(users -> locations (location_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     webhooks,
@@ -596,6 +615,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     locations,
     users,
     refresh_tokens,
+    api_tokens,
     login_throttle,
     desks,
     desk_organizations,

@@ -1,5 +1,6 @@
 //! API tests: the real server on loopback, each test on its own Postgres database; directory
 //! tests against a real slapd.
+mod api_tokens;
 mod auth_local;
 mod catalog;
 mod cli;

@@ -4,6 +4,48 @@
  */
 
 export interface paths {
+    "/api/v1/api-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's API tokens, newest first; admins see everyone's, or one user's with `user_id`. */
+        get: operations["list_tokens"];
+        put?: never;
+        /**
+         * Create an API token acting as the caller, or (admins) as another user. The answer holds the
+         *     secret, once.
+         */
+        post: operations["create_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One API token (the caller's; admins: any). */
+        get: operations["get_token"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API token (the caller's; admins: any): it is refused from the next request on.
+         *     Revoking a revoked token changes nothing.
+         */
+        delete: operations["revoke_token"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/areas": {
         parameters: {
             query?: never;
@@ -1987,6 +2029,39 @@ export interface components {
              */
             hosts: string[];
         };
+        /** @description An API token as lists show it: never the secret, only its first characters. */
+        ApiToken: {
+            allowed_networks: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by_id: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            last_used_address?: string | null;
+            /**
+             * Format: date-time
+             * @description Last use, to the minute.
+             */
+            last_used_at?: string | null;
+            name: string;
+            /** @description The token's first characters, e.g. `mesa_Ab3xYz9`. */
+            prefix: string;
+            /** Format: date-time */
+            revoked_at?: string | null;
+            scopes: string[];
+            /**
+             * Format: uuid
+             * @description The user it acts as.
+             */
+            user_id: string;
+        };
+        ApiTokenPage: {
+            items: components["schemas"]["ApiToken"][];
+            next_cursor?: string | null;
+        };
         /** @description The target one clock of a case runs against, and the rule it came from. */
         AppliedTarget: {
             /** Format: int32 */
@@ -2379,6 +2454,37 @@ export interface components {
              */
             unassigned: number;
         };
+        CreateApiToken: {
+            /**
+             * @description Networks (CIDR, or single addresses) the token may be used from; empty: anywhere.
+             * @example [
+             *       "10.20.0.0/16"
+             *     ]
+             */
+            allowed_networks?: string[] | null;
+            /**
+             * Format: date-time
+             * @description When the token stops working (in the future); none: until revoked.
+             */
+            expires_at?: string | null;
+            /** @description What the token is for, e.g. `Gestión documental — radicación`. */
+            name: string;
+            /**
+             * @description At least one of `tickets:read`, `tickets:write`, `catalog:read`, `catalog:write`,
+             *     `kb:read`, `kb:write`, `reports:read`, `profile:read`, `profile:write`, `admin`; only
+             *     those the acting user's role could use.
+             * @example [
+             *       "tickets:read",
+             *       "tickets:write"
+             *     ]
+             */
+            scopes: string[];
+            /**
+             * Format: uuid
+             * @description The user the token acts as (admins only; default: the caller).
+             */
+            user_id?: string | null;
+        };
         CreateArea: {
             /** @example Subdirección de Tecnología */
             name: string;
@@ -2581,6 +2687,15 @@ export interface components {
              *     resolves to) a loopback, private or link-local address is refused unless allowed.
              */
             url: string;
+        };
+        /** @description A new token: `token` is shown this once and cannot be read again. */
+        CreatedApiToken: {
+            api_token: components["schemas"]["ApiToken"];
+            /**
+             * @description The secret for `Authorization: Bearer`.
+             * @example mesa_Ab3xYz9…
+             */
+            token: string;
         };
         Delay: {
             /**
@@ -4423,6 +4538,343 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_tokens: {
+        parameters: {
+            query?: {
+                /** @description Only the tokens acting as this user (admins; others see only their own). */
+                user_id?: string;
+                /** @description Page size, 1–200 (default 50). */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenPage"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiToken"];
+            };
+        };
+        responses: {
+            /** @description Created; `token` is shown only now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiToken"];
+                };
+            };
+            /** @description Malformed request: a body that is not one JSON value of the declared type, or a query string that does not parse (`bad_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another user's token by a non-admin, or a request made with an API token (tokens are created from a login) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiToken"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_areas: {
         parameters: {
             query?: {
@@ -4469,9 +4921,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4564,6 +5044,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -4603,9 +5102,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4671,6 +5198,25 @@ export interface operations {
             /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4780,6 +5326,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4924,6 +5489,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -4993,6 +5577,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -5033,6 +5636,25 @@ export interface operations {
             /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5125,6 +5747,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -5176,6 +5817,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5290,6 +5950,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -5341,6 +6020,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
@@ -5353,6 +6041,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5398,9 +6105,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5458,6 +6193,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5573,6 +6327,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -5670,6 +6443,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -5719,9 +6511,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5814,6 +6634,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -5853,9 +6692,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5962,6 +6829,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -6013,6 +6899,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such desk, or not open to the caller's organization */
             404: {
                 headers: {
@@ -6025,6 +6920,25 @@ export interface operations {
             /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6082,6 +6996,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6170,6 +7103,25 @@ export interface operations {
             /** @description The document has problems (each named by its path) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6273,6 +7225,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -6325,6 +7296,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6385,6 +7375,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6482,6 +7491,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -6535,6 +7563,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6633,6 +7680,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -6684,6 +7750,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6790,6 +7875,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -6848,6 +7952,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -6900,6 +8023,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7007,6 +8149,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -7069,6 +8230,25 @@ export interface operations {
             /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7161,6 +8341,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -7212,6 +8411,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7327,6 +8545,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -7379,6 +8616,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7473,6 +8729,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -7499,6 +8774,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7588,6 +8882,25 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ImportProblem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
@@ -7688,6 +9001,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ImportProblem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -7786,6 +9118,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ImportProblem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -7852,6 +9203,25 @@ export interface operations {
             /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7926,6 +9296,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -7991,9 +9380,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8078,6 +9495,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -8118,9 +9554,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8228,6 +9692,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -8309,6 +9792,25 @@ export interface operations {
             /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8403,6 +9905,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -8444,9 +9965,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8527,6 +10076,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8614,6 +10182,25 @@ export interface operations {
             /** @description A field, query parameter or `If-Match` is invalid; `errors` names each one (`validation_failed`) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8729,6 +10316,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -8816,6 +10422,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -8867,6 +10492,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8925,6 +10569,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
@@ -8955,6 +10608,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9013,6 +10685,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
@@ -9043,6 +10724,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9126,6 +10826,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -9192,6 +10911,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -9245,9 +10983,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9293,6 +11059,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
@@ -9305,6 +11080,25 @@ export interface operations {
             /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9368,9 +11162,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9463,6 +11285,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -9502,9 +11343,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9570,6 +11439,25 @@ export interface operations {
             /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9685,6 +11573,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -9717,6 +11624,34 @@ export interface operations {
             /** @description Missing, expired or invalid token */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9774,6 +11709,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
             413: {
                 headers: {
@@ -9786,6 +11730,25 @@ export interface operations {
             /** @description Invalid field */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9823,6 +11786,34 @@ export interface operations {
             /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9879,6 +11870,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is larger than the JSON limit of 256 KiB (`payload_too_large`) */
             413: {
                 headers: {
@@ -9891,6 +11891,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9954,9 +11973,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Bad cursor or limit */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10049,6 +12096,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -10089,9 +12155,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10157,6 +12251,25 @@ export interface operations {
             /** @description In use */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10272,6 +12385,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -10344,6 +12476,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -10395,6 +12546,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10468,6 +12638,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -10494,6 +12683,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Database unreachable or migrations pending */
@@ -10607,6 +12815,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -10685,6 +12912,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10793,6 +13039,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -10889,6 +13154,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10999,6 +13283,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -11101,6 +13404,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -11141,6 +13463,25 @@ export interface operations {
             /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11233,6 +13574,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -11284,6 +13644,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11398,6 +13777,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -11467,6 +13865,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11720,9 +14137,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11828,6 +14273,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -11859,6 +14323,34 @@ export interface operations {
             /** @description Missing, invalid or expired access token (`invalid_token`). */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11905,9 +14397,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12033,6 +14553,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -12072,9 +14611,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12164,6 +14731,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12278,6 +14864,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -12317,9 +14922,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12367,9 +15000,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12456,6 +15117,25 @@ export interface operations {
             /** @description A field of the body is missing or wrong (named in `errors`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12564,6 +15244,25 @@ export interface operations {
             /** @description A field of the body is missing or wrong (named in `errors`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12679,6 +15378,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -12787,6 +15505,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -12826,9 +15563,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12874,9 +15639,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12974,6 +15767,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13088,6 +15900,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -13180,6 +16011,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13294,6 +16144,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -13396,6 +16265,25 @@ export interface operations {
             /** @description A field of the body is missing or wrong (named in `errors`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13510,6 +16398,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -13596,6 +16503,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -13635,9 +16561,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13750,6 +16704,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -13831,6 +16804,25 @@ export interface operations {
             /** @description A field of the body is missing or wrong (named in `errors`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13945,6 +16937,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -14012,6 +17023,25 @@ export interface operations {
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14104,6 +17134,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -14155,6 +17204,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14220,6 +17288,25 @@ export interface operations {
             /** @description The change conflicts with what is stored; `code` says how. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14335,6 +17422,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -14432,6 +17538,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -14472,6 +17597,25 @@ export interface operations {
             /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14564,6 +17708,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -14604,6 +17767,25 @@ export interface operations {
             /** @description The caller's role may not do this (`forbidden`). */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14687,6 +17869,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -14744,6 +17945,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -14794,6 +18014,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14900,6 +18139,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -14981,6 +18239,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -15049,6 +18326,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -15100,6 +18396,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15163,6 +18478,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
             503: {
                 headers: {
@@ -15214,6 +18548,25 @@ export interface operations {
             /** @description No such resource, or one the caller may not see (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
