@@ -34,7 +34,7 @@ pub struct CreateApiToken {
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// At least one of `tickets:read`, `tickets:write`, `catalog:read`, `catalog:write`,
-    /// `kb:read`, `kb:write`, `reports:read`, `profile:read`, `profile:write`, `admin`; only
+    /// `kb:read`, `kb:write`, `reports:read`, `users:read`, `profile:read`, `profile:write`, `admin`; only
     /// those the acting user's role could use.
     #[schema(min_items = 1, example = json!(["tickets:read", "tickets:write"]))]
     pub scopes: Vec<String>,

@@ -6,8 +6,8 @@ use crate::users::domain::Role;
 pub const ADMIN: &str = "admin";
 
 /// Every scope a token may hold. Scopes are independent: `admin` covers the operations listed
-/// under it (users, jobs, mail, API tokens, settings), not the others.
-pub const SCOPES: &[&str] = &["tickets:read", "tickets:write", "catalog:read", "catalog:write", "kb:read", "kb:write", "reports:read", "profile:read", "profile:write", ADMIN];
+/// under it (changing users, jobs, mail, API tokens, settings), not the others.
+pub const SCOPES: &[&str] = &["tickets:read", "tickets:write", "catalog:read", "catalog:write", "kb:read", "kb:write", "reports:read", "users:read", "profile:read", "profile:write", ADMIN];
 
 /// Tag → (scope of GET/HEAD, scope of other methods). A tag missing here needs `admin`: an
 /// operation added later is never open to more tokens than intended.
@@ -24,6 +24,8 @@ const BY_TAG: &[(&str, &str, &str)] = &[
     ("kb", "kb:read", "kb:write"),
     ("reports", "reports:read", ADMIN),
     ("supervision", "reports:read", ADMIN),
+    // Looking up the person a case is for; changing people is an admin's job.
+    ("users", "users:read", ADMIN),
     ("auth", "profile:read", "profile:write"),
 ];
 
@@ -43,6 +45,7 @@ pub fn grantable(role: Role, scope: &str) -> bool {
     match scope {
         ADMIN => role == Role::Admin,
         "reports:read" | "catalog:write" => matches!(role, Role::Admin | Role::Supervisor),
+        "users:read" => matches!(role, Role::Admin | Role::Supervisor | Role::Agent),
         _ => SCOPES.contains(&scope),
     }
 }
@@ -59,7 +62,9 @@ mod tests {
         assert_eq!(required(Some("desks"), "GET"), "catalog:read");
         assert_eq!(required(Some("desks"), "PATCH"), ADMIN);
         assert_eq!(required(Some("reports"), "GET"), "reports:read");
-        assert_eq!(required(Some("users"), "GET"), ADMIN, "unlisted tags need admin");
+        assert_eq!(required(Some("users"), "GET"), "users:read");
+        assert_eq!(required(Some("users"), "PATCH"), ADMIN);
+        assert_eq!(required(Some("jobs"), "GET"), ADMIN, "unlisted tags need admin");
         assert_eq!(required(Some("something new"), "DELETE"), ADMIN);
         assert_eq!(required(None, "GET"), ADMIN);
     }
@@ -80,6 +85,8 @@ mod tests {
         assert!(!grantable(Role::Agent, "catalog:write"));
         assert!(grantable(Role::Supervisor, "reports:read"));
         assert!(grantable(Role::Requester, "tickets:write"));
+        assert!(grantable(Role::Agent, "users:read"));
+        assert!(!grantable(Role::Requester, "users:read"));
         assert!(!grantable(Role::Admin, "tickets:delete"), "unknown scopes never");
     }
 }

@@ -2471,7 +2471,7 @@ export interface components {
             name: string;
             /**
              * @description At least one of `tickets:read`, `tickets:write`, `catalog:read`, `catalog:write`,
-             *     `kb:read`, `kb:write`, `reports:read`, `profile:read`, `profile:write`, `admin`; only
+             *     `kb:read`, `kb:write`, `reports:read`, `users:read`, `profile:read`, `profile:write`, `admin`; only
              *     those the acting user's role could use.
              * @example [
              *       "tickets:read",
