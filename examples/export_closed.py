@@ -13,7 +13,8 @@ Examples:
     python examples/export_closed.py -o cerrados.csv
     python examples/export_closed.py --week 2026-11-23 --desk TIC
 
-Environment: MESA_URL and MESA_TOKEN. Exit codes: 0 written, 1 Mesa refused or could not be
+Environment: MESA_URL and MESA_TOKEN (an API token needs the scopes `reports:read` and
+`tickets:read`). Exit codes: 0 written, 1 Mesa refused or could not be
 reached, 2 bad arguments.
 """
 

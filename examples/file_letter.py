@@ -12,7 +12,8 @@ Example:
       python examples/file_letter.py --filing-number 2026ER004512 --requester lucia.martinez \\
         --service "Soporte de aplicaciones" --subject "Solicitud de acceso a SIGOB" oficio.pdf
 
-Environment: MESA_URL and MESA_TOKEN (bearer token of a staff account of the service's desk).
+Environment: MESA_URL and MESA_TOKEN (bearer token of a staff account of the service's desk; an API
+token needs the scopes `tickets:read`, `tickets:write`, `catalog:read` and `users:read`).
 Exit codes: 0 filed or already filed, 1 Mesa refused or could not be reached, 2 bad arguments or
 file, 3 unknown service or requester.
 """

@@ -20,7 +20,8 @@ that case and exits 0. Retries of the same alert (same host, check and time) are
 request carries an Idempotency-Key.
 
 Environment: MESA_URL (e.g. https://mesa.example.gov.co) and MESA_TOKEN (bearer token of a staff
-account allowed to register cases in the service). Exit codes: 0 opened or already open,
+account allowed to register cases in the service; an API token needs the scopes `tickets:read`,
+`tickets:write`, `catalog:read`, and `users:read` for --requester). Exit codes: 0 opened or already open,
 1 Mesa refused or could not be reached, 2 bad alert or arguments, 3 unknown service or requester.
 """
 

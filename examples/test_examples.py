@@ -1,7 +1,7 @@
 """Runs the example scripts against a Mesa server and checks what they did through the API.
 
 The test command's `examples` stage starts a throwaway server seeded with `--demo` and runs
-this with MESA_URL, MESA_TOKEN (an admin's access token), MESA_EXAMPLES_DATABASE_URL and
+this with MESA_URL, MESA_TOKEN (an API token of the admin, with the scopes the scripts need), MESA_EXAMPLES_DATABASE_URL and
 MESA_EXAMPLES_PSQL (to move closings a week back: no API closes a case in the past).
 """
 
