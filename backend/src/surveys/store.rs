@@ -157,7 +157,11 @@ pub async fn answer(conn: &mut AsyncPgConnection, reference: &Reference, survey_
         NewEvent {
             kind: "survey_answered",
             old_value: None,
-            new_value: Some(json!({"survey_id": survey.id, "rating": a.rating, "solved": a.solved, "satisfied": satisfied})),
+            // The answer as `GET /tickets/{number}/survey` shows it (webhooks send it as is).
+            new_value: Some(json!({
+                "survey_id": survey.id, "rating": saved_survey.rating, "solved": saved_survey.solved, "comment": saved_survey.comment,
+                "satisfied": saved_survey.satisfied, "answered_at": saved_survey.answered_at,
+            })),
             visibility: Visibility::Public,
         },
     );

@@ -100,24 +100,28 @@ pub async fn list_followups(state: web::Data<AppState>, user: CurrentUser, numbe
         q = q.filter(followups::visibility.eq(Visibility::Public.as_str()));
     }
     let rows: Vec<FollowupRow> = q.load(&mut conn).await?;
+    Ok(web::Json(render(&mut conn, &reference, &ticket, rows).await?))
+}
+
+/// Follow-ups as the API shows them: their authors named, their files listed.
+async fn render(conn: &mut diesel_async::AsyncPgConnection, reference: &crate::reference::Reference, ticket: &TicketRow, rows: Vec<FollowupRow>) -> AppResult<Vec<Followup>> {
     let ids: Vec<Uuid> = rows.iter().map(|f| f.id).collect();
     let files: Vec<AttachmentRow> =
-        attachments::table.filter(attachments::followup_id.eq_any(&ids)).select(AttachmentRow::as_select()).order(attachments::created_at).load(&mut conn).await?;
+        attachments::table.filter(attachments::followup_id.eq_any(&ids)).select(AttachmentRow::as_select()).order(attachments::created_at).load(conn).await?;
     let authors: Vec<Uuid> = rows.iter().map(|f| f.author_id).collect();
-    let names = Names::load(&mut conn, &reference, &[], &authors).await?;
-    Ok(web::Json(
-        rows.into_iter()
-            .map(|f| Followup {
-                author: names.user(f.author_id),
-                from_requester: f.author_id == ticket.requester_id,
-                attachments: files.iter().filter(|a| a.followup_id == Some(f.id)).cloned().map(|a| Attachment::from_row(a, ticket.number)).collect(),
-                id: f.id,
-                visibility: f.visibility,
-                body: f.body,
-                created_at: f.created_at,
-            })
-            .collect(),
-    ))
+    let names = Names::load(conn, reference, &[], &authors).await?;
+    Ok(rows
+        .into_iter()
+        .map(|f| Followup {
+            author: names.user(f.author_id),
+            from_requester: f.author_id == ticket.requester_id,
+            attachments: files.iter().filter(|a| a.followup_id == Some(f.id)).cloned().map(|a| Attachment::from_row(a, ticket.number)).collect(),
+            id: f.id,
+            visibility: f.visibility,
+            body: f.body,
+            created_at: f.created_at,
+        })
+        .collect())
 }
 
 /// Add a follow-up, with files (multipart). Requesters write public updates to their own cases
@@ -188,17 +192,8 @@ pub async fn create_followup(state: web::Data<AppState>, user: CurrentUser, numb
             return Err(err);
         }
     };
-    let files: Vec<AttachmentRow> = attachments::table.filter(attachments::followup_id.eq(row.id)).select(AttachmentRow::as_select()).load(&mut conn).await?;
-    let names = Names::load(&mut conn, &reference, &[], &[row.author_id]).await?;
-    Ok(HttpResponse::Created().json(Followup {
-        author: names.user(row.author_id),
-        from_requester: row.author_id == ticket.requester_id,
-        attachments: files.into_iter().map(|a| Attachment::from_row(a, ticket.number)).collect(),
-        id: row.id,
-        visibility: row.visibility,
-        body: row.body,
-        created_at: row.created_at,
-    }))
+    let followup = render(&mut conn, &reference, &ticket, vec![row]).await?.pop();
+    Ok(HttpResponse::Created().json(followup))
 }
 
 /// Writes a follow-up in the caller's transaction: the case locked, who may write checked (404
@@ -227,14 +222,18 @@ pub async fn write(
     }
     let row = insert(conn, ticket.id, user_id, body, visibility, Utc::now()).await?;
     let id = row.id;
-    // A public follow-up is mailed to the other side; a private one never leaves the agents.
-    if visibility == Visibility::Public {
-        crate::notify::record_followup(conn, &ticket, user_id, id, body, Utc::now()).await?;
-        let followup = serde_json::json!({"followup": {"id": id, "author_id": user_id, "body": body, "visibility": "public", "created_at": row.created_at}});
-        crate::webhooks::record(conn, reference, &ticket, &[("case.followup_added", followup)], Utc::now()).await?;
-    }
     for (f, key) in files.iter().zip(keys) {
         insert_attachment(conn, ticket.id, Some((id, visibility)), f, key, user_id).await?;
+    }
+    // A public follow-up is mailed to the other side and told to the webhooks (as
+    // `GET /tickets/{number}/followups` shows it); a private one never leaves the agents.
+    if visibility == Visibility::Public {
+        crate::notify::record_followup(conn, &ticket, user_id, id, body, Utc::now()).await?;
+        if crate::webhooks::wanted(conn, &["case.followup_added"]).await? {
+            let followup = render(conn, reference, &ticket, vec![row.clone()]).await?.pop();
+            let data = serde_json::json!({"followup": followup});
+            crate::webhooks::record(conn, reference, &ticket, &[("case.followup_added", data)], Utc::now()).await?;
+        }
     }
     // The requester answered: a case waiting for them goes back to work (the lifecycle path).
     let mut updated = ticket.clone();

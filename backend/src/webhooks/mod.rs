@@ -59,6 +59,12 @@ pub async fn record_change(conn: &mut AsyncPgConnection, reference: &Reference, 
     record(conn, reference, new, &types, now).await
 }
 
+/// Whether an active webhook subscribes to one of these events: lets a caller skip rendering
+/// data nobody will receive.
+pub async fn wanted(conn: &mut AsyncPgConnection, names: &[&str]) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(webhooks::table.filter(webhooks::active.eq(true)).filter(webhooks::events.overlaps_with(names)))).get_result(conn).await
+}
+
 /// Queues events of a case (each with its own data, merged with `ticket`) for the active webhooks
 /// subscribed to them, in the caller's transaction. Nothing is read or rendered when no webhook
 /// wants them, so a change pays one indexed query.

@@ -17,6 +17,7 @@ use mesa::notify::MailEnv;
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::sla::{bogota, measured_desk, registered_at};
 use crate::support::app::TestApp;
 use crate::support::slapd::free_port;
 use crate::tickets::desk;
@@ -121,6 +122,73 @@ async fn hook(app: &TestApp, admin: &str, port: u16, events: Value) -> (String, 
     (r.body["id"].as_str().unwrap().to_owned(), r.body["secret"].as_str().unwrap().to_owned())
 }
 
+#[tokio::test]
+async fn sla_alerts_transfers_and_survey_answers_reach_the_receiver() {
+    // Resolution targets with an alert at 75 % and an escalation at the breach.
+    let (d, _) = measured_desk(json!([
+        {"clock": "ttr", "at_share": 0.75, "action": "notify_supervisor"},
+        {"clock": "ttr", "at_share": 1.0, "action": "escalate"}
+    ]))
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let (_, secret) = hook(&d.app, &d.admin, port, json!(["case.sla_at_risk", "case.sla_breached", "case.transferred", "survey.answered"])).await;
+    let receiver = Receiver::start(dir.path(), port, &secret);
+
+    // A case registered Monday 8:00 (medium: resolution due in two business days) that time overtakes.
+    let late = d.open(&d.pedro, "Servidor de archivos caído").await["number"].as_i64().unwrap();
+    registered_at(&d, late, bogota(2026, 2, 2, 8, 0)).await;
+    for at in [bogota(2026, 2, 3, 16, 0), bogota(2026, 2, 4, 10, 0)] {
+        let mut c = d.app.pool.get().await.unwrap();
+        assert_eq!(mesa::sla::rules::check(&mut c, at).await.unwrap(), 1, "one rule fires at {at}");
+    }
+    // A case solved and rated by its requester.
+    let rated = d.open(&d.pedro, "La impresora no imprime").await["number"].as_i64().unwrap();
+    d.ok(&d.agent_n1, rated, "take", json!({})).await;
+    d.ok(&d.agent_n1, rated, "resolve", json!({"solution": "Se cambió el tóner"})).await;
+    let r = d.app.post(&format!("/tickets/{rated}/survey"), Some(&d.pedro), json!({"rating": 5, "solved": true, "comment": "Muy amables"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let answer = d.app.get(&format!("/tickets/{rated}/survey"), &d.pedro).await.body["answer"].clone();
+    // A case moved to another desk's service.
+    let adm = d.app.post("/desks", Some(&d.admin), json!({"code": "ADM", "name": "Servicios administrativos"})).await.body["id"].clone();
+    let group = d.app.post("/groups", Some(&d.admin), json!({"desk_id": adm, "name": "Mantenimiento", "level": 1})).await.body["id"].clone();
+    let service = d
+        .app
+        .post(
+            &format!("/desks/{}/catalog/nodes", adm.as_str().unwrap()),
+            Some(&d.admin),
+            json!({"kind": "service", "name": "Aire acondicionado", "service": {"responsible_group_id": group, "default_type": "request"}}),
+        )
+        .await
+        .body["id"]
+        .clone();
+    let moved = d.open(&d.pedro, "El aire acondicionado gotea").await["number"].as_i64().unwrap();
+    d.ok(&d.agent_n1, moved, "transfer", json!({"service_id": service, "reason": "Corresponde a mantenimiento de sedes"})).await;
+    run_jobs(&d.app, Utc::now()).await;
+
+    let got = receiver.received();
+    let of = |t: &str| got.iter().filter(|g| g["event"]["type"] == t).map(|g| g["event"]["data"].clone()).collect::<Vec<_>>();
+    let types: Vec<&str> = got.iter().map(|g| g["type"].as_str().unwrap()).collect();
+    assert_eq!(got.len(), 4, "one delivery per subscribed event, nothing else: {types:?}");
+    let [at_risk] = &of("case.sla_at_risk")[..] else { panic!("{types:?}") };
+    assert_eq!(
+        (at_risk["ticket"]["number"].clone(), at_risk["clock"].clone(), at_risk["at_share"].clone(), at_risk["action"].clone()),
+        (json!(late), json!("ttr"), json!(0.75), json!("notify_supervisor"))
+    );
+    let [breached] = &of("case.sla_breached")[..] else { panic!("{types:?}") };
+    assert_eq!((breached["ticket"]["number"].clone(), breached["at_share"].clone(), breached["action"].clone()), (json!(late), json!(1.0), json!("escalate")));
+    assert_eq!(breached["ticket"]["level"], 2, "the snapshot after the escalation the rule made");
+    let [survey] = &of("survey.answered")[..] else { panic!("{types:?}") };
+    assert_eq!(survey["ticket"]["number"], rated);
+    assert_eq!(survey["ticket"]["status"], "closed", "a good rating closes the case");
+    let mut sent = survey["survey"].clone();
+    assert!(sent.as_object_mut().unwrap().remove("survey_id").is_some_and(|id| id.is_string()));
+    assert_eq!(sent, answer, "the answer as GET /tickets/{{number}}/survey shows it");
+    let [transferred] = &of("case.transferred")[..] else { panic!("{types:?}") };
+    assert_eq!((transferred["ticket"]["number"].clone(), transferred["ticket"]["desk_id"].clone()), (json!(moved), adm));
+    assert_eq!(transferred["previous_desk_id"], json!(d.desk));
+}
+
 async fn log(app: &TestApp, admin: &str, id: &str) -> Vec<Value> {
     let r = app.get(&format!("/webhooks/{id}/deliveries?limit=200"), admin).await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -137,8 +205,8 @@ async fn a_receiver_written_from_the_docs_verifies_every_event_of_a_case() {
 
     let n = d.open(&d.pedro, "El equipo no enciende").await["number"].as_i64().unwrap();
     d.ok(&d.agent_n1, n, "take", json!({})).await;
-    let r = d.app.post(&format!("/tickets/{n}/followups"), Some(&d.agent_n1), json!({"body": "Revisamos la fuente", "visibility": "public"})).await;
-    assert_eq!(r.status, 201, "{}", r.body);
+    let public = d.app.post(&format!("/tickets/{n}/followups"), Some(&d.agent_n1), json!({"body": "Revisamos la fuente", "visibility": "public"})).await;
+    assert_eq!(public.status, 201, "{}", public.body);
     let r = d.app.post(&format!("/tickets/{n}/followups"), Some(&d.agent_n1), json!({"body": "Nota interna secreta", "visibility": "private"})).await;
     assert_eq!(r.status, 201, "{}", r.body);
     d.ok(&d.agent_n1, n, "assign", json!({"group_id": d.hacienda_n1})).await;
@@ -171,8 +239,7 @@ async fn a_receiver_written_from_the_docs_verifies_every_event_of_a_case() {
     assert_eq!((taken["data"]["ticket"]["status"].clone(), taken["data"]["ticket"]["level"].clone()), (json!("in_progress"), json!(1)));
     assert_eq!(by_type("case.escalated")[0]["data"]["previous_level"], 1);
     assert_eq!(by_type("case.escalated")[0]["data"]["ticket"]["level"], 2);
-    let f = &by_type("case.followup_added")[0]["data"]["followup"];
-    assert_eq!(f["body"], "Revisamos la fuente");
+    assert_eq!(by_type("case.followup_added")[0]["data"]["followup"], public.body, "the follow-up as the API shows it");
     assert!(!serde_json::to_string(&got).unwrap().contains("Nota interna secreta"), "private follow-ups are not sent");
     // The log agrees: every delivery delivered once, with the receiver's status.
     let entries = log(&d.app, &d.admin, &id).await;
