@@ -234,6 +234,8 @@ FAILED=0
 LOAD_BEFORE=""
 CREATE_RPS=""
 ACTION_RPS=""
+QUEUE_RPS=""
+QUEUE_API_TOKEN_RPS=""
 PGBENCH_TPS=""
 REGISTER_TPS=""
 
@@ -423,6 +425,15 @@ scenarios() {
     say "warning: load average $LOAD_BEFORE before the bench: other work on this machine skews the numbers"
   fi
   run_wrk "agent queue (my groups)" "$agent" 20 GET "$queue"
+  QUEUE_RPS=$RPS
+  # The same queue through an API token the agent made for themselves: what the token check costs.
+  local agent_api_token
+  agent_api_token=$(curl -fsS -H "Authorization: Bearer $agent" -H 'Content-Type: application/json' \
+    -d '{"name":"bench","scopes":["tickets:read"]}' "$BASE/api-tokens" | grep -o '"token":"[^"]*"' | cut -d'"' -f4) \
+    || die "creating an API token for $AGENT failed"
+  check GET "$queue" "$agent_api_token" >/dev/null
+  run_wrk "agent queue, API token" "$agent_api_token" 20 GET "$queue"
+  QUEUE_API_TOKEN_RPS=$RPS
   run_wrk "agent queue (mine)" "$agent" 20 GET "$mine"
   run_wrk "my requests (requester)" "$requester" 20 GET "$requests"
   run_wrk "full-text search (agent)" "$agent" 50 GET "$search"
@@ -475,6 +486,7 @@ print_table() {
     "$N" "$CONNECTIONS" "$DURATION" "$(nproc)" "$LOAD_BEFORE"
   printf '%-28s %10s %8s %8s %8s  %-26s %-6s %s\n' scenario "req/s" "p50 ms" "p90 ms" "p99 ms" target result "other CPU"
   printf '%s\n' "${ROWS[@]}"
+  ratio_row "queue: API token / login" "$QUEUE_API_TOKEN_RPS" "$QUEUE_RPS" 90
   ratio_row "create / register_ticket()" "$CREATE_RPS" "$REGISTER_TPS" 60
   ratio_row "create / one-row insert" "$CREATE_RPS" "$PGBENCH_TPS" -
   ratio_row "take / create" "$ACTION_RPS" "$CREATE_RPS" 50
