@@ -93,15 +93,23 @@ impl ServiceDetail {
 /// One node of a desk's catalog, with its children in order.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct CatalogNode {
+    #[schema(example = "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12")]
     pub id: Uuid,
+    #[schema(example = "0193a5ab-c6d7-78e9-94fb-6f708192a3bc")]
     pub parent_id: Option<Uuid>,
     /// Stable slug, unique in the desk; import/export match nodes by it.
+    #[schema(example = "impresoras")]
     pub code: String,
     pub kind: NodeKind,
+    #[schema(example = "Impresoras y escáneres")]
     pub name: String,
+    #[schema(example = "Fallas de impresión, escaneo y tóner")]
     pub description: Option<String>,
+    #[schema(example = 2)]
     pub position: i32,
+    #[schema(example = json!(true))]
     pub active: bool,
+    #[schema(example = 3)]
     pub version: i32,
     /// Present on services.
     pub service: Option<ServiceDetail>,

@@ -14,8 +14,11 @@ use crate::error::FieldError;
 /// One template (sources) or one rendered mail (results).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Parts {
+    #[schema(example = "Caso 1042: recibimos su solicitud")]
     pub subject: String,
+    #[schema(example = "Hola Lucía Martínez, registramos su caso 1042: La impresora del piso 4 no imprime.")]
     pub text: String,
+    #[schema(example = "<p>Hola Lucía Martínez, registramos su caso <b>1042</b>: La impresora del piso 4 no imprime.</p>")]
     pub html: String,
 }
 

@@ -53,6 +53,7 @@ impl TargetOverride {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"critical": {"tto_minutes": 60, "ttr_minutes": 240}, "high": {"tto_minutes": 120, "ttr_minutes": 480}, "medium": {"tto_minutes": 300, "ttr_minutes": 1080}, "low": {"tto_minutes": 1080, "ttr_minutes": 2700}, "overrides": [{"ticket_type": "request", "priority": "low", "tto_minutes": 1080, "ttr_minutes": 4320}]}))]
 pub struct Targets {
     pub critical: Target,
     pub high: Target,

@@ -24,15 +24,20 @@ type Person = (Uuid, String, bool, Role, Option<DateTime<Utc>>);
 /// Open cases (new, assigned, in progress, on hold) counted one way.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Counts {
+    #[schema(example = 34)]
     pub open: i64,
     /// Open with no agent.
+    #[schema(example = 4)]
     pub unassigned: i64,
     /// The resolution clock has run past the policy's share of its target (default 75 %) but not
     /// past the target. Measured on wall-clock time between registration and the due date (see
     /// `at_risk` in the description of the overview).
+    #[schema(example = 3)]
     pub at_risk: i64,
     /// The resolution due date has passed (cases on hold have none while their clock is paused).
+    #[schema(example = 1)]
     pub breached: i64,
+    #[schema(example = 6)]
     pub on_hold: i64,
 }
 
@@ -73,6 +78,7 @@ pub struct AgentLoad {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeskOverview {
     pub desk: Named,
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub generated_at: DateTime<Utc>,
     pub totals: Counts,
     /// Every group of the desk (inactive ones only while they hold open cases), by level then name.
@@ -121,7 +127,7 @@ GROUP BY t.assigned_group_id, t.assigned_agent_id";
 /// `at_risk` compares the wall-clock time since registration with the policy's share of the time
 /// until the due date, so at night or over a weekend it can differ from a case's own badge, which
 /// counts business time.
-#[utoipa::path(tag = "supervision", security(("bearer_auth" = [])), params(("id" = Uuid, Path, description = "Desk")),
+#[utoipa::path(tag = "supervision", security(("bearer_auth" = [])), params(("id" = Uuid, Path, description = "Desk", example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = DeskOverview),
         Unauthenticated,
         Forbidden,
@@ -193,6 +199,7 @@ pub async fn desk_overview(state: web::Data<AppState>, user: CurrentUser, id: we
 
 /// A member of a support group as assignment shows them.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"user": {"id": "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45", "name": "Carlos Rodríguez"}, "available": true, "open_cases": 6}))]
 pub struct GroupMember {
     pub user: Named,
     /// Could be assigned a case now: active staff, not absent.
@@ -205,7 +212,7 @@ pub struct GroupMember {
 /// The members of a group, available ones first, with their open cases: whom to assign or
 /// escalate a case to. Staff who work the group's desk and admins; others 403, an unknown group
 /// 404.
-#[utoipa::path(tag = "supervision", security(("bearer_auth" = [])), params(("id" = Uuid, Path, description = "Support group")),
+#[utoipa::path(tag = "supervision", security(("bearer_auth" = [])), params(("id" = Uuid, Path, description = "Support group", example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = Vec<GroupMember>),
         Unauthenticated,
         Forbidden,
