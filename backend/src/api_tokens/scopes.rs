@@ -7,7 +7,8 @@ pub const ADMIN: &str = "admin";
 
 /// Every scope a token may hold. Scopes are independent: `admin` covers the operations listed
 /// under it (changing users, jobs, mail, API tokens, settings), not the others.
-pub const SCOPES: &[&str] = &["tickets:read", "tickets:write", "catalog:read", "catalog:write", "kb:read", "kb:write", "reports:read", "users:read", "profile:read", "profile:write", ADMIN];
+pub const SCOPES: &[&str] =
+    &["tickets:read", "tickets:write", "catalog:read", "catalog:write", "kb:read", "kb:write", "reports:read", "users:read", "profile:read", "profile:write", ADMIN];
 
 /// Tag → (scope of GET/HEAD, scope of other methods). A tag missing here needs `admin`: an
 /// operation added later is never open to more tokens than intended.
