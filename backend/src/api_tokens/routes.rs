@@ -29,7 +29,12 @@ const MAX_NETWORKS: usize = 50;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "Gestión documental — radicación", "scopes": ["tickets:read", "tickets:write", "users:read"], "expires_at": "2027-12-31T23:59:59Z", "allowed_networks": ["10.20.0.0/16"]}))]
+#[schema(example = json!({
+    "name": "Gestión documental — radicación",
+    "scopes": ["tickets:read", "tickets:write", "users:read"],
+    "expires_at": "2027-12-31T23:59:59Z",
+    "allowed_networks": ["10.20.0.0/16"]
+}))]
 pub struct CreateApiToken {
     /// What the token is for, e.g. `Gestión documental — radicación`.
     #[schema(min_length = 1, max_length = 100)]

@@ -47,7 +47,32 @@ pub struct LogoutRequest {
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwMTkzYTVhMyJ9.c2lnbmF0dXJh", "token_type": "Bearer", "expires_in": 900, "refresh_token": "rt_9f2c4e7a1b3d5f60718293a4b5c6d7e8", "refresh_expires_in": 1209600, "user": {"id": "0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34", "username": "lucia.martinez", "display_name": "Lucía Martínez", "email": "lucia.martinez@cali.gov.co", "role": "requester", "auth_source": "directory", "active": true, "locale": "es-CO", "phone": "602 885 6000 ext. 2310", "identity_number": "52123456", "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56", "area_id": "0193a5a6-7182-7394-8fa6-1a2b3c4d5e67", "location_id": "0193a5a7-8293-74a5-90b7-2b3c4d5e6f78", "last_login_at": "2026-12-03T13:15:00Z", "created_at": "2026-03-02T13:00:00Z", "updated_at": "2026-12-03T13:15:00Z", "version": 3}}))]
+#[schema(example = json!({
+    "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwMTkzYTVhMyJ9.c2lnbmF0dXJh",
+    "token_type": "Bearer",
+    "expires_in": 900,
+    "refresh_token": "rt_9f2c4e7a1b3d5f60718293a4b5c6d7e8",
+    "refresh_expires_in": 1209600,
+    "user": {
+        "id": "0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34",
+        "username": "lucia.martinez",
+        "display_name": "Lucía Martínez",
+        "email": "lucia.martinez@cali.gov.co",
+        "role": "requester",
+        "auth_source": "directory",
+        "active": true,
+        "locale": "es-CO",
+        "phone": "602 885 6000 ext. 2310",
+        "identity_number": "52123456",
+        "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56",
+        "area_id": "0193a5a6-7182-7394-8fa6-1a2b3c4d5e67",
+        "location_id": "0193a5a7-8293-74a5-90b7-2b3c4d5e6f78",
+        "last_login_at": "2026-12-03T13:15:00Z",
+        "created_at": "2026-03-02T13:00:00Z",
+        "updated_at": "2026-12-03T13:15:00Z",
+        "version": 3
+    }
+}))]
 pub struct TokenResponse {
     /// JWT for `Authorization: Bearer`.
     pub access_token: String,

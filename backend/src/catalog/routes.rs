@@ -69,6 +69,21 @@ pub async fn get_catalog(state: web::Data<AppState>, user: CurrentUser, id: web:
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "objective": "Restablecer la impresión en las dependencias",
+    "scope": "Impresoras de red y multifuncionales de la entidad",
+    "availability": "Lunes a viernes, 7:30 a. m. a 5:00 p. m.",
+    "promised_resolution": "8 horas hábiles",
+    "resolution_minutes": 480,
+    "default_type": "incident",
+    "default_priority": "medium",
+    "responsible_group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+    "sla_policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a",
+    "audience": {"everyone": true, "roles": [], "area_ids": [], "group_ids": []},
+    "form_fields": [{"key": "placa_equipo", "type": "text", "label": {"es": "Placa del equipo", "en": "Asset tag"}, "required": true}],
+    "required_attachments": [],
+    "routes": [{"organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56", "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23"}]
+}))]
 pub struct ServiceInput {
     #[schema(max_length = 4000)]
     pub objective: Option<String>,
@@ -97,7 +112,29 @@ pub struct ServiceInput {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"kind": "service", "parent_id": "0193a5ab-c6d7-78e9-94fb-6f708192a3bc", "code": "impresoras", "name": "Impresoras y escáneres", "description": "Fallas de impresión, escaneo y tóner", "position": 2, "service": {"objective": "Restablecer la impresión en las dependencias", "scope": "Impresoras de red y multifuncionales de la entidad", "availability": "Lunes a viernes, 7:30 a. m. a 5:00 p. m.", "promised_resolution": "8 horas hábiles", "resolution_minutes": 480, "default_type": "incident", "default_priority": "medium", "responsible_group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23", "sla_policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a", "audience": {"everyone": true, "roles": [], "area_ids": [], "group_ids": []}, "form_fields": [{"key": "placa_equipo", "type": "text", "label": {"es": "Placa del equipo", "en": "Asset tag"}, "required": true}], "required_attachments": [], "routes": [{"organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56", "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23"}]}}))]
+#[schema(example = json!({
+    "kind": "service",
+    "parent_id": "0193a5ab-c6d7-78e9-94fb-6f708192a3bc",
+    "code": "impresoras",
+    "name": "Impresoras y escáneres",
+    "description": "Fallas de impresión, escaneo y tóner",
+    "position": 2,
+    "service": {
+        "objective": "Restablecer la impresión en las dependencias",
+        "scope": "Impresoras de red y multifuncionales de la entidad",
+        "availability": "Lunes a viernes, 7:30 a. m. a 5:00 p. m.",
+        "promised_resolution": "8 horas hábiles",
+        "resolution_minutes": 480,
+        "default_type": "incident",
+        "default_priority": "medium",
+        "responsible_group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+        "sla_policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a",
+        "audience": {"everyone": true, "roles": [], "area_ids": [], "group_ids": []},
+        "form_fields": [{"key": "placa_equipo", "type": "text", "label": {"es": "Placa del equipo", "en": "Asset tag"}, "required": true}],
+        "required_attachments": [],
+        "routes": [{"organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56", "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23"}]
+    }
+}))]
 pub struct CreateNode {
     /// A category of the same desk; absent for a top-level node.
     pub parent_id: Option<Uuid>,

@@ -117,7 +117,20 @@ impl Desk {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"code": "TIC", "name": "Tecnologías de la Información", "description": "Mesa de servicios de tecnología de la Alcaldía", "timezone": "America/Bogota", "calendar_id": "0193a5a8-93a4-75b6-a1c8-3c4d5e6f7089", "sla_policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a", "auto_close_hours": 48, "survey_satisfied_min": 4, "organization_ids": ["0193a5a5-6071-7283-9e95-0f1a2b3c4d56"], "supervisor_ids": ["0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"], "require_identity_number": false, "mailbox": "mesadeservicios@cali.gov.co"}))]
+#[schema(example = json!({
+    "code": "TIC",
+    "name": "Tecnologías de la Información",
+    "description": "Mesa de servicios de tecnología de la Alcaldía",
+    "timezone": "America/Bogota",
+    "calendar_id": "0193a5a8-93a4-75b6-a1c8-3c4d5e6f7089",
+    "sla_policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a",
+    "auto_close_hours": 48,
+    "survey_satisfied_min": 4,
+    "organization_ids": ["0193a5a5-6071-7283-9e95-0f1a2b3c4d56"],
+    "supervisor_ids": ["0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"],
+    "require_identity_number": false,
+    "mailbox": "mesadeservicios@cali.gov.co"
+}))]
 pub struct CreateDesk {
     #[schema(example = "TIC")]
     pub code: String,

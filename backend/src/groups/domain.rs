@@ -69,7 +69,13 @@ impl Group {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"desk_id": "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01", "name": "Mesa de servicios - Nivel 1", "level": 1, "description": "Técnicos de primer nivel de la Secretaría de Hacienda", "external_provider": false}))]
+#[schema(example = json!({
+    "desk_id": "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01",
+    "name": "Mesa de servicios - Nivel 1",
+    "level": 1,
+    "description": "Técnicos de primer nivel de la Secretaría de Hacienda",
+    "external_provider": false
+}))]
 pub struct CreateGroup {
     pub desk_id: Uuid,
     #[schema(min_length = 1, max_length = 160, example = "Mesa de servicios - Nivel 1")]

@@ -24,6 +24,7 @@ text_enum! {
 
 /// One field an import sets: its API name, the stored value and the file's (as text).
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({"field": "display_name", "old": "Ana Torres", "new": "Ana María Torres"}))]
 pub struct FieldChange {
     pub field: String,
     pub old: Option<String>,

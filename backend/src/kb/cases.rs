@@ -33,7 +33,14 @@ async fn audit(conn: &mut diesel_async::AsyncPgConnection, ticket_id: Uuid, acto
 /// the category from its service's.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"title": "La impresora muestra \"atasco de papel\" sin papel atascado", "symptom": "La impresora indica atasco de papel aunque la bandeja y el rodillo están libres.", "body": "1. Apague la impresora.\n2. Limpie el sensor de papel con aire comprimido.\n3. Si persiste, solicite el cambio del rodillo de arrastre.", "audience": "public", "category_id": "0193a5ab-c6d7-78e9-94fb-6f708192a3bc", "links": [{"title": "Guía de impresoras de la Alcaldía", "url": "https://intranet.cali.gov.co/tic/guias/impresoras"}]}))]
+#[schema(example = json!({
+    "title": "La impresora muestra \"atasco de papel\" sin papel atascado",
+    "symptom": "La impresora indica atasco de papel aunque la bandeja y el rodillo están libres.",
+    "body": "1. Apague la impresora.\n2. Limpie el sensor de papel con aire comprimido.\n3. Si persiste, solicite el cambio del rodillo de arrastre.",
+    "audience": "public",
+    "category_id": "0193a5ab-c6d7-78e9-94fb-6f708192a3bc",
+    "links": [{"title": "Guía de impresoras de la Alcaldía", "url": "https://intranet.cali.gov.co/tic/guias/impresoras"}]
+}))]
 pub struct KbProposal {
     #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,

@@ -304,7 +304,15 @@ pub async fn list_articles(state: web::Data<AppState>, user: CurrentUser, query:
 /// A new article, as a draft.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"desk_id": "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01", "category_id": "0193a5ab-c6d7-78e9-94fb-6f708192a3bc", "audience": "public", "title": "Cómo cambiar la contraseña del correo institucional", "symptom": "No puedo entrar al correo: la contraseña venció", "body": "1. Ingrese a https://cuenta.cali.gov.co.\n2. Elija **Cambiar contraseña**.\n3. Escriba la contraseña anterior y la nueva dos veces.", "links": [{"title": "Guía de impresoras de la Alcaldía", "url": "https://intranet.cali.gov.co/tic/guias/impresoras"}]}))]
+#[schema(example = json!({
+    "desk_id": "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01",
+    "category_id": "0193a5ab-c6d7-78e9-94fb-6f708192a3bc",
+    "audience": "public",
+    "title": "Cómo cambiar la contraseña del correo institucional",
+    "symptom": "No puedo entrar al correo: la contraseña venció",
+    "body": "1. Ingrese a https://cuenta.cali.gov.co.\n2. Elija **Cambiar contraseña**.\n3. Escriba la contraseña anterior y la nueva dos veces.",
+    "links": [{"title": "Guía de impresoras de la Alcaldía", "url": "https://intranet.cali.gov.co/tic/guias/impresoras"}]
+}))]
 pub struct CreateArticle {
     pub desk_id: Uuid,
     /// One of the desk's catalog categories.

@@ -95,7 +95,17 @@ pub struct Mailbox {
 /// The whole settings (a `PUT` replaces them).
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"host": "imap.cali.gov.co", "port": 993, "tls_mode": "tls", "username": "mesadeservicios@cali.gov.co", "folder": "INBOX", "default_service_id": "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12", "unknown_sender": "register", "enabled": true, "poll_seconds": 60}))]
+#[schema(example = json!({
+    "host": "imap.cali.gov.co",
+    "port": 993,
+    "tls_mode": "tls",
+    "username": "mesadeservicios@cali.gov.co",
+    "folder": "INBOX",
+    "default_service_id": "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12",
+    "unknown_sender": "register",
+    "enabled": true,
+    "poll_seconds": 60
+}))]
 pub struct PutMailbox {
     #[schema(min_length = 1, max_length = 253, example = "imap.cali.gov.co")]
     pub host: String,

@@ -252,6 +252,7 @@ pub async fn retry_outbox_mail(state: web::Data<AppState>, user: CurrentUser, id
 
 /// One kind of mail and whether the caller receives it.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"kind": "followup", "optional": true, "enabled": false}))]
 pub struct KindPreference {
     pub kind: Kind,
     /// Whether the caller may turn it off (the others always reach them).
@@ -350,7 +351,11 @@ pub struct MailTemplate {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"subject": "Caso {{number}}: recibimos su solicitud", "text": "Hola {{requester_name}}, registramos su caso {{number}}: {{subject}}.", "html": "<p>Hola {{requester_name}}, registramos su caso <b>{{number}}</b>: {{subject}}.</p>"}))]
+#[schema(example = json!({
+    "subject": "Caso {{number}}: recibimos su solicitud",
+    "text": "Hola {{requester_name}}, registramos su caso {{number}}: {{subject}}.",
+    "html": "<p>Hola {{requester_name}}, registramos su caso <b>{{number}}</b>: {{subject}}.</p>"
+}))]
 pub struct MailTemplateBody {
     /// The case's `[Mesa #N]` is put before it when missing.
     #[schema(max_length = 100000)]
@@ -363,7 +368,14 @@ pub struct MailTemplateBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"role": "requester", "template": {"subject": "Caso {{number}}: recibimos su solicitud", "text": "Hola {{requester_name}}, registramos su caso {{number}}.", "html": "<p>Hola {{requester_name}}, registramos su caso <b>{{number}}</b>.</p>"}}))]
+#[schema(example = json!({
+    "role": "requester",
+    "template": {
+        "subject": "Caso {{number}}: recibimos su solicitud",
+        "text": "Hola {{requester_name}}, registramos su caso {{number}}.",
+        "html": "<p>Hola {{requester_name}}, registramos su caso <b>{{number}}</b>.</p>"
+    }
+}))]
 pub struct PreviewBody {
     /// A template to try before saving it (default: the desk's current one).
     pub template: Option<MailTemplateBody>,

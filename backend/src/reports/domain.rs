@@ -39,6 +39,7 @@ pub struct TimeStats {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({"level": 2, "escalations": 23}))]
 pub struct LevelCount {
     /// The level escalated to (2 or 3).
     pub level: i32,

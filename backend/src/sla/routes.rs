@@ -47,7 +47,13 @@ pub struct BusinessCalendar {
     /// `CO`: Colombian national holidays are computed (fixed, moved to Monday, Easter-based).
     #[schema(example = "CO")]
     pub country: Option<String>,
-    #[schema(example = json!([{"weekday": "mon", "start": "07:30:00", "end": "17:00:00"}, {"weekday": "tue", "start": "07:30:00", "end": "17:00:00"}, {"weekday": "wed", "start": "07:30:00", "end": "17:00:00"}, {"weekday": "thu", "start": "07:30:00", "end": "17:00:00"}, {"weekday": "fri", "start": "07:30:00", "end": "17:00:00"}]))]
+    #[schema(example = json!([
+        {"weekday": "mon", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "tue", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "wed", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "thu", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "fri", "start": "07:30:00", "end": "17:00:00"}
+    ]))]
     pub intervals: Vec<IntervalDoc>,
     /// Extra days off of this calendar.
     #[schema(example = json!([{"date": "2026-12-24", "name": "Nochebuena (decreto de la Alcaldía)"}]))]
@@ -77,7 +83,21 @@ impl From<CalendarRow> for BusinessCalendar {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "Horario Alcaldía de Cali", "timezone": "America/Bogota", "country": "CO", "always_open": false, "intervals": [{"weekday": "mon", "start": "07:30:00", "end": "17:00:00"}, {"weekday": "tue", "start": "07:30:00", "end": "17:00:00"}, {"weekday": "wed", "start": "07:30:00", "end": "17:00:00"}, {"weekday": "thu", "start": "07:30:00", "end": "17:00:00"}, {"weekday": "fri", "start": "07:30:00", "end": "17:00:00"}], "extra_holidays": [{"date": "2026-12-24", "name": "Nochebuena (decreto de la Alcaldía)"}], "removed_holidays": []}))]
+#[schema(example = json!({
+    "name": "Horario Alcaldía de Cali",
+    "timezone": "America/Bogota",
+    "country": "CO",
+    "always_open": false,
+    "intervals": [
+        {"weekday": "mon", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "tue", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "wed", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "thu", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "fri", "start": "07:30:00", "end": "17:00:00"}
+    ],
+    "extra_holidays": [{"date": "2026-12-24", "name": "Nochebuena (decreto de la Alcaldía)"}],
+    "removed_holidays": []
+}))]
 pub struct CalendarInput {
     #[schema(min_length = 1, max_length = 120)]
     pub name: String,
@@ -261,7 +281,10 @@ pub struct SlaPolicy {
     pub targets: Targets,
     #[schema(example = 0.75)]
     pub at_risk_share: f64,
-    #[schema(example = json!([{"clock": "ttr", "at_share": 0.8, "action": "notify_supervisor"}, {"clock": "ttr", "at_share": 1.0, "action": "escalate", "group_id": "0193a5b0-1c2d-7e3f-8a4b-5c6d7e8f9a0b"}]))]
+    #[schema(example = json!([
+        {"clock": "ttr", "at_share": 0.8, "action": "notify_supervisor"},
+        {"clock": "ttr", "at_share": 1.0, "action": "escalate", "group_id": "0193a5b0-1c2d-7e3f-8a4b-5c6d7e8f9a0b"}
+    ]))]
     pub rules: Vec<Rule>,
     #[schema(example = json!(true))]
     pub active: bool,
@@ -287,7 +310,23 @@ impl TryFrom<PolicyRow> for SlaPolicy {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "ANS Mesa TIC", "calendar_id": "0193a5a8-93a4-75b6-a1c8-3c4d5e6f7089", "at_risk_share": 0.75, "active": true, "targets": {"critical": {"tto_minutes": 60, "ttr_minutes": 240}, "high": {"tto_minutes": 120, "ttr_minutes": 480}, "medium": {"tto_minutes": 300, "ttr_minutes": 1080}, "low": {"tto_minutes": 1080, "ttr_minutes": 2700}, "overrides": [{"ticket_type": "request", "priority": "low", "tto_minutes": 1080, "ttr_minutes": 4320}]}, "rules": [{"clock": "ttr", "at_share": 0.8, "action": "notify_supervisor"}, {"clock": "ttr", "at_share": 1.0, "action": "escalate", "group_id": "0193a5b0-1c2d-7e3f-8a4b-5c6d7e8f9a0b"}]}))]
+#[schema(example = json!({
+    "name": "ANS Mesa TIC",
+    "calendar_id": "0193a5a8-93a4-75b6-a1c8-3c4d5e6f7089",
+    "at_risk_share": 0.75,
+    "active": true,
+    "targets": {
+        "critical": {"tto_minutes": 60, "ttr_minutes": 240},
+        "high": {"tto_minutes": 120, "ttr_minutes": 480},
+        "medium": {"tto_minutes": 300, "ttr_minutes": 1080},
+        "low": {"tto_minutes": 1080, "ttr_minutes": 2700},
+        "overrides": [{"ticket_type": "request", "priority": "low", "tto_minutes": 1080, "ttr_minutes": 4320}]
+    },
+    "rules": [
+        {"clock": "ttr", "at_share": 0.8, "action": "notify_supervisor"},
+        {"clock": "ttr", "at_share": 1.0, "action": "escalate", "group_id": "0193a5b0-1c2d-7e3f-8a4b-5c6d7e8f9a0b"}
+    ]
+}))]
 pub struct PolicyInput {
     pub name: String,
     /// Absent: the desk's calendar.

@@ -53,6 +53,14 @@ impl Counts {
 
 /// One support group of the desk and its open cases.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "group": {"id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23", "name": "Mesa de servicios - Nivel 1"},
+    "level": 1,
+    "active": true,
+    "counts": {"open": 21, "unassigned": 3, "at_risk": 2, "breached": 1, "on_hold": 4},
+    "available_members": 3,
+    "member_ids": ["0193a5a4-5f60-7172-8d84-9e0f1a2b3c45", "0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"]
+}))]
 pub struct GroupLoad {
     pub group: Named,
     pub level: i16,
@@ -65,6 +73,11 @@ pub struct GroupLoad {
 
 /// One person with open cases of the desk assigned, or a member of one of its groups.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "agent": {"id": "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45", "name": "Carlos Rodríguez"},
+    "available": true,
+    "counts": {"open": 6, "unassigned": 0, "at_risk": 1, "breached": 0, "on_hold": 2}
+}))]
 pub struct AgentLoad {
     pub agent: Named,
     /// Could be assigned a case now: active staff, not absent.

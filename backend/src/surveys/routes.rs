@@ -57,6 +57,7 @@ pub struct Survey {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"rating": 5, "satisfied": true, "solved": true, "comment": "Muy buena atención, el técnico llegó rápido", "answered_at": "2026-12-04T19:30:00Z"}))]
 pub struct SurveyAnswer {
     #[schema(minimum = 1, maximum = 5)]
     pub rating: i16,
@@ -229,7 +230,13 @@ pub struct SurveyDefinition {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"ask_solved": true, "satisfied_min_rating": 4, "acceptance_delay": {"unit": "hours", "amount": 48}, "reminder_hours_before": [24], "staff_may_close": false}))]
+#[schema(example = json!({
+    "ask_solved": true,
+    "satisfied_min_rating": 4,
+    "acceptance_delay": {"unit": "hours", "amount": 48},
+    "reminder_hours_before": [24],
+    "staff_may_close": false
+}))]
 pub struct SurveyDefinitionInput {
     pub ask_solved: bool,
     #[schema(minimum = 1, maximum = 5)]

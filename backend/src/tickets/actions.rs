@@ -75,7 +75,11 @@ pub enum ActionErrors {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23", "agent_id": "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45", "note": "Lo atiende Carlos, que está en el piso 4 esta mañana"}))]
+#[schema(example = json!({
+    "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+    "agent_id": "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45",
+    "note": "Lo atiende Carlos, que está en el piso 4 esta mañana"
+}))]
 pub struct AssignBody {
     pub group_id: Option<Uuid>,
     pub agent_id: Option<Uuid>,
@@ -84,7 +88,14 @@ pub struct AssignBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"type": "incident", "service_id": "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12", "impact": "high", "urgency": "medium", "priority": "high", "priority_reason": "Afecta a toda la Tesorería en cierre de mes"}))]
+#[schema(example = json!({
+    "type": "incident",
+    "service_id": "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12",
+    "impact": "high",
+    "urgency": "medium",
+    "priority": "high",
+    "priority_reason": "Afecta a toda la Tesorería en cierre de mes"
+}))]
 pub struct ClassifyBody {
     #[serde(rename = "type")]
     pub ticket_type: Option<TicketType>,
@@ -100,7 +111,12 @@ pub struct ClassifyBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"level": 2, "group_id": "0193a5b0-1c2d-7e3f-8a4b-5c6d7e8f9a0b", "reason": "El fusor presenta daño; se requiere el especialista en impresión", "public": true}))]
+#[schema(example = json!({
+    "level": 2,
+    "group_id": "0193a5b0-1c2d-7e3f-8a4b-5c6d7e8f9a0b",
+    "reason": "El fusor presenta daño; se requiere el especialista en impresión",
+    "public": true
+}))]
 pub struct EscalateBody {
     /// Target level: 2 (specialist), 3 (provider); a lower level de-escalates.
     #[schema(minimum = 1, maximum = 3)]
@@ -117,7 +133,12 @@ pub struct EscalateBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"reason": "waiting_requester", "note": "Por favor envíe una foto del mensaje que muestra la pantalla de la impresora", "public": true, "desist_after_days": 5}))]
+#[schema(example = json!({
+    "reason": "waiting_requester",
+    "note": "Por favor envíe una foto del mensaje que muestra la pantalla de la impresora",
+    "public": true,
+    "desist_after_days": 5
+}))]
 pub struct HoldBody {
     pub reason: HoldReason,
     #[schema(max_length = 2000)]
@@ -132,7 +153,10 @@ pub struct HoldBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"solution": "Se reemplazó el rodillo de arrastre y se limpió el sensor de papel; la impresora imprime con normalidad.", "solution_type": "Reemplazo de repuesto"}))]
+#[schema(example = json!({
+    "solution": "Se reemplazó el rodillo de arrastre y se limpió el sensor de papel; la impresora imprime con normalidad.",
+    "solution_type": "Reemplazo de repuesto"
+}))]
 pub struct ResolveBody {
     /// The documented solution (required).
     #[schema(min_length = 1, max_length = 20000)]
@@ -143,7 +167,10 @@ pub struct ResolveBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"reason": "La solicitud de mobiliario no es competencia de la mesa TIC", "redirected_to": "Secretaría de Gestión Administrativa - Servicios administrativos"}))]
+#[schema(example = json!({
+    "reason": "La solicitud de mobiliario no es competencia de la mesa TIC",
+    "redirected_to": "Secretaría de Gestión Administrativa - Servicios administrativos"
+}))]
 pub struct RejectBody {
     /// Why it is out of scope.
     #[schema(min_length = 1, max_length = 2000)]

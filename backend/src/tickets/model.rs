@@ -61,6 +61,11 @@ pub struct TicketRow {
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "reason": "waiting_requester",
+    "note": "Por favor envíe una foto del mensaje que muestra la pantalla de la impresora",
+    "desist_at": "2026-12-10T22:00:00Z"
+}))]
 pub struct Hold {
     pub reason: HoldReason,
     pub note: Option<String>,
@@ -69,6 +74,10 @@ pub struct Hold {
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "reason": "La solicitud de mobiliario no es competencia de la mesa TIC",
+    "redirected_to": "Secretaría de Gestión Administrativa - Servicios administrativos"
+}))]
 pub struct Rejection {
     pub reason: String,
     /// The area or entity competent for the request.
@@ -76,6 +85,10 @@ pub struct Rejection {
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "text": "Se reemplazó el rodillo de arrastre y se limpió el sensor de papel; la impresora imprime con normalidad.",
+    "solution_type": "Reemplazo de repuesto"
+}))]
 pub struct Solution {
     pub text: String,
     /// E.g. `remote`, `on_site`, `workaround`, `configuration`.

@@ -24,7 +24,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"username": "lucia.martinez", "display_name": "Lucía Martínez", "email": "lucia.martinez@cali.gov.co", "role": "requester", "auth_source": "directory", "phone": "602 885 6000 ext. 2310", "locale": "es-CO", "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56", "area_id": "0193a5a6-7182-7394-8fa6-1a2b3c4d5e67", "location_id": "0193a5a7-8293-74a5-90b7-2b3c4d5e6f78"}))]
+#[schema(example = json!({
+    "username": "lucia.martinez",
+    "display_name": "Lucía Martínez",
+    "email": "lucia.martinez@cali.gov.co",
+    "role": "requester",
+    "auth_source": "directory",
+    "phone": "602 885 6000 ext. 2310",
+    "locale": "es-CO",
+    "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56",
+    "area_id": "0193a5a6-7182-7394-8fa6-1a2b3c4d5e67",
+    "location_id": "0193a5a7-8293-74a5-90b7-2b3c4d5e6f78"
+}))]
 pub struct CreateUser {
     #[schema(example = "ana.torres")]
     pub username: String,

@@ -119,7 +119,12 @@ impl Webhook {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"url": "https://orfeo.cali.gov.co/integraciones/mesa", "events": ["case.registered", "case.state_changed"], "description": "Gestión documental: estado de los radicados", "active": true}))]
+#[schema(example = json!({
+    "url": "https://orfeo.cali.gov.co/integraciones/mesa",
+    "events": ["case.registered", "case.state_changed"],
+    "description": "Gestión documental: estado de los radicados",
+    "active": true
+}))]
 pub struct CreateWebhook {
     /// http:// or https://, no user or password, at most 2000 characters. A host that is (or
     /// resolves to) a loopback, private or link-local address is refused unless allowed.

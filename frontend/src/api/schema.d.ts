@@ -2011,7 +2011,23 @@ export interface components {
     schemas: {
         /** @enum {string} */
         Action: "take" | "assign" | "classify" | "escalate" | "hold" | "resume" | "resolve" | "reject" | "cancel" | "reopen" | "close";
-        /** @description One person with open cases of the desk assigned, or a member of one of its groups. */
+        /**
+         * @description One person with open cases of the desk assigned, or a member of one of its groups.
+         * @example {
+         *       "agent": {
+         *         "id": "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45",
+         *         "name": "Carlos Rodríguez"
+         *       },
+         *       "available": true,
+         *       "counts": {
+         *         "at_risk": 1,
+         *         "breached": 0,
+         *         "on_hold": 2,
+         *         "open": 6,
+         *         "unassigned": 0
+         *       }
+         *     }
+         */
         AgentLoad: {
             /** Format: date-time */
             absent_until?: string | null;
@@ -2101,7 +2117,13 @@ export interface components {
             items: components["schemas"]["ApiToken"][];
             next_cursor?: string | null;
         };
-        /** @description The target one clock of a case runs against, and the rule it came from. */
+        /**
+         * @description The target one clock of a case runs against, and the rule it came from.
+         * @example {
+         *       "priority": "high",
+         *       "source": "priority"
+         *     }
+         */
         AppliedTarget: {
             /** Format: int32 */
             level?: number | null;
@@ -2481,7 +2503,19 @@ export interface components {
          *     the same as the cases' (`data` plus `file` parts).
          */
         AttachmentData: Record<string, never>;
-        /** @description A document the requester must attach (e.g. the signed VPN request form). */
+        /**
+         * @description A document the requester must attach (e.g. the signed VPN request form).
+         * @example {
+         *       "description": {
+         *         "es": "PDF del oficio firmado por el jefe del área"
+         *       },
+         *       "key": "oficio_solicitud",
+         *       "label": {
+         *         "en": "Signed request letter",
+         *         "es": "Oficio de solicitud firmado"
+         *       }
+         *     }
+         */
         AttachmentRequirement: {
             description?: null | components["schemas"]["LocalizedText"];
             key: string;
@@ -2812,7 +2846,17 @@ export interface components {
         ClockKind: "tto" | "ttr";
         /** @enum {string} */
         ClockState: "within" | "at_risk" | "breached";
-        /** @description A clock as the API shows it. Durations are business minutes. */
+        /**
+         * @description A clock as the API shows it. Durations are business minutes.
+         * @example {
+         *       "due_at": "2026-12-03T21:15:00Z",
+         *       "elapsed_minutes": 95,
+         *       "paused": false,
+         *       "remaining_minutes": 385,
+         *       "state": "within",
+         *       "target_minutes": 480
+         *     }
+         */
         ClockView: {
             /**
              * Format: date-time
@@ -3609,13 +3653,35 @@ export interface components {
             public?: boolean;
             reason: string;
         };
-        /** @description One field an import sets: its API name, the stored value and the file's (as text). */
+        /**
+         * @description One field an import sets: its API name, the stored value and the file's (as text).
+         * @example {
+         *       "field": "display_name",
+         *       "new": "Ana María Torres",
+         *       "old": "Ana Torres"
+         *     }
+         */
         FieldChange: {
             field: string;
             new?: string | null;
             old?: string | null;
         };
-        /** @description The differences in one field between two revisions (only fields that differ are listed). */
+        /**
+         * @description The differences in one field between two revisions (only fields that differ are listed).
+         * @example {
+         *       "changes": [
+         *         {
+         *           "tag": "equal",
+         *           "text": "Cómo cambiar la contraseña del correo"
+         *         },
+         *         {
+         *           "tag": "insert",
+         *           "text": " institucional"
+         *         }
+         *       ],
+         *       "field": "title"
+         *     }
+         */
         FieldDiff: {
             /**
              * @description The older text cut into runs, in order: reading the `equal` and `delete` runs gives the
@@ -3625,12 +3691,28 @@ export interface components {
             /** @description `title`, `symptom`, `body`, `audience`, `category_id` or `links`. */
             field: string;
         };
-        /** @description One invalid field: `field` is a JSON path such as `username` or `attributes.0.label`. */
+        /**
+         * @description One invalid field: `field` is a JSON path such as `username` or `attributes.0.label`.
+         * @example {
+         *       "code": "required",
+         *       "field": "subject",
+         *       "message": "must not be empty"
+         *     }
+         */
         FieldError: {
             code: string;
             field: string;
             message: string;
         };
+        /**
+         * @example {
+         *       "label": {
+         *         "en": "Laptop",
+         *         "es": "Portátil"
+         *       },
+         *       "value": "portatil"
+         *     }
+         */
         FieldOption: {
             label: components["schemas"]["LocalizedText"];
             value: string;
@@ -3744,7 +3826,29 @@ export interface components {
             level: number;
             name: string;
         };
-        /** @description One support group of the desk and its open cases. */
+        /**
+         * @description One support group of the desk and its open cases.
+         * @example {
+         *       "active": true,
+         *       "available_members": 3,
+         *       "counts": {
+         *         "at_risk": 2,
+         *         "breached": 1,
+         *         "on_hold": 4,
+         *         "open": 21,
+         *         "unassigned": 3
+         *       },
+         *       "group": {
+         *         "id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+         *         "name": "Mesa de servicios - Nivel 1"
+         *       },
+         *       "level": 1,
+         *       "member_ids": [
+         *         "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45",
+         *         "0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"
+         *       ]
+         *     }
+         */
         GroupLoad: {
             active: boolean;
             /**
@@ -3792,6 +3896,13 @@ export interface components {
             status: string;
             version: string;
         };
+        /**
+         * @example {
+         *       "desist_at": "2026-12-10T22:00:00Z",
+         *       "note": "Por favor envíe una foto del mensaje que muestra la pantalla de la impresora",
+         *       "reason": "waiting_requester"
+         *     }
+         */
         Hold: {
             /**
              * Format: date-time
@@ -3841,6 +3952,12 @@ export interface components {
             /** @description Name in Spanish, e.g. "Día de los Reyes Magos". */
             name: string;
         };
+        /**
+         * @example {
+         *       "date": "2026-12-24",
+         *       "name": "Nochebuena (decreto de la Alcaldía)"
+         *     }
+         */
         HolidayDoc: {
             /** Format: date */
             date: string;
@@ -3931,7 +4048,14 @@ export interface components {
             /** @example 5 */
             update: number;
         };
-        /** @description A working interval as stored and exchanged: `{"weekday": "mon", "start": "07:30", "end": "12:00"}`. */
+        /**
+         * @description A working interval as stored and exchanged: `{"weekday": "mon", "start": "07:30", "end": "12:00"}`.
+         * @example {
+         *       "end": "17:00:00",
+         *       "start": "07:30:00",
+         *       "weekday": "mon"
+         *     }
+         */
         IntervalDoc: {
             end: string;
             /** @description `HH:MM` in the calendar's time zone. */
@@ -4080,7 +4204,14 @@ export interface components {
          * @enum {string}
          */
         Kind: "registered" | "classified" | "assigned" | "escalated" | "followup" | "on_hold" | "resumed" | "resolved" | "closed" | "reopened" | "desisted" | "survey_reminder" | "rejected" | "cancelled" | "transferred" | "sla_at_risk" | "sla_breached" | "intake_refused" | "intake_instructions" | "webhook_disabled";
-        /** @description One kind of mail and whether the caller receives it. */
+        /**
+         * @description One kind of mail and whether the caller receives it.
+         * @example {
+         *       "enabled": false,
+         *       "kind": "followup",
+         *       "optional": true
+         *     }
+         */
         KindPreference: {
             enabled: boolean;
             kind: components["schemas"]["Kind"];
@@ -4097,6 +4228,12 @@ export interface components {
          * @enum {string}
          */
         Level3: "high" | "medium" | "low";
+        /**
+         * @example {
+         *       "escalations": 23,
+         *       "level": 2
+         *     }
+         */
         LevelCount: {
             /** Format: int64 */
             escalations: number;
@@ -4106,7 +4243,13 @@ export interface components {
              */
             level: number;
         };
-        /** @description A reference link of an article ("bibliografías, enlaces de referencia"). */
+        /**
+         * @description A reference link of an article ("bibliografías, enlaces de referencia").
+         * @example {
+         *       "title": "Guía de impresoras de la Alcaldía",
+         *       "url": "https://intranet.cali.gov.co/tic/guias/impresoras"
+         *     }
+         */
         Link: {
             title: string;
             /** @description `http`, `https` or `mailto` only. */
@@ -4728,6 +4871,12 @@ export interface components {
             /** @description The competent area or entity the requester should turn to. */
             redirected_to?: string | null;
         };
+        /**
+         * @example {
+         *       "reason": "La solicitud de mobiliario no es competencia de la mesa TIC",
+         *       "redirected_to": "Secretaría de Gestión Administrativa - Servicios administrativos"
+         *     }
+         */
         Rejection: {
             reason: string;
             /** @description The area or entity competent for the request. */
@@ -4777,7 +4926,14 @@ export interface components {
             group: string;
             organization: string;
         };
-        /** @description At `at_share` of a clock's target (1.0 = breach), do `action` — once per case. */
+        /**
+         * @description At `at_share` of a clock's target (1.0 = breach), do `action` — once per case.
+         * @example {
+         *       "action": "notify_supervisor",
+         *       "at_share": 0.8,
+         *       "clock": "ttr"
+         *     }
+         */
         Rule: {
             action: components["schemas"]["RuleAction"];
             /**
@@ -4838,7 +4994,44 @@ export interface components {
              */
             sent: number;
         };
-        /** @description A service: what it is, who may ask for it, what a request must bring, who solves it, how fast. */
+        /**
+         * @description A service: what it is, who may ask for it, what a request must bring, who solves it, how fast.
+         * @example {
+         *       "audience": {
+         *         "area_ids": [],
+         *         "everyone": true,
+         *         "group_ids": [],
+         *         "roles": []
+         *       },
+         *       "availability": "Lunes a viernes, 7:30 a. m. a 5:00 p. m.",
+         *       "default_priority": "medium",
+         *       "default_type": "incident",
+         *       "form_fields": [
+         *         {
+         *           "key": "placa_equipo",
+         *           "label": {
+         *             "en": "Asset tag",
+         *             "es": "Placa del equipo"
+         *           },
+         *           "required": true,
+         *           "type": "text"
+         *         }
+         *       ],
+         *       "objective": "Restablecer la impresión en las dependencias",
+         *       "promised_resolution": "8 horas hábiles",
+         *       "required_attachments": [],
+         *       "resolution_minutes": 480,
+         *       "responsible_group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+         *       "routes": [
+         *         {
+         *           "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+         *           "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56"
+         *         }
+         *       ],
+         *       "scope": "Impresoras de red y multifuncionales de la entidad",
+         *       "sla_policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a"
+         *     }
+         */
         ServiceDetail: {
             audience: components["schemas"]["Audience"];
             /** @description When it is provided, e.g. "Lunes a viernes 8:00 a.m. – 5:00 p.m.". */
@@ -4881,6 +5074,43 @@ export interface components {
             routes?: components["schemas"]["RouteDoc"][];
             scope?: string | null;
         };
+        /**
+         * @example {
+         *       "audience": {
+         *         "area_ids": [],
+         *         "everyone": true,
+         *         "group_ids": [],
+         *         "roles": []
+         *       },
+         *       "availability": "Lunes a viernes, 7:30 a. m. a 5:00 p. m.",
+         *       "default_priority": "medium",
+         *       "default_type": "incident",
+         *       "form_fields": [
+         *         {
+         *           "key": "placa_equipo",
+         *           "label": {
+         *             "en": "Asset tag",
+         *             "es": "Placa del equipo"
+         *           },
+         *           "required": true,
+         *           "type": "text"
+         *         }
+         *       ],
+         *       "objective": "Restablecer la impresión en las dependencias",
+         *       "promised_resolution": "8 horas hábiles",
+         *       "required_attachments": [],
+         *       "resolution_minutes": 480,
+         *       "responsible_group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+         *       "routes": [
+         *         {
+         *           "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+         *           "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56"
+         *         }
+         *       ],
+         *       "scope": "Impresoras de red y multifuncionales de la entidad",
+         *       "sla_policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a"
+         *     }
+         */
         ServiceInput: {
             audience?: null | components["schemas"]["Audience"];
             availability?: string | null;
@@ -4899,6 +5129,12 @@ export interface components {
             /** Format: uuid */
             sla_policy_id?: string | null;
         };
+        /**
+         * @example {
+         *       "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+         *       "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56"
+         *     }
+         */
         ServiceRoute: {
             /** Format: uuid */
             group_id: string;
@@ -5003,7 +5239,38 @@ export interface components {
             time_to_attend: components["schemas"]["TimeStats"];
             time_to_resolve: components["schemas"]["TimeStats"];
         };
-        /** @description Both clocks of a case, as the API shows them. */
+        /**
+         * @description Both clocks of a case, as the API shows them.
+         * @example {
+         *       "policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a",
+         *       "policy_version": 2,
+         *       "resolution": {
+         *         "due_at": "2026-12-03T21:15:00Z",
+         *         "elapsed_minutes": 95,
+         *         "paused": false,
+         *         "remaining_minutes": 385,
+         *         "state": "within",
+         *         "target_minutes": 480
+         *       },
+         *       "resolution_rule": {
+         *         "priority": "high",
+         *         "source": "priority"
+         *       },
+         *       "response": {
+         *         "due_at": "2026-12-03T15:15:00Z",
+         *         "elapsed_minutes": 27,
+         *         "met": true,
+         *         "paused": false,
+         *         "remaining_minutes": 0,
+         *         "state": "within",
+         *         "target_minutes": 120
+         *       },
+         *       "response_rule": {
+         *         "priority": "high",
+         *         "source": "priority"
+         *       }
+         *     }
+         */
         SlaView: {
             /** Format: uuid */
             policy_id: string;
@@ -5018,6 +5285,12 @@ export interface components {
             /** @description Which rule set the attention target: the priority table or one of the policy's overrides. */
             response_rule: components["schemas"]["AppliedTarget"];
         };
+        /**
+         * @example {
+         *       "solution_type": "Reemplazo de repuesto",
+         *       "text": "Se reemplazó el rodillo de arrastre y se limpió el sensor de papel; la impresora imprime con normalidad."
+         *     }
+         */
         Solution: {
             /** @description E.g. `remote`, `on_site`, `workaround`, `configuration`. */
             solution_type?: string | null;
@@ -5179,6 +5452,15 @@ export interface components {
             /** @description The case's status now (after an answer: `closed`, or back at work). */
             ticket_status: components["schemas"]["Status"];
         };
+        /**
+         * @example {
+         *       "answered_at": "2026-12-04T19:30:00Z",
+         *       "comment": "Muy buena atención, el técnico llegó rápido",
+         *       "rating": 5,
+         *       "satisfied": true,
+         *       "solved": true
+         *     }
+         */
         SurveyAnswer: {
             /** Format: date-time */
             answered_at: string;
