@@ -10,7 +10,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "type": "/problems/validation_failed",
-    "title": "Los datos enviados no son válidos",
+    "title": "The request has invalid fields",
     "status": 422,
     "code": "validation_failed",
     "detail": "subject: must not be empty",

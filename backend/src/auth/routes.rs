@@ -34,14 +34,14 @@ pub struct LoginRequest {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"refresh_token": "rt_9f2c4e7a1b3d5f60718293a4b5c6d7e8"}))]
+#[schema(example = json!({"refresh_token": "fTyaQeLwW2yNHi86S1xtfo-QobLD1OX2BxgpOktcbX4"}))]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"refresh_token": "rt_9f2c4e7a1b3d5f60718293a4b5c6d7e8"}))]
+#[schema(example = json!({"refresh_token": "fTyaQeLwW2yNHi86S1xtfo-QobLD1OX2BxgpOktcbX4"}))]
 pub struct LogoutRequest {
     pub refresh_token: String,
 }
@@ -51,7 +51,7 @@ pub struct LogoutRequest {
     "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwMTkzYTVhMyJ9.c2lnbmF0dXJh",
     "token_type": "Bearer",
     "expires_in": 900,
-    "refresh_token": "rt_9f2c4e7a1b3d5f60718293a4b5c6d7e8",
+    "refresh_token": "fTyaQeLwW2yNHi86S1xtfo-QobLD1OX2BxgpOktcbX4",
     "refresh_expires_in": 1209600,
     "user": {
         "id": "0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34",

@@ -103,7 +103,7 @@ pub struct OutboxMail {
     #[schema(example = 1)]
     pub attempts: i32,
     /// Attempts after which it is failed.
-    #[schema(example = 8)]
+    #[schema(example = 10)]
     pub max_attempts: i32,
     /// When a pending mail is tried (again).
     #[schema(example = "2026-12-03T13:15:00Z")]
@@ -335,26 +335,28 @@ pub struct MailTemplate {
     #[schema(example = json!(true))]
     pub custom: bool,
     /// MiniJinja sources. Variables: see `variables`.
-    #[schema(example = "Caso {{number}}: recibimos su solicitud")]
+    #[schema(example = "Caso registrado: {{ subject }}")]
     pub subject: String,
-    #[schema(example = "Hola {{requester_name}}, registramos su caso {{number}}: {{subject}}.")]
+    #[schema(example = "Hola {{ recipient }}, su solicitud quedó registrada con el número {{ number }}. Ver el caso: {{ url }}")]
     pub text: String,
     /// Auto-escaped; may `{% extends "layout.html" %}` and fill its `body` block.
-    #[schema(example = "<p>Hola {{requester_name}}, registramos su caso <b>{{number}}</b>: {{subject}}.</p>")]
+    #[schema(
+        example = "{% extends \"layout.html\" %}{% block body %}<p>Hola {{ recipient }}, su solicitud quedó registrada con el número <strong>{{ number }}</strong>.</p>{% endblock %}"
+    )]
     pub html: String,
     #[schema(example = "2026-12-03T13:15:00Z")]
     pub updated_at: Option<DateTime<Utc>>,
     /// The variables every template may use.
-    #[schema(example = json!(["number", "subject", "requester_name", "ticket_url"]))]
+    #[schema(example = json!(["lang", "kind", "number", "subject", "url", "desk", "service", "group", "agent", "requester", "recipient", "role"]))]
     pub variables: Vec<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "subject": "Caso {{number}}: recibimos su solicitud",
-    "text": "Hola {{requester_name}}, registramos su caso {{number}}: {{subject}}.",
-    "html": "<p>Hola {{requester_name}}, registramos su caso <b>{{number}}</b>: {{subject}}.</p>"
+    "subject": "Caso registrado: {{ subject }}",
+    "text": "Hola {{ recipient }}, su solicitud quedó registrada con el número {{ number }}. Ver el caso: {{ url }}",
+    "html": "{% extends \"layout.html\" %}{% block body %}<p>Hola {{ recipient }}, su solicitud quedó registrada con el número <strong>{{ number }}</strong>.</p>{% endblock %}"
 }))]
 pub struct MailTemplateBody {
     /// The case's `[Mesa #N]` is put before it when missing.
@@ -371,9 +373,9 @@ pub struct MailTemplateBody {
 #[schema(example = json!({
     "role": "requester",
     "template": {
-        "subject": "Caso {{number}}: recibimos su solicitud",
-        "text": "Hola {{requester_name}}, registramos su caso {{number}}.",
-        "html": "<p>Hola {{requester_name}}, registramos su caso <b>{{number}}</b>.</p>"
+        "subject": "Caso registrado: {{ subject }}",
+        "text": "Hola {{ recipient }}, su solicitud quedó registrada con el número {{ number }}.",
+        "html": "<p>Hola {{ recipient }}, su solicitud quedó registrada con el número <strong>{{ number }}</strong>.</p>"
     }
 }))]
 pub struct PreviewBody {

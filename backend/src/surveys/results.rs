@@ -88,20 +88,20 @@ pub struct SurveyResultRow {
     #[schema(example = 96)]
     pub responses: i64,
     /// Responses over the surveys whose time is over (answered, expired or withdrawn).
-    #[schema(example = 80.0)]
+    #[schema(example = 0.906)]
     pub response_rate: Option<f64>,
     #[schema(example = 4.6)]
     pub average_rating: Option<f64>,
     #[schema(example = 88)]
     pub satisfied: i64,
     /// CSAT: the share of responses that were satisfied.
-    #[schema(example = 91.7)]
+    #[schema(example = 0.917)]
     pub csat: Option<f64>,
     /// Responses that reopened the case ("Abierto por encuesta").
-    #[schema(example = 3)]
+    #[schema(example = 8)]
     pub reopened: i64,
     /// Reopened by survey over the surveys whose time is over.
-    #[schema(example = 2.5)]
+    #[schema(example = 0.075)]
     pub reopen_rate: Option<f64>,
 }
 

@@ -287,7 +287,7 @@ pub struct TicketEvent {
     /// `None` for the system (e.g. an SLA rule or auto-close).
     pub actor: Option<Named>,
     /// `created`, `status`, `assignment`, `level`, `priority`, `classification`, `followup`, `attachment`, …
-    #[schema(example = "escalated")]
+    #[schema(example = "level")]
     pub kind: String,
     pub old_value: Option<serde_json::Value>,
     pub new_value: Option<serde_json::Value>,

@@ -408,7 +408,7 @@ pub struct Delivery {
     #[schema(example = 1)]
     pub attempts: i32,
     /// Attempts after which it is failed.
-    #[schema(example = 8)]
+    #[schema(example = 10)]
     pub max_attempts: i32,
     /// When a pending delivery is tried (again).
     #[schema(example = "2026-12-03T13:15:00Z")]
@@ -564,7 +564,7 @@ pub async fn retry_delivery(state: web::Data<AppState>, user: CurrentUser, path:
 /// The hosts allowed past the SSRF guard.
 #[derive(Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"hosts": ["orfeo.cali.gov.co", "10.20.0.0/16"]}))]
+#[schema(example = json!({"hosts": ["orfeo.cali.gov.co", "10.20.4.17"]}))]
 pub struct AllowedHosts {
     /// Host names or IP addresses (IPv6 in brackets) that webhooks may reach although they are,
     /// or resolve to, loopback, private or link-local addresses. Compared exactly (no wildcards).

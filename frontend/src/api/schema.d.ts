@@ -2042,7 +2042,7 @@ export interface components {
          * @example {
          *       "hosts": [
          *         "orfeo.cali.gov.co",
-         *         "10.20.0.0/16"
+         *         "10.20.4.17"
          *       ]
          *     }
          */
@@ -3430,7 +3430,7 @@ export interface components {
             /**
              * Format: int32
              * @description Attempts after which it is failed.
-             * @example 8
+             * @example 10
              */
             max_attempts: number;
             /**
@@ -4323,7 +4323,7 @@ export interface components {
         };
         /**
          * @example {
-         *       "refresh_token": "rt_9f2c4e7a1b3d5f60718293a4b5c6d7e8"
+         *       "refresh_token": "fTyaQeLwW2yNHi86S1xtfo-QobLD1OX2BxgpOktcbX4"
          *     }
          */
         LogoutRequest: {
@@ -4343,17 +4343,17 @@ export interface components {
             custom: boolean;
             /**
              * @description Auto-escaped; may `{% extends "layout.html" %}` and fill its `body` block.
-             * @example <p>Hola {{requester_name}}, registramos su caso <b>{{number}}</b>: {{subject}}.</p>
+             * @example {% extends "layout.html" %}{% block body %}<p>Hola {{ recipient }}, su solicitud quedó registrada con el número <strong>{{ number }}</strong>.</p>{% endblock %}
              */
             html: string;
             kind: components["schemas"]["Kind"];
             lang: components["schemas"]["Lang"];
             /**
              * @description MiniJinja sources. Variables: see `variables`.
-             * @example Caso {{number}}: recibimos su solicitud
+             * @example Caso registrado: {{ subject }}
              */
             subject: string;
-            /** @example Hola {{requester_name}}, registramos su caso {{number}}: {{subject}}. */
+            /** @example Hola {{ recipient }}, su solicitud quedó registrada con el número {{ number }}. Ver el caso: {{ url }} */
             text: string;
             /**
              * Format: date-time
@@ -4363,19 +4363,27 @@ export interface components {
             /**
              * @description The variables every template may use.
              * @example [
+             *       "lang",
+             *       "kind",
              *       "number",
              *       "subject",
-             *       "requester_name",
-             *       "ticket_url"
+             *       "url",
+             *       "desk",
+             *       "service",
+             *       "group",
+             *       "agent",
+             *       "requester",
+             *       "recipient",
+             *       "role"
              *     ]
              */
             variables: string[];
         };
         /**
          * @example {
-         *       "html": "<p>Hola {{requester_name}}, registramos su caso <b>{{number}}</b>: {{subject}}.</p>",
-         *       "subject": "Caso {{number}}: recibimos su solicitud",
-         *       "text": "Hola {{requester_name}}, registramos su caso {{number}}: {{subject}}."
+         *       "html": "{% extends \"layout.html\" %}{% block body %}<p>Hola {{ recipient }}, su solicitud quedó registrada con el número <strong>{{ number }}</strong>.</p>{% endblock %}",
+         *       "subject": "Caso registrado: {{ subject }}",
+         *       "text": "Hola {{ recipient }}, su solicitud quedó registrada con el número {{ number }}. Ver el caso: {{ url }}"
          *     }
          */
         MailTemplateBody: {
@@ -4580,7 +4588,7 @@ export interface components {
             /**
              * Format: int32
              * @description Attempts after which it is failed.
-             * @example 8
+             * @example 10
              */
             max_attempts: number;
             /** @example <mesa.1042.0193a5c7@mesa.cali.gov.co> */
@@ -4622,11 +4630,11 @@ export interface components {
         };
         /** @description One template (sources) or one rendered mail (results). */
         Parts: {
-            /** @example <p>Hola Lucía Martínez, registramos su caso <b>1042</b>: La impresora del piso 4 no imprime.</p> */
+            /** @example <p>Hola Lucía Martínez, su solicitud quedó registrada con el número <strong>1042</strong>.</p> */
             html: string;
-            /** @example Caso 1042: recibimos su solicitud */
+            /** @example [Mesa #1042] Caso registrado: La impresora del piso 4 no imprime */
             subject: string;
-            /** @example Hola Lucía Martínez, registramos su caso 1042: La impresora del piso 4 no imprime. */
+            /** @example Hola Lucía Martínez, su solicitud quedó registrada con el número 1042. Ver el caso: https://mesa.cali.gov.co/tickets/1042 */
             text: string;
         };
         /** @enum {string} */
@@ -4707,9 +4715,9 @@ export interface components {
          * @example {
          *       "role": "requester",
          *       "template": {
-         *         "html": "<p>Hola {{requester_name}}, registramos su caso <b>{{number}}</b>.</p>",
-         *         "subject": "Caso {{number}}: recibimos su solicitud",
-         *         "text": "Hola {{requester_name}}, registramos su caso {{number}}."
+         *         "html": "<p>Hola {{ recipient }}, su solicitud quedó registrada con el número <strong>{{ number }}</strong>.</p>",
+         *         "subject": "Caso registrado: {{ subject }}",
+         *         "text": "Hola {{ recipient }}, su solicitud quedó registrada con el número {{ number }}."
          *       }
          *     }
          */
@@ -4744,7 +4752,7 @@ export interface components {
          *         }
          *       ],
          *       "status": 422,
-         *       "title": "Los datos enviados no son válidos",
+         *       "title": "The request has invalid fields",
          *       "type": "/problems/validation_failed"
          *     }
          */
@@ -4853,7 +4861,7 @@ export interface components {
         };
         /**
          * @example {
-         *       "refresh_token": "rt_9f2c4e7a1b3d5f60718293a4b5c6d7e8"
+         *       "refresh_token": "fTyaQeLwW2yNHi86S1xtfo-QobLD1OX2BxgpOktcbX4"
          *     }
          */
         RefreshRequest: {
@@ -5565,7 +5573,7 @@ export interface components {
             /**
              * Format: double
              * @description CSAT: the share of responses that were satisfied.
-             * @example 91.7
+             * @example 0.917
              */
             csat?: number | null;
             /**
@@ -5588,19 +5596,19 @@ export interface components {
             /**
              * Format: double
              * @description Reopened by survey over the surveys whose time is over.
-             * @example 2.5
+             * @example 0.075
              */
             reopen_rate?: number | null;
             /**
              * Format: int64
              * @description Responses that reopened the case ("Abierto por encuesta").
-             * @example 3
+             * @example 8
              */
             reopened: number;
             /**
              * Format: double
              * @description Responses over the surveys whose time is over (answered, expired or withdrawn).
-             * @example 80
+             * @example 0.906
              */
             response_rate?: number | null;
             /**
@@ -5846,7 +5854,7 @@ export interface components {
             id: string;
             /**
              * @description `created`, `status`, `assignment`, `level`, `priority`, `classification`, `followup`, `attachment`, …
-             * @example escalated
+             * @example level
              */
             kind: string;
             new_value?: unknown;
@@ -5956,7 +5964,7 @@ export interface components {
          *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwMTkzYTVhMyJ9.c2lnbmF0dXJh",
          *       "expires_in": 900,
          *       "refresh_expires_in": 1209600,
-         *       "refresh_token": "rt_9f2c4e7a1b3d5f60718293a4b5c6d7e8",
+         *       "refresh_token": "fTyaQeLwW2yNHi86S1xtfo-QobLD1OX2BxgpOktcbX4",
          *       "token_type": "Bearer",
          *       "user": {
          *         "active": true,
