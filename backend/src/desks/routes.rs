@@ -152,7 +152,7 @@ pub async fn get_desk(state: web::Data<AppState>, user: CurrentUser, id: web::Pa
 
 /// Change a desk's settings (admins, or its supervisors; only admins change its supervisors).
 #[utoipa::path(tag = "desks", security(("bearer_auth" = [])), request_body = UpdateDesk,
-    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Desk),
         Unauthenticated,
         Forbidden,

@@ -147,7 +147,7 @@ pub async fn get_group(state: web::Data<AppState>, user: CurrentUser, id: web::P
 
 /// Change a support group (admins and the desk's supervisors).
 #[utoipa::path(tag = "groups", security(("bearer_auth" = [])), request_body = UpdateGroup,
-    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Group),
         Unauthenticated,
         Forbidden,

@@ -410,7 +410,7 @@ pub struct EditArticle {
 /// Edit an article (`If-Match`: its ETag): the desk's staff while it is a draft or in review, its
 /// supervisors and admins also once published. The previous content stays as a revision.
 #[utoipa::path(tag = "kb", security(("bearer_auth" = [])), request_body = EditArticle,
-    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "The article's ETag (row version)")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "The article's ETag (row version)", example = "\"4\"")),
     responses((status = 200, body = Article, headers(("ETag" = String))), Unauthenticated, Forbidden, NotFound, Stale, Invalid))]
 #[patch("/kb/articles/{id}")]
 pub async fn edit_article(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch, body: JsonBody<EditArticle>) -> AppResult<HttpResponse> {
@@ -561,7 +561,7 @@ async fn step(state: &AppState, user: &CurrentUser, id: Uuid, if_match: IfMatch,
 }
 
 /// Send a draft to review (the desk's staff): it joins the supervisors' queue (`status=in_review`).
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header)),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Article, headers(("ETag" = String))), Unauthenticated, Forbidden, NotFound, Conflict, Stale))]
 #[post("/kb/articles/{id}/submit")]
 pub async fn submit_article(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch) -> AppResult<HttpResponse> {
@@ -570,7 +570,7 @@ pub async fn submit_article(state: web::Data<AppState>, user: CurrentUser, id: w
 
 /// Publish (the desk's supervisors and admins): from draft, review or archive. The caller is
 /// recorded as reviewer.
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header)),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Article, headers(("ETag" = String))), Unauthenticated, Forbidden, NotFound, Conflict, Stale))]
 #[post("/kb/articles/{id}/publish")]
 pub async fn publish_article(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch) -> AppResult<HttpResponse> {
@@ -579,7 +579,7 @@ pub async fn publish_article(state: web::Data<AppState>, user: CurrentUser, id: 
 
 /// Return an article in review (or a published one) to draft, saying what to change (the
 /// desk's supervisors and admins).
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), request_body = ReviewNote, params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header)),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), request_body = ReviewNote, params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Article, headers(("ETag" = String))), Unauthenticated, Forbidden, NotFound, Conflict, Stale, Invalid))]
 #[post("/kb/articles/{id}/return")]
 pub async fn return_article(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch, body: JsonBody<ReviewNote>) -> AppResult<HttpResponse> {
@@ -591,7 +591,7 @@ pub async fn return_article(state: web::Data<AppState>, user: CurrentUser, id: w
 
 /// Archive a published article (the desk's supervisors and admins): nobody but the desk's staff
 /// reads it any more.
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header)),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Article, headers(("ETag" = String))), Unauthenticated, Forbidden, NotFound, Conflict, Stale))]
 #[post("/kb/articles/{id}/archive")]
 pub async fn archive_article(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch) -> AppResult<HttpResponse> {

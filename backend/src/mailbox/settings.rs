@@ -270,7 +270,7 @@ pub async fn get_mailbox(state: web::Data<AppState>, user: CurrentUser, id: web:
 /// the service of mail-opened cases and what to do with unknown senders. Enabled, it is read
 /// every `poll_seconds` by the job runner. Send `If-Match` to refuse overwriting a newer version.
 #[utoipa::path(tag = "desks", security(("bearer_auth" = [])), request_body = PutMailbox,
-    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Mailbox),
         Unauthenticated,
         Forbidden,

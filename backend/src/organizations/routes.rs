@@ -129,7 +129,7 @@ pub async fn get_organization(state: web::Data<AppState>, _user: CurrentUser, id
 
 /// Rename or (de)activate an organization (admins). Send `If-Match` with the ETag to avoid overwriting another change.
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), request_body = UpdateOrganization,
-    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Organization),
         Unauthenticated,
         Forbidden,
@@ -240,7 +240,7 @@ pub async fn get_area(state: web::Data<AppState>, _user: CurrentUser, id: web::P
 
 /// Rename or (de)activate an area (admins).
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), request_body = UpdateArea,
-    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Area),
         Unauthenticated,
         Forbidden,
@@ -344,7 +344,7 @@ pub async fn get_location(state: web::Data<AppState>, _user: CurrentUser, id: we
 
 /// Change a location (admins).
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), request_body = UpdateLocation,
-    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Location),
         Unauthenticated,
         Forbidden,

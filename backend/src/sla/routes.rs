@@ -202,7 +202,7 @@ pub async fn get_calendar(state: web::Data<AppState>, user: CurrentUser, id: web
 
 /// Replace a calendar (admins). Every case's due dates are then recomputed by a background job.
 #[utoipa::path(tag = "sla", security(("bearer_auth" = [])), request_body = CalendarInput,
-    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header)),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = BusinessCalendar),
         Unauthenticated,
         Forbidden,
@@ -418,7 +418,7 @@ pub async fn get_policy(state: web::Data<AppState>, user: CurrentUser, id: web::
 /// Refused (422, naming the target) when an attention target would exceed the resolution time
 /// promised by a service the policy measures.
 #[utoipa::path(tag = "sla", security(("bearer_auth" = [])), request_body = PolicyInput,
-    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header)),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = SlaPolicy),
         Unauthenticated,
         Forbidden,

@@ -275,7 +275,7 @@ pub async fn get_definition(state: web::Data<AppState>, user: CurrentUser, id: w
 /// Replace the desk's survey definition (admins and the desk's supervisors). Applies to the
 /// surveys sent from then on; the ones pending keep their deadline.
 #[utoipa::path(tag = "surveys", security(("bearer_auth" = [])), request_body = SurveyDefinitionInput,
-    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "The desk's ETag (row version)")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "The desk's ETag (row version)", example = "\"4\"")),
     responses((status = 200, body = SurveyDefinition, headers(("ETag" = String))), Unauthenticated, Forbidden, NotFound, Stale, Invalid))]
 #[put("/desks/{id}/survey")]
 pub async fn put_definition(

@@ -192,7 +192,7 @@ pub struct ReasonBody {
 /// (from another group's queue at a level where they have a group, the case moves to that group);
 /// supervisors and admins any case of their desks.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])),
-    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before acting")),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before acting", example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/take")]
 pub async fn take(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
@@ -202,7 +202,7 @@ pub async fn take(state: web::Data<AppState>, user: CurrentUser, number: web::Pa
 /// Assign the case to a group of its level and/or an agent (who must then take it). To change
 /// the level, escalate.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = AssignBody,
-    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/assign")]
 pub async fn assign(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<AssignBody>) -> AppResult<HttpResponse> {
@@ -216,7 +216,7 @@ pub async fn assign(state: web::Data<AppState>, user: CurrentUser, number: web::
 /// Classify: type, service (same desk), impact and urgency (priority from the desk's matrix),
 /// or an explicit priority with a reason.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = ClassifyBody,
-    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/classify")]
 pub async fn classify(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<ClassifyBody>) -> AppResult<HttpResponse> {
@@ -237,7 +237,7 @@ pub async fn classify(state: web::Data<AppState>, user: CurrentUser, number: web
 /// Escalate to level 2 (specialists) or 3 (providers) with a reason — or de-escalate. The case
 /// then belongs to the new group. The reason is for the agents unless `public` is true.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = EscalateBody,
-    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/escalate")]
 pub async fn escalate(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<EscalateBody>) -> AppResult<HttpResponse> {
@@ -254,7 +254,7 @@ pub async fn escalate(state: web::Data<AppState>, user: CurrentUser, number: web
 /// Put the case on hold (its SLA clock stops) waiting for the requester, a third party or a
 /// provider. The note is for the agents unless `public` is true.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = HoldBody,
-    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/hold")]
 pub async fn hold(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<HoldBody>) -> AppResult<HttpResponse> {
@@ -273,7 +273,7 @@ pub async fn hold(state: web::Data<AppState>, user: CurrentUser, number: web::Pa
 
 /// Resume work on a case on hold.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])),
-    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/resume")]
 pub async fn resume(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
@@ -282,7 +282,7 @@ pub async fn resume(state: web::Data<AppState>, user: CurrentUser, number: web::
 
 /// Resolve with a documented solution; the requester then accepts (close) or refuses (reopen).
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = ResolveBody,
-    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/resolve")]
 pub async fn resolve(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<ResolveBody>) -> AppResult<HttpResponse> {
@@ -296,7 +296,7 @@ pub async fn resolve(state: web::Data<AppState>, user: CurrentUser, number: web:
 
 /// Reject as out of scope, saying why and where the requester should turn.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = RejectBody,
-    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/reject")]
 pub async fn reject(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<RejectBody>) -> AppResult<HttpResponse> {
@@ -310,7 +310,7 @@ pub async fn reject(state: web::Data<AppState>, user: CurrentUser, number: web::
 
 /// Withdraw one's own case before anyone works on it.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])),
-    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/cancel")]
 pub async fn cancel(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
@@ -320,7 +320,7 @@ pub async fn cancel(state: web::Data<AppState>, user: CurrentUser, number: web::
 /// Refuse a solution, saying why: the case goes back to work with the same assignee (its
 /// `reopen_reason` says who refused it: `requester` or `staff`).
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = ReasonBody,
-    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/reopen")]
 pub async fn reopen(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<ReasonBody>) -> AppResult<HttpResponse> {
@@ -344,7 +344,7 @@ pub struct CloseBody {
 /// where the desk allows it (409 `staff_close_not_allowed` otherwise). A case reopened by an
 /// unsatisfied survey is not resolved, so it cannot be closed until a new resolution (409).
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body(content = Option<CloseBody>, description = "Optional for the requester"),
-    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/close")]
 pub async fn close(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, payload: web::Bytes) -> AppResult<HttpResponse> {
@@ -389,7 +389,7 @@ pub struct EditTicket {
 /// changed field is an audit entry with its old and new value; an edit that changes nothing
 /// leaves the case (and its version) as it was. `If-Match` is required (428 without it).
 #[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), request_body = EditTicket,
-    params(("number" = i64, Path, example = 1042), ("If-Match" = String, Header, description = "ETag (row version) read before editing")),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = String, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Ticket, headers(("ETag" = String))), ActionErrors,
         (status = 428, description = "`If-Match` is missing", body = Problem, content_type = "application/problem+json")))]
 #[patch("/tickets/{number}")]
@@ -424,7 +424,7 @@ pub struct TransferBody {
 /// it from then on, the old desk's no longer do; the timeline keeps what they wrote. For cases
 /// that leave Mesa altogether, reject with a redirection.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = TransferBody,
-    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/transfer")]
 pub async fn transfer(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<TransferBody>) -> AppResult<HttpResponse> {

@@ -142,7 +142,7 @@ fn hex(bytes: &[u8]) -> String {
 /// Register a case. Answers at once with its number. Send `Idempotency-Key` to retry safely:
 /// the same key returns the first case, never a duplicate.
 #[utoipa::path(tag = "tickets", security(("bearer_auth" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Unique per logical creation; retries with the same key return the first case")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Unique per logical creation; retries with the same key return the first case", example = "0193a5d0-6a7b-7c8d-9e0f-1a2b3c4d5e6f")),
     request_body(content(
         (CreateTicket = "application/json"),
         (CreateTicketMultipart = "multipart/form-data"),

@@ -244,7 +244,7 @@ pub async fn get_user(state: web::Data<AppState>, user: CurrentUser, id: web::Pa
 /// Deactivating or resetting the password ends the user's sessions; changing the role ends their
 /// access tokens (the sessions refresh into tokens with the new role).
 #[utoipa::path(tag = "users", security(("bearer_auth" = [])), request_body = UpdateUser,
-    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = User),
         Unauthenticated,
         Forbidden,

@@ -261,7 +261,7 @@ pub async fn get_webhook(state: web::Data<AppState>, user: CurrentUser, id: web:
 
 /// Change a webhook (admins); `If-Match` with the ETag guards against concurrent edits.
 #[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), request_body = UpdateWebhook,
-    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Webhook), Unauthenticated, Forbidden, NotFound, Stale, Invalid))]
 #[patch("/webhooks/{id}")]
 pub async fn update_webhook(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch, body: JsonBody<UpdateWebhook>) -> AppResult<HttpResponse> {

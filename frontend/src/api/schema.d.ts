@@ -7180,7 +7180,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
@@ -7801,6 +7804,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -8184,7 +8188,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
@@ -8701,7 +8708,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
@@ -9779,7 +9789,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
@@ -10057,7 +10070,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The desk's ETag (row version) */
+                /**
+                 * @description The desk's ETag (row version)
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
@@ -10450,7 +10466,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
@@ -11638,7 +11657,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The article's ETag (row version) */
+                /**
+                 * @description The article's ETag (row version)
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
@@ -11759,6 +11781,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -12160,6 +12183,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -12267,6 +12291,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -12396,6 +12421,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -13556,7 +13582,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
@@ -14383,7 +14412,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
@@ -15998,6 +16030,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -16553,7 +16586,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Unique per logical creation; retries with the same key return the first case */
+                /**
+                 * @description Unique per logical creation; retries with the same key return the first case
+                 * @example 0193a5d0-6a7b-7c8d-9e0f-1a2b3c4d5e6f
+                 */
                 "Idempotency-Key"?: string | null;
             };
             path?: never;
@@ -16814,7 +16850,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match": string;
             };
             path: {
@@ -17139,6 +17178,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -17424,6 +17464,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -17530,6 +17571,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -17658,6 +17700,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -17787,6 +17830,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -18186,6 +18230,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -18432,6 +18477,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -18560,6 +18606,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -18688,6 +18735,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -18816,6 +18864,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -19125,7 +19174,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before acting */
+                /**
+                 * @description ETag (row version) read before acting
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
@@ -19232,6 +19284,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
@@ -19728,7 +19781,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
@@ -20458,7 +20514,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
