@@ -23,7 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"username": "lucia.martinez", "password": "Clave-Segura-2026"}))]
+#[schema(example = json!({"username": "maria.gomez", "password": "Clave-Segura-2026"}))]
 pub struct LoginRequest {
     /// `nombre.apellido`, `DOMINIO\nombre.apellido` or `nombre.apellido@dominio`.
     #[schema(min_length = 1, max_length = 256, example = "maria.gomez")]

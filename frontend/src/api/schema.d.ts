@@ -4310,7 +4310,7 @@ export interface components {
         /**
          * @example {
          *       "password": "Clave-Segura-2026",
-         *       "username": "lucia.martinez"
+         *       "username": "maria.gomez"
          *     }
          */
         LoginRequest: {
