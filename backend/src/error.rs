@@ -8,6 +8,14 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// An RFC 9457 problem document. `code` is stable and meant for programs; `title` and `detail` for people.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/validation_failed",
+    "title": "The request has invalid fields",
+    "status": 422,
+    "code": "validation_failed",
+    "detail": "subject: must not be empty",
+    "errors": [{"field": "subject", "code": "required", "message": "must not be empty"}]
+}))]
 pub struct Problem {
     /// URI reference naming the problem type (`/problems/<code>`).
     #[serde(rename = "type")]
@@ -28,6 +36,7 @@ pub struct Problem {
 
 /// One invalid field: `field` is a JSON path such as `username` or `attributes.0.label`.
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({"field": "subject", "code": "required", "message": "must not be empty"}))]
 pub struct FieldError {
     pub field: String,
     pub code: String,

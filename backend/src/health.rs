@@ -16,6 +16,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"status": "ok", "version": "0.1.0"}))]
 pub struct Health {
     /// `ok`
     pub status: String,
@@ -23,6 +24,7 @@ pub struct Health {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"status": "ready", "migration": "20261203000029"}))]
 pub struct Readiness {
     /// `ready`
     pub status: String,

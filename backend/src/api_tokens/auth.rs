@@ -220,7 +220,8 @@ mod tests {
         assert_eq!(scopes.required(&Method::GET, "/api/v1/tickets"), Some("tickets:read"));
         assert_eq!(scopes.required(&Method::HEAD, "/api/v1/tickets"), Some("tickets:read"));
         assert_eq!(scopes.required(&Method::POST, "/api/v1/tickets/{number}/take"), Some("tickets:write"));
-        assert_eq!(scopes.required(&Method::GET, "/api/v1/users"), Some("admin"));
+        assert_eq!(scopes.required(&Method::GET, "/api/v1/users"), Some("users:read"));
+        assert_eq!(scopes.required(&Method::PATCH, "/api/v1/users/{id}"), Some("admin"));
         assert_eq!(scopes.required(&Method::POST, "/api/v1/auth/login"), None, "public");
         for (path, item) in &api.paths.paths {
             for op in [&item.get, &item.post, &item.put, &item.patch, &item.delete].into_iter().flatten() {

@@ -29,6 +29,12 @@ const MAX_NETWORKS: usize = 50;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Gestión documental — radicación",
+    "scopes": ["tickets:read", "tickets:write", "users:read"],
+    "expires_at": "2027-12-31T23:59:59Z",
+    "allowed_networks": ["10.20.0.0/16"]
+}))]
 pub struct CreateApiToken {
     /// What the token is for, e.g. `Gestión documental — radicación`.
     #[schema(min_length = 1, max_length = 100)]
@@ -51,19 +57,30 @@ pub struct CreateApiToken {
 #[derive(Serialize, ToSchema, Queryable, Selectable)]
 #[diesel(table_name = api_tokens, check_for_backend(diesel::pg::Pg))]
 pub struct ApiToken {
+    #[schema(example = "0193a5ad-e8f9-7a0b-b61d-8192a3b4c5de")]
     pub id: Uuid,
     /// The user it acts as.
+    #[schema(example = "0193a5ae-f90a-7b1c-872e-92a3b4c5d6ef")]
     pub user_id: Uuid,
+    #[schema(example = "0193a5ae-f90a-7b1c-872e-92a3b4c5d6ef")]
     pub created_by_id: Uuid,
+    #[schema(example = "Gestión documental — radicación")]
     pub name: String,
     /// The token's first characters, e.g. `mesa_Ab3xYz9`.
+    #[schema(example = "mesa_Ab3xYz9")]
     pub prefix: String,
+    #[schema(example = json!(["tickets:read", "tickets:write", "users:read"]))]
     pub scopes: Vec<String>,
+    #[schema(example = json!(["10.20.0.0/16"]))]
     pub allowed_networks: Vec<String>,
+    #[schema(example = "2027-12-31T23:59:59Z")]
     pub expires_at: Option<DateTime<Utc>>,
+    #[schema(example = "2026-11-02T15:00:00Z")]
     pub created_at: DateTime<Utc>,
     /// Last use, to the minute.
+    #[schema(example = "2026-12-03T15:40:00Z")]
     pub last_used_at: Option<DateTime<Utc>>,
+    #[schema(example = "10.20.4.17")]
     pub last_used_address: Option<String>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
@@ -88,8 +105,10 @@ pub struct ApiTokenPage {
 #[serde(deny_unknown_fields)]
 pub struct ApiTokenListQuery {
     /// Only the tokens acting as this user (admins; others see only their own).
+    #[param(example = "0193a5ae-f90a-7b1c-872e-92a3b4c5d6ef")]
     pub user_id: Option<Uuid>,
     /// Page size, 1–200 (default 50).
+    #[param(example = 50)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -225,7 +244,7 @@ async fn visible(conn: &mut diesel_async::AsyncPgConnection, user: &CurrentUser,
 }
 
 /// One API token (the caller's; admins: any).
-#[utoipa::path(tag = "api tokens", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "api tokens", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = ApiToken),
         Unauthenticated,
         NotFound))]
@@ -237,7 +256,7 @@ pub async fn get_token(state: web::Data<AppState>, user: CurrentUser, id: web::P
 
 /// Revoke an API token (the caller's; admins: any): it is refused from the next request on.
 /// Revoking a revoked token changes nothing.
-#[utoipa::path(tag = "api tokens", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "api tokens", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 204, description = "Revoked"),
         Unauthenticated,
         NotFound))]

@@ -23,6 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "maria.gomez", "password": "Clave-Segura-2026"}))]
 pub struct LoginRequest {
     /// `nombre.apellido`, `DOMINIO\nombre.apellido` or `nombre.apellido@dominio`.
     #[schema(min_length = 1, max_length = 256, example = "maria.gomez")]
@@ -33,17 +34,45 @@ pub struct LoginRequest {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": "fTyaQeLwW2yNHi86S1xtfo-QobLD1OX2BxgpOktcbX4"}))]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": "fTyaQeLwW2yNHi86S1xtfo-QobLD1OX2BxgpOktcbX4"}))]
 pub struct LogoutRequest {
     pub refresh_token: String,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwMTkzYTVhMyJ9.c2lnbmF0dXJh",
+    "token_type": "Bearer",
+    "expires_in": 900,
+    "refresh_token": "fTyaQeLwW2yNHi86S1xtfo-QobLD1OX2BxgpOktcbX4",
+    "refresh_expires_in": 1209600,
+    "user": {
+        "id": "0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34",
+        "username": "lucia.martinez",
+        "display_name": "Lucía Martínez",
+        "email": "lucia.martinez@cali.gov.co",
+        "role": "requester",
+        "auth_source": "directory",
+        "active": true,
+        "locale": "es-CO",
+        "phone": "602 885 6000 ext. 2310",
+        "identity_number": "52123456",
+        "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56",
+        "area_id": "0193a5a6-7182-7394-8fa6-1a2b3c4d5e67",
+        "location_id": "0193a5a7-8293-74a5-90b7-2b3c4d5e6f78",
+        "last_login_at": "2026-12-03T13:15:00Z",
+        "created_at": "2026-03-02T13:00:00Z",
+        "updated_at": "2026-12-03T13:15:00Z",
+        "version": 3
+    }
+}))]
 pub struct TokenResponse {
     /// JWT for `Authorization: Bearer`.
     pub access_token: String,
@@ -226,6 +255,7 @@ pub async fn me(user: CurrentUser) -> web::Json<User> {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"phone": "310 555 1234", "locale": "es-CO", "identity_number": "52123456"}))]
 pub struct UpdateMe {
     /// `es-CO` or `en`.
     pub locale: Option<String>,

@@ -55,6 +55,7 @@ impl Viewer {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56", "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23"}))]
 pub struct ServiceRoute {
     pub organization_id: Uuid,
     pub group_id: Uuid,
@@ -62,6 +63,21 @@ pub struct ServiceRoute {
 
 /// A service: what it is, who may ask for it, what a request must bring, who solves it, how fast.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "objective": "Restablecer la impresión en las dependencias",
+    "scope": "Impresoras de red y multifuncionales de la entidad",
+    "availability": "Lunes a viernes, 7:30 a. m. a 5:00 p. m.",
+    "promised_resolution": "8 horas hábiles",
+    "resolution_minutes": 480,
+    "default_type": "incident",
+    "default_priority": "medium",
+    "responsible_group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+    "sla_policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a",
+    "audience": {"everyone": true, "roles": [], "area_ids": [], "group_ids": []},
+    "form_fields": [{"key": "placa_equipo", "type": "text", "label": {"es": "Placa del equipo", "en": "Asset tag"}, "required": true}],
+    "required_attachments": [],
+    "routes": [{"organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56", "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23"}]
+}))]
 pub struct ServiceDetail {
     pub objective: Option<String>,
     pub scope: Option<String>,
@@ -93,15 +109,23 @@ impl ServiceDetail {
 /// One node of a desk's catalog, with its children in order.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct CatalogNode {
+    #[schema(example = "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12")]
     pub id: Uuid,
+    #[schema(example = "0193a5ab-c6d7-78e9-94fb-6f708192a3bc")]
     pub parent_id: Option<Uuid>,
     /// Stable slug, unique in the desk; import/export match nodes by it.
+    #[schema(example = "impresoras")]
     pub code: String,
     pub kind: NodeKind,
+    #[schema(example = "Impresoras y escáneres")]
     pub name: String,
+    #[schema(example = "Fallas de impresión, escaneo y tóner")]
     pub description: Option<String>,
+    #[schema(example = 2)]
     pub position: i32,
+    #[schema(example = json!(true))]
     pub active: bool,
+    #[schema(example = 3)]
     pub version: i32,
     /// Present on services.
     pub service: Option<ServiceDetail>,

@@ -31,6 +31,7 @@ pub enum FieldType {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"value": "portatil", "label": {"es": "Portátil", "en": "Laptop"}}))]
 pub struct FieldOption {
     pub value: String,
     pub label: LocalizedText,
@@ -57,6 +58,11 @@ pub struct FormField {
 /// A document the requester must attach (e.g. the signed VPN request form).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "key": "oficio_solicitud",
+    "label": {"es": "Oficio de solicitud firmado", "en": "Signed request letter"},
+    "description": {"es": "PDF del oficio firmado por el jefe del área"}
+}))]
 pub struct AttachmentRequirement {
     pub key: String,
     pub label: LocalizedText,

@@ -30,6 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 #[derive(Serialize, ToSchema)]
 pub struct CatalogTree {
+    #[schema(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk_id: Uuid,
     /// Top-level nodes, each with its children, in order.
     pub nodes: Vec<CatalogNode>,
@@ -39,12 +40,13 @@ pub struct CatalogTree {
 #[into_params(parameter_in = Query)]
 pub struct TreeQuery {
     /// Staff only: include deactivated nodes.
+    #[param(example = json!(true))]
     pub include_inactive: Option<bool>,
 }
 
 /// The desk's whole catalog tree in one response (and one database round trip). Requesters see
 /// the active services they may request and the categories leading to them.
-#[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path), TreeQuery),
+#[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), TreeQuery),
     responses((status = 200, body = CatalogTree),
         Unauthenticated,
         (status = 404, description = "No such desk, or not open to the caller's organization", body = Problem, content_type = "application/problem+json")))]
@@ -67,6 +69,21 @@ pub async fn get_catalog(state: web::Data<AppState>, user: CurrentUser, id: web:
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "objective": "Restablecer la impresión en las dependencias",
+    "scope": "Impresoras de red y multifuncionales de la entidad",
+    "availability": "Lunes a viernes, 7:30 a. m. a 5:00 p. m.",
+    "promised_resolution": "8 horas hábiles",
+    "resolution_minutes": 480,
+    "default_type": "incident",
+    "default_priority": "medium",
+    "responsible_group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+    "sla_policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a",
+    "audience": {"everyone": true, "roles": [], "area_ids": [], "group_ids": []},
+    "form_fields": [{"key": "placa_equipo", "type": "text", "label": {"es": "Placa del equipo", "en": "Asset tag"}, "required": true}],
+    "required_attachments": [],
+    "routes": [{"organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56", "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23"}]
+}))]
 pub struct ServiceInput {
     #[schema(max_length = 4000)]
     pub objective: Option<String>,
@@ -95,6 +112,29 @@ pub struct ServiceInput {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "kind": "service",
+    "parent_id": "0193a5ab-c6d7-78e9-94fb-6f708192a3bc",
+    "code": "impresoras",
+    "name": "Impresoras y escáneres",
+    "description": "Fallas de impresión, escaneo y tóner",
+    "position": 2,
+    "service": {
+        "objective": "Restablecer la impresión en las dependencias",
+        "scope": "Impresoras de red y multifuncionales de la entidad",
+        "availability": "Lunes a viernes, 7:30 a. m. a 5:00 p. m.",
+        "promised_resolution": "8 horas hábiles",
+        "resolution_minutes": 480,
+        "default_type": "incident",
+        "default_priority": "medium",
+        "responsible_group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+        "sla_policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a",
+        "audience": {"everyone": true, "roles": [], "area_ids": [], "group_ids": []},
+        "form_fields": [{"key": "placa_equipo", "type": "text", "label": {"es": "Placa del equipo", "en": "Asset tag"}, "required": true}],
+        "required_attachments": [],
+        "routes": [{"organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56", "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23"}]
+    }
+}))]
 pub struct CreateNode {
     /// A category of the same desk; absent for a top-level node.
     pub parent_id: Option<Uuid>,
@@ -113,6 +153,7 @@ pub struct CreateNode {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Impresoras, escáneres y multifuncionales", "description": "Fallas de impresión, escaneo, tóner y papel"}))]
 pub struct UpdateNode {
     pub code: Option<String>,
     #[schema(min_length = 1, max_length = 160)]
@@ -127,6 +168,7 @@ pub struct UpdateNode {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"parent_id": "0193a5ab-c6d7-78e9-94fb-6f708192a3bc", "position": 0}))]
 pub struct MoveNode {
     /// New parent category (same desk); `null` for the top level.
     pub parent_id: Option<Uuid>,
@@ -221,7 +263,7 @@ fn code_taken(err: diesel::result::Error) -> AppError {
 }
 
 /// Add a category or a service (admins and the desk's supervisors).
-#[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path)), request_body = CreateNode,
+#[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")), request_body = CreateNode,
     responses((status = 201, body = CatalogNode),
         Unauthenticated,
         Forbidden,
@@ -282,7 +324,7 @@ pub async fn create_node(state: web::Data<AppState>, user: CurrentUser, id: web:
 }
 
 /// One catalog node (without children). Requesters only see active services they may request.
-#[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = CatalogNode),
         Unauthenticated,
         NotFound))]
@@ -307,7 +349,7 @@ pub async fn get_node(state: web::Data<AppState>, user: CurrentUser, id: web::Pa
 
 /// Rename, describe, (de)activate a node or replace its service details (admins and the desk's supervisors).
 #[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), request_body = UpdateNode,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = CatalogNode),
         Unauthenticated,
         Forbidden,
@@ -362,7 +404,7 @@ pub async fn update_node(state: web::Data<AppState>, user: CurrentUser, id: web:
 
 /// Move a node under another category of the same desk, or to the top level, at a position.
 /// Moving a node under itself or one of its descendants is refused.
-#[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), request_body = MoveNode, params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), request_body = MoveNode, params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = CatalogNode),
         Unauthenticated,
         Forbidden,
@@ -399,6 +441,7 @@ pub async fn move_node(state: web::Data<AppState>, user: CurrentUser, id: web::P
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"outcome": "deactivated", "node_ids": ["0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12"]}))]
 pub struct DeleteOutcome {
     /// `deleted` when nothing referred to the node; `deactivated` when cases use it or its
     /// descendants (they are kept, inactive, so history stays intact).
@@ -407,7 +450,7 @@ pub struct DeleteOutcome {
 }
 
 /// Delete a node and its subtree; if cases refer to any of them, deactivate them instead.
-#[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = DeleteOutcome),
         Unauthenticated,
         Forbidden,
@@ -440,7 +483,7 @@ pub async fn delete_node(state: web::Data<AppState>, user: CurrentUser, id: web:
 }
 
 /// The desk's catalog as a portable `mesa.catalog/v1` document (admins and the desk's supervisors).
-#[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = super::transfer::CatalogDocument),
         Unauthenticated,
         Forbidden,
@@ -457,7 +500,7 @@ pub async fn export_catalog(state: web::Data<AppState>, user: CurrentUser, id: w
 /// Load a `mesa.catalog/v1` document into the desk: nodes are matched by `code` (updated or
 /// added), nodes missing from the document are deactivated, groups are matched by name.
 /// A document with any problem changes nothing.
-#[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "catalog", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     request_body = super::transfer::CatalogDocument,
     responses((status = 200, body = super::transfer::ImportSummary),
         Unauthenticated,

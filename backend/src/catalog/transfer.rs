@@ -22,8 +22,52 @@ pub const FORMAT: &str = "mesa.catalog/v1";
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "format": "mesa.catalog/v1",
+    "desk": {
+        "code": "TIC",
+        "name": "Tecnologías de la Información",
+        "description": "Mesa de servicios de tecnología de la Alcaldía",
+        "timezone": "America/Bogota",
+        "auto_close_hours": 48,
+        "survey_satisfied_min": 4
+    },
+    "groups": [
+        {"name": "Mesa de servicios - Nivel 1", "level": 1, "external_provider": false},
+        {"name": "Especialistas de impresión - Nivel 2", "level": 2, "description": "Proveedor del contrato de impresión", "external_provider": true}
+    ],
+    "nodes": [
+        {
+            "code": "hardware",
+            "kind": "category",
+            "name": "Equipos y periféricos",
+            "active": true,
+            "children": [
+                {
+                    "code": "impresoras",
+                    "kind": "service",
+                    "name": "Impresoras y escáneres",
+                    "description": "Fallas de impresión, escaneo y tóner",
+                    "active": true,
+                    "service": {
+                        "default_type": "incident",
+                        "default_priority": "medium",
+                        "objective": "Restablecer la impresión en las dependencias",
+                        "promised_resolution": "8 horas hábiles",
+                        "resolution_minutes": 480,
+                        "responsible_group": "Mesa de servicios - Nivel 1",
+                        "routes": [{"organization": "Secretaría de Hacienda", "group": "Mesa de servicios - Nivel 1"}],
+                        "audience": {"everyone": true},
+                        "form_fields": [{"key": "placa_equipo", "type": "text", "label": {"es": "Placa del equipo", "en": "Asset tag"}, "required": true}]
+                    }
+                }
+            ]
+        }
+    ]
+}))]
 pub struct CatalogDocument {
     /// Always `mesa.catalog/v1`.
+    #[schema(example = "mesa.catalog/v1")]
     pub format: String,
     /// The desk it came from; informative on import (the target desk keeps its settings).
     pub desk: DeskDoc,
@@ -143,9 +187,13 @@ pub struct ServiceDoc {
 
 #[derive(Debug, Default, Serialize, ToSchema)]
 pub struct ImportSummary {
+    #[schema(example = 14)]
     pub nodes_created: usize,
+    #[schema(example = 3)]
     pub nodes_updated: usize,
+    #[schema(example = 1)]
     pub nodes_deactivated: usize,
+    #[schema(example = 2)]
     pub groups_created: usize,
 }
 

@@ -29,36 +29,54 @@ pub struct DeskRow {
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Desk {
+    #[schema(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub id: Uuid,
     /// Short uppercase code, e.g. `TIC`.
+    #[schema(example = "TIC")]
     pub code: String,
+    #[schema(example = "Tecnologías de la Información")]
     pub name: String,
+    #[schema(example = "Mesa de servicios de tecnología de la Alcaldía")]
     pub description: Option<String>,
     /// The desk's mailbox (email channel and sender of notifications).
+    #[schema(example = "mesadeservicios@cali.gov.co")]
     pub mailbox: Option<String>,
     /// IANA time zone of its business calendar.
+    #[schema(example = "America/Bogota")]
     pub timezone: String,
     /// Hours after resolution before an unanswered survey closes the case as accepted (unless
     /// the desk's survey definition, `GET /desks/{id}/survey`, counts the delay in business days).
+    #[schema(example = 48)]
     pub auto_close_hours: i32,
     /// Lowest survey rating (1–5) that counts as satisfied; lower ratings reopen the case.
+    #[schema(example = 4)]
     pub survey_satisfied_min: i16,
+    #[schema(example = json!(true))]
     pub active: bool,
     /// Organizations allowed to use the desk; empty means all.
+    #[schema(example = json!(["0193a5a5-6071-7283-9e95-0f1a2b3c4d56"]))]
     pub organization_ids: Vec<Uuid>,
     /// Supervisors who manage the desk (catalog, groups).
+    #[schema(example = json!(["0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"]))]
     pub supervisor_ids: Vec<Uuid>,
     /// Business calendar of its SLA clocks (default: Mon–Fri 7:30–17:00, Colombian holidays).
+    #[schema(example = "0193a5a8-93a4-75b6-a1c8-3c4d5e6f7089")]
     pub calendar_id: Option<Uuid>,
     /// SLA policy of its cases unless the service has its own.
+    #[schema(example = "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a")]
     pub sla_policy_id: Option<Uuid>,
     /// A case is registered only for a requester whose identity number is known (their profile,
     /// or `identity_number` in the registration); 422 naming `identity_number` otherwise.
+    #[schema(example = json!(false))]
     pub require_identity_number: bool,
     /// The kinds of mail the desk sends about its cases (default: all).
+    #[schema(example = json!(["registered", "assigned", "escalated", "followup", "on_hold", "resolved", "closed"]))]
     pub notification_kinds: Vec<crate::notify::Kind>,
+    #[schema(example = "2026-01-15T14:00:00Z")]
     pub created_at: DateTime<Utc>,
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub updated_at: DateTime<Utc>,
+    #[schema(example = 7)]
     pub version: i32,
 }
 
@@ -99,6 +117,20 @@ impl Desk {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "TIC",
+    "name": "Tecnologías de la Información",
+    "description": "Mesa de servicios de tecnología de la Alcaldía",
+    "timezone": "America/Bogota",
+    "calendar_id": "0193a5a8-93a4-75b6-a1c8-3c4d5e6f7089",
+    "sla_policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a",
+    "auto_close_hours": 48,
+    "survey_satisfied_min": 4,
+    "organization_ids": ["0193a5a5-6071-7283-9e95-0f1a2b3c4d56"],
+    "supervisor_ids": ["0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"],
+    "require_identity_number": false,
+    "mailbox": "mesadeservicios@cali.gov.co"
+}))]
 pub struct CreateDesk {
     #[schema(example = "TIC")]
     pub code: String,
@@ -128,6 +160,7 @@ pub struct CreateDesk {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"auto_close_hours": 72, "survey_satisfied_min": 4, "supervisor_ids": ["0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"]}))]
 pub struct UpdateDesk {
     #[schema(min_length = 1, max_length = 160)]
     pub name: Option<String>,

@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct DeskListQuery {
     /// Admins and supervisors may list inactive desks too.
+    #[param(example = json!(true))]
     pub include_inactive: Option<bool>,
 }
 
@@ -135,7 +136,7 @@ pub async fn create_desk(state: web::Data<AppState>, user: CurrentUser, body: Js
 }
 
 /// One desk.
-#[utoipa::path(tag = "desks", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "desks", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = Desk),
         Unauthenticated,
         NotFound))]
@@ -151,7 +152,7 @@ pub async fn get_desk(state: web::Data<AppState>, user: CurrentUser, id: web::Pa
 
 /// Change a desk's settings (admins, or its supervisors; only admins change its supervisors).
 #[utoipa::path(tag = "desks", security(("bearer_auth" = [])), request_body = UpdateDesk,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Desk),
         Unauthenticated,
         Forbidden,

@@ -23,19 +23,29 @@ pub struct GroupRow {
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Group {
+    #[schema(example = "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23")]
     pub id: Uuid,
+    #[schema(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk_id: Uuid,
+    #[schema(example = "Mesa de servicios - Nivel 1")]
     pub name: String,
     /// 1 first level (agents), 2 specialists, 3 providers / vendors.
-    #[schema(minimum = 1, maximum = 3)]
+    #[schema(minimum = 1, maximum = 3, example = 1)]
     pub level: i16,
     /// An external provider (vendor) rather than staff.
+    #[schema(example = json!(false))]
     pub external_provider: bool,
+    #[schema(example = "Técnicos de primer nivel de la Secretaría de Hacienda")]
     pub description: Option<String>,
+    #[schema(example = json!(true))]
     pub active: bool,
+    #[schema(example = json!(["0193a5a4-5f60-7172-8d84-9e0f1a2b3c45", "0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"]))]
     pub member_ids: Vec<Uuid>,
+    #[schema(example = "2026-01-15T14:05:00Z")]
     pub created_at: DateTime<Utc>,
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub updated_at: DateTime<Utc>,
+    #[schema(example = 2)]
     pub version: i32,
 }
 
@@ -59,6 +69,13 @@ impl Group {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "desk_id": "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01",
+    "name": "Mesa de servicios - Nivel 1",
+    "level": 1,
+    "description": "Técnicos de primer nivel de la Secretaría de Hacienda",
+    "external_provider": false
+}))]
 pub struct CreateGroup {
     pub desk_id: Uuid,
     #[schema(min_length = 1, max_length = 160, example = "Mesa de servicios - Nivel 1")]
@@ -73,6 +90,7 @@ pub struct CreateGroup {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Soporte en sitio - Nivel 1", "description": "Técnicos de primer nivel en sitio"}))]
 pub struct UpdateGroup {
     #[schema(min_length = 1, max_length = 160)]
     pub name: Option<String>,
@@ -87,6 +105,7 @@ pub struct UpdateGroup {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"user_ids": ["0193a5a4-5f60-7172-8d84-9e0f1a2b3c45", "0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"]}))]
 pub struct SetMembers {
     /// The complete member list (agents, supervisors or admins).
     pub user_ids: Vec<Uuid>,

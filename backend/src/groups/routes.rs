@@ -26,9 +26,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct GroupListQuery {
+    #[param(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk_id: Option<Uuid>,
-    #[param(minimum = 1, maximum = 3)]
+    #[param(minimum = 1, maximum = 3, example = 1)]
     pub level: Option<i16>,
+    #[param(example = json!(true))]
     pub active: Option<bool>,
 }
 
@@ -130,7 +132,7 @@ pub async fn create_group(state: web::Data<AppState>, user: CurrentUser, body: J
 }
 
 /// One support group with its members (staff only).
-#[utoipa::path(tag = "groups", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "groups", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = Group),
         Unauthenticated,
         Forbidden,
@@ -145,7 +147,7 @@ pub async fn get_group(state: web::Data<AppState>, user: CurrentUser, id: web::P
 
 /// Change a support group (admins and the desk's supervisors).
 #[utoipa::path(tag = "groups", security(("bearer_auth" = [])), request_body = UpdateGroup,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Group),
         Unauthenticated,
         Forbidden,
@@ -187,7 +189,7 @@ pub async fn update_group(state: web::Data<AppState>, user: CurrentUser, id: web
 }
 
 /// Replace a group's members (admins and the desk's supervisors). Members must be active staff.
-#[utoipa::path(tag = "groups", security(("bearer_auth" = [])), request_body = SetMembers, params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "groups", security(("bearer_auth" = [])), request_body = SetMembers, params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = Group),
         Unauthenticated,
         Forbidden,

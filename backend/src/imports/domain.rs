@@ -24,6 +24,7 @@ text_enum! {
 
 /// One field an import sets: its API name, the stored value and the file's (as text).
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({"field": "display_name", "old": "Ana Torres", "new": "Ana María Torres"}))]
 pub struct FieldChange {
     pub field: String,
     pub old: Option<String>,
@@ -34,22 +35,31 @@ pub struct FieldChange {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportRow {
     /// Line in the file (the header is line 1).
+    #[schema(example = 2)]
     pub line: u64,
     /// The row's key as written: the organization's name, `organization / area`, the username.
+    #[schema(example = "ana.torres")]
     pub key: String,
     pub action: ImportAction,
     /// The fields a `create` or `update` sets, with the stored and the new value.
+    #[schema(example = json!([{"field": "display_name", "new": "Ana Torres"}]))]
     pub changes: Vec<FieldChange>,
     /// Why the row cannot be imported; `field` is the column's header as written in the file.
+    #[schema(example = json!([]))]
     pub errors: Vec<FieldError>,
 }
 
 #[derive(Debug, Default, Serialize, ToSchema)]
 pub struct ImportTotals {
+    #[schema(example = 120)]
     pub rows: usize,
+    #[schema(example = 12)]
     pub create: usize,
+    #[schema(example = 5)]
     pub update: usize,
+    #[schema(example = 102)]
     pub unchanged: usize,
+    #[schema(example = 1)]
     pub error: usize,
 }
 
@@ -58,8 +68,10 @@ pub struct ImportTotals {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportReport {
     pub kind: ImportKind,
+    #[schema(example = json!(true))]
     pub dry_run: bool,
     /// Whether anything was written: false for a dry run and for a refused apply.
+    #[schema(example = json!(false))]
     pub applied: bool,
     pub totals: ImportTotals,
     pub rows: Vec<ImportRow>,

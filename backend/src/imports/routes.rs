@@ -24,6 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct ImportQuery {
     /// `true` (the default): report what would change and write nothing. `false`: apply the
     /// whole file in one transaction, or nothing if any row has an error.
+    #[param(example = json!(true))]
     pub dry_run: Option<bool>,
 }
 

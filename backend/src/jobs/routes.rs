@@ -50,25 +50,32 @@ struct JobRow {
 /// A background job.
 #[derive(Serialize, ToSchema)]
 pub struct Job {
+    #[schema(example = "0193a5c8-5162-7374-ae85-9f0a1b2c3d45")]
     pub id: Uuid,
     #[schema(example = "sla_recompute")]
     pub kind: String,
     pub state: JobState,
     /// Whether the job runs again after each success (one row per kind, e.g. `sla_check`).
+    #[schema(example = json!(true))]
     pub recurring: bool,
     /// Its own data, e.g. a recomputation's progress.
     pub payload: Value,
     /// Attempts since its last success or retry.
+    #[schema(example = 1)]
     pub attempts: i32,
     /// Failures in a row after which it is marked failed.
+    #[schema(example = 5)]
     pub max_attempts: i32,
     /// When it is due (again).
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub run_at: DateTime<Utc>,
     /// The end of the current runner's lease.
     pub locked_until: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
     pub failed_at: Option<DateTime<Utc>>,
+    #[schema(example = "2026-12-03T13:15:02Z")]
     pub done_at: Option<DateTime<Utc>>,
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -111,10 +118,13 @@ pub struct JobPage {
 #[into_params(parameter_in = Query)]
 pub struct JobListQuery {
     /// Only jobs in this state (default: all).
+    #[param(example = "failed")]
     pub state: Option<JobState>,
     /// Only jobs of this kind, e.g. `sla_recompute`.
+    #[param(example = "sla_recompute")]
     pub kind: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(example = 50)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -151,7 +161,7 @@ pub async fn list_jobs(state: web::Data<AppState>, user: CurrentUser, query: web
 }
 
 /// Put a failed job back in the queue (admins): pending, due now, its attempts counted afresh.
-#[utoipa::path(tag = "jobs", security(("bearer_auth" = [])), params(("id" = Uuid, Path, description = "Job id")),
+#[utoipa::path(tag = "jobs", security(("bearer_auth" = [])), params(("id" = Uuid, Path, description = "Job id", example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, description = "The job, pending again", body = Job),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The job is not failed (`job_not_failed`)", body = Problem, content_type = "application/problem+json")))]

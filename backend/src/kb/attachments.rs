@@ -19,10 +19,15 @@ use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct ArticleAttachment {
+    #[schema(example = "0193a5b9-3e4f-7a50-b612-c3d4e5f60718")]
     pub id: Uuid,
+    #[schema(example = "cambio-contrasena.png")]
     pub file_name: String,
+    #[schema(example = "image/png")]
     pub content_type: String,
+    #[schema(example = 184320)]
     pub size_bytes: i64,
+    #[schema(example = "2026-11-19T16:35:00Z")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -55,7 +60,7 @@ pub struct AttachmentUpload {
 }
 
 /// Attach files to an article (whoever may edit it): PDF, images, office documents, text.
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
     responses((status = 201, body = Vec<ArticleAttachment>, description = "Every file of the article"), Unauthenticated, Forbidden, NotFound,
         (status = 413, body = crate::error::Problem, content_type = "application/problem+json"), Invalid))]
@@ -129,7 +134,7 @@ pub async fn upload(state: web::Data<AppState>, user: CurrentUser, id: web::Path
 }
 
 /// Download a file of an article one reads.
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path), ("file" = Uuid, Path)),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("file" = Uuid, Path, example = "0193a5b9-3e4f-7a50-b612-c3d4e5f60718")),
     responses((status = 200, description = "The file, with the type detected when it was uploaded as its Content-Type", content_type = "*/*"), Unauthenticated, NotFound))]
 #[get("/kb/articles/{id}/attachments/{file}")]
 pub async fn download(state: web::Data<AppState>, user: CurrentUser, path: web::Path<(Uuid, Uuid)>) -> AppResult<HttpResponse> {

@@ -33,6 +33,14 @@ async fn audit(conn: &mut diesel_async::AsyncPgConnection, ticket_id: Uuid, acto
 /// the category from its service's.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "La impresora muestra \"atasco de papel\" sin papel atascado",
+    "symptom": "La impresora indica atasco de papel aunque la bandeja y el rodillo están libres.",
+    "body": "1. Apague la impresora.\n2. Limpie el sensor de papel con aire comprimido.\n3. Si persiste, solicite el cambio del rodillo de arrastre.",
+    "audience": "public",
+    "category_id": "0193a5ab-c6d7-78e9-94fb-6f708192a3bc",
+    "links": [{"title": "Guía de impresoras de la Alcaldía", "url": "https://intranet.cali.gov.co/tic/guias/impresoras"}]
+}))]
 pub struct KbProposal {
     #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
@@ -51,7 +59,7 @@ pub struct KbProposal {
 /// Propose a resolved (or closed) case's solution as an article: staff who work the case. The
 /// article goes straight to the desk's review queue (`in_review`), linked to the case; a
 /// supervisor reviews and publishes it.
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("number" = i64, Path)), request_body = KbProposal,
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("number" = i64, Path, example = 1042)), request_body = KbProposal,
     responses((status = 201, body = crate::kb::routes::Article, headers(("ETag" = String))), Unauthenticated, Forbidden, NotFound, Conflict, Invalid))]
 #[post("/tickets/{number}/kb-proposal")]
 pub async fn propose(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, body: JsonBody<KbProposal>) -> AppResult<HttpResponse> {
@@ -114,7 +122,7 @@ pub async fn propose(state: web::Data<AppState>, user: CurrentUser, number: web:
 
 /// The articles linked to a case (used to solve it, or proposed from it) that the caller reads:
 /// a requester sees the published public ones only.
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("number" = i64, Path)),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("number" = i64, Path, example = 1042)),
     responses((status = 200, body = Vec<ArticleSummary>), Unauthenticated, NotFound))]
 #[get("/tickets/{number}/articles")]
 pub async fn case_articles(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>) -> AppResult<web::Json<Vec<ArticleSummary>>> {
@@ -139,13 +147,14 @@ async fn articles_of(state: &AppState, user: &CurrentUser, number: i64) -> AppRe
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"article_id": "0193a5aa-b5c6-77d8-83ea-5e6f708192ab"}))]
 pub struct LinkArticle {
     pub article_id: Uuid,
 }
 
 /// Link an article of the case's desk used to solve it (staff who work the case). Linking it
 /// again changes nothing.
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("number" = i64, Path)), request_body = LinkArticle,
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("number" = i64, Path, example = 1042)), request_body = LinkArticle,
     responses((status = 200, body = Vec<ArticleSummary>, description = "The case's articles"), Unauthenticated, Forbidden, NotFound, Invalid))]
 #[post("/tickets/{number}/articles")]
 pub async fn link_article(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, body: JsonBody<LinkArticle>) -> AppResult<web::Json<Vec<ArticleSummary>>> {

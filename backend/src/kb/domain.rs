@@ -28,6 +28,7 @@ pub const MAX_QUERY: usize = 200;
 /// A reference link of an article ("bibliografías, enlaces de referencia").
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Guía de impresoras de la Alcaldía", "url": "https://intranet.cali.gov.co/tic/guias/impresoras"}))]
 pub struct Link {
     #[schema(max_length = 200)]
     pub title: String,
@@ -98,6 +99,7 @@ pub struct Change {
 
 /// The differences in one field between two revisions (only fields that differ are listed).
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({"field": "title", "changes": [{"tag": "equal", "text": "Cómo cambiar la contraseña del correo"}, {"tag": "insert", "text": " institucional"}]}))]
 pub struct FieldDiff {
     /// `title`, `symptom`, `body`, `audience`, `category_id` or `links`.
     pub field: String,

@@ -25,63 +25,92 @@ use crate::validate::{double_option, Errors};
 /// A knowledge-base article.
 #[derive(Serialize, ToSchema)]
 pub struct Article {
+    #[schema(example = "0193a5aa-b5c6-77d8-83ea-5e6f708192ab")]
     pub id: Uuid,
+    #[schema(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk_id: Uuid,
     /// One of the desk's catalog categories.
     pub category: Option<Named>,
     pub audience: ArticleAudience,
     pub status: ArticleStatus,
     /// The solution's name.
+    #[schema(example = "Cómo cambiar la contraseña del correo institucional")]
     pub title: String,
     /// The incident as the requester sees it.
+    #[schema(example = "No puedo entrar al correo: la contraseña venció")]
     pub symptom: String,
     /// The solution's steps, in Markdown as written.
+    #[schema(example = "1. Ingrese a https://cuenta.cali.gov.co.\n2. Elija **Cambiar contraseña**.")]
     pub body: String,
     /// `body` rendered to HTML on the server and sanitized: no script, no raw HTML, no event
     /// attributes, only http, https and mailto links.
+    #[schema(example = "<ol>\n<li>Ingrese a https://cuenta.cali.gov.co.</li>\n<li>Elija <strong>Cambiar contraseña</strong>.</li>\n</ol>\n")]
     pub body_html: String,
+    #[schema(example = json!([{"title": "Guía de impresoras de la Alcaldía", "url": "https://intranet.cali.gov.co/tic/guias/impresoras"}]))]
     pub links: Vec<Link>,
+    #[schema(example = json!([]))]
     pub attachments: Vec<super::attachments::ArticleAttachment>,
     pub author: Named,
     /// The supervisor who last published or returned it.
     pub reviewer: Option<Named>,
+    #[schema(example = "2026-11-20T15:00:00Z")]
     pub reviewed_at: Option<DateTime<Utc>>,
     /// Why it was returned to draft (staff only).
     pub review_note: Option<String>,
+    #[schema(example = "2026-11-20T15:00:00Z")]
     pub published_at: Option<DateTime<Utc>>,
     /// The case it was proposed from (staff only).
+    #[schema(example = 1042)]
     pub source_ticket_number: Option<i64>,
     /// The content's revision (see `/versions`).
+    #[schema(example = 3)]
     pub revision: i32,
+    #[schema(example = 412)]
     pub views: i64,
+    #[schema(example = 31)]
     pub helpful: i64,
+    #[schema(example = 2)]
     pub not_helpful: i64,
     /// The caller's own vote.
+    #[schema(example = json!(true))]
     pub my_vote: Option<bool>,
+    #[schema(example = "2026-11-18T20:10:00Z")]
     pub created_at: DateTime<Utc>,
+    #[schema(example = "2026-11-20T15:00:00Z")]
     pub updated_at: DateTime<Utc>,
     /// Row version, for `If-Match`.
+    #[schema(example = 5)]
     pub version: i32,
     /// What the caller may do with it now: `edit`, `submit`, `publish`, `return`, `archive`, and
     /// `history` (read its versions and diffs).
+    #[schema(example = json!(["edit", "archive"]))]
     pub allowed_actions: Vec<String>,
 }
 
 /// An article in a list.
 #[derive(Serialize, ToSchema)]
 pub struct ArticleSummary {
+    #[schema(example = "0193a5aa-b5c6-77d8-83ea-5e6f708192ab")]
     pub id: Uuid,
+    #[schema(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk_id: Uuid,
     pub category: Option<Named>,
     pub audience: ArticleAudience,
     pub status: ArticleStatus,
+    #[schema(example = "Cómo cambiar la contraseña del correo institucional")]
     pub title: String,
     /// The symptom's first 300 characters.
+    #[schema(example = "No puedo entrar al correo: la contraseña venció")]
     pub symptom: String,
+    #[schema(example = 412)]
     pub views: i64,
+    #[schema(example = 31)]
     pub helpful: i64,
+    #[schema(example = 2)]
     pub not_helpful: i64,
+    #[schema(example = "2026-11-20T15:00:00Z")]
     pub published_at: Option<DateTime<Utc>>,
+    #[schema(example = "2026-11-20T15:00:00Z")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -197,17 +226,23 @@ fn check_query(field: &str, q: &str) -> AppResult<()> {
 #[into_params(parameter_in = Query)]
 pub struct ArticleListQuery {
     /// Only this desk's articles.
+    #[param(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk: Option<Uuid>,
     /// Only this category's articles.
+    #[param(example = "0193a5ab-c6d7-78e9-94fb-6f708192a3bc")]
     pub category: Option<Uuid>,
     /// Only articles in this status (staff; requesters only ever see published ones). The review
     /// queue is `status=in_review`.
+    #[param(example = "in_review")]
     pub status: Option<ArticleStatus>,
+    #[param(example = "public")]
     pub audience: Option<ArticleAudience>,
     /// Spanish full-text search (accents ignored) over title, symptom and steps; the results
     /// then come by relevance, in one page.
+    #[param(example = "contraseña correo")]
     pub q: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(example = 20)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -269,6 +304,15 @@ pub async fn list_articles(state: web::Data<AppState>, user: CurrentUser, query:
 /// A new article, as a draft.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "desk_id": "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01",
+    "category_id": "0193a5ab-c6d7-78e9-94fb-6f708192a3bc",
+    "audience": "public",
+    "title": "Cómo cambiar la contraseña del correo institucional",
+    "symptom": "No puedo entrar al correo: la contraseña venció",
+    "body": "1. Ingrese a https://cuenta.cali.gov.co.\n2. Elija **Cambiar contraseña**.\n3. Escriba la contraseña anterior y la nueva dos veces.",
+    "links": [{"title": "Guía de impresoras de la Alcaldía", "url": "https://intranet.cali.gov.co/tic/guias/impresoras"}]
+}))]
 pub struct CreateArticle {
     pub desk_id: Uuid,
     /// One of the desk's catalog categories.
@@ -332,7 +376,7 @@ pub async fn create_article(state: web::Data<AppState>, user: CurrentUser, body:
 
 /// Read an article. Reading does not count as a view: the reader's page records one
 /// (`POST /kb/articles/{id}/views`), so editors and reloads are not counted.
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = Article, headers(("ETag" = String))), Unauthenticated, NotFound))]
 #[get("/kb/articles/{id}")]
 pub async fn get_article(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -346,6 +390,7 @@ pub async fn get_article(state: web::Data<AppState>, user: CurrentUser, id: web:
 /// Changes to an article's content; absent fields stay as they are. Every change is a new revision.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Cómo cambiar la contraseña vencida del correo institucional", "symptom": "El correo dice que la contraseña venció"}))]
 pub struct EditArticle {
     #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
@@ -365,7 +410,7 @@ pub struct EditArticle {
 /// Edit an article (`If-Match`: its ETag): the desk's staff while it is a draft or in review, its
 /// supervisors and admins also once published. The previous content stays as a revision.
 #[utoipa::path(tag = "kb", security(("bearer_auth" = [])), request_body = EditArticle,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The article's ETag (row version)")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "The article's ETag (row version)", example = "\"4\"")),
     responses((status = 200, body = Article, headers(("ETag" = String))), Unauthenticated, Forbidden, NotFound, Stale, Invalid))]
 #[patch("/kb/articles/{id}")]
 pub async fn edit_article(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch, body: JsonBody<EditArticle>) -> AppResult<HttpResponse> {
@@ -439,6 +484,7 @@ pub async fn edit_article(state: web::Data<AppState>, user: CurrentUser, id: web
 /// A supervisor's word when returning an article to its author.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"note": "Agregue una captura de la pantalla de cambio de contraseña"}))]
 pub struct ReviewNote {
     #[schema(min_length = 1, max_length = 2000)]
     pub note: String,
@@ -515,7 +561,7 @@ async fn step(state: &AppState, user: &CurrentUser, id: Uuid, if_match: IfMatch,
 }
 
 /// Send a draft to review (the desk's staff): it joins the supervisors' queue (`status=in_review`).
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Article, headers(("ETag" = String))), Unauthenticated, Forbidden, NotFound, Conflict, Stale))]
 #[post("/kb/articles/{id}/submit")]
 pub async fn submit_article(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch) -> AppResult<HttpResponse> {
@@ -524,7 +570,7 @@ pub async fn submit_article(state: web::Data<AppState>, user: CurrentUser, id: w
 
 /// Publish (the desk's supervisors and admins): from draft, review or archive. The caller is
 /// recorded as reviewer.
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Article, headers(("ETag" = String))), Unauthenticated, Forbidden, NotFound, Conflict, Stale))]
 #[post("/kb/articles/{id}/publish")]
 pub async fn publish_article(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch) -> AppResult<HttpResponse> {
@@ -533,7 +579,7 @@ pub async fn publish_article(state: web::Data<AppState>, user: CurrentUser, id: 
 
 /// Return an article in review (or a published one) to draft, saying what to change (the
 /// desk's supervisors and admins).
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), request_body = ReviewNote, params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), request_body = ReviewNote, params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Article, headers(("ETag" = String))), Unauthenticated, Forbidden, NotFound, Conflict, Stale, Invalid))]
 #[post("/kb/articles/{id}/return")]
 pub async fn return_article(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch, body: JsonBody<ReviewNote>) -> AppResult<HttpResponse> {
@@ -545,7 +591,7 @@ pub async fn return_article(state: web::Data<AppState>, user: CurrentUser, id: w
 
 /// Archive a published article (the desk's supervisors and admins): nobody but the desk's staff
 /// reads it any more.
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Article, headers(("ETag" = String))), Unauthenticated, Forbidden, NotFound, Conflict, Stale))]
 #[post("/kb/articles/{id}/archive")]
 pub async fn archive_article(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch) -> AppResult<HttpResponse> {
@@ -555,19 +601,25 @@ pub async fn archive_article(state: web::Data<AppState>, user: CurrentUser, id: 
 /// One revision of an article's content.
 #[derive(Serialize, ToSchema)]
 pub struct ArticleVersion {
+    #[schema(example = 2)]
     pub revision: i32,
+    #[schema(example = "Cómo cambiar la contraseña del correo")]
     pub title: String,
+    #[schema(example = "La contraseña del correo venció")]
     pub symptom: String,
+    #[schema(example = "1. Ingrese a https://cuenta.cali.gov.co.")]
     pub body: String,
     pub category: Option<Named>,
     pub audience: ArticleAudience,
+    #[schema(example = json!([{"title": "Guía de impresoras de la Alcaldía", "url": "https://intranet.cali.gov.co/tic/guias/impresoras"}]))]
     pub links: Vec<Link>,
     pub edited_by: Named,
+    #[schema(example = "2026-11-19T16:30:00Z")]
     pub created_at: DateTime<Utc>,
 }
 
 /// Every revision of an article, newest first (the desk's staff).
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = Vec<ArticleVersion>), Unauthenticated, Forbidden, NotFound))]
 #[get("/kb/articles/{id}/versions")]
 pub async fn list_versions(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<web::Json<Vec<ArticleVersion>>> {
@@ -607,25 +659,28 @@ pub async fn list_versions(state: web::Data<AppState>, user: CurrentUser, id: we
 #[into_params(parameter_in = Query)]
 pub struct DiffQuery {
     /// The older revision.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, example = 2)]
     pub from: i32,
     /// The newer revision.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, example = 3)]
     pub to: i32,
 }
 
 /// What changed between two revisions.
 #[derive(Serialize, ToSchema)]
 pub struct ArticleDiff {
+    #[schema(example = 2)]
     pub from: i32,
+    #[schema(example = 3)]
     pub to: i32,
     /// The fields that differ, in the article's order.
+    #[schema(example = json!([{"field": "title", "changes": [{"tag": "equal", "text": "Cómo cambiar la contraseña del correo"}, {"tag": "insert", "text": " institucional"}]}]))]
     pub fields: Vec<FieldDiff>,
 }
 
 /// The differences between two revisions of an article, field by field (the desk's staff):
 /// words for the title, lines for the rest.
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path), DiffQuery),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), DiffQuery),
     responses((status = 200, body = ArticleDiff), Unauthenticated, Forbidden, NotFound, Invalid))]
 #[get("/kb/articles/{id}/diff")]
 pub async fn diff_versions(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, query: web::Query<DiffQuery>) -> AppResult<web::Json<ArticleDiff>> {
@@ -668,11 +723,13 @@ pub async fn diff_versions(state: web::Data<AppState>, user: CurrentUser, id: we
 /// "Was this helpful?"
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"helpful": true}))]
 pub struct VoteInput {
     pub helpful: bool,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"helpful": 31, "not_helpful": 2, "my_vote": true}))]
 pub struct VoteTally {
     pub helpful: i64,
     pub not_helpful: i64,
@@ -680,7 +737,7 @@ pub struct VoteTally {
 }
 
 /// Vote on a published article one reads: one vote per person, a new one replaces it.
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), request_body = VoteInput, params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), request_body = VoteInput, params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = VoteTally), Unauthenticated, NotFound, Conflict, Invalid))]
 #[put("/kb/articles/{id}/vote")]
 pub async fn vote(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, body: JsonBody<VoteInput>) -> AppResult<web::Json<VoteTally>> {
@@ -707,6 +764,7 @@ pub async fn vote(state: web::Data<AppState>, user: CurrentUser, id: web::Path<U
 /// Where the reader opened the article.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"from_suggestion": true}))]
 pub struct ViewInput {
     /// Opened from the suggestions of the new-request form.
     #[serde(default)]
@@ -714,6 +772,7 @@ pub struct ViewInput {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a5c6-3f40-7152-8c63-7d8e9f0a1b23", "views": 128}))]
 pub struct ViewRecorded {
     /// For `POST /kb/views/{id}/deflection`.
     pub id: Uuid,
@@ -721,7 +780,7 @@ pub struct ViewRecorded {
 }
 
 /// Count a reading of a published article (the reader's page calls it once when it opens).
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), request_body = ViewInput, params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), request_body = ViewInput, params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 201, body = ViewRecorded), Unauthenticated, NotFound, Conflict, Invalid))]
 #[post("/kb/articles/{id}/views")]
 pub async fn record_view(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, body: JsonBody<ViewInput>) -> AppResult<HttpResponse> {
@@ -755,7 +814,7 @@ const DEFLECTION_WINDOW_HOURS: i64 = 24;
 /// Record a deflection: the reader opened this article from the new-request form's suggestions
 /// (`from_suggestion`) and then left the form without filing. Only one's own view, within 24
 /// hours of it; once per view (again is a no-op).
-#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, description = "The view's id")),
+#[utoipa::path(tag = "kb", security(("bearer_auth" = [])), params(("id" = Uuid, Path, description = "The view's id", example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 204, description = "Counted (or already counted)"), Unauthenticated, NotFound, Conflict))]
 #[post("/kb/views/{id}/deflection")]
 pub async fn record_deflection(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -782,20 +841,27 @@ pub async fn record_deflection(state: web::Data<AppState>, user: CurrentUser, id
 #[into_params(parameter_in = Query)]
 pub struct SuggestionQuery {
     /// What the requester is typing (the subject): at most 200 characters.
+    #[param(example = "no puedo entrar al correo")]
     pub q: String,
     /// The desk the request is for (default: every desk the caller reads).
+    #[param(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk: Option<Uuid>,
     /// How many, 1–20 (default 5).
+    #[param(example = 5)]
     pub limit: Option<i64>,
 }
 
 /// A published article that may answer what is being typed.
 #[derive(Serialize, ToSchema)]
 pub struct Suggestion {
+    #[schema(example = "0193a5aa-b5c6-77d8-83ea-5e6f708192ab")]
     pub id: Uuid,
+    #[schema(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk_id: Uuid,
+    #[schema(example = "Cómo cambiar la contraseña del correo institucional")]
     pub title: String,
     /// The symptom's first 200 characters.
+    #[schema(example = "No puedo entrar al correo: la contraseña venció")]
     pub symptom: String,
     pub category: Option<Named>,
     pub audience: ArticleAudience,
@@ -871,11 +937,13 @@ pub async fn suggestions(state: web::Data<AppState>, user: CurrentUser, query: w
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatsQuery {
+    #[param(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk: Uuid,
 }
 
 /// A desk's knowledge base in figures.
 #[derive(Serialize, ToSchema, QueryableByName)]
+#[schema(example = json!({"published": 42, "in_review": 3, "drafts": 5, "views": 1830, "suggestion_views": 611, "deflections": 97, "helpful": 240, "not_helpful": 18}))]
 pub struct KbStats {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     pub published: i64,
@@ -930,12 +998,14 @@ pub async fn stats(state: web::Data<AppState>, user: CurrentUser, query: web::Qu
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"body": "1. Abra **Impresoras**\n2. Cancele la cola de impresión"}))]
 pub struct PreviewInput {
     #[schema(max_length = 50000)]
     pub body: String,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"html": "<ol>\n<li>Abra <strong>Impresoras</strong></li>\n<li>Cancele la cola de impresión</li>\n</ol>\n"}))]
 pub struct Preview {
     /// The Markdown as articles show it: rendered and sanitized like `body_html`.
     pub html: String,

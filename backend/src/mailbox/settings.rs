@@ -57,34 +57,55 @@ pub struct MailboxRow {
 /// A desk's mailbox, as its managers see it (never its password).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Mailbox {
+    #[schema(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk_id: Uuid,
     #[schema(example = "imap.cali.gov.co")]
     pub host: String,
+    #[schema(example = 993)]
     pub port: i32,
     pub tls_mode: TlsMode,
     #[schema(example = "mesadeservicios@cali.gov.co")]
     pub username: String,
+    #[schema(example = "INBOX")]
     pub folder: String,
     /// The service of the cases mail opens (an agent classifies them later).
+    #[schema(example = "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12")]
     pub default_service_id: Uuid,
     pub unknown_sender: UnknownSender,
+    #[schema(example = json!(true))]
     pub enabled: bool,
     /// Seconds between two reads of the mailbox.
+    #[schema(example = 60)]
     pub poll_seconds: i32,
     /// Whether the password variable is set where this answer was made; the password itself is
     /// never stored by Mesa nor shown.
+    #[schema(example = json!(true))]
     pub password_configured: bool,
     /// The environment variable that holds the password, e.g. `MESA_MAILBOX_PASSWORD_TIC`.
+    #[schema(example = "MESA_MAILBOX_PASSWORD_TIC")]
     pub password_variable: String,
     /// When the mailbox was last read completely.
     pub last_polled_at: Option<DateTime<Utc>>,
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub updated_at: DateTime<Utc>,
+    #[schema(example = 2)]
     pub version: i32,
 }
 
 /// The whole settings (a `PUT` replaces them).
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "host": "imap.cali.gov.co",
+    "port": 993,
+    "tls_mode": "tls",
+    "username": "mesadeservicios@cali.gov.co",
+    "folder": "INBOX",
+    "default_service_id": "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12",
+    "unknown_sender": "register",
+    "enabled": true,
+    "poll_seconds": 60
+}))]
 pub struct PutMailbox {
     #[schema(min_length = 1, max_length = 253, example = "imap.cali.gov.co")]
     pub host: String,
@@ -229,7 +250,7 @@ async fn desk_code(conn: &mut AsyncPgConnection, desk_id: Uuid) -> AppResult<Str
 }
 
 /// A desk's mailbox settings (its supervisors and admins). 404 when it has none.
-#[utoipa::path(tag = "desks", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "desks", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = Mailbox),
         Unauthenticated,
         Forbidden,
@@ -249,7 +270,7 @@ pub async fn get_mailbox(state: web::Data<AppState>, user: CurrentUser, id: web:
 /// the service of mail-opened cases and what to do with unknown senders. Enabled, it is read
 /// every `poll_seconds` by the job runner. Send `If-Match` to refuse overwriting a newer version.
 #[utoipa::path(tag = "desks", security(("bearer_auth" = [])), request_body = PutMailbox,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Mailbox),
         Unauthenticated,
         Forbidden,

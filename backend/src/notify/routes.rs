@@ -72,32 +72,47 @@ struct OutboxRow {
 /// One outgoing mail. Bodies only in `GET /outbox/{id}`.
 #[derive(Serialize, ToSchema)]
 pub struct OutboxMail {
+    #[schema(example = "0193a5c7-4051-7263-9d74-8e9f0a1b2c34")]
     pub id: Uuid,
     /// Kind of mail, e.g. `registered`, `followup`, `sla_breached`.
+    #[schema(example = "assigned")]
     pub kind: String,
     pub state: MailState,
     /// The case it is about (none for a direct answer to an address).
+    #[schema(example = 1042)]
     pub ticket_number: Option<i64>,
+    #[schema(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk_id: Option<Uuid>,
+    #[schema(example = "0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34")]
     pub recipient_id: Option<Uuid>,
+    #[schema(example = "lucia.martinez@cali.gov.co")]
     pub to_address: String,
+    #[schema(example = "mesadeservicios@cali.gov.co")]
     pub from_address: String,
     pub reply_to: Option<String>,
     /// `es` or `en`: the recipient's language.
+    #[schema(example = "es-CO")]
     pub locale: String,
+    #[schema(example = "Caso 1042: asignado a Carlos Rodríguez")]
     pub subject: String,
+    #[schema(example = "<mesa.1042.0193a5c7@mesa.cali.gov.co>")]
     pub message_id: String,
     /// `In-Reply-To` / `References`: the case's thread.
     pub thread_id: Option<String>,
     /// Delivery attempts so far.
+    #[schema(example = 1)]
     pub attempts: i32,
     /// Attempts after which it is failed.
+    #[schema(example = 10)]
     pub max_attempts: i32,
     /// When a pending mail is tried (again).
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
+    #[schema(example = "2026-12-03T13:15:04Z")]
     pub sent_at: Option<DateTime<Utc>>,
     pub failed_at: Option<DateTime<Utc>>,
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub created_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body_text: Option<String>,
@@ -150,10 +165,13 @@ pub struct OutboxPage {
 #[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
     /// Only mails in this state (default: all).
+    #[param(example = "failed")]
     pub state: Option<MailState>,
     /// Only the mails of this case.
+    #[param(example = 1042)]
     pub ticket: Option<i64>,
     /// Page size, 1–200 (default 50).
+    #[param(example = 50)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -190,7 +208,7 @@ pub async fn list_outbox(state: web::Data<AppState>, user: CurrentUser, query: w
 }
 
 /// One outgoing mail with its bodies (admins).
-#[utoipa::path(tag = "mail", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "mail", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = OutboxMail), Unauthenticated, Forbidden, NotFound))]
 #[get("/outbox/{id}")]
 pub async fn get_outbox_mail(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<web::Json<OutboxMail>> {
@@ -202,7 +220,7 @@ pub async fn get_outbox_mail(state: web::Data<AppState>, user: CurrentUser, id: 
 
 /// Send a failed mail again (admins): pending, due now, its attempts counted afresh; 409
 /// `mail_not_failed` for a mail that is not failed.
-#[utoipa::path(tag = "mail", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "mail", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, description = "The mail, pending again", body = OutboxMail), Unauthenticated, Forbidden, NotFound, Conflict))]
 #[post("/outbox/{id}/retry")]
 pub async fn retry_outbox_mail(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<web::Json<OutboxMail>> {
@@ -234,6 +252,7 @@ pub async fn retry_outbox_mail(state: web::Data<AppState>, user: CurrentUser, id
 
 /// One kind of mail and whether the caller receives it.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"kind": "followup", "optional": true, "enabled": false}))]
 pub struct KindPreference {
     pub kind: Kind,
     /// Whether the caller may turn it off (the others always reach them).
@@ -242,6 +261,7 @@ pub struct KindPreference {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"kinds": [{"kind": "followup", "optional": true, "enabled": false}, {"kind": "resolved", "optional": false, "enabled": true}]}))]
 pub struct NotificationPreferences {
     /// Every kind of mail about a case.
     pub kinds: Vec<KindPreference>,
@@ -249,6 +269,7 @@ pub struct NotificationPreferences {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"disabled": ["followup", "survey_reminder"]}))]
 pub struct UpdateNotificationPreferences {
     /// The optional kinds the caller does not want (replaces the list).
     pub disabled: Vec<Kind>,
@@ -311,19 +332,32 @@ pub struct MailTemplate {
     pub kind: Kind,
     pub lang: Lang,
     /// The desk's own (false: the built-in one).
+    #[schema(example = json!(true))]
     pub custom: bool,
     /// MiniJinja sources. Variables: see `variables`.
+    #[schema(example = "Caso registrado: {{ subject }}")]
     pub subject: String,
+    #[schema(example = "Hola {{ recipient }}, su solicitud quedó registrada con el número {{ number }}. Ver el caso: {{ url }}")]
     pub text: String,
     /// Auto-escaped; may `{% extends "layout.html" %}` and fill its `body` block.
+    #[schema(
+        example = "{% extends \"layout.html\" %}{% block body %}<p>Hola {{ recipient }}, su solicitud quedó registrada con el número <strong>{{ number }}</strong>.</p>{% endblock %}"
+    )]
     pub html: String,
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub updated_at: Option<DateTime<Utc>>,
     /// The variables every template may use.
+    #[schema(example = json!(["lang", "kind", "number", "subject", "url", "desk", "service", "group", "agent", "requester", "recipient", "role"]))]
     pub variables: Vec<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "subject": "Caso registrado: {{ subject }}",
+    "text": "Hola {{ recipient }}, su solicitud quedó registrada con el número {{ number }}. Ver el caso: {{ url }}",
+    "html": "{% extends \"layout.html\" %}{% block body %}<p>Hola {{ recipient }}, su solicitud quedó registrada con el número <strong>{{ number }}</strong>.</p>{% endblock %}"
+}))]
 pub struct MailTemplateBody {
     /// The case's `[Mesa #N]` is put before it when missing.
     #[schema(max_length = 100000)]
@@ -336,6 +370,14 @@ pub struct MailTemplateBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "role": "requester",
+    "template": {
+        "subject": "Caso registrado: {{ subject }}",
+        "text": "Hola {{ recipient }}, su solicitud quedó registrada con el número {{ number }}.",
+        "html": "<p>Hola {{ recipient }}, su solicitud quedó registrada con el número <strong>{{ number }}</strong>.</p>"
+    }
+}))]
 pub struct PreviewBody {
     /// A template to try before saving it (default: the desk's current one).
     pub template: Option<MailTemplateBody>,
@@ -378,7 +420,7 @@ async fn effective(conn: &mut diesel_async::AsyncPgConnection, desk_id: Uuid, ki
 
 /// Every kind and language of a desk's mail, with which ones the desk words its own way
 /// (admins and the desk's supervisors).
-#[utoipa::path(tag = "mail", security(("bearer_auth" = [])), params(("id" = Uuid, Path, description = "Desk id")),
+#[utoipa::path(tag = "mail", security(("bearer_auth" = [])), params(("id" = Uuid, Path, description = "Desk id", example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = Vec<MailTemplate>), Unauthenticated, Forbidden, NotFound))]
 #[get("/desks/{id}/mail-templates")]
 pub async fn list_mail_templates(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<web::Json<Vec<MailTemplate>>> {
@@ -395,7 +437,7 @@ pub async fn list_mail_templates(state: web::Data<AppState>, user: CurrentUser, 
 
 /// The template a desk uses for a kind and language (`es`, `en`).
 #[utoipa::path(tag = "mail", security(("bearer_auth" = [])),
-    params(("id" = Uuid, Path, description = "Desk id"), ("kind" = Kind, Path), ("lang" = Lang, Path)),
+    params(("id" = Uuid, Path, description = "Desk id", example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("kind" = Kind, Path, example = "assigned"), ("lang" = Lang, Path, example = "es")),
     responses((status = 200, body = MailTemplate), Unauthenticated, Forbidden, NotFound))]
 #[get("/desks/{id}/mail-templates/{kind}/{lang}")]
 pub async fn get_mail_template(state: web::Data<AppState>, user: CurrentUser, path: web::Path<(Uuid, String, String)>) -> AppResult<web::Json<MailTemplate>> {
@@ -408,7 +450,7 @@ pub async fn get_mail_template(state: web::Data<AppState>, user: CurrentUser, pa
 /// Word a kind of mail the desk's way. Refused with 422 naming `subject`, `text` or `html` when
 /// a part does not parse or does not render against the sample case.
 #[utoipa::path(tag = "mail", security(("bearer_auth" = [])), request_body = MailTemplateBody,
-    params(("id" = Uuid, Path, description = "Desk id"), ("kind" = Kind, Path), ("lang" = Lang, Path)),
+    params(("id" = Uuid, Path, description = "Desk id", example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("kind" = Kind, Path, example = "assigned"), ("lang" = Lang, Path, example = "es")),
     responses((status = 200, body = MailTemplate), Unauthenticated, Forbidden, NotFound, Invalid))]
 #[put("/desks/{id}/mail-templates/{kind}/{lang}")]
 pub async fn put_mail_template(
@@ -449,7 +491,7 @@ pub async fn put_mail_template(
 
 /// Go back to the built-in template (no content; also when the desk had none of its own).
 #[utoipa::path(tag = "mail", security(("bearer_auth" = [])),
-    params(("id" = Uuid, Path, description = "Desk id"), ("kind" = Kind, Path), ("lang" = Lang, Path)),
+    params(("id" = Uuid, Path, description = "Desk id", example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("kind" = Kind, Path, example = "assigned"), ("lang" = Lang, Path, example = "es")),
     responses((status = 204, description = "The built-in template applies"), Unauthenticated, Forbidden, NotFound))]
 #[delete("/desks/{id}/mail-templates/{kind}/{lang}")]
 pub async fn delete_mail_template(state: web::Data<AppState>, user: CurrentUser, path: web::Path<(Uuid, String, String)>) -> AppResult<HttpResponse> {
@@ -463,7 +505,7 @@ pub async fn delete_mail_template(state: web::Data<AppState>, user: CurrentUser,
 /// The mail a template makes for the sample case (the given template, or the desk's current
 /// one); 422 naming the part when it does not parse or render.
 #[utoipa::path(tag = "mail", security(("bearer_auth" = [])), request_body = PreviewBody,
-    params(("id" = Uuid, Path, description = "Desk id"), ("kind" = Kind, Path), ("lang" = Lang, Path)),
+    params(("id" = Uuid, Path, description = "Desk id", example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("kind" = Kind, Path, example = "assigned"), ("lang" = Lang, Path, example = "es")),
     responses((status = 200, description = "The rendered subject, text and HTML", body = Parts), Unauthenticated, Forbidden, NotFound, Invalid))]
 #[post("/desks/{id}/mail-templates/{kind}/{lang}/preview")]
 pub async fn preview_mail_template(

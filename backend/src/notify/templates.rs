@@ -14,8 +14,11 @@ use crate::error::FieldError;
 /// One template (sources) or one rendered mail (results).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Parts {
+    #[schema(example = "[Mesa #1042] Caso registrado: La impresora del piso 4 no imprime")]
     pub subject: String,
+    #[schema(example = "Hola Lucía Martínez, su solicitud quedó registrada con el número 1042. Ver el caso: https://mesa.cali.gov.co/tickets/1042")]
     pub text: String,
+    #[schema(example = "<p>Hola Lucía Martínez, su solicitud quedó registrada con el número <strong>1042</strong>.</p>")]
     pub html: String,
 }
 

@@ -40,12 +40,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only active (`true`) or inactive (`false`) rows.
+    #[param(example = json!(true))]
     pub active: Option<bool>,
     /// Case-insensitive text contained in the name.
+    #[param(example = "hacienda")]
     pub q: Option<String>,
     /// Rows of this organization (areas, locations).
+    #[param(example = "0193a5a5-6071-7283-9e95-0f1a2b3c4d56")]
     pub organization_id: Option<Uuid>,
     /// Page size, 1–200 (default 50).
+    #[param(example = 50)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -112,7 +116,7 @@ pub async fn create_organization(state: web::Data<AppState>, user: CurrentUser, 
 }
 
 /// One organization.
-#[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = Organization, headers(("ETag" = String))),
         Unauthenticated,
         NotFound))]
@@ -125,7 +129,7 @@ pub async fn get_organization(state: web::Data<AppState>, _user: CurrentUser, id
 
 /// Rename or (de)activate an organization (admins). Send `If-Match` with the ETag to avoid overwriting another change.
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), request_body = UpdateOrganization,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Organization),
         Unauthenticated,
         Forbidden,
@@ -167,7 +171,7 @@ pub async fn update_organization(
 }
 
 /// Delete an organization nobody refers to (admins); otherwise deactivate it.
-#[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 204, description = "Deleted"),
         Unauthenticated,
         Forbidden,
@@ -223,7 +227,7 @@ pub async fn create_area(state: web::Data<AppState>, user: CurrentUser, body: Js
 }
 
 /// One area.
-#[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = Area),
         Unauthenticated,
         NotFound))]
@@ -236,7 +240,7 @@ pub async fn get_area(state: web::Data<AppState>, _user: CurrentUser, id: web::P
 
 /// Rename or (de)activate an area (admins).
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), request_body = UpdateArea,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Area),
         Unauthenticated,
         Forbidden,
@@ -269,7 +273,7 @@ pub async fn update_area(state: web::Data<AppState>, user: CurrentUser, id: web:
 }
 
 /// Delete an area nobody refers to (admins).
-#[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 204, description = "Deleted"),
         Unauthenticated,
         Forbidden,
@@ -327,7 +331,7 @@ pub async fn create_location(state: web::Data<AppState>, user: CurrentUser, body
 }
 
 /// One location.
-#[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = Location),
         Unauthenticated,
         NotFound))]
@@ -340,7 +344,7 @@ pub async fn get_location(state: web::Data<AppState>, _user: CurrentUser, id: we
 
 /// Change a location (admins).
 #[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), request_body = UpdateLocation,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Location),
         Unauthenticated,
         Forbidden,
@@ -377,7 +381,7 @@ pub async fn update_location(state: web::Data<AppState>, user: CurrentUser, id: 
 }
 
 /// Delete a location nobody refers to (admins).
-#[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "organizations", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 204, description = "Deleted"),
         Unauthenticated,
         Forbidden,

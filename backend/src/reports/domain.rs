@@ -17,22 +17,29 @@ pub struct ReportPeriod {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, ToSchema)]
 pub struct Compliance {
     /// Cases whose clock stopped and was measured against a target.
+    #[schema(example = 398)]
     pub measured: i64,
+    #[schema(example = 362)]
     pub met: i64,
     /// `met / measured` in percent; `null` when nothing was measured.
+    #[schema(example = 91.0)]
     pub met_pct: Option<f64>,
 }
 
 /// Mean and 90th percentile of business minutes.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, ToSchema)]
 pub struct TimeStats {
+    #[schema(example = 398)]
     pub measured: i64,
+    #[schema(example = 212.5)]
     pub mean_minutes: Option<f64>,
     /// Continuous 90th percentile (`percentile_cont(0.9)`).
+    #[schema(example = 540.0)]
     pub p90_minutes: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({"level": 2, "escalations": 23}))]
 pub struct LevelCount {
     /// The level escalated to (2 or 3).
     pub level: i32,
@@ -42,16 +49,23 @@ pub struct LevelCount {
 /// Satisfaction surveys sent in the period (see the surveys module for what "satisfied" means).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, ToSchema)]
 pub struct Satisfaction {
+    #[schema(example = 398)]
     pub sent: i64,
     /// Sent and no longer waiting: answered, expired (accepted) or withdrawn.
+    #[schema(example = 380)]
     pub concluded: i64,
+    #[schema(example = 301)]
     pub answered: i64,
     /// `answered / concluded` in percent.
+    #[schema(example = 79.2)]
     pub response_rate_pct: Option<f64>,
+    #[schema(example = 276)]
     pub satisfied: i64,
     /// CSAT: `satisfied / answered` in percent.
+    #[schema(example = 91.7)]
     pub csat_pct: Option<f64>,
     /// Mean rating (1–5) of the answers.
+    #[schema(example = 4.5)]
     pub mean_rating: Option<f64>,
 }
 
@@ -64,11 +78,16 @@ pub struct Satisfaction {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Summary {
     pub period: ReportPeriod,
+    #[schema(example = 412)]
     pub opened: i64,
+    #[schema(example = 398)]
     pub resolved: i64,
+    #[schema(example = 371)]
     pub closed: i64,
     /// Open cases (registered, neither resolved nor closed) when the period began and when it ended.
+    #[schema(example = 35)]
     pub backlog_start: i64,
+    #[schema(example = 49)]
     pub backlog_end: i64,
     /// Time to attend (from registration until an agent took the case) against its target.
     pub attention: Compliance,
@@ -77,18 +96,25 @@ pub struct Summary {
     pub time_to_resolve: TimeStats,
     /// First-contact resolution: resolved at level 1, never reopened, and with no escalation, no
     /// transfer to another desk and no hand-over from one agent to another in its audit trail.
+    #[schema(example = 141)]
     pub first_contact: i64,
+    #[schema(example = 35.4)]
     pub first_contact_pct: Option<f64>,
     /// Resolved cases that had been reopened at least once before this resolution.
+    #[schema(example = 9)]
     pub reopened: i64,
+    #[schema(example = 2.3)]
     pub reopen_pct: Option<f64>,
     /// Level changes upward in the period, by the level reached.
     pub escalations: Vec<LevelCount>,
     /// Cases sent from these desks to another desk.
+    #[schema(example = 11)]
     pub transfers: i64,
     /// Cases rejected (out of scope, redirected).
+    #[schema(example = 6)]
     pub rejections: i64,
     /// Cases handed from one agent to another.
+    #[schema(example = 27)]
     pub reassignments: i64,
     pub satisfaction: Satisfaction,
 }
@@ -116,11 +142,16 @@ impl Granularity {
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct VolumeRow {
     /// First day of the bucket (a Monday for weeks).
+    #[schema(example = "2026-11-30")]
     pub start: NaiveDate,
+    #[schema(example = 97)]
     pub opened: i64,
+    #[schema(example = 92)]
     pub resolved: i64,
+    #[schema(example = 88)]
     pub closed: i64,
     /// Open cases at the end of the bucket (or of the period, if it ends first).
+    #[schema(example = 49)]
     pub backlog: i64,
 }
 
@@ -135,9 +166,12 @@ pub struct Volume {
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct SlaRow {
     /// The priority (`critical`…) or the service's id.
+    #[schema(example = "high")]
     pub key: String,
     /// Spanish label of the priority, or the service's name.
+    #[schema(example = "Alta")]
     pub name: String,
+    #[schema(example = 84)]
     pub resolved: i64,
     pub attention: Compliance,
     pub resolution: Compliance,
@@ -171,10 +205,14 @@ pub enum TopBy {
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct TopRow {
     /// Id of the service or category; `null` for services at the root of the catalog.
+    #[schema(example = "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12")]
     pub id: Option<uuid::Uuid>,
+    #[schema(example = "Impresoras y escáneres")]
     pub name: String,
+    #[schema(example = 73)]
     pub cases: i64,
     /// Share of the period's registered cases, in percent.
+    #[schema(example = 17.7)]
     pub share_pct: Option<f64>,
 }
 
@@ -183,6 +221,7 @@ pub struct TopReport {
     pub period: ReportPeriod,
     pub by: TopBy,
     /// Cases registered in the period (all of them, not only the rows shown).
+    #[schema(example = 412)]
     pub total: i64,
     pub rows: Vec<TopRow>,
 }

@@ -23,32 +23,45 @@ const MAX_DAYS: i64 = 3 * 366;
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// Desk. Default: every desk the caller supervises (every desk for admins).
+    #[param(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk: Option<String>,
     /// Requester's organization recorded on the case.
+    #[param(example = "0193a5a5-6071-7283-9e95-0f1a2b3c4d56")]
     pub organization: Option<String>,
+    #[param(example = "0193a5a6-7182-7394-8fa6-1a2b3c4d5e67")]
     pub area: Option<String>,
+    #[param(example = "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12")]
     pub service: Option<String>,
     /// Support group the case is assigned to now.
+    #[param(example = "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23")]
     pub group: Option<String>,
     /// Agent the case is assigned to now.
+    #[param(example = "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45")]
     pub agent: Option<String>,
     /// `incident` or `request`.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", example = "incident")]
     pub ticket_type: Option<String>,
     /// `critical`, `high`, `medium` or `low`.
+    #[param(example = "high")]
     pub priority: Option<String>,
     /// `portal`, `phone`, `api`, `email` or `letter`.
+    #[param(example = "portal")]
     pub channel: Option<String>,
     /// First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`.
+    #[param(example = "2026-11-01")]
     pub from: Option<String>,
     /// Last day of the period, included. Default: today.
+    #[param(example = "2026-11-30")]
     pub to: Option<String>,
     /// Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`).
+    #[param(example = "week")]
     pub granularity: Option<String>,
     /// SLA: `priority` (default) or `service`; top: `service` (default) or `category`.
+    #[param(example = "priority")]
     pub by: Option<String>,
     /// `json` (default) or `csv`; `Accept: text/csv` also selects CSV.
+    #[param(example = "json")]
     pub format: Option<String>,
 }
 

@@ -28,12 +28,16 @@ pub const PDF: &str = "application/pdf";
 #[into_params(parameter_in = Query)]
 pub struct QuarterlyQuery {
     /// The desk (required).
+    #[param(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk: Option<String>,
     /// e.g. `2026`.
+    #[param(example = "2026")]
     pub year: Option<String>,
     /// 1–4 (January–March is 1).
+    #[param(example = "4")]
     pub quarter: Option<String>,
     /// `pdf` or `xlsx`; without it, `Accept` decides (PDF unless it asks for the spreadsheet type).
+    #[param(example = "pdf")]
     pub format: Option<String>,
 }
 

@@ -143,7 +143,7 @@ pub async fn report_sla(state: web::Data<AppState>, user: CurrentUser, req: Http
 #[into_params(parameter_in = Query)]
 pub struct TopQuery {
     /// 1–100 (default 10).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, default = 10)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, default = 10, example = 10)]
     pub limit: Option<String>,
 }
 
@@ -170,11 +170,12 @@ pub struct CaseListQuery {
     /// `attention_met`, `attention_missed`, `resolution_met`, `resolution_missed`,
     /// `first_contact`, `reopened` (of the cases resolved in the period), `escalated` or
     /// `rejected` (in the period).
+    #[param(example = "resolution_missed")]
     pub measure: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Cases per page, 1–200 (default 50).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 200, default = 50)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200, default = 50, example = 50)]
     pub limit: Option<String>,
 }
 

@@ -33,6 +33,7 @@ pub struct CalendarRow {
 /// A working interval as stored and exchanged: `{"weekday": "mon", "start": "07:30", "end": "12:00"}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"weekday": "mon", "start": "07:30:00", "end": "17:00:00"}))]
 pub struct IntervalDoc {
     /// `mon` … `sun`.
     pub weekday: String,
@@ -43,6 +44,7 @@ pub struct IntervalDoc {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"date": "2026-12-24", "name": "Nochebuena (decreto de la Alcaldía)"}))]
 pub struct HolidayDoc {
     pub date: NaiveDate,
     pub name: String,

@@ -21,6 +21,7 @@ pub enum ClockState {
 
 /// A clock as the API shows it. Durations are business minutes.
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({"target_minutes": 480, "elapsed_minutes": 95, "remaining_minutes": 385, "state": "within", "paused": false, "due_at": "2026-12-03T21:15:00Z"}))]
 pub struct ClockView {
     pub target_minutes: i64,
     /// `None` while the case is on hold: the due date moves by the paused business time.
@@ -150,6 +151,22 @@ mod tests {
 
 /// Both clocks of a case, as the API shows them.
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a",
+    "policy_version": 2,
+    "response": {
+        "target_minutes": 120,
+        "elapsed_minutes": 27,
+        "remaining_minutes": 0,
+        "state": "within",
+        "paused": false,
+        "due_at": "2026-12-03T15:15:00Z",
+        "met": true
+    },
+    "resolution": {"target_minutes": 480, "elapsed_minutes": 95, "remaining_minutes": 385, "state": "within", "paused": false, "due_at": "2026-12-03T21:15:00Z"},
+    "response_rule": {"source": "priority", "priority": "high"},
+    "resolution_rule": {"source": "priority", "priority": "high"}
+}))]
 pub struct SlaView {
     pub policy_id: Uuid,
     pub policy_version: i32,

@@ -23,6 +23,7 @@ use utoipa::ToSchema;
 
 /// A day off with its name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"date": "2026-12-08", "name": "Inmaculada Concepción"}))]
 pub struct Holiday {
     /// The day of rest (for holidays moved to Monday: that Monday).
     pub date: NaiveDate,

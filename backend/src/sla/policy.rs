@@ -53,6 +53,13 @@ impl TargetOverride {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "critical": {"tto_minutes": 60, "ttr_minutes": 240},
+    "high": {"tto_minutes": 120, "ttr_minutes": 480},
+    "medium": {"tto_minutes": 300, "ttr_minutes": 1080},
+    "low": {"tto_minutes": 1080, "ttr_minutes": 2700},
+    "overrides": [{"ticket_type": "request", "priority": "low", "tto_minutes": 1080, "ttr_minutes": 4320}]
+}))]
 pub struct Targets {
     pub critical: Target,
     pub high: Target,
@@ -96,6 +103,7 @@ pub enum TargetSource {
 
 /// The target one clock of a case runs against, and the rule it came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({"source": "priority", "priority": "high"}))]
 pub struct AppliedTarget {
     #[serde(skip)]
     pub minutes: i32,
@@ -244,6 +252,7 @@ pub enum RuleAction {
 /// At `at_share` of a clock's target (1.0 = breach), do `action` — once per case.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"clock": "ttr", "at_share": 0.8, "action": "notify_supervisor"}))]
 pub struct Rule {
     /// Assigned by the server when absent; identifies the rule's firings.
     #[serde(default)]

@@ -34,19 +34,34 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 #[derive(Serialize, ToSchema)]
 pub struct BusinessCalendar {
+    #[schema(example = "0193a5a8-93a4-75b6-a1c8-3c4d5e6f7089")]
     pub id: Uuid,
+    #[schema(example = "Horario Alcaldía de Cali")]
     pub name: String,
     /// IANA zone, e.g. `America/Bogota`.
+    #[schema(example = "America/Bogota")]
     pub timezone: String,
     /// 24×7: every instant is working time and there are no holidays.
+    #[schema(example = json!(false))]
     pub always_open: bool,
     /// `CO`: Colombian national holidays are computed (fixed, moved to Monday, Easter-based).
+    #[schema(example = "CO")]
     pub country: Option<String>,
+    #[schema(example = json!([
+        {"weekday": "mon", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "tue", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "wed", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "thu", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "fri", "start": "07:30:00", "end": "17:00:00"}
+    ]))]
     pub intervals: Vec<IntervalDoc>,
     /// Extra days off of this calendar.
+    #[schema(example = json!([{"date": "2026-12-24", "name": "Nochebuena (decreto de la Alcaldía)"}]))]
     pub extra_holidays: Vec<HolidayDoc>,
     /// National holidays this calendar works anyway.
+    #[schema(example = json!([]))]
     pub removed_holidays: Vec<NaiveDate>,
+    #[schema(example = 1)]
     pub version: i32,
 }
 
@@ -68,6 +83,21 @@ impl From<CalendarRow> for BusinessCalendar {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Horario Alcaldía de Cali",
+    "timezone": "America/Bogota",
+    "country": "CO",
+    "always_open": false,
+    "intervals": [
+        {"weekday": "mon", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "tue", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "wed", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "thu", "start": "07:30:00", "end": "17:00:00"},
+        {"weekday": "fri", "start": "07:30:00", "end": "17:00:00"}
+    ],
+    "extra_holidays": [{"date": "2026-12-24", "name": "Nochebuena (decreto de la Alcaldía)"}],
+    "removed_holidays": []
+}))]
 pub struct CalendarInput {
     #[schema(min_length = 1, max_length = 120)]
     pub name: String,
@@ -157,7 +187,7 @@ pub async fn create_calendar(state: web::Data<AppState>, user: CurrentUser, body
 }
 
 /// One business calendar.
-#[utoipa::path(tag = "sla", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "sla", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = BusinessCalendar),
         Unauthenticated,
         Forbidden,
@@ -172,7 +202,7 @@ pub async fn get_calendar(state: web::Data<AppState>, user: CurrentUser, id: web
 
 /// Replace a calendar (admins). Every case's due dates are then recomputed by a background job.
 #[utoipa::path(tag = "sla", security(("bearer_auth" = [])), request_body = CalendarInput,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = BusinessCalendar),
         Unauthenticated,
         Forbidden,
@@ -218,13 +248,13 @@ pub async fn update_calendar(state: web::Data<AppState>, user: CurrentUser, id: 
 #[into_params(parameter_in = Query)]
 pub struct HolidayQuery {
     /// Default: the current year.
-    #[param(minimum = 1984, maximum = 2200)]
+    #[param(minimum = 1984, maximum = 2200, example = 2026)]
     pub year: Option<i32>,
 }
 
 /// The calendar's holidays of a year, with their names (national ones computed, plus the
 /// calendar's own, minus the ones it works).
-#[utoipa::path(tag = "sla", security(("bearer_auth" = [])), params(("id" = Uuid, Path), HolidayQuery),
+#[utoipa::path(tag = "sla", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), HolidayQuery),
     responses((status = 200, body = Vec<Holiday>),
         Unauthenticated,
         NotFound,
@@ -242,13 +272,23 @@ pub async fn list_holidays(state: web::Data<AppState>, _user: CurrentUser, id: w
 
 #[derive(Serialize, ToSchema)]
 pub struct SlaPolicy {
+    #[schema(example = "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a")]
     pub id: Uuid,
+    #[schema(example = "ANS Mesa TIC")]
     pub name: String,
+    #[schema(example = "0193a5a8-93a4-75b6-a1c8-3c4d5e6f7089")]
     pub calendar_id: Option<Uuid>,
     pub targets: Targets,
+    #[schema(example = 0.75)]
     pub at_risk_share: f64,
+    #[schema(example = json!([
+        {"clock": "ttr", "at_share": 0.8, "action": "notify_supervisor"},
+        {"clock": "ttr", "at_share": 1.0, "action": "escalate", "group_id": "0193a5b0-1c2d-7e3f-8a4b-5c6d7e8f9a0b"}
+    ]))]
     pub rules: Vec<Rule>,
+    #[schema(example = json!(true))]
     pub active: bool,
+    #[schema(example = 2)]
     pub version: i32,
 }
 
@@ -270,6 +310,23 @@ impl TryFrom<PolicyRow> for SlaPolicy {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "ANS Mesa TIC",
+    "calendar_id": "0193a5a8-93a4-75b6-a1c8-3c4d5e6f7089",
+    "at_risk_share": 0.75,
+    "active": true,
+    "targets": {
+        "critical": {"tto_minutes": 60, "ttr_minutes": 240},
+        "high": {"tto_minutes": 120, "ttr_minutes": 480},
+        "medium": {"tto_minutes": 300, "ttr_minutes": 1080},
+        "low": {"tto_minutes": 1080, "ttr_minutes": 2700},
+        "overrides": [{"ticket_type": "request", "priority": "low", "tto_minutes": 1080, "ttr_minutes": 4320}]
+    },
+    "rules": [
+        {"clock": "ttr", "at_share": 0.8, "action": "notify_supervisor"},
+        {"clock": "ttr", "at_share": 1.0, "action": "escalate", "group_id": "0193a5b0-1c2d-7e3f-8a4b-5c6d7e8f9a0b"}
+    ]
+}))]
 pub struct PolicyInput {
     pub name: String,
     /// Absent: the desk's calendar.
@@ -343,7 +400,7 @@ pub async fn create_policy(state: web::Data<AppState>, user: CurrentUser, body: 
 }
 
 /// One SLA policy.
-#[utoipa::path(tag = "sla", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "sla", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = SlaPolicy),
         Unauthenticated,
         Forbidden,
@@ -361,7 +418,7 @@ pub async fn get_policy(state: web::Data<AppState>, user: CurrentUser, id: web::
 /// Refused (422, naming the target) when an attention target would exceed the resolution time
 /// promised by a service the policy measures.
 #[utoipa::path(tag = "sla", security(("bearer_auth" = [])), request_body = PolicyInput,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = SlaPolicy),
         Unauthenticated,
         Forbidden,

@@ -24,15 +24,20 @@ type Person = (Uuid, String, bool, Role, Option<DateTime<Utc>>);
 /// Open cases (new, assigned, in progress, on hold) counted one way.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Counts {
+    #[schema(example = 34)]
     pub open: i64,
     /// Open with no agent.
+    #[schema(example = 4)]
     pub unassigned: i64,
     /// The resolution clock has run past the policy's share of its target (default 75 %) but not
     /// past the target. Measured on wall-clock time between registration and the due date (see
     /// `at_risk` in the description of the overview).
+    #[schema(example = 3)]
     pub at_risk: i64,
     /// The resolution due date has passed (cases on hold have none while their clock is paused).
+    #[schema(example = 1)]
     pub breached: i64,
+    #[schema(example = 6)]
     pub on_hold: i64,
 }
 
@@ -48,6 +53,14 @@ impl Counts {
 
 /// One support group of the desk and its open cases.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "group": {"id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23", "name": "Mesa de servicios - Nivel 1"},
+    "level": 1,
+    "active": true,
+    "counts": {"open": 21, "unassigned": 3, "at_risk": 2, "breached": 1, "on_hold": 4},
+    "available_members": 3,
+    "member_ids": ["0193a5a4-5f60-7172-8d84-9e0f1a2b3c45", "0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"]
+}))]
 pub struct GroupLoad {
     pub group: Named,
     pub level: i16,
@@ -60,6 +73,11 @@ pub struct GroupLoad {
 
 /// One person with open cases of the desk assigned, or a member of one of its groups.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "agent": {"id": "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45", "name": "Carlos Rodríguez"},
+    "available": true,
+    "counts": {"open": 6, "unassigned": 0, "at_risk": 1, "breached": 0, "on_hold": 2}
+}))]
 pub struct AgentLoad {
     pub agent: Named,
     /// Could be assigned a case now: active staff, not absent.
@@ -73,6 +91,7 @@ pub struct AgentLoad {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeskOverview {
     pub desk: Named,
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub generated_at: DateTime<Utc>,
     pub totals: Counts,
     /// Every group of the desk (inactive ones only while they hold open cases), by level then name.
@@ -121,7 +140,7 @@ GROUP BY t.assigned_group_id, t.assigned_agent_id";
 /// `at_risk` compares the wall-clock time since registration with the policy's share of the time
 /// until the due date, so at night or over a weekend it can differ from a case's own badge, which
 /// counts business time.
-#[utoipa::path(tag = "supervision", security(("bearer_auth" = [])), params(("id" = Uuid, Path, description = "Desk")),
+#[utoipa::path(tag = "supervision", security(("bearer_auth" = [])), params(("id" = Uuid, Path, description = "Desk", example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = DeskOverview),
         Unauthenticated,
         Forbidden,
@@ -193,6 +212,7 @@ pub async fn desk_overview(state: web::Data<AppState>, user: CurrentUser, id: we
 
 /// A member of a support group as assignment shows them.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"user": {"id": "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45", "name": "Carlos Rodríguez"}, "available": true, "open_cases": 6}))]
 pub struct GroupMember {
     pub user: Named,
     /// Could be assigned a case now: active staff, not absent.
@@ -205,7 +225,7 @@ pub struct GroupMember {
 /// The members of a group, available ones first, with their open cases: whom to assign or
 /// escalate a case to. Staff who work the group's desk and admins; others 403, an unknown group
 /// 404.
-#[utoipa::path(tag = "supervision", security(("bearer_auth" = [])), params(("id" = Uuid, Path, description = "Support group")),
+#[utoipa::path(tag = "supervision", security(("bearer_auth" = [])), params(("id" = Uuid, Path, description = "Support group", example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = Vec<GroupMember>),
         Unauthenticated,
         Forbidden,

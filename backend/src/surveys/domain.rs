@@ -35,6 +35,7 @@ text_enum! {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"unit": "hours", "amount": 48}))]
 pub struct Delay {
     pub unit: DelayUnit,
     /// Hours: 1–720; business days: 1–30.

@@ -53,14 +53,19 @@ impl Period {
 #[into_params(parameter_in = Query)]
 pub struct ResultsQuery {
     /// `desk` (default), `service`, `group`, `agent` (who resolved), or `period`.
+    #[param(example = "period")]
     pub group_by: Option<GroupBy>,
     /// With `group_by=period`: `day`, `week`, `month` (default), `quarter`, `year`.
+    #[param(example = "month")]
     pub period: Option<Period>,
     /// Surveys sent (cases resolved) at or after (RFC 3339).
+    #[param(example = "2026-10-01T05:00:00Z")]
     pub from: Option<DateTime<Utc>>,
     /// Surveys sent before (RFC 3339).
+    #[param(example = "2027-01-01T05:00:00Z")]
     pub to: Option<DateTime<Utc>>,
     /// One desk only.
+    #[param(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk_id: Option<Uuid>,
 }
 
@@ -69,23 +74,34 @@ pub struct ResultsQuery {
 pub struct SurveyResultRow {
     /// The desk, service, group or agent id, or the period's first day (`YYYY-MM-DD`); `null` for
     /// resolutions without a group or agent.
+    #[schema(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub key: Option<String>,
     /// The desk's, service's, group's or agent's name.
+    #[schema(example = "Tecnologías de la Información")]
     pub name: Option<String>,
     /// Surveys sent (one per resolution).
+    #[schema(example = 120)]
     pub sent: i64,
     /// Still waiting for an answer (left out of the rates).
+    #[schema(example = 14)]
     pub pending: i64,
+    #[schema(example = 96)]
     pub responses: i64,
     /// Responses over the surveys whose time is over (answered, expired or withdrawn).
+    #[schema(example = 0.906)]
     pub response_rate: Option<f64>,
+    #[schema(example = 4.6)]
     pub average_rating: Option<f64>,
+    #[schema(example = 88)]
     pub satisfied: i64,
     /// CSAT: the share of responses that were satisfied.
+    #[schema(example = 0.917)]
     pub csat: Option<f64>,
     /// Responses that reopened the case ("Abierto por encuesta").
+    #[schema(example = 8)]
     pub reopened: i64,
     /// Reopened by survey over the surveys whose time is over.
+    #[schema(example = 0.075)]
     pub reopen_rate: Option<f64>,
 }
 

@@ -30,18 +30,25 @@ use crate::users::domain::Role;
 pub struct Survey {
     pub state: SurveyState,
     /// The case's number, subject and service.
+    #[schema(example = 1042)]
     pub ticket_number: i64,
+    #[schema(example = "La impresora del piso 4 no imprime")]
     pub subject: String,
+    #[schema(example = "Impresoras y escáneres")]
     pub service: String,
     /// The case's status now (after an answer: `closed`, or back at work).
     pub ticket_status: Status,
     /// The solution being rated, while the case is resolved.
+    #[schema(example = "Se reemplazó el rodillo de arrastre y se limpió el sensor de papel.")]
     pub solution: Option<String>,
     /// When the solution was given (the survey sent).
+    #[schema(example = "2026-12-04T16:00:00Z")]
     pub sent_at: DateTime<Utc>,
     /// The answer is taken until then; past it the case closes as accepted by silence.
+    #[schema(example = "2026-12-08T16:00:00Z")]
     pub expires_at: DateTime<Utc>,
     /// Whether "Was it solved?" is asked.
+    #[schema(example = json!(true))]
     pub ask_solved: bool,
     pub answer: Option<SurveyAnswer>,
     /// The survey's link (what the solution mail carries): only for the requester, on their own
@@ -50,6 +57,7 @@ pub struct Survey {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"rating": 5, "satisfied": true, "solved": true, "comment": "Muy buena atención, el técnico llegó rápido", "answered_at": "2026-12-04T19:30:00Z"}))]
 pub struct SurveyAnswer {
     #[schema(minimum = 1, maximum = 5)]
     pub rating: i16,
@@ -63,6 +71,7 @@ pub struct SurveyAnswer {
 /// The requester's verdict.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"rating": 5, "solved": true, "comment": "Muy buena atención, el técnico llegó rápido"}))]
 pub struct SurveyAnswerInput {
     /// 1 (very unsatisfied) to 5 (very satisfied).
     #[schema(minimum = 1, maximum = 5)]
@@ -121,7 +130,7 @@ async fn admit(state: &AppState, conn: &mut AsyncPgConnection, req: &HttpRequest
 
 /// The survey of a solution, through the link the requester received (no login: the token is
 /// the credential). Rate limited per client address and per survey (429 with `Retry-After`).
-#[utoipa::path(tag = "surveys", params(("token" = String, Path, description = "The link's token")),
+#[utoipa::path(tag = "surveys", params(("token" = String, Path, description = "The link's token", example = "AZOlsnwefUqfPiuMTW4akF8cjiqbPU9gcaLD1OX2Bxg")),
     responses((status = 200, body = Survey), NotFound, TooMany))]
 #[get("/surveys/{token}")]
 pub async fn get_public(state: web::Data<AppState>, req: HttpRequest, token: web::Path<String>) -> AppResult<web::Json<Survey>> {
@@ -136,7 +145,7 @@ pub async fn get_public(state: web::Data<AppState>, req: HttpRequest, token: web
 /// rating of 2 or less, or "not solved") sends it back to work as "reopened by survey" with the
 /// same assignee, the comment as a public follow-up. A survey already answered is 409, an expired
 /// or withdrawn one 410; nothing changes then.
-#[utoipa::path(tag = "surveys", params(("token" = String, Path, description = "The link's token")), request_body = SurveyAnswerInput,
+#[utoipa::path(tag = "surveys", params(("token" = String, Path, description = "The link's token", example = "AZOlsnwefUqfPiuMTW4akF8cjiqbPU9gcaLD1OX2Bxg")), request_body = SurveyAnswerInput,
     responses((status = 200, body = Survey), NotFound, Conflict, Gone, Invalid, TooMany))]
 #[post("/surveys/{token}")]
 pub async fn answer_public(state: web::Data<AppState>, req: HttpRequest, token: web::Path<String>, body: JsonBody<SurveyAnswerInput>) -> AppResult<web::Json<Survey>> {
@@ -154,7 +163,7 @@ pub async fn answer_public(state: web::Data<AppState>, req: HttpRequest, token: 
 }
 
 /// The case's latest survey, for the case page: the requester's and the case's staff.
-#[utoipa::path(tag = "surveys", security(("bearer_auth" = [])), params(("number" = i64, Path)),
+#[utoipa::path(tag = "surveys", security(("bearer_auth" = [])), params(("number" = i64, Path, example = 1042)),
     responses((status = 200, body = Survey), Unauthenticated, NotFound))]
 #[get("/tickets/{number}/survey")]
 pub async fn get_case_survey(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>) -> AppResult<web::Json<Survey>> {
@@ -171,7 +180,7 @@ pub async fn get_case_survey(state: web::Data<AppState>, user: CurrentUser, numb
 
 /// Answer the case's pending survey from the case page (the requester only; as through the
 /// link). Another requester's case is 404, as everywhere.
-#[utoipa::path(tag = "surveys", security(("bearer_auth" = [])), params(("number" = i64, Path)), request_body = SurveyAnswerInput,
+#[utoipa::path(tag = "surveys", security(("bearer_auth" = [])), params(("number" = i64, Path, example = 1042)), request_body = SurveyAnswerInput,
     responses((status = 200, body = Survey), Unauthenticated, Forbidden, NotFound, Conflict, Gone, Invalid))]
 #[post("/tickets/{number}/survey")]
 pub async fn answer_case_survey(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, body: JsonBody<SurveyAnswerInput>) -> AppResult<web::Json<Survey>> {
@@ -197,25 +206,37 @@ pub async fn answer_case_survey(state: web::Data<AppState>, user: CurrentUser, n
 /// the reminders, whether staff may close a resolved case.
 #[derive(Serialize, ToSchema)]
 pub struct SurveyDefinition {
+    #[schema(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk_id: Uuid,
     /// The rating (1–5) and a free comment are always asked; "Was it solved?" when true.
+    #[schema(example = json!(true))]
     pub ask_solved: bool,
     /// Lowest satisfied rating: below it (default: 2 or less) the case reopens. The desk's
     /// `survey_satisfied_min`.
-    #[schema(minimum = 1, maximum = 5)]
+    #[schema(minimum = 1, maximum = 5, example = 4)]
     pub satisfied_min_rating: i16,
     /// How long the requester has; then the case closes as accepted by silence.
     pub acceptance_delay: Delay,
     /// Reminders, in hours before the deadline.
+    #[schema(example = json!([24]))]
     pub reminder_hours_before: Vec<i32>,
     /// Staff may close a resolved case with a recorded reason (e.g. accepted by phone).
+    #[schema(example = json!(false))]
     pub staff_may_close: bool,
     /// The desk's row version, for `If-Match`.
+    #[schema(example = 1)]
     pub version: i32,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "ask_solved": true,
+    "satisfied_min_rating": 4,
+    "acceptance_delay": {"unit": "hours", "amount": 48},
+    "reminder_hours_before": [24],
+    "staff_may_close": false
+}))]
 pub struct SurveyDefinitionInput {
     pub ask_solved: bool,
     #[schema(minimum = 1, maximum = 5)]
@@ -239,7 +260,7 @@ fn definition_view(desk_id: Uuid, d: Definition, version: i32) -> SurveyDefiniti
 }
 
 /// The desk's survey definition (staff).
-#[utoipa::path(tag = "surveys", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "surveys", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = SurveyDefinition, headers(("ETag" = String))), Unauthenticated, Forbidden, NotFound))]
 #[get("/desks/{id}/survey")]
 pub async fn get_definition(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -254,7 +275,7 @@ pub async fn get_definition(state: web::Data<AppState>, user: CurrentUser, id: w
 /// Replace the desk's survey definition (admins and the desk's supervisors). Applies to the
 /// surveys sent from then on; the ones pending keep their deadline.
 #[utoipa::path(tag = "surveys", security(("bearer_auth" = [])), request_body = SurveyDefinitionInput,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "The desk's ETag (row version)")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "The desk's ETag (row version)", example = "\"4\"")),
     responses((status = 200, body = SurveyDefinition, headers(("ETag" = String))), Unauthenticated, Forbidden, NotFound, Stale, Invalid))]
 #[put("/desks/{id}/survey")]
 pub async fn put_definition(

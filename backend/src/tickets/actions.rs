@@ -75,6 +75,11 @@ pub enum ActionErrors {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+    "agent_id": "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45",
+    "note": "Lo atiende Carlos, que está en el piso 4 esta mañana"
+}))]
 pub struct AssignBody {
     pub group_id: Option<Uuid>,
     pub agent_id: Option<Uuid>,
@@ -83,6 +88,14 @@ pub struct AssignBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "type": "incident",
+    "service_id": "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12",
+    "impact": "high",
+    "urgency": "medium",
+    "priority": "high",
+    "priority_reason": "Afecta a toda la Tesorería en cierre de mes"
+}))]
 pub struct ClassifyBody {
     #[serde(rename = "type")]
     pub ticket_type: Option<TicketType>,
@@ -98,6 +111,12 @@ pub struct ClassifyBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "level": 2,
+    "group_id": "0193a5b0-1c2d-7e3f-8a4b-5c6d7e8f9a0b",
+    "reason": "El fusor presenta daño; se requiere el especialista en impresión",
+    "public": true
+}))]
 pub struct EscalateBody {
     /// Target level: 2 (specialist), 3 (provider); a lower level de-escalates.
     #[schema(minimum = 1, maximum = 3)]
@@ -114,6 +133,12 @@ pub struct EscalateBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "reason": "waiting_requester",
+    "note": "Por favor envíe una foto del mensaje que muestra la pantalla de la impresora",
+    "public": true,
+    "desist_after_days": 5
+}))]
 pub struct HoldBody {
     pub reason: HoldReason,
     #[schema(max_length = 2000)]
@@ -128,6 +153,10 @@ pub struct HoldBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "solution": "Se reemplazó el rodillo de arrastre y se limpió el sensor de papel; la impresora imprime con normalidad.",
+    "solution_type": "Reemplazo de repuesto"
+}))]
 pub struct ResolveBody {
     /// The documented solution (required).
     #[schema(min_length = 1, max_length = 20000)]
@@ -138,6 +167,10 @@ pub struct ResolveBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "reason": "La solicitud de mobiliario no es competencia de la mesa TIC",
+    "redirected_to": "Secretaría de Gestión Administrativa - Servicios administrativos"
+}))]
 pub struct RejectBody {
     /// Why it is out of scope.
     #[schema(min_length = 1, max_length = 2000)]
@@ -149,6 +182,7 @@ pub struct RejectBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "El solicitante informa que el problema reapareció esta tarde"}))]
 pub struct ReasonBody {
     #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
@@ -158,7 +192,7 @@ pub struct ReasonBody {
 /// (from another group's queue at a level where they have a group, the case moves to that group);
 /// supervisors and admins any case of their desks.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])),
-    params(("number" = i64, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before acting")),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before acting", example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/take")]
 pub async fn take(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
@@ -168,7 +202,7 @@ pub async fn take(state: web::Data<AppState>, user: CurrentUser, number: web::Pa
 /// Assign the case to a group of its level and/or an agent (who must then take it). To change
 /// the level, escalate.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = AssignBody,
-    params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/assign")]
 pub async fn assign(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<AssignBody>) -> AppResult<HttpResponse> {
@@ -182,7 +216,7 @@ pub async fn assign(state: web::Data<AppState>, user: CurrentUser, number: web::
 /// Classify: type, service (same desk), impact and urgency (priority from the desk's matrix),
 /// or an explicit priority with a reason.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = ClassifyBody,
-    params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/classify")]
 pub async fn classify(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<ClassifyBody>) -> AppResult<HttpResponse> {
@@ -203,7 +237,7 @@ pub async fn classify(state: web::Data<AppState>, user: CurrentUser, number: web
 /// Escalate to level 2 (specialists) or 3 (providers) with a reason — or de-escalate. The case
 /// then belongs to the new group. The reason is for the agents unless `public` is true.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = EscalateBody,
-    params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/escalate")]
 pub async fn escalate(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<EscalateBody>) -> AppResult<HttpResponse> {
@@ -220,7 +254,7 @@ pub async fn escalate(state: web::Data<AppState>, user: CurrentUser, number: web
 /// Put the case on hold (its SLA clock stops) waiting for the requester, a third party or a
 /// provider. The note is for the agents unless `public` is true.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = HoldBody,
-    params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/hold")]
 pub async fn hold(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<HoldBody>) -> AppResult<HttpResponse> {
@@ -239,7 +273,7 @@ pub async fn hold(state: web::Data<AppState>, user: CurrentUser, number: web::Pa
 
 /// Resume work on a case on hold.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])),
-    params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/resume")]
 pub async fn resume(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
@@ -248,7 +282,7 @@ pub async fn resume(state: web::Data<AppState>, user: CurrentUser, number: web::
 
 /// Resolve with a documented solution; the requester then accepts (close) or refuses (reopen).
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = ResolveBody,
-    params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/resolve")]
 pub async fn resolve(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<ResolveBody>) -> AppResult<HttpResponse> {
@@ -262,7 +296,7 @@ pub async fn resolve(state: web::Data<AppState>, user: CurrentUser, number: web:
 
 /// Reject as out of scope, saying why and where the requester should turn.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = RejectBody,
-    params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/reject")]
 pub async fn reject(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<RejectBody>) -> AppResult<HttpResponse> {
@@ -276,7 +310,7 @@ pub async fn reject(state: web::Data<AppState>, user: CurrentUser, number: web::
 
 /// Withdraw one's own case before anyone works on it.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])),
-    params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/cancel")]
 pub async fn cancel(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch) -> AppResult<HttpResponse> {
@@ -286,7 +320,7 @@ pub async fn cancel(state: web::Data<AppState>, user: CurrentUser, number: web::
 /// Refuse a solution, saying why: the case goes back to work with the same assignee (its
 /// `reopen_reason` says who refused it: `requester` or `staff`).
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = ReasonBody,
-    params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/reopen")]
 pub async fn reopen(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<ReasonBody>) -> AppResult<HttpResponse> {
@@ -298,6 +332,7 @@ pub async fn reopen(state: web::Data<AppState>, user: CurrentUser, number: web::
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "El solicitante confirmó por teléfono que quedó solucionado"}))]
 pub struct CloseBody {
     /// Required from staff: why the case is closed without the requester's verdict (e.g.
     /// "accepted by phone"). Optional for the requester.
@@ -309,7 +344,7 @@ pub struct CloseBody {
 /// where the desk allows it (409 `staff_close_not_allowed` otherwise). A case reopened by an
 /// unsatisfied survey is not resolved, so it cannot be closed until a new resolution (409).
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body(content = Option<CloseBody>, description = "Optional for the requester"),
-    params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/close")]
 pub async fn close(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, payload: web::Bytes) -> AppResult<HttpResponse> {
@@ -328,6 +363,7 @@ pub async fn close(state: web::Data<AppState>, user: CurrentUser, number: web::P
 /// Changes to what a case says; absent fields stay as they are.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"subject": "La impresora del piso 4 no imprime (toda la Tesorería)", "contact_phone": "602 885 6000 ext. 1421"}))]
 pub struct EditTicket {
     #[schema(min_length = 1, max_length = 200)]
     pub subject: Option<String>,
@@ -353,7 +389,7 @@ pub struct EditTicket {
 /// changed field is an audit entry with its old and new value; an edit that changes nothing
 /// leaves the case (and its version) as it was. `If-Match` is required (428 without it).
 #[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), request_body = EditTicket,
-    params(("number" = i64, Path), ("If-Match" = String, Header, description = "ETag (row version) read before editing")),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = String, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Ticket, headers(("ETag" = String))), ActionErrors,
         (status = 428, description = "`If-Match` is missing", body = Problem, content_type = "application/problem+json")))]
 #[patch("/tickets/{number}")]
@@ -373,6 +409,7 @@ pub async fn edit_ticket(state: web::Data<AppState>, user: CurrentUser, number: 
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"service_id": "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12", "reason": "El caso es de impresión, no de equipos de cómputo"}))]
 pub struct TransferBody {
     /// A service of another desk.
     pub service_id: Uuid,
@@ -387,7 +424,7 @@ pub struct TransferBody {
 /// it from then on, the old desk's no longer do; the timeline keeps what they wrote. For cases
 /// that leave Mesa altogether, reject with a redirection.
 #[utoipa::path(tag = "ticket actions", security(("bearer_auth" = [])), request_body = TransferBody,
-    params(("number" = i64, Path), ("If-Match" = Option<String>, Header)),
+    params(("number" = i64, Path, example = 1042), ("If-Match" = Option<String>, Header, example = "\"4\"")),
     responses((status = 200, body = Ticket), ActionErrors))]
 #[post("/tickets/{number}/transfer")]
 pub async fn transfer(state: web::Data<AppState>, user: CurrentUser, number: web::Path<i64>, if_match: IfMatch, body: JsonBody<TransferBody>) -> AppResult<HttpResponse> {

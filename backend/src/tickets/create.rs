@@ -31,6 +31,15 @@ use crate::validate::Errors;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "service_id": "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12",
+    "subject": "La impresora del piso 4 no imprime",
+    "description": "Desde esta mañana la impresora del piso 4 (Secretaría de Hacienda) muestra \"atasco de papel\" aunque no tiene papel atascado. Ya la apagamos y encendimos.",
+    "contact_phone": "602 885 6000 ext. 1420",
+    "location_id": "0193a5a7-8293-74a5-90b7-2b3c4d5e6f78",
+    "type": "incident",
+    "fields": {"placa_equipo": "ALC-IMP-0457"}
+}))]
 pub struct CreateTicket {
     /// A service (catalog leaf) the requester may request.
     pub service_id: Uuid,
@@ -133,7 +142,7 @@ fn hex(bytes: &[u8]) -> String {
 /// Register a case. Answers at once with its number. Send `Idempotency-Key` to retry safely:
 /// the same key returns the first case, never a duplicate.
 #[utoipa::path(tag = "tickets", security(("bearer_auth" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Unique per logical creation; retries with the same key return the first case")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Unique per logical creation; retries with the same key return the first case", example = "0193a5d0-6a7b-7c8d-9e0f-1a2b3c4d5e6f")),
     request_body(content(
         (CreateTicket = "application/json"),
         (CreateTicketMultipart = "multipart/form-data"),

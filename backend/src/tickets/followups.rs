@@ -28,6 +28,7 @@ use crate::validate::Errors;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"body": "Buenos días, el técnico pasará a las 10:00 a. m. por el piso 4.", "visibility": "public"}))]
 pub struct CreateFollowup {
     /// Up to 20,000 characters. Its words are searchable while the case's indexed words stay
     /// under about 1 MB (tens of thousands of distinct words); past that the follow-up is still stored
@@ -85,7 +86,7 @@ pub async fn insert(
 }
 
 /// The follow-ups of a case, oldest first. Requesters never see private ones.
-#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path, example = 1042)),
     responses((status = 200, body = Vec<Followup>),
         Unauthenticated,
         NotFound))]
@@ -128,7 +129,7 @@ async fn render(conn: &mut diesel_async::AsyncPgConnection, reference: &crate::r
 /// ("Actualización del usuario"); one on a case waiting for them resumes it. A case always takes
 /// follow-ups: search indexes each case's words up to a bound (about 1 MB), and the words of
 /// follow-ups past it are not searchable.
-#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path, example = 1042)),
     request_body(content(
         (CreateFollowup = "application/json"),
         (CreateFollowupMultipart = "multipart/form-data"),
@@ -250,7 +251,7 @@ pub async fn write(
 }
 
 /// The audit trail of a case, oldest first (requesters see the public part).
-#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path, example = 1042)),
     responses((status = 200, body = Vec<TicketEvent>),
         Unauthenticated,
         NotFound))]
@@ -326,7 +327,7 @@ async fn name_assignments(conn: &mut diesel_async::AsyncPgConnection, reference:
 }
 
 /// The files of a case (requesters: not those of private follow-ups).
-#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path, example = 1042)),
     responses((status = 200, body = Vec<Attachment>),
         Unauthenticated,
         NotFound))]
@@ -349,7 +350,7 @@ async fn visible_attachments(conn: &mut diesel_async::AsyncPgConnection, ticket:
 }
 
 /// Download a file, with the same permissions as its case.
-#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path), ("id" = Uuid, Path)),
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path, example = 1042), ("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, description = "The file, with the type detected when it was uploaded (PDF, images, office documents, text) as its Content-Type", content_type = "*/*"),
         Unauthenticated,
         NotFound))]

@@ -61,6 +61,11 @@ pub struct TicketRow {
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "reason": "waiting_requester",
+    "note": "Por favor envíe una foto del mensaje que muestra la pantalla de la impresora",
+    "desist_at": "2026-12-10T22:00:00Z"
+}))]
 pub struct Hold {
     pub reason: HoldReason,
     pub note: Option<String>,
@@ -69,6 +74,10 @@ pub struct Hold {
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "reason": "La solicitud de mobiliario no es competencia de la mesa TIC",
+    "redirected_to": "Secretaría de Gestión Administrativa - Servicios administrativos"
+}))]
 pub struct Rejection {
     pub reason: String,
     /// The area or entity competent for the request.
@@ -76,6 +85,10 @@ pub struct Rejection {
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "text": "Se reemplazó el rodillo de arrastre y se limpió el sensor de papel; la impresora imprime con normalidad.",
+    "solution_type": "Reemplazo de repuesto"
+}))]
 pub struct Solution {
     pub text: String,
     /// E.g. `remote`, `on_site`, `workaround`, `configuration`.
@@ -92,9 +105,12 @@ pub struct Named {
 /// A case (solicitud / caso / ticket).
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Ticket {
+    #[schema(example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")]
     pub id: Uuid,
     /// The consecutive human number, e.g. 1234.
+    #[schema(example = 1042)]
     pub number: i64,
+    #[schema(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk_id: Uuid,
     pub service: Named,
     #[serde(rename = "type")]
@@ -103,43 +119,61 @@ pub struct Ticket {
     pub impact: Option<Level3>,
     pub urgency: Option<Level3>,
     pub status: Status,
+    #[schema(example = "La impresora del piso 4 no imprime")]
     pub subject: String,
+    #[schema(example = "Desde esta mañana la impresora del piso 4 muestra \"atasco de papel\" aunque no tiene papel atascado.")]
     pub description: String,
+    #[schema(example = "602 885 6000 ext. 1420")]
     pub contact_phone: Option<String>,
+    #[schema(example = "0193a5a7-8293-74a5-90b7-2b3c4d5e6f78")]
     pub location_id: Option<Uuid>,
+    #[schema(example = "0193a5a6-7182-7394-8fa6-1a2b3c4d5e67")]
     pub area_id: Option<Uuid>,
+    #[schema(example = "0193a5a5-6071-7283-9e95-0f1a2b3c4d56")]
     pub organization_id: Option<Uuid>,
     pub requester: Named,
     /// The requester's email, to reach them (staff who work the case only).
+    #[schema(example = "lucia.martinez@cali.gov.co")]
     pub requester_email: Option<String>,
+    #[schema(example = "0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34")]
     pub created_by_id: Uuid,
     pub channel: Channel,
     /// The reference of the document the case came from (e.g. a letter's filing number in the
     /// document-management system).
+    #[schema(example = "2026ER004512")]
     pub external_reference: Option<String>,
     pub assigned_group: Option<Named>,
     pub assigned_agent: Option<Named>,
     /// Support level working the case: 1, 2 or 3.
+    #[schema(example = 1)]
     pub level: i16,
     /// Values of the service's extra fields.
     pub fields: serde_json::Value,
     pub hold: Option<Hold>,
     pub rejection: Option<Rejection>,
     pub solution: Option<Solution>,
+    #[schema(example = 0)]
     pub reopen_count: i32,
     /// Why the case is back at work after a resolution, until it is resolved again; `survey` is
     /// "Abierto por encuesta".
     pub reopen_reason: Option<ReopenReason>,
+    #[schema(example = "2026-12-03T18:15:00Z")]
     pub response_due_at: Option<DateTime<Utc>>,
+    #[schema(example = "2026-12-04T18:15:00Z")]
     pub resolution_due_at: Option<DateTime<Utc>>,
+    #[schema(example = "2026-12-03T13:42:00Z")]
     pub taken_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub created_at: DateTime<Utc>,
+    #[schema(example = "2026-12-03T15:40:00Z")]
     pub updated_at: DateTime<Utc>,
     /// Row version, for `If-Match`.
+    #[schema(example = 4)]
     pub version: i32,
     /// What the caller may do now.
+    #[schema(example = json!(["hold", "escalate", "resolve", "reject"]))]
     pub allowed_actions: Vec<Action>,
     /// SLA clocks; absent when no policy applies to the case.
     pub sla: Option<crate::sla::clock::SlaView>,
@@ -174,17 +208,26 @@ pub struct AttachmentRow {
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Attachment {
+    #[schema(example = "0193a5b9-3e4f-7a50-b612-c3d4e5f60718")]
     pub id: Uuid,
+    #[schema(example = "0193a5c6-3f40-7152-8c63-7d8e9f0a1b23")]
     pub followup_id: Option<Uuid>,
     pub requirement_key: Option<String>,
+    #[schema(example = "foto-impresora.jpg")]
     pub file_name: String,
     /// Detected from the content, not taken from the client.
+    #[schema(example = "image/jpeg")]
     pub content_type: String,
+    #[schema(example = 245760)]
     pub size_bytes: i64,
+    #[schema(example = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
     pub sha256: String,
+    #[schema(example = "0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34")]
     pub uploaded_by_id: Uuid,
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub created_at: DateTime<Utc>,
     /// Path to download it (same permissions as the case).
+    #[schema(example = "/api/v1/tickets/1042/attachments/0193a5b9-3e4f-7a50-b612-c3d4e5f60718")]
     pub download_url: String,
 }
 
@@ -207,14 +250,19 @@ impl Attachment {
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Followup {
+    #[schema(example = "0193a5c6-3f40-7152-8c63-7d8e9f0a1b23")]
     pub id: Uuid,
     pub author: Named,
     /// `public` reaches the requester; `private` stays among agents.
     pub visibility: Visibility,
+    #[schema(example = "Buenos días, el técnico pasará a las 10:00 a. m. por el piso 4.")]
     pub body: String,
     /// Written by the requester ("Actualización del usuario").
+    #[schema(example = json!(false))]
     pub from_requester: bool,
+    #[schema(example = json!([]))]
     pub attachments: Vec<Attachment>,
+    #[schema(example = "2026-12-03T14:02:00Z")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -234,14 +282,17 @@ pub struct EventRow {
 /// One entry of the audit trail.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct TicketEvent {
+    #[schema(example = "0193a5c5-2e3f-7041-9b52-6c7d8e9f0a12")]
     pub id: Uuid,
     /// `None` for the system (e.g. an SLA rule or auto-close).
     pub actor: Option<Named>,
     /// `created`, `status`, `assignment`, `level`, `priority`, `classification`, `followup`, `attachment`, …
+    #[schema(example = "level")]
     pub kind: String,
     pub old_value: Option<serde_json::Value>,
     pub new_value: Option<serde_json::Value>,
     pub visibility: Visibility,
+    #[schema(example = "2026-12-03T15:40:00Z")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -249,32 +300,42 @@ pub struct TicketEvent {
 /// (description, fields, hold, solution, allowed actions) is `GET /tickets/{number}`.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct TicketSummary {
+    #[schema(example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")]
     pub id: Uuid,
     /// The consecutive human number, e.g. 1234.
+    #[schema(example = 1042)]
     pub number: i64,
+    #[schema(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk_id: Uuid,
     pub service: Named,
     #[serde(rename = "type")]
     pub ticket_type: TicketType,
     pub priority: Priority,
     pub status: Status,
+    #[schema(example = "La impresora del piso 4 no imprime")]
     pub subject: String,
     pub requester: Named,
     pub channel: Channel,
+    #[schema(example = "2026ER004512")]
     pub external_reference: Option<String>,
     pub assigned_group: Option<Named>,
     pub assigned_agent: Option<Named>,
     /// Support level working the case: 1, 2 or 3.
+    #[schema(example = 1)]
     pub level: i16,
     /// Why the case is back at work after a resolution, until it is resolved again; `survey` is
     /// "Abierto por encuesta".
     pub reopen_reason: Option<ReopenReason>,
     /// While on hold: why (`waiting_requester` is a case waiting for its requester's answer).
     pub hold_reason: Option<HoldReason>,
+    #[schema(example = "2026-12-04T18:15:00Z")]
     pub resolution_due_at: Option<DateTime<Utc>>,
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub created_at: DateTime<Utc>,
+    #[schema(example = "2026-12-03T15:40:00Z")]
     pub updated_at: DateTime<Utc>,
     /// Row version, for `If-Match`.
+    #[schema(example = 4)]
     pub version: i32,
     /// SLA clocks; absent when no policy applies to the case.
     pub sla: Option<crate::sla::clock::SlaView>,

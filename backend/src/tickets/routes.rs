@@ -22,7 +22,7 @@ use crate::state::AppState;
 use crate::users::domain::Role;
 
 /// One case.
-#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path)),
+#[utoipa::path(tag = "tickets", security(("bearer_auth" = [])), params(("number" = i64, Path, example = 1042)),
     responses((status = 200, body = Ticket, headers(("ETag" = String))),
         Unauthenticated,
         NotFound))]
@@ -41,40 +41,54 @@ pub struct TicketListQuery {
     /// `requested` ("Mis solicitudes", the default for requesters), `mine`, `my_groups`,
     /// `unassigned`, `unstaffed` (open cases waiting in a group with no available member),
     /// `all` (default for staff: every case of their desks).
+    #[param(example = "my_groups")]
     pub view: Option<View>,
     /// Comma-separated statuses, e.g. `new,assigned`.
+    #[param(example = "new,assigned")]
     pub status: Option<String>,
     /// Comma-separated priorities.
+    #[param(example = "critical,high")]
     pub priority: Option<String>,
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", example = "incident")]
     pub ticket_type: Option<TicketType>,
+    #[param(example = "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01")]
     pub desk_id: Option<Uuid>,
+    #[param(example = "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12")]
     pub service_id: Option<Uuid>,
-    #[param(minimum = 1, maximum = 3)]
+    #[param(minimum = 1, maximum = 3, example = 1)]
     pub level: Option<i16>,
+    #[param(example = "0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34")]
     pub requester_id: Option<Uuid>,
     /// Registered at or after (RFC 3339).
+    #[param(example = "2026-12-01T05:00:00Z")]
     pub created_from: Option<DateTime<Utc>>,
     /// Registered before (RFC 3339).
+    #[param(example = "2026-12-04T05:00:00Z")]
     pub created_to: Option<DateTime<Utc>>,
     /// Changed at or after (RFC 3339): with `sort=changed`, an incremental sync. A change is
     /// stamped with the instant its request began, so one committing while a sync reads may
     /// carry an instant just before the last one the sync saw: ask again from a minute before
     /// it, and keep each case's highest `version`.
+    #[param(example = "2026-12-03T13:00:00Z")]
     pub updated_since: Option<DateTime<Utc>>,
     /// Spanish full-text search over subject, description, external reference and follow-ups
     /// (accents ignored). A case number (`6` or `#6`) finds that case first.
+    #[param(example = "impresora piso 4")]
     pub q: Option<String>,
     /// Exactly this document reference (e.g. a letter's filing number).
+    #[param(example = "2026ER004512")]
     pub external_reference: Option<String>,
     /// Cases back at work after a resolution for this reason: `survey` lists those reopened by
     /// an unsatisfied survey ("Abierto por encuesta").
+    #[param(example = "survey")]
     pub reopen_reason: Option<ReopenReason>,
     /// `number` (newest first, default), `updated` (latest change first), `due`, `changed`
     /// (oldest change first, for sync).
+    #[param(example = "updated")]
     pub sort: Option<Sort>,
     /// Page size, 1–200 (default 50).
+    #[param(example = 50)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -134,6 +148,7 @@ pub async fn list_tickets(state: web::Data<AppState>, user: CurrentUser, query: 
 
 /// Open cases per queue, for the agent workspace.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"mine": 7, "my_groups": 18, "unassigned": 4, "requested": 2, "unstaffed": 1}))]
 pub struct QueueCounts {
     pub mine: i64,
     pub my_groups: i64,

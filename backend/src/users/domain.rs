@@ -49,28 +49,43 @@ pub struct UserRow {
 /// A person as the API shows them (never the password hash).
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct User {
+    #[schema(example = "0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34")]
     pub id: Uuid,
+    #[schema(example = "lucia.martinez")]
     pub username: String,
+    #[schema(example = "Lucía Martínez")]
     pub display_name: String,
+    #[schema(example = "lucia.martinez@cali.gov.co")]
     pub email: Option<String>,
+    #[schema(example = "602 885 6000 ext. 2310")]
     pub phone: Option<String>,
     pub role: Role,
     pub auth_source: AuthSource,
+    #[schema(example = json!(true))]
     pub active: bool,
     /// BCP 47 tag of the preferred language: `es-CO` or `en`.
+    #[schema(example = "es-CO")]
     pub locale: String,
+    #[schema(example = "0193a5a5-6071-7283-9e95-0f1a2b3c4d56")]
     pub organization_id: Option<Uuid>,
+    #[schema(example = "0193a5a6-7182-7394-8fa6-1a2b3c4d5e67")]
     pub area_id: Option<Uuid>,
+    #[schema(example = "0193a5a7-8293-74a5-90b7-2b3c4d5e6f78")]
     pub location_id: Option<Uuid>,
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub last_login_at: Option<DateTime<Utc>>,
+    #[schema(example = "2026-03-02T13:00:00Z")]
     pub created_at: DateTime<Utc>,
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub updated_at: DateTime<Utc>,
     /// Row version, for `If-Match` on updates.
+    #[schema(example = 3)]
     pub version: i32,
     /// Agents: absent (not assigned new cases) until this instant.
     pub absent_until: Option<DateTime<Utc>>,
     pub absence_note: Option<String>,
     /// The identity document's number (cédula); a desk may require it at registration.
+    #[schema(example = "52123456")]
     pub identity_number: Option<String>,
 }
 
@@ -174,6 +189,7 @@ mod tests {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"absent_until": "2026-12-11T22:00:00Z", "note": "Vacaciones; regresa el 14 de diciembre"}))]
 pub struct SetAvailability {
     /// Absent (no new assignments) until this instant; `null` = available.
     pub absent_until: Option<DateTime<Utc>>,

@@ -24,6 +24,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "username": "lucia.martinez",
+    "display_name": "Lucía Martínez",
+    "email": "lucia.martinez@cali.gov.co",
+    "role": "requester",
+    "auth_source": "directory",
+    "phone": "602 885 6000 ext. 2310",
+    "locale": "es-CO",
+    "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56",
+    "area_id": "0193a5a6-7182-7394-8fa6-1a2b3c4d5e67",
+    "location_id": "0193a5a7-8293-74a5-90b7-2b3c4d5e6f78"
+}))]
 pub struct CreateUser {
     #[schema(example = "ana.torres")]
     pub username: String,
@@ -46,6 +58,7 @@ pub struct CreateUser {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"role": "agent", "area_id": "0193a5a6-7182-7394-8fa6-1a2b3c4d5e67", "phone": "602 885 6000 ext. 2311"}))]
 pub struct UpdateUser {
     #[schema(min_length = 1, max_length = 160)]
     pub display_name: Option<String>,
@@ -84,12 +97,17 @@ pub struct UserPage {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UserListQuery {
+    #[param(example = "agent")]
     pub role: Option<Role>,
+    #[param(example = json!(true))]
     pub active: Option<bool>,
+    #[param(example = "0193a5a5-6071-7283-9e95-0f1a2b3c4d56")]
     pub organization_id: Option<Uuid>,
     /// Text in the username, display name or email.
+    #[param(example = "martinez")]
     pub q: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(example = 50)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -207,7 +225,7 @@ pub async fn create_user(state: web::Data<AppState>, user: CurrentUser, body: Js
 }
 
 /// One user (staff, or the user themself).
-#[utoipa::path(tag = "users", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "users", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = User),
         Unauthenticated,
         Forbidden,
@@ -226,7 +244,7 @@ pub async fn get_user(state: web::Data<AppState>, user: CurrentUser, id: web::Pa
 /// Deactivating or resetting the password ends the user's sessions; changing the role ends their
 /// access tokens (the sessions refresh into tokens with the new role).
 #[utoipa::path(tag = "users", security(("bearer_auth" = [])), request_body = UpdateUser,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = User),
         Unauthenticated,
         Forbidden,
@@ -300,7 +318,7 @@ pub async fn update_user(state: web::Data<AppState>, user: CurrentUser, id: web:
 }
 
 /// Deactivate a user (admins). Users are never deleted: cases keep pointing at them.
-#[utoipa::path(tag = "users", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "users", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 204, description = "Deactivated and logged out"),
         Unauthenticated,
         Forbidden,
@@ -336,7 +354,7 @@ pub async fn deactivate_user(state: web::Data<AppState>, user: CurrentUser, id: 
 }
 
 /// Mark an agent absent until a date, or available again (the agent, admins, supervisors).
-#[utoipa::path(tag = "users", security(("bearer_auth" = [])), request_body = SetAvailability, params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "users", security(("bearer_auth" = [])), request_body = SetAvailability, params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = User),
         Unauthenticated,
         Forbidden,

@@ -64,22 +64,32 @@ struct WebhookRow {
 /// A webhook. Its secret is shown only when created and when rotated.
 #[derive(Serialize, ToSchema)]
 pub struct Webhook {
+    #[schema(example = "0193a5ac-d7e8-79fa-a50c-708192a3b4cd")]
     pub id: Uuid,
     /// Where events are POSTed.
+    #[schema(example = "https://orfeo.cali.gov.co/integraciones/mesa")]
     pub url: String,
+    #[schema(example = "Gestión documental: estado de los radicados")]
     pub description: Option<String>,
     /// The event types it receives.
+    #[schema(example = json!(["case.registered", "case.state_changed"]))]
     pub events: Vec<String>,
     /// Inactive: no event is queued for it and its pending deliveries wait (disabled by an admin,
     /// or by Mesa after failing for long: see `disabled_reason`).
+    #[schema(example = json!(true))]
     pub active: bool,
     /// Failed attempts since its last success.
+    #[schema(example = 0)]
     pub consecutive_failures: i32,
     pub disabled_at: Option<DateTime<Utc>>,
     pub disabled_reason: Option<String>,
+    #[schema(example = "0193a5ae-f90a-7b1c-872e-92a3b4c5d6ef")]
     pub created_by_id: Option<Uuid>,
+    #[schema(example = "2026-11-02T15:00:00Z")]
     pub created_at: DateTime<Utc>,
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub updated_at: DateTime<Utc>,
+    #[schema(example = 2)]
     pub version: i32,
     /// The HMAC-SHA256 key (only in the answers of creation and rotation): keep it in the
     /// receiver to check `Mesa-Signature`.
@@ -109,6 +119,12 @@ impl Webhook {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "url": "https://orfeo.cali.gov.co/integraciones/mesa",
+    "events": ["case.registered", "case.state_changed"],
+    "description": "Gestión documental: estado de los radicados",
+    "active": true
+}))]
 pub struct CreateWebhook {
     /// http:// or https://, no user or password, at most 2000 characters. A host that is (or
     /// resolves to) a loopback, private or link-local address is refused unless allowed.
@@ -122,6 +138,7 @@ pub struct CreateWebhook {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"events": ["case.registered", "case.state_changed", "survey.answered"], "active": true}))]
 pub struct UpdateWebhook {
     pub url: Option<String>,
     #[serde(default, deserialize_with = "crate::validate::double_option")]
@@ -232,7 +249,7 @@ pub async fn create_webhook(state: web::Data<AppState>, user: CurrentUser, body:
 }
 
 /// One webhook (admins).
-#[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = Webhook), Unauthenticated, Forbidden, NotFound))]
 #[get("/webhooks/{id}")]
 pub async fn get_webhook(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -244,7 +261,7 @@ pub async fn get_webhook(state: web::Data<AppState>, user: CurrentUser, id: web:
 
 /// Change a webhook (admins); `If-Match` with the ETag guards against concurrent edits.
 #[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), request_body = UpdateWebhook,
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing")),
+    params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("If-Match" = Option<String>, Header, description = "ETag (row version) read before editing", example = "\"4\"")),
     responses((status = 200, body = Webhook), Unauthenticated, Forbidden, NotFound, Stale, Invalid))]
 #[patch("/webhooks/{id}")]
 pub async fn update_webhook(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, if_match: IfMatch, body: JsonBody<UpdateWebhook>) -> AppResult<HttpResponse> {
@@ -299,7 +316,7 @@ async fn clear_failures(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<W
 }
 
 /// Delete a webhook and its delivery log (admins).
-#[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 204, description = "Deleted"), Unauthenticated, Forbidden, NotFound))]
 #[delete("/webhooks/{id}")]
 pub async fn delete_webhook(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -313,7 +330,7 @@ pub async fn delete_webhook(state: web::Data<AppState>, user: CurrentUser, id: w
 
 /// A new secret for a webhook (admins): the old one stops signing at once. The answer carries
 /// the new secret, shown this once.
-#[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = Webhook), Unauthenticated, Forbidden, NotFound))]
 #[post("/webhooks/{id}/rotate-secret")]
 pub async fn rotate_secret(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -329,7 +346,7 @@ pub async fn rotate_secret(state: web::Data<AppState>, user: CurrentUser, id: we
 
 /// Enable a webhook again, e.g. after Mesa disabled it (admins): its pending deliveries are
 /// sent, its run of failures starts afresh.
-#[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 200, body = Webhook), Unauthenticated, Forbidden, NotFound))]
 #[post("/webhooks/{id}/enable")]
 pub async fn enable_webhook(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -377,23 +394,33 @@ struct DeliveryRow {
 /// One delivery of one event to one webhook.
 #[derive(Serialize, ToSchema)]
 pub struct Delivery {
+    #[schema(example = "0193a5c4-1d2e-7f30-8a41-5b6c7d8e9f01")]
     pub id: Uuid,
+    #[schema(example = "0193a5ac-d7e8-79fa-a50c-708192a3b4cd")]
     pub webhook_id: Uuid,
     /// The envelope's `id`: the same in every webhook's delivery of the event.
+    #[schema(example = "0193a5c5-2e3f-7041-9b52-6c7d8e9f0a12")]
     pub event_id: Uuid,
+    #[schema(example = "case.state_changed")]
     pub event_type: String,
     pub state: DeliveryState,
     /// Attempts so far.
+    #[schema(example = 1)]
     pub attempts: i32,
     /// Attempts after which it is failed.
+    #[schema(example = 10)]
     pub max_attempts: i32,
     /// When a pending delivery is tried (again).
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub next_attempt_at: DateTime<Utc>,
     /// The receiver's status of the last attempt (none when no answer came).
+    #[schema(example = 200)]
     pub last_status_code: Option<i32>,
     pub last_error: Option<String>,
     pub last_attempt_at: Option<DateTime<Utc>>,
+    #[schema(example = "2026-12-03T13:15:01Z")]
     pub delivered_at: Option<DateTime<Utc>>,
+    #[schema(example = "2026-12-03T13:15:00Z")]
     pub created_at: DateTime<Utc>,
     /// The body POSTed: `{id, type, occurred_at, data}`.
     pub payload: serde_json::Value,
@@ -428,7 +455,7 @@ impl Delivery {
 
 /// Queue a `ping` event to the webhook (admins), whatever events it subscribes to; the job
 /// delivers it like any other. Answers the delivery, to follow in the log.
-#[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90")),
     responses((status = 201, body = Delivery), Unauthenticated, Forbidden, NotFound))]
 #[post("/webhooks/{id}/test")]
 pub async fn test_webhook(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -464,14 +491,16 @@ pub struct DeliveryPage {
 #[into_params(parameter_in = Query)]
 pub struct DeliveryQuery {
     /// Only deliveries in this state (default: all).
+    #[param(example = "failed")]
     pub state: Option<DeliveryState>,
     /// Page size, 1–200 (default 50).
+    #[param(example = 50)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
 
 /// A webhook's delivery log, newest first (admins).
-#[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), params(("id" = Uuid, Path), DeliveryQuery),
+#[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), DeliveryQuery),
     responses((status = 200, body = DeliveryPage), Unauthenticated, Forbidden, NotFound, Invalid))]
 #[get("/webhooks/{id}/deliveries")]
 pub async fn list_deliveries(state: web::Data<AppState>, user: CurrentUser, id: web::Path<Uuid>, query: web::Query<DeliveryQuery>) -> AppResult<web::Json<DeliveryPage>> {
@@ -502,7 +531,7 @@ pub async fn list_deliveries(state: web::Data<AppState>, user: CurrentUser, id: 
 
 /// Send a failed delivery again (admins): pending, due now, its attempts counted afresh; 409
 /// `delivery_not_failed` for one that is not failed.
-#[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), params(("id" = Uuid, Path), ("delivery_id" = Uuid, Path)),
+#[utoipa::path(tag = "webhooks", security(("bearer_auth" = [])), params(("id" = Uuid, Path, example = "0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90"), ("delivery_id" = Uuid, Path, example = "0193a5c4-1d2e-7f30-8a41-5b6c7d8e9f01")),
     responses((status = 200, description = "The delivery, pending again", body = Delivery), Unauthenticated, Forbidden, NotFound, Conflict))]
 #[post("/webhooks/{id}/deliveries/{delivery_id}/retry")]
 pub async fn retry_delivery(state: web::Data<AppState>, user: CurrentUser, path: web::Path<(Uuid, Uuid)>) -> AppResult<web::Json<Delivery>> {
@@ -535,6 +564,7 @@ pub async fn retry_delivery(state: web::Data<AppState>, user: CurrentUser, path:
 /// The hosts allowed past the SSRF guard.
 #[derive(Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"hosts": ["orfeo.cali.gov.co", "10.20.4.17"]}))]
 pub struct AllowedHosts {
     /// Host names or IP addresses (IPv6 in brackets) that webhooks may reach although they are,
     /// or resolve to, loopback, private or link-local addresses. Compared exactly (no wildcards).

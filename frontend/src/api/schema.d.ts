@@ -2011,7 +2011,23 @@ export interface components {
     schemas: {
         /** @enum {string} */
         Action: "take" | "assign" | "classify" | "escalate" | "hold" | "resume" | "resolve" | "reject" | "cancel" | "reopen" | "close";
-        /** @description One person with open cases of the desk assigned, or a member of one of its groups. */
+        /**
+         * @description One person with open cases of the desk assigned, or a member of one of its groups.
+         * @example {
+         *       "agent": {
+         *         "id": "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45",
+         *         "name": "Carlos Rodríguez"
+         *       },
+         *       "available": true,
+         *       "counts": {
+         *         "at_risk": 1,
+         *         "breached": 0,
+         *         "on_hold": 2,
+         *         "open": 6,
+         *         "unassigned": 0
+         *       }
+         *     }
+         */
         AgentLoad: {
             /** Format: date-time */
             absent_until?: string | null;
@@ -2021,7 +2037,15 @@ export interface components {
             /** @description Open cases of this desk assigned to them (`unassigned` is always 0). */
             counts: components["schemas"]["Counts"];
         };
-        /** @description The hosts allowed past the SSRF guard. */
+        /**
+         * @description The hosts allowed past the SSRF guard.
+         * @example {
+         *       "hosts": [
+         *         "orfeo.cali.gov.co",
+         *         "10.20.4.17"
+         *       ]
+         *     }
+         */
         AllowedHosts: {
             /**
              * @description Host names or IP addresses (IPv6 in brackets) that webhooks may reach although they are,
@@ -2031,30 +2055,61 @@ export interface components {
         };
         /** @description An API token as lists show it: never the secret, only its first characters. */
         ApiToken: {
+            /**
+             * @example [
+             *       "10.20.0.0/16"
+             *     ]
+             */
             allowed_networks: string[];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-11-02T15:00:00Z
+             */
             created_at: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5ae-f90a-7b1c-872e-92a3b4c5d6ef
+             */
             created_by_id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-12-31T23:59:59Z
+             */
             expires_at?: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5ad-e8f9-7a0b-b61d-8192a3b4c5de
+             */
             id: string;
+            /** @example 10.20.4.17 */
             last_used_address?: string | null;
             /**
              * Format: date-time
              * @description Last use, to the minute.
+             * @example 2026-12-03T15:40:00Z
              */
             last_used_at?: string | null;
+            /** @example Gestión documental — radicación */
             name: string;
-            /** @description The token's first characters, e.g. `mesa_Ab3xYz9`. */
+            /**
+             * @description The token's first characters, e.g. `mesa_Ab3xYz9`.
+             * @example mesa_Ab3xYz9
+             */
             prefix: string;
             /** Format: date-time */
             revoked_at?: string | null;
+            /**
+             * @example [
+             *       "tickets:read",
+             *       "tickets:write",
+             *       "users:read"
+             *     ]
+             */
             scopes: string[];
             /**
              * Format: uuid
              * @description The user it acts as.
+             * @example 0193a5ae-f90a-7b1c-872e-92a3b4c5d6ef
              */
             user_id: string;
         };
@@ -2062,7 +2117,13 @@ export interface components {
             items: components["schemas"]["ApiToken"][];
             next_cursor?: string | null;
         };
-        /** @description The target one clock of a case runs against, and the rule it came from. */
+        /**
+         * @description The target one clock of a case runs against, and the rule it came from.
+         * @example {
+         *       "priority": "high",
+         *       "source": "priority"
+         *     }
+         */
         AppliedTarget: {
             /** Format: int32 */
             level?: number | null;
@@ -2074,17 +2135,34 @@ export interface components {
         };
         /** @description A unit inside an organization (área, dependencia). */
         Area: {
+            /** @example true */
             active: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-01-15T14:00:00Z
+             */
             created_at: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a6-7182-7394-8fa6-1a2b3c4d5e67
+             */
             id: string;
+            /** @example Subdirección de Tesorería */
             name: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+             */
             organization_id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             updated_at: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 1
+             */
             version: number;
         };
         AreaPage: {
@@ -2100,72 +2178,143 @@ export interface components {
             /**
              * @description What the caller may do with it now: `edit`, `submit`, `publish`, `return`, `archive`, and
              *     `history` (read its versions and diffs).
+             * @example [
+             *       "edit",
+             *       "archive"
+             *     ]
              */
             allowed_actions: string[];
+            /** @example [] */
             attachments: components["schemas"]["ArticleAttachment"][];
             audience: components["schemas"]["ArticleAudience"];
             author: components["schemas"]["Named"];
-            /** @description The solution's steps, in Markdown as written. */
+            /**
+             * @description The solution's steps, in Markdown as written.
+             * @example 1. Ingrese a https://cuenta.cali.gov.co.
+             *     2. Elija **Cambiar contraseña**.
+             */
             body: string;
             /**
              * @description `body` rendered to HTML on the server and sanitized: no script, no raw HTML, no event
              *     attributes, only http, https and mailto links.
+             * @example <ol>
+             *     <li>Ingrese a https://cuenta.cali.gov.co.</li>
+             *     <li>Elija <strong>Cambiar contraseña</strong>.</li>
+             *     </ol>
              */
             body_html: string;
             category?: null | components["schemas"]["Named"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-11-18T20:10:00Z
+             */
             created_at: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+             */
             desk_id: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 31
+             */
             helpful: number;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5aa-b5c6-77d8-83ea-5e6f708192ab
+             */
             id: string;
+            /**
+             * @example [
+             *       {
+             *         "title": "Guía de impresoras de la Alcaldía",
+             *         "url": "https://intranet.cali.gov.co/tic/guias/impresoras"
+             *       }
+             *     ]
+             */
             links: components["schemas"]["Link"][];
-            /** @description The caller's own vote. */
+            /**
+             * @description The caller's own vote.
+             * @example true
+             */
             my_vote?: boolean | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 2
+             */
             not_helpful: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-11-20T15:00:00Z
+             */
             published_at?: string | null;
             /** @description Why it was returned to draft (staff only). */
             review_note?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-11-20T15:00:00Z
+             */
             reviewed_at?: string | null;
             reviewer?: null | components["schemas"]["Named"];
             /**
              * Format: int32
              * @description The content's revision (see `/versions`).
+             * @example 3
              */
             revision: number;
             /**
              * Format: int64
              * @description The case it was proposed from (staff only).
+             * @example 1042
              */
             source_ticket_number?: number | null;
             status: components["schemas"]["ArticleStatus"];
-            /** @description The incident as the requester sees it. */
+            /**
+             * @description The incident as the requester sees it.
+             * @example No puedo entrar al correo: la contraseña venció
+             */
             symptom: string;
-            /** @description The solution's name. */
+            /**
+             * @description The solution's name.
+             * @example Cómo cambiar la contraseña del correo institucional
+             */
             title: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-11-20T15:00:00Z
+             */
             updated_at: string;
             /**
              * Format: int32
              * @description Row version, for `If-Match`.
+             * @example 5
              */
             version: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 412
+             */
             views: number;
         };
         ArticleAttachment: {
+            /** @example image/png */
             content_type: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-11-19T16:35:00Z
+             */
             created_at: string;
+            /** @example cambio-contrasena.png */
             file_name: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5b9-3e4f-7a50-b612-c3d4e5f60718
+             */
             id: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 184320
+             */
             size_bytes: number;
         };
         /**
@@ -2175,11 +2324,34 @@ export interface components {
         ArticleAudience: "public" | "internal";
         /** @description What changed between two revisions. */
         ArticleDiff: {
-            /** @description The fields that differ, in the article's order. */
+            /**
+             * @description The fields that differ, in the article's order.
+             * @example [
+             *       {
+             *         "changes": [
+             *           {
+             *             "tag": "equal",
+             *             "text": "Cómo cambiar la contraseña del correo"
+             *           },
+             *           {
+             *             "tag": "insert",
+             *             "text": " institucional"
+             *           }
+             *         ],
+             *         "field": "title"
+             *       }
+             *     ]
+             */
             fields: components["schemas"]["FieldDiff"][];
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 2
+             */
             from: number;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 3
+             */
             to: number;
         };
         ArticlePage: {
@@ -2195,39 +2367,88 @@ export interface components {
         ArticleSummary: {
             audience: components["schemas"]["ArticleAudience"];
             category?: null | components["schemas"]["Named"];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+             */
             desk_id: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 31
+             */
             helpful: number;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5aa-b5c6-77d8-83ea-5e6f708192ab
+             */
             id: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 2
+             */
             not_helpful: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-11-20T15:00:00Z
+             */
             published_at?: string | null;
             status: components["schemas"]["ArticleStatus"];
-            /** @description The symptom's first 300 characters. */
+            /**
+             * @description The symptom's first 300 characters.
+             * @example No puedo entrar al correo: la contraseña venció
+             */
             symptom: string;
+            /** @example Cómo cambiar la contraseña del correo institucional */
             title: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-11-20T15:00:00Z
+             */
             updated_at: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 412
+             */
             views: number;
         };
         /** @description One revision of an article's content. */
         ArticleVersion: {
             audience: components["schemas"]["ArticleAudience"];
+            /** @example 1. Ingrese a https://cuenta.cali.gov.co. */
             body: string;
             category?: null | components["schemas"]["Named"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-11-19T16:30:00Z
+             */
             created_at: string;
             edited_by: components["schemas"]["Named"];
+            /**
+             * @example [
+             *       {
+             *         "title": "Guía de impresoras de la Alcaldía",
+             *         "url": "https://intranet.cali.gov.co/tic/guias/impresoras"
+             *       }
+             *     ]
+             */
             links: components["schemas"]["Link"][];
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 2
+             */
             revision: number;
+            /** @example La contraseña del correo venció */
             symptom: string;
+            /** @example Cómo cambiar la contraseña del correo */
             title: string;
         };
+        /**
+         * @example {
+         *       "agent_id": "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45",
+         *       "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+         *       "note": "Lo atiende Carlos, que está en el piso 4 esta mañana"
+         *     }
+         */
         AssignBody: {
             /** Format: uuid */
             agent_id?: string | null;
@@ -2236,22 +2457,45 @@ export interface components {
             note?: string | null;
         };
         Attachment: {
-            /** @description Detected from the content, not taken from the client. */
+            /**
+             * @description Detected from the content, not taken from the client.
+             * @example image/jpeg
+             */
             content_type: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             created_at: string;
-            /** @description Path to download it (same permissions as the case). */
+            /**
+             * @description Path to download it (same permissions as the case).
+             * @example /api/v1/tickets/1042/attachments/0193a5b9-3e4f-7a50-b612-c3d4e5f60718
+             */
             download_url: string;
+            /** @example foto-impresora.jpg */
             file_name: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5c6-3f40-7152-8c63-7d8e9f0a1b23
+             */
             followup_id?: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5b9-3e4f-7a50-b612-c3d4e5f60718
+             */
             id: string;
             requirement_key?: string | null;
+            /** @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 */
             sha256: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 245760
+             */
             size_bytes: number;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34
+             */
             uploaded_by_id: string;
         };
         /**
@@ -2259,7 +2503,19 @@ export interface components {
          *     the same as the cases' (`data` plus `file` parts).
          */
         AttachmentData: Record<string, never>;
-        /** @description A document the requester must attach (e.g. the signed VPN request form). */
+        /**
+         * @description A document the requester must attach (e.g. the signed VPN request form).
+         * @example {
+         *       "description": {
+         *         "es": "PDF del oficio firmado por el jefe del área"
+         *       },
+         *       "key": "oficio_solicitud",
+         *       "label": {
+         *         "en": "Signed request letter",
+         *         "es": "Oficio de solicitud firmado"
+         *       }
+         *     }
+         */
         AttachmentRequirement: {
             description?: null | components["schemas"]["LocalizedText"];
             key: string;
@@ -2295,23 +2551,121 @@ export interface components {
          */
         AuthSource: "local" | "directory";
         BusinessCalendar: {
-            /** @description 24×7: every instant is working time and there are no holidays. */
+            /**
+             * @description 24×7: every instant is working time and there are no holidays.
+             * @example false
+             */
             always_open: boolean;
-            /** @description `CO`: Colombian national holidays are computed (fixed, moved to Monday, Easter-based). */
+            /**
+             * @description `CO`: Colombian national holidays are computed (fixed, moved to Monday, Easter-based).
+             * @example CO
+             */
             country?: string | null;
-            /** @description Extra days off of this calendar. */
+            /**
+             * @description Extra days off of this calendar.
+             * @example [
+             *       {
+             *         "date": "2026-12-24",
+             *         "name": "Nochebuena (decreto de la Alcaldía)"
+             *       }
+             *     ]
+             */
             extra_holidays: components["schemas"]["HolidayDoc"][];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a8-93a4-75b6-a1c8-3c4d5e6f7089
+             */
             id: string;
+            /**
+             * @example [
+             *       {
+             *         "end": "17:00:00",
+             *         "start": "07:30:00",
+             *         "weekday": "mon"
+             *       },
+             *       {
+             *         "end": "17:00:00",
+             *         "start": "07:30:00",
+             *         "weekday": "tue"
+             *       },
+             *       {
+             *         "end": "17:00:00",
+             *         "start": "07:30:00",
+             *         "weekday": "wed"
+             *       },
+             *       {
+             *         "end": "17:00:00",
+             *         "start": "07:30:00",
+             *         "weekday": "thu"
+             *       },
+             *       {
+             *         "end": "17:00:00",
+             *         "start": "07:30:00",
+             *         "weekday": "fri"
+             *       }
+             *     ]
+             */
             intervals: components["schemas"]["IntervalDoc"][];
+            /** @example Horario Alcaldía de Cali */
             name: string;
-            /** @description National holidays this calendar works anyway. */
+            /**
+             * @description National holidays this calendar works anyway.
+             * @example []
+             */
             removed_holidays: string[];
-            /** @description IANA zone, e.g. `America/Bogota`. */
+            /**
+             * @description IANA zone, e.g. `America/Bogota`.
+             * @example America/Bogota
+             */
             timezone: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 1
+             */
             version: number;
         };
+        /**
+         * @example {
+         *       "always_open": false,
+         *       "country": "CO",
+         *       "extra_holidays": [
+         *         {
+         *           "date": "2026-12-24",
+         *           "name": "Nochebuena (decreto de la Alcaldía)"
+         *         }
+         *       ],
+         *       "intervals": [
+         *         {
+         *           "end": "17:00:00",
+         *           "start": "07:30:00",
+         *           "weekday": "mon"
+         *         },
+         *         {
+         *           "end": "17:00:00",
+         *           "start": "07:30:00",
+         *           "weekday": "tue"
+         *         },
+         *         {
+         *           "end": "17:00:00",
+         *           "start": "07:30:00",
+         *           "weekday": "wed"
+         *         },
+         *         {
+         *           "end": "17:00:00",
+         *           "start": "07:30:00",
+         *           "weekday": "thu"
+         *         },
+         *         {
+         *           "end": "17:00:00",
+         *           "start": "07:30:00",
+         *           "weekday": "fri"
+         *         }
+         *       ],
+         *       "name": "Horario Alcaldía de Cali",
+         *       "removed_holidays": [],
+         *       "timezone": "America/Bogota"
+         *     }
+         */
         CalendarInput: {
             always_open?: boolean;
             /** @description `CO` or absent. */
@@ -2323,35 +2677,130 @@ export interface components {
             /** @description Default `America/Bogota`. */
             timezone?: string | null;
         };
+        /**
+         * @example {
+         *       "desk": {
+         *         "auto_close_hours": 48,
+         *         "code": "TIC",
+         *         "description": "Mesa de servicios de tecnología de la Alcaldía",
+         *         "name": "Tecnologías de la Información",
+         *         "survey_satisfied_min": 4,
+         *         "timezone": "America/Bogota"
+         *       },
+         *       "format": "mesa.catalog/v1",
+         *       "groups": [
+         *         {
+         *           "external_provider": false,
+         *           "level": 1,
+         *           "name": "Mesa de servicios - Nivel 1"
+         *         },
+         *         {
+         *           "description": "Proveedor del contrato de impresión",
+         *           "external_provider": true,
+         *           "level": 2,
+         *           "name": "Especialistas de impresión - Nivel 2"
+         *         }
+         *       ],
+         *       "nodes": [
+         *         {
+         *           "active": true,
+         *           "children": [
+         *             {
+         *               "active": true,
+         *               "code": "impresoras",
+         *               "description": "Fallas de impresión, escaneo y tóner",
+         *               "kind": "service",
+         *               "name": "Impresoras y escáneres",
+         *               "service": {
+         *                 "audience": {
+         *                   "everyone": true
+         *                 },
+         *                 "default_priority": "medium",
+         *                 "default_type": "incident",
+         *                 "form_fields": [
+         *                   {
+         *                     "key": "placa_equipo",
+         *                     "label": {
+         *                       "en": "Asset tag",
+         *                       "es": "Placa del equipo"
+         *                     },
+         *                     "required": true,
+         *                     "type": "text"
+         *                   }
+         *                 ],
+         *                 "objective": "Restablecer la impresión en las dependencias",
+         *                 "promised_resolution": "8 horas hábiles",
+         *                 "resolution_minutes": 480,
+         *                 "responsible_group": "Mesa de servicios - Nivel 1",
+         *                 "routes": [
+         *                   {
+         *                     "group": "Mesa de servicios - Nivel 1",
+         *                     "organization": "Secretaría de Hacienda"
+         *                   }
+         *                 ]
+         *               }
+         *             }
+         *           ],
+         *           "code": "hardware",
+         *           "kind": "category",
+         *           "name": "Equipos y periféricos"
+         *         }
+         *       ]
+         *     }
+         */
         CatalogDocument: {
             /** @description The desk it came from; informative on import (the target desk keeps its settings). */
             desk: components["schemas"]["DeskDoc"];
-            /** @description Always `mesa.catalog/v1`. */
+            /**
+             * @description Always `mesa.catalog/v1`.
+             * @example mesa.catalog/v1
+             */
             format: string;
             groups?: components["schemas"]["GroupDoc"][];
             nodes: components["schemas"]["NodeDoc"][];
         };
         /** @description One node of a desk's catalog, with its children in order. */
         CatalogNode: {
+            /** @example true */
             active: boolean;
             children?: components["schemas"]["CatalogNode"][];
-            /** @description Stable slug, unique in the desk; import/export match nodes by it. */
+            /**
+             * @description Stable slug, unique in the desk; import/export match nodes by it.
+             * @example impresoras
+             */
             code: string;
+            /** @example Fallas de impresión, escaneo y tóner */
             description?: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12
+             */
             id: string;
             kind: components["schemas"]["NodeKind"];
+            /** @example Impresoras y escáneres */
             name: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5ab-c6d7-78e9-94fb-6f708192a3bc
+             */
             parent_id?: string | null;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 2
+             */
             position: number;
             service?: null | components["schemas"]["ServiceDetail"];
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 3
+             */
             version: number;
         };
         CatalogTree: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+             */
             desk_id: string;
             /** @description Top-level nodes, each with its children, in order. */
             nodes: components["schemas"]["CatalogNode"][];
@@ -2371,6 +2820,16 @@ export interface components {
          * @enum {string}
          */
         Channel: "portal" | "phone" | "api" | "email" | "letter";
+        /**
+         * @example {
+         *       "impact": "high",
+         *       "priority": "high",
+         *       "priority_reason": "Afecta a toda la Tesorería en cierre de mes",
+         *       "service_id": "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12",
+         *       "type": "incident",
+         *       "urgency": "medium"
+         *     }
+         */
         ClassifyBody: {
             impact?: null | components["schemas"]["Level3"];
             priority?: null | components["schemas"]["Priority"];
@@ -2387,7 +2846,17 @@ export interface components {
         ClockKind: "tto" | "ttr";
         /** @enum {string} */
         ClockState: "within" | "at_risk" | "breached";
-        /** @description A clock as the API shows it. Durations are business minutes. */
+        /**
+         * @description A clock as the API shows it. Durations are business minutes.
+         * @example {
+         *       "due_at": "2026-12-03T21:15:00Z",
+         *       "elapsed_minutes": 95,
+         *       "paused": false,
+         *       "remaining_minutes": 385,
+         *       "state": "within",
+         *       "target_minutes": 480
+         *     }
+         */
         ClockView: {
             /**
              * Format: date-time
@@ -2408,6 +2877,11 @@ export interface components {
             /** Format: int64 */
             target_minutes: number;
         };
+        /**
+         * @example {
+         *       "reason": "El solicitante confirmó por teléfono que quedó solucionado"
+         *     }
+         */
         CloseBody: {
             /**
              * @description Required from staff: why the case is closed without the requester's verdict (e.g.
@@ -2420,13 +2894,18 @@ export interface components {
             /**
              * Format: int64
              * @description Cases whose clock stopped and was measured against a target.
+             * @example 398
              */
             measured: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 362
+             */
             met: number;
             /**
              * Format: double
              * @description `met / measured` in percent; `null` when nothing was measured.
+             * @example 91
              */
             met_pct?: number | null;
         };
@@ -2437,23 +2916,46 @@ export interface components {
              * @description The resolution clock has run past the policy's share of its target (default 75 %) but not
              *     past the target. Measured on wall-clock time between registration and the due date (see
              *     `at_risk` in the description of the overview).
+             * @example 3
              */
             at_risk: number;
             /**
              * Format: int64
              * @description The resolution due date has passed (cases on hold have none while their clock is paused).
+             * @example 1
              */
             breached: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 6
+             */
             on_hold: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 34
+             */
             open: number;
             /**
              * Format: int64
              * @description Open with no agent.
+             * @example 4
              */
             unassigned: number;
         };
+        /**
+         * @example {
+         *       "allowed_networks": [
+         *         "10.20.0.0/16"
+         *       ],
+         *       "expires_at": "2027-12-31T23:59:59Z",
+         *       "name": "Gestión documental — radicación",
+         *       "scopes": [
+         *         "tickets:read",
+         *         "tickets:write",
+         *         "users:read"
+         *       ]
+         *     }
+         */
         CreateApiToken: {
             /**
              * @description Networks (CIDR, or single addresses) the token may be used from; empty: anywhere.
@@ -2485,13 +2987,35 @@ export interface components {
              */
             user_id?: string | null;
         };
+        /**
+         * @example {
+         *       "name": "Subdirección de Tesorería",
+         *       "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56"
+         *     }
+         */
         CreateArea: {
             /** @example Subdirección de Tecnología */
             name: string;
             /** Format: uuid */
             organization_id: string;
         };
-        /** @description A new article, as a draft. */
+        /**
+         * @description A new article, as a draft.
+         * @example {
+         *       "audience": "public",
+         *       "body": "1. Ingrese a https://cuenta.cali.gov.co.\n2. Elija **Cambiar contraseña**.\n3. Escriba la contraseña anterior y la nueva dos veces.",
+         *       "category_id": "0193a5ab-c6d7-78e9-94fb-6f708192a3bc",
+         *       "desk_id": "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01",
+         *       "links": [
+         *         {
+         *           "title": "Guía de impresoras de la Alcaldía",
+         *           "url": "https://intranet.cali.gov.co/tic/guias/impresoras"
+         *         }
+         *       ],
+         *       "symptom": "No puedo entrar al correo: la contraseña venció",
+         *       "title": "Cómo cambiar la contraseña del correo institucional"
+         *     }
+         */
         CreateArticle: {
             audience: components["schemas"]["ArticleAudience"];
             /** @description The steps, in Markdown. */
@@ -2507,6 +3031,26 @@ export interface components {
             symptom: string;
             title: string;
         };
+        /**
+         * @example {
+         *       "auto_close_hours": 48,
+         *       "calendar_id": "0193a5a8-93a4-75b6-a1c8-3c4d5e6f7089",
+         *       "code": "TIC",
+         *       "description": "Mesa de servicios de tecnología de la Alcaldía",
+         *       "mailbox": "mesadeservicios@cali.gov.co",
+         *       "name": "Tecnologías de la Información",
+         *       "organization_ids": [
+         *         "0193a5a5-6071-7283-9e95-0f1a2b3c4d56"
+         *       ],
+         *       "require_identity_number": false,
+         *       "sla_policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a",
+         *       "supervisor_ids": [
+         *         "0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"
+         *       ],
+         *       "survey_satisfied_min": 4,
+         *       "timezone": "America/Bogota"
+         *     }
+         */
         CreateDesk: {
             /**
              * Format: int32
@@ -2537,6 +3081,12 @@ export interface components {
             /** @description Default `America/Bogota`. */
             timezone?: string | null;
         };
+        /**
+         * @example {
+         *       "body": "Buenos días, el técnico pasará a las 10:00 a. m. por el piso 4.",
+         *       "visibility": "public"
+         *     }
+         */
         CreateFollowup: {
             /**
              * @description Up to 20,000 characters. Its words are searchable while the case's indexed words stay
@@ -2556,6 +3106,15 @@ export interface components {
              */
             file: string[];
         };
+        /**
+         * @example {
+         *       "description": "Técnicos de primer nivel de la Secretaría de Hacienda",
+         *       "desk_id": "0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01",
+         *       "external_provider": false,
+         *       "level": 1,
+         *       "name": "Mesa de servicios - Nivel 1"
+         *     }
+         */
         CreateGroup: {
             description?: string | null;
             /** Format: uuid */
@@ -2566,6 +3125,13 @@ export interface components {
             /** @example Mesa de servicios - Nivel 1 */
             name: string;
         };
+        /**
+         * @example {
+         *       "address": "Avenida 2 Norte # 10-70, Cali",
+         *       "name": "CAM - Torre Alcaldía, piso 4",
+         *       "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56"
+         *     }
+         */
         CreateLocation: {
             address?: string | null;
             /** @example CAM - Torre Alcaldía, piso 5 */
@@ -2573,6 +3139,51 @@ export interface components {
             /** Format: uuid */
             organization_id?: string | null;
         };
+        /**
+         * @example {
+         *       "code": "impresoras",
+         *       "description": "Fallas de impresión, escaneo y tóner",
+         *       "kind": "service",
+         *       "name": "Impresoras y escáneres",
+         *       "parent_id": "0193a5ab-c6d7-78e9-94fb-6f708192a3bc",
+         *       "position": 2,
+         *       "service": {
+         *         "audience": {
+         *           "area_ids": [],
+         *           "everyone": true,
+         *           "group_ids": [],
+         *           "roles": []
+         *         },
+         *         "availability": "Lunes a viernes, 7:30 a. m. a 5:00 p. m.",
+         *         "default_priority": "medium",
+         *         "default_type": "incident",
+         *         "form_fields": [
+         *           {
+         *             "key": "placa_equipo",
+         *             "label": {
+         *               "en": "Asset tag",
+         *               "es": "Placa del equipo"
+         *             },
+         *             "required": true,
+         *             "type": "text"
+         *           }
+         *         ],
+         *         "objective": "Restablecer la impresión en las dependencias",
+         *         "promised_resolution": "8 horas hábiles",
+         *         "required_attachments": [],
+         *         "resolution_minutes": 480,
+         *         "responsible_group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+         *         "routes": [
+         *           {
+         *             "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+         *             "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56"
+         *           }
+         *         ],
+         *         "scope": "Impresoras de red y multifuncionales de la entidad",
+         *         "sla_policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a"
+         *       }
+         *     }
+         */
         CreateNode: {
             /** @description Slug unique in the desk; derived from the name when absent. */
             code?: string | null;
@@ -2591,12 +3202,31 @@ export interface components {
             position?: number | null;
             service?: null | components["schemas"]["ServiceInput"];
         };
+        /**
+         * @example {
+         *       "name": "Secretaría de Hacienda",
+         *       "short_name": "SHAC"
+         *     }
+         */
         CreateOrganization: {
             /** @example Secretaría de Hacienda */
             name: string;
             /** @example SHAC */
             short_name?: string | null;
         };
+        /**
+         * @example {
+         *       "contact_phone": "602 885 6000 ext. 1420",
+         *       "description": "Desde esta mañana la impresora del piso 4 (Secretaría de Hacienda) muestra \"atasco de papel\" aunque no tiene papel atascado. Ya la apagamos y encendimos.",
+         *       "fields": {
+         *         "placa_equipo": "ALC-IMP-0457"
+         *       },
+         *       "location_id": "0193a5a7-8293-74a5-90b7-2b3c4d5e6f78",
+         *       "service_id": "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12",
+         *       "subject": "La impresora del piso 4 no imprime",
+         *       "type": "incident"
+         *     }
+         */
         CreateTicket: {
             /**
              * Format: uuid
@@ -2657,6 +3287,20 @@ export interface components {
              */
             file: string[];
         };
+        /**
+         * @example {
+         *       "area_id": "0193a5a6-7182-7394-8fa6-1a2b3c4d5e67",
+         *       "auth_source": "directory",
+         *       "display_name": "Lucía Martínez",
+         *       "email": "lucia.martinez@cali.gov.co",
+         *       "locale": "es-CO",
+         *       "location_id": "0193a5a7-8293-74a5-90b7-2b3c4d5e6f78",
+         *       "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56",
+         *       "phone": "602 885 6000 ext. 2310",
+         *       "role": "requester",
+         *       "username": "lucia.martinez"
+         *     }
+         */
         CreateUser: {
             /** Format: uuid */
             area_id?: string | null;
@@ -2676,6 +3320,17 @@ export interface components {
             /** @example ana.torres */
             username: string;
         };
+        /**
+         * @example {
+         *       "active": true,
+         *       "description": "Gestión documental: estado de los radicados",
+         *       "events": [
+         *         "case.registered",
+         *         "case.state_changed"
+         *       ],
+         *       "url": "https://orfeo.cali.gov.co/integraciones/mesa"
+         *     }
+         */
         CreateWebhook: {
             /** @description Default true. */
             active?: boolean | null;
@@ -2697,6 +3352,12 @@ export interface components {
              */
             token: string;
         };
+        /**
+         * @example {
+         *       "amount": 48,
+         *       "unit": "hours"
+         *     }
+         */
         Delay: {
             /**
              * Format: int32
@@ -2710,6 +3371,14 @@ export interface components {
          * @enum {string}
          */
         DelayUnit: "hours" | "business_days";
+        /**
+         * @example {
+         *       "node_ids": [
+         *         "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12"
+         *       ],
+         *       "outcome": "deactivated"
+         *     }
+         */
         DeleteOutcome: {
             node_ids: string[];
             /**
@@ -2723,19 +3392,31 @@ export interface components {
             /**
              * Format: int32
              * @description Attempts so far.
+             * @example 1
              */
             attempts: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:01Z
+             */
             delivered_at?: string | null;
             /**
              * Format: uuid
              * @description The envelope's `id`: the same in every webhook's delivery of the event.
+             * @example 0193a5c5-2e3f-7041-9b52-6c7d8e9f0a12
              */
             event_id: string;
+            /** @example case.state_changed */
             event_type: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5c4-1d2e-7f30-8a41-5b6c7d8e9f01
+             */
             id: string;
             /** Format: date-time */
             last_attempt_at?: string | null;
@@ -2743,22 +3424,28 @@ export interface components {
             /**
              * Format: int32
              * @description The receiver's status of the last attempt (none when no answer came).
+             * @example 200
              */
             last_status_code?: number | null;
             /**
              * Format: int32
              * @description Attempts after which it is failed.
+             * @example 10
              */
             max_attempts: number;
             /**
              * Format: date-time
              * @description When a pending delivery is tried (again).
+             * @example 2026-12-03T13:15:00Z
              */
             next_attempt_at: string;
             /** @description The body POSTed: `{id, type, occurred_at, data}`. */
             payload: unknown;
             state: components["schemas"]["DeliveryState"];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5ac-d7e8-79fa-a50c-708192a3b4cd
+             */
             webhook_id: string;
         };
         DeliveryPage: {
@@ -2771,54 +3458,104 @@ export interface components {
          */
         DeliveryState: "pending" | "sending" | "delivered" | "failed";
         Desk: {
+            /** @example true */
             active: boolean;
             /**
              * Format: int32
              * @description Hours after resolution before an unanswered survey closes the case as accepted (unless
              *     the desk's survey definition, `GET /desks/{id}/survey`, counts the delay in business days).
+             * @example 48
              */
             auto_close_hours: number;
             /**
              * Format: uuid
              * @description Business calendar of its SLA clocks (default: Mon–Fri 7:30–17:00, Colombian holidays).
+             * @example 0193a5a8-93a4-75b6-a1c8-3c4d5e6f7089
              */
             calendar_id?: string | null;
-            /** @description Short uppercase code, e.g. `TIC`. */
+            /**
+             * @description Short uppercase code, e.g. `TIC`.
+             * @example TIC
+             */
             code: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-01-15T14:00:00Z
+             */
             created_at: string;
+            /** @example Mesa de servicios de tecnología de la Alcaldía */
             description?: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+             */
             id: string;
-            /** @description The desk's mailbox (email channel and sender of notifications). */
+            /**
+             * @description The desk's mailbox (email channel and sender of notifications).
+             * @example mesadeservicios@cali.gov.co
+             */
             mailbox?: string | null;
+            /** @example Tecnologías de la Información */
             name: string;
-            /** @description The kinds of mail the desk sends about its cases (default: all). */
+            /**
+             * @description The kinds of mail the desk sends about its cases (default: all).
+             * @example [
+             *       "registered",
+             *       "assigned",
+             *       "escalated",
+             *       "followup",
+             *       "on_hold",
+             *       "resolved",
+             *       "closed"
+             *     ]
+             */
             notification_kinds: components["schemas"]["Kind"][];
-            /** @description Organizations allowed to use the desk; empty means all. */
+            /**
+             * @description Organizations allowed to use the desk; empty means all.
+             * @example [
+             *       "0193a5a5-6071-7283-9e95-0f1a2b3c4d56"
+             *     ]
+             */
             organization_ids: string[];
             /**
              * @description A case is registered only for a requester whose identity number is known (their profile,
              *     or `identity_number` in the registration); 422 naming `identity_number` otherwise.
+             * @example false
              */
             require_identity_number: boolean;
             /**
              * Format: uuid
              * @description SLA policy of its cases unless the service has its own.
+             * @example 0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a
              */
             sla_policy_id?: string | null;
-            /** @description Supervisors who manage the desk (catalog, groups). */
+            /**
+             * @description Supervisors who manage the desk (catalog, groups).
+             * @example [
+             *       "0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"
+             *     ]
+             */
             supervisor_ids: string[];
             /**
              * Format: int32
              * @description Lowest survey rating (1–5) that counts as satisfied; lower ratings reopen the case.
+             * @example 4
              */
             survey_satisfied_min: number;
-            /** @description IANA time zone of its business calendar. */
+            /**
+             * @description IANA time zone of its business calendar.
+             * @example America/Bogota
+             */
             timezone: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             updated_at: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 7
+             */
             version: number;
         };
         DeskDoc: {
@@ -2837,7 +3574,10 @@ export interface components {
             /** @description Members of the desk's groups and anyone with its open cases, most open cases first. */
             agents: components["schemas"]["AgentLoad"][];
             desk: components["schemas"]["Named"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             generated_at: string;
             /** @description Every group of the desk (inactive ones only while they hold open cases), by level then name. */
             groups: components["schemas"]["GroupLoad"][];
@@ -2845,7 +3585,13 @@ export interface components {
             /** @description Open cases with no group. */
             ungrouped: components["schemas"]["Counts"];
         };
-        /** @description Changes to an article's content; absent fields stay as they are. Every change is a new revision. */
+        /**
+         * @description Changes to an article's content; absent fields stay as they are. Every change is a new revision.
+         * @example {
+         *       "symptom": "El correo dice que la contraseña venció",
+         *       "title": "Cómo cambiar la contraseña vencida del correo institucional"
+         *     }
+         */
         EditArticle: {
             audience?: null | components["schemas"]["ArticleAudience"];
             body?: string | null;
@@ -2858,7 +3604,13 @@ export interface components {
             symptom?: string | null;
             title?: string | null;
         };
-        /** @description Changes to what a case says; absent fields stay as they are. */
+        /**
+         * @description Changes to what a case says; absent fields stay as they are.
+         * @example {
+         *       "contact_phone": "602 885 6000 ext. 1421",
+         *       "subject": "La impresora del piso 4 no imprime (toda la Tesorería)"
+         *     }
+         */
         EditTicket: {
             /** Format: uuid */
             area_id?: string | null;
@@ -2876,6 +3628,14 @@ export interface components {
             location_id?: string | null;
             subject?: string | null;
         };
+        /**
+         * @example {
+         *       "group_id": "0193a5b0-1c2d-7e3f-8a4b-5c6d7e8f9a0b",
+         *       "level": 2,
+         *       "public": true,
+         *       "reason": "El fusor presenta daño; se requiere el especialista en impresión"
+         *     }
+         */
         EscalateBody: {
             /** Format: uuid */
             agent_id?: string | null;
@@ -2893,13 +3653,35 @@ export interface components {
             public?: boolean;
             reason: string;
         };
-        /** @description One field an import sets: its API name, the stored value and the file's (as text). */
+        /**
+         * @description One field an import sets: its API name, the stored value and the file's (as text).
+         * @example {
+         *       "field": "display_name",
+         *       "new": "Ana María Torres",
+         *       "old": "Ana Torres"
+         *     }
+         */
         FieldChange: {
             field: string;
             new?: string | null;
             old?: string | null;
         };
-        /** @description The differences in one field between two revisions (only fields that differ are listed). */
+        /**
+         * @description The differences in one field between two revisions (only fields that differ are listed).
+         * @example {
+         *       "changes": [
+         *         {
+         *           "tag": "equal",
+         *           "text": "Cómo cambiar la contraseña del correo"
+         *         },
+         *         {
+         *           "tag": "insert",
+         *           "text": " institucional"
+         *         }
+         *       ],
+         *       "field": "title"
+         *     }
+         */
         FieldDiff: {
             /**
              * @description The older text cut into runs, in order: reading the `equal` and `delete` runs gives the
@@ -2909,12 +3691,28 @@ export interface components {
             /** @description `title`, `symptom`, `body`, `audience`, `category_id` or `links`. */
             field: string;
         };
-        /** @description One invalid field: `field` is a JSON path such as `username` or `attributes.0.label`. */
+        /**
+         * @description One invalid field: `field` is a JSON path such as `username` or `attributes.0.label`.
+         * @example {
+         *       "code": "required",
+         *       "field": "subject",
+         *       "message": "must not be empty"
+         *     }
+         */
         FieldError: {
             code: string;
             field: string;
             message: string;
         };
+        /**
+         * @example {
+         *       "label": {
+         *         "en": "Laptop",
+         *         "es": "Portátil"
+         *       },
+         *       "value": "portatil"
+         *     }
+         */
         FieldOption: {
             label: components["schemas"]["LocalizedText"];
             value: string;
@@ -2927,14 +3725,25 @@ export interface components {
          */
         FileBody: string;
         Followup: {
+            /** @example [] */
             attachments: components["schemas"]["Attachment"][];
             author: components["schemas"]["Named"];
+            /** @example Buenos días, el técnico pasará a las 10:00 a. m. por el piso 4. */
             body: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T14:02:00Z
+             */
             created_at: string;
-            /** @description Written by the requester ("Actualización del usuario"). */
+            /**
+             * @description Written by the requester ("Actualización del usuario").
+             * @example false
+             */
             from_requester: boolean;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5c6-3f40-7152-8c63-7d8e9f0a1b23
+             */
             id: string;
             /** @description `public` reaches the requester; `private` stays among agents. */
             visibility: components["schemas"]["Visibility"];
@@ -2958,26 +3767,54 @@ export interface components {
          */
         Granularity: "day" | "week" | "month";
         Group: {
+            /** @example true */
             active: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-01-15T14:05:00Z
+             */
             created_at: string;
+            /** @example Técnicos de primer nivel de la Secretaría de Hacienda */
             description?: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+             */
             desk_id: string;
-            /** @description An external provider (vendor) rather than staff. */
+            /**
+             * @description An external provider (vendor) rather than staff.
+             * @example false
+             */
             external_provider: boolean;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23
+             */
             id: string;
             /**
              * Format: int32
              * @description 1 first level (agents), 2 specialists, 3 providers / vendors.
+             * @example 1
              */
             level: number;
+            /**
+             * @example [
+             *       "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45",
+             *       "0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"
+             *     ]
+             */
             member_ids: string[];
+            /** @example Mesa de servicios - Nivel 1 */
             name: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             updated_at: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 2
+             */
             version: number;
         };
         /** @enum {string} */
@@ -2989,7 +3826,29 @@ export interface components {
             level: number;
             name: string;
         };
-        /** @description One support group of the desk and its open cases. */
+        /**
+         * @description One support group of the desk and its open cases.
+         * @example {
+         *       "active": true,
+         *       "available_members": 3,
+         *       "counts": {
+         *         "at_risk": 2,
+         *         "breached": 1,
+         *         "on_hold": 4,
+         *         "open": 21,
+         *         "unassigned": 3
+         *       },
+         *       "group": {
+         *         "id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+         *         "name": "Mesa de servicios - Nivel 1"
+         *       },
+         *       "level": 1,
+         *       "member_ids": [
+         *         "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45",
+         *         "0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"
+         *       ]
+         *     }
+         */
         GroupLoad: {
             active: boolean;
             /**
@@ -3003,7 +3862,17 @@ export interface components {
             level: number;
             member_ids: string[];
         };
-        /** @description A member of a support group as assignment shows them. */
+        /**
+         * @description A member of a support group as assignment shows them.
+         * @example {
+         *       "available": true,
+         *       "open_cases": 6,
+         *       "user": {
+         *         "id": "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45",
+         *         "name": "Carlos Rodríguez"
+         *       }
+         *     }
+         */
         GroupMember: {
             /** Format: date-time */
             absent_until?: string | null;
@@ -3016,11 +3885,24 @@ export interface components {
             open_cases: number;
             user: components["schemas"]["Named"];
         };
+        /**
+         * @example {
+         *       "status": "ok",
+         *       "version": "0.1.0"
+         *     }
+         */
         Health: {
             /** @description `ok` */
             status: string;
             version: string;
         };
+        /**
+         * @example {
+         *       "desist_at": "2026-12-10T22:00:00Z",
+         *       "note": "Por favor envíe una foto del mensaje que muestra la pantalla de la impresora",
+         *       "reason": "waiting_requester"
+         *     }
+         */
         Hold: {
             /**
              * Format: date-time
@@ -3030,6 +3912,14 @@ export interface components {
             note?: string | null;
             reason: components["schemas"]["HoldReason"];
         };
+        /**
+         * @example {
+         *       "desist_after_days": 5,
+         *       "note": "Por favor envíe una foto del mensaje que muestra la pantalla de la impresora",
+         *       "public": true,
+         *       "reason": "waiting_requester"
+         *     }
+         */
         HoldBody: {
             /**
              * Format: int32
@@ -3046,7 +3936,13 @@ export interface components {
          * @enum {string}
          */
         HoldReason: "waiting_requester" | "waiting_third_party" | "waiting_provider";
-        /** @description A day off with its name. */
+        /**
+         * @description A day off with its name.
+         * @example {
+         *       "date": "2026-12-08",
+         *       "name": "Inmaculada Concepción"
+         *     }
+         */
         Holiday: {
             /**
              * Format: date
@@ -3056,6 +3952,12 @@ export interface components {
             /** @description Name in Spanish, e.g. "Día de los Reyes Magos". */
             name: string;
         };
+        /**
+         * @example {
+         *       "date": "2026-12-24",
+         *       "name": "Nochebuena (decreto de la Alcaldía)"
+         *     }
+         */
         HolidayDoc: {
             /** Format: date */
             date: string;
@@ -3083,8 +3985,12 @@ export interface components {
          *     shape either way, and inside the 422 of an apply refused because a row has errors.
          */
         ImportReport: {
-            /** @description Whether anything was written: false for a dry run and for a refused apply. */
+            /**
+             * @description Whether anything was written: false for a dry run and for a refused apply.
+             * @example false
+             */
             applied: boolean;
+            /** @example true */
             dry_run: boolean;
             kind: components["schemas"]["ImportKind"];
             rows: components["schemas"]["ImportRow"][];
@@ -3093,32 +3999,63 @@ export interface components {
         /** @description One data row of the file. */
         ImportRow: {
             action: components["schemas"]["ImportAction"];
-            /** @description The fields a `create` or `update` sets, with the stored and the new value. */
+            /**
+             * @description The fields a `create` or `update` sets, with the stored and the new value.
+             * @example [
+             *       {
+             *         "field": "display_name",
+             *         "new": "Ana Torres"
+             *       }
+             *     ]
+             */
             changes: components["schemas"]["FieldChange"][];
-            /** @description Why the row cannot be imported; `field` is the column's header as written in the file. */
+            /**
+             * @description Why the row cannot be imported; `field` is the column's header as written in the file.
+             * @example []
+             */
             errors: components["schemas"]["FieldError"][];
-            /** @description The row's key as written: the organization's name, `organization / area`, the username. */
+            /**
+             * @description The row's key as written: the organization's name, `organization / area`, the username.
+             * @example ana.torres
+             */
             key: string;
             /**
              * Format: int64
              * @description Line in the file (the header is line 1).
+             * @example 2
              */
             line: number;
         };
         ImportSummary: {
+            /** @example 2 */
             groups_created: number;
+            /** @example 14 */
             nodes_created: number;
+            /** @example 1 */
             nodes_deactivated: number;
+            /** @example 3 */
             nodes_updated: number;
         };
         ImportTotals: {
+            /** @example 12 */
             create: number;
+            /** @example 1 */
             error: number;
+            /** @example 120 */
             rows: number;
+            /** @example 102 */
             unchanged: number;
+            /** @example 5 */
             update: number;
         };
-        /** @description A working interval as stored and exchanged: `{"weekday": "mon", "start": "07:30", "end": "12:00"}`. */
+        /**
+         * @description A working interval as stored and exchanged: `{"weekday": "mon", "start": "07:30", "end": "12:00"}`.
+         * @example {
+         *       "end": "17:00:00",
+         *       "start": "07:30:00",
+         *       "weekday": "mon"
+         *     }
+         */
         IntervalDoc: {
             end: string;
             /** @description `HH:MM` in the calendar's time zone. */
@@ -3131,15 +4068,25 @@ export interface components {
             /**
              * Format: int32
              * @description Attempts since its last success or retry.
+             * @example 1
              */
             attempts: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             created_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:02Z
+             */
             done_at?: string | null;
             /** Format: date-time */
             failed_at?: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5c8-5162-7374-ae85-9f0a1b2c3d45
+             */
             id: string;
             /** @example sla_recompute */
             kind: string;
@@ -3152,15 +4099,20 @@ export interface components {
             /**
              * Format: int32
              * @description Failures in a row after which it is marked failed.
+             * @example 5
              */
             max_attempts: number;
             /** @description Its own data, e.g. a recomputation's progress. */
             payload: unknown;
-            /** @description Whether the job runs again after each success (one row per kind, e.g. `sla_check`). */
+            /**
+             * @description Whether the job runs again after each success (one row per kind, e.g. `sla_check`).
+             * @example true
+             */
             recurring: boolean;
             /**
              * Format: date-time
              * @description When it is due (again).
+             * @example 2026-12-03T13:15:00Z
              */
             run_at: string;
             state: components["schemas"]["JobState"];
@@ -3179,6 +4131,19 @@ export interface components {
          * @description What the agent changes from the case's own words; absent fields are taken from the case:
          *     the title from its subject, the symptom from its description, the steps from its solution,
          *     the category from its service's.
+         * @example {
+         *       "audience": "public",
+         *       "body": "1. Apague la impresora.\n2. Limpie el sensor de papel con aire comprimido.\n3. Si persiste, solicite el cambio del rodillo de arrastre.",
+         *       "category_id": "0193a5ab-c6d7-78e9-94fb-6f708192a3bc",
+         *       "links": [
+         *         {
+         *           "title": "Guía de impresoras de la Alcaldía",
+         *           "url": "https://intranet.cali.gov.co/tic/guias/impresoras"
+         *         }
+         *       ],
+         *       "symptom": "La impresora indica atasco de papel aunque la bandeja y el rodillo están libres.",
+         *       "title": "La impresora muestra \"atasco de papel\" sin papel atascado"
+         *     }
          */
         KbProposal: {
             audience?: null | components["schemas"]["ArticleAudience"];
@@ -3189,7 +4154,19 @@ export interface components {
             symptom?: string | null;
             title?: string | null;
         };
-        /** @description A desk's knowledge base in figures. */
+        /**
+         * @description A desk's knowledge base in figures.
+         * @example {
+         *       "deflections": 97,
+         *       "drafts": 5,
+         *       "helpful": 240,
+         *       "in_review": 3,
+         *       "not_helpful": 18,
+         *       "published": 42,
+         *       "suggestion_views": 611,
+         *       "views": 1830
+         *     }
+         */
         KbStats: {
             /**
              * Format: int64
@@ -3227,7 +4204,14 @@ export interface components {
          * @enum {string}
          */
         Kind: "registered" | "classified" | "assigned" | "escalated" | "followup" | "on_hold" | "resumed" | "resolved" | "closed" | "reopened" | "desisted" | "survey_reminder" | "rejected" | "cancelled" | "transferred" | "sla_at_risk" | "sla_breached" | "intake_refused" | "intake_instructions" | "webhook_disabled";
-        /** @description One kind of mail and whether the caller receives it. */
+        /**
+         * @description One kind of mail and whether the caller receives it.
+         * @example {
+         *       "enabled": false,
+         *       "kind": "followup",
+         *       "optional": true
+         *     }
+         */
         KindPreference: {
             enabled: boolean;
             kind: components["schemas"]["Kind"];
@@ -3244,6 +4228,12 @@ export interface components {
          * @enum {string}
          */
         Level3: "high" | "medium" | "low";
+        /**
+         * @example {
+         *       "escalations": 23,
+         *       "level": 2
+         *     }
+         */
         LevelCount: {
             /** Format: int64 */
             escalations: number;
@@ -3253,12 +4243,23 @@ export interface components {
              */
             level: number;
         };
-        /** @description A reference link of an article ("bibliografías, enlaces de referencia"). */
+        /**
+         * @description A reference link of an article ("bibliografías, enlaces de referencia").
+         * @example {
+         *       "title": "Guía de impresoras de la Alcaldía",
+         *       "url": "https://intranet.cali.gov.co/tic/guias/impresoras"
+         *     }
+         */
         Link: {
             title: string;
             /** @description `http`, `https` or `mailto` only. */
             url: string;
         };
+        /**
+         * @example {
+         *       "article_id": "0193a5aa-b5c6-77d8-83ea-5e6f708192ab"
+         *     }
+         */
         LinkArticle: {
             /** Format: uuid */
             article_id: string;
@@ -3270,24 +4271,48 @@ export interface components {
         };
         /** @description A physical site (sede). */
         Location: {
+            /** @example true */
             active: boolean;
+            /** @example Avenida 2 Norte # 10-70, Cali */
             address?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-01-15T14:00:00Z
+             */
             created_at: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a7-8293-74a5-90b7-2b3c4d5e6f78
+             */
             id: string;
+            /** @example CAM - Torre Alcaldía, piso 4 */
             name: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+             */
             organization_id?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             updated_at: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 1
+             */
             version: number;
         };
         LocationPage: {
             items: components["schemas"]["Location"][];
             next_cursor?: string | null;
         };
+        /**
+         * @example {
+         *       "password": "Clave-Segura-2026",
+         *       "username": "maria.gomez"
+         *     }
+         */
         LoginRequest: {
             password: string;
             /**
@@ -3296,6 +4321,11 @@ export interface components {
              */
             username: string;
         };
+        /**
+         * @example {
+         *       "refresh_token": "fTyaQeLwW2yNHi86S1xtfo-QobLD1OX2BxgpOktcbX4"
+         *     }
+         */
         LogoutRequest: {
             refresh_token: string;
         };
@@ -3306,20 +4336,56 @@ export interface components {
         MailState: "pending" | "sending" | "sent" | "failed";
         /** @description A desk's template of one kind and language: its own, or the built-in one. */
         MailTemplate: {
-            /** @description The desk's own (false: the built-in one). */
+            /**
+             * @description The desk's own (false: the built-in one).
+             * @example true
+             */
             custom: boolean;
-            /** @description Auto-escaped; may `{% extends "layout.html" %}` and fill its `body` block. */
+            /**
+             * @description Auto-escaped; may `{% extends "layout.html" %}` and fill its `body` block.
+             * @example {% extends "layout.html" %}{% block body %}<p>Hola {{ recipient }}, su solicitud quedó registrada con el número <strong>{{ number }}</strong>.</p>{% endblock %}
+             */
             html: string;
             kind: components["schemas"]["Kind"];
             lang: components["schemas"]["Lang"];
-            /** @description MiniJinja sources. Variables: see `variables`. */
+            /**
+             * @description MiniJinja sources. Variables: see `variables`.
+             * @example Caso registrado: {{ subject }}
+             */
             subject: string;
+            /** @example Hola {{ recipient }}, su solicitud quedó registrada con el número {{ number }}. Ver el caso: {{ url }} */
             text: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             updated_at?: string | null;
-            /** @description The variables every template may use. */
+            /**
+             * @description The variables every template may use.
+             * @example [
+             *       "lang",
+             *       "kind",
+             *       "number",
+             *       "subject",
+             *       "url",
+             *       "desk",
+             *       "service",
+             *       "group",
+             *       "agent",
+             *       "requester",
+             *       "recipient",
+             *       "role"
+             *     ]
+             */
             variables: string[];
         };
+        /**
+         * @example {
+         *       "html": "{% extends \"layout.html\" %}{% block body %}<p>Hola {{ recipient }}, su solicitud quedó registrada con el número <strong>{{ number }}</strong>.</p>{% endblock %}",
+         *       "subject": "Caso registrado: {{ subject }}",
+         *       "text": "Hola {{ recipient }}, su solicitud quedó registrada con el número {{ number }}. Ver el caso: {{ url }}"
+         *     }
+         */
         MailTemplateBody: {
             html: string;
             /** @description The case's `[Mesa #N]` is put before it when missing. */
@@ -3331,11 +4397,17 @@ export interface components {
             /**
              * Format: uuid
              * @description The service of the cases mail opens (an agent classifies them later).
+             * @example 0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12
              */
             default_service_id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+             */
             desk_id: string;
+            /** @example true */
             enabled: boolean;
+            /** @example INBOX */
             folder: string;
             /** @example imap.cali.gov.co */
             host: string;
@@ -3347,26 +4419,46 @@ export interface components {
             /**
              * @description Whether the password variable is set where this answer was made; the password itself is
              *     never stored by Mesa nor shown.
+             * @example true
              */
             password_configured: boolean;
-            /** @description The environment variable that holds the password, e.g. `MESA_MAILBOX_PASSWORD_TIC`. */
+            /**
+             * @description The environment variable that holds the password, e.g. `MESA_MAILBOX_PASSWORD_TIC`.
+             * @example MESA_MAILBOX_PASSWORD_TIC
+             */
             password_variable: string;
             /**
              * Format: int32
              * @description Seconds between two reads of the mailbox.
+             * @example 60
              */
             poll_seconds: number;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 993
+             */
             port: number;
             tls_mode: components["schemas"]["TlsMode"];
             unknown_sender: components["schemas"]["UnknownSender"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             updated_at: string;
             /** @example mesadeservicios@cali.gov.co */
             username: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 2
+             */
             version: number;
         };
+        /**
+         * @example {
+         *       "parent_id": "0193a5ab-c6d7-78e9-94fb-6f708192a3bc",
+         *       "position": 0
+         *     }
+         */
         MoveNode: {
             /**
              * Format: uuid
@@ -3399,22 +4491,53 @@ export interface components {
          * @enum {string}
          */
         NodeKind: "category" | "service";
+        /**
+         * @example {
+         *       "kinds": [
+         *         {
+         *           "enabled": false,
+         *           "kind": "followup",
+         *           "optional": true
+         *         },
+         *         {
+         *           "enabled": true,
+         *           "kind": "resolved",
+         *           "optional": false
+         *         }
+         *       ]
+         *     }
+         */
         NotificationPreferences: {
             /** @description Every kind of mail about a case. */
             kinds: components["schemas"]["KindPreference"][];
         };
         /** @description A public body (e.g. a city's Secretaría de Hacienda). One install serves many. */
         Organization: {
+            /** @example true */
             active: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-01-15T14:00:00Z
+             */
             created_at: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+             */
             id: string;
+            /** @example Secretaría de Hacienda */
             name: string;
+            /** @example SHAC */
             short_name?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             updated_at: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 1
+             */
             version: number;
         };
         OrganizationPage: {
@@ -3427,49 +4550,78 @@ export interface components {
             /**
              * Format: int32
              * @description Delivery attempts so far.
+             * @example 1
              */
             attempts: number;
             body_html?: string | null;
             body_text?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             created_at: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+             */
             desk_id?: string | null;
             /** Format: date-time */
             failed_at?: string | null;
+            /** @example mesadeservicios@cali.gov.co */
             from_address: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5c7-4051-7263-9d74-8e9f0a1b2c34
+             */
             id: string;
-            /** @description Kind of mail, e.g. `registered`, `followup`, `sla_breached`. */
+            /**
+             * @description Kind of mail, e.g. `registered`, `followup`, `sla_breached`.
+             * @example assigned
+             */
             kind: string;
             last_error?: string | null;
-            /** @description `es` or `en`: the recipient's language. */
+            /**
+             * @description `es` or `en`: the recipient's language.
+             * @example es-CO
+             */
             locale: string;
             /**
              * Format: int32
              * @description Attempts after which it is failed.
+             * @example 10
              */
             max_attempts: number;
+            /** @example <mesa.1042.0193a5c7@mesa.cali.gov.co> */
             message_id: string;
             /**
              * Format: date-time
              * @description When a pending mail is tried (again).
+             * @example 2026-12-03T13:15:00Z
              */
             next_attempt_at: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34
+             */
             recipient_id?: string | null;
             reply_to?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:04Z
+             */
             sent_at?: string | null;
             state: components["schemas"]["MailState"];
+            /** @example Caso 1042: asignado a Carlos Rodríguez */
             subject: string;
             /** @description `In-Reply-To` / `References`: the case's thread. */
             thread_id?: string | null;
             /**
              * Format: int64
              * @description The case it is about (none for a direct answer to an address).
+             * @example 1042
              */
             ticket_number?: number | null;
+            /** @example lucia.martinez@cali.gov.co */
             to_address: string;
         };
         OutboxPage: {
@@ -3478,12 +4630,62 @@ export interface components {
         };
         /** @description One template (sources) or one rendered mail (results). */
         Parts: {
+            /** @example <p>Hola Lucía Martínez, su solicitud quedó registrada con el número <strong>1042</strong>.</p> */
             html: string;
+            /** @example [Mesa #1042] Caso registrado: La impresora del piso 4 no imprime */
             subject: string;
+            /** @example Hola Lucía Martínez, su solicitud quedó registrada con el número 1042. Ver el caso: https://mesa.cali.gov.co/tickets/1042 */
             text: string;
         };
         /** @enum {string} */
         Period: "day" | "week" | "month" | "quarter" | "year";
+        /**
+         * @example {
+         *       "active": true,
+         *       "at_risk_share": 0.75,
+         *       "calendar_id": "0193a5a8-93a4-75b6-a1c8-3c4d5e6f7089",
+         *       "name": "ANS Mesa TIC",
+         *       "rules": [
+         *         {
+         *           "action": "notify_supervisor",
+         *           "at_share": 0.8,
+         *           "clock": "ttr"
+         *         },
+         *         {
+         *           "action": "escalate",
+         *           "at_share": 1,
+         *           "clock": "ttr",
+         *           "group_id": "0193a5b0-1c2d-7e3f-8a4b-5c6d7e8f9a0b"
+         *         }
+         *       ],
+         *       "targets": {
+         *         "critical": {
+         *           "tto_minutes": 60,
+         *           "ttr_minutes": 240
+         *         },
+         *         "high": {
+         *           "tto_minutes": 120,
+         *           "ttr_minutes": 480
+         *         },
+         *         "low": {
+         *           "tto_minutes": 1080,
+         *           "ttr_minutes": 2700
+         *         },
+         *         "medium": {
+         *           "tto_minutes": 300,
+         *           "ttr_minutes": 1080
+         *         },
+         *         "overrides": [
+         *           {
+         *             "priority": "low",
+         *             "ticket_type": "request",
+         *             "tto_minutes": 1080,
+         *             "ttr_minutes": 4320
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
         PolicyInput: {
             active?: boolean | null;
             /**
@@ -3500,15 +4702,35 @@ export interface components {
             rules?: components["schemas"]["Rule"][];
             targets: components["schemas"]["Targets"];
         };
+        /**
+         * @example {
+         *       "html": "<ol>\n<li>Abra <strong>Impresoras</strong></li>\n<li>Cancele la cola de impresión</li>\n</ol>\n"
+         *     }
+         */
         Preview: {
             /** @description The Markdown as articles show it: rendered and sanitized like `body_html`. */
             html: string;
         };
+        /**
+         * @example {
+         *       "role": "requester",
+         *       "template": {
+         *         "html": "<p>Hola {{ recipient }}, su solicitud quedó registrada con el número <strong>{{ number }}</strong>.</p>",
+         *         "subject": "Caso registrado: {{ subject }}",
+         *         "text": "Hola {{ recipient }}, su solicitud quedó registrada con el número {{ number }}."
+         *       }
+         *     }
+         */
         PreviewBody: {
             /** @description `requester` (default) or `agent`: whom the sample mail is written for. */
             role?: string | null;
             template?: null | components["schemas"]["MailTemplateBody"];
         };
+        /**
+         * @example {
+         *       "body": "1. Abra **Impresoras**\n2. Cancele la cola de impresión"
+         *     }
+         */
         PreviewInput: {
             body: string;
         };
@@ -3517,7 +4739,23 @@ export interface components {
          * @enum {string}
          */
         Priority: "critical" | "high" | "medium" | "low";
-        /** @description An RFC 9457 problem document. `code` is stable and meant for programs; `title` and `detail` for people. */
+        /**
+         * @description An RFC 9457 problem document. `code` is stable and meant for programs; `title` and `detail` for people.
+         * @example {
+         *       "code": "validation_failed",
+         *       "detail": "subject: must not be empty",
+         *       "errors": [
+         *         {
+         *           "code": "required",
+         *           "field": "subject",
+         *           "message": "must not be empty"
+         *         }
+         *       ],
+         *       "status": 422,
+         *       "title": "The request has invalid fields",
+         *       "type": "/problems/validation_failed"
+         *     }
+         */
         Problem: {
             /** @description Actions allowed in the current state, for conflicts. */
             allowed_actions?: string[] | null;
@@ -3532,7 +4770,20 @@ export interface components {
             /** @description URI reference naming the problem type (`/problems/<code>`). */
             type: string;
         };
-        /** @description The whole settings (a `PUT` replaces them). */
+        /**
+         * @description The whole settings (a `PUT` replaces them).
+         * @example {
+         *       "default_service_id": "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12",
+         *       "enabled": true,
+         *       "folder": "INBOX",
+         *       "host": "imap.cali.gov.co",
+         *       "poll_seconds": 60,
+         *       "port": 993,
+         *       "tls_mode": "tls",
+         *       "unknown_sender": "register",
+         *       "username": "mesadeservicios@cali.gov.co"
+         *     }
+         */
         PutMailbox: {
             /**
              * Format: uuid
@@ -3559,7 +4810,16 @@ export interface components {
             unknown_sender: components["schemas"]["UnknownSender"];
             username: string;
         };
-        /** @description Open cases per queue, for the agent workspace. */
+        /**
+         * @description Open cases per queue, for the agent workspace.
+         * @example {
+         *       "mine": 7,
+         *       "my_groups": 18,
+         *       "requested": 2,
+         *       "unassigned": 4,
+         *       "unstaffed": 1
+         *     }
+         */
         QueueCounts: {
             /** Format: int64 */
             mine: number;
@@ -3579,24 +4839,52 @@ export interface components {
              */
             unstaffed?: number | null;
         };
+        /**
+         * @example {
+         *       "migration": "20261203000029",
+         *       "status": "ready"
+         *     }
+         */
         Readiness: {
             /** @description Newest migration applied to the database. */
             migration: string;
             /** @description `ready` */
             status: string;
         };
+        /**
+         * @example {
+         *       "reason": "El solicitante informa que el problema reapareció esta tarde"
+         *     }
+         */
         ReasonBody: {
             reason: string;
         };
+        /**
+         * @example {
+         *       "refresh_token": "fTyaQeLwW2yNHi86S1xtfo-QobLD1OX2BxgpOktcbX4"
+         *     }
+         */
         RefreshRequest: {
             refresh_token: string;
         };
+        /**
+         * @example {
+         *       "reason": "La solicitud de mobiliario no es competencia de la mesa TIC",
+         *       "redirected_to": "Secretaría de Gestión Administrativa - Servicios administrativos"
+         *     }
+         */
         RejectBody: {
             /** @description Why it is out of scope. */
             reason: string;
             /** @description The competent area or entity the requester should turn to. */
             redirected_to?: string | null;
         };
+        /**
+         * @example {
+         *       "reason": "La solicitud de mobiliario no es competencia de la mesa TIC",
+         *       "redirected_to": "Secretaría de Gestión Administrativa - Servicios administrativos"
+         *     }
+         */
         Rejection: {
             reason: string;
             /** @description The area or entity competent for the request. */
@@ -3617,12 +4905,23 @@ export interface components {
             /** Format: date */
             to: string;
         };
+        /**
+         * @example {
+         *       "solution": "Se reemplazó el rodillo de arrastre y se limpió el sensor de papel; la impresora imprime con normalidad.",
+         *       "solution_type": "Reemplazo de repuesto"
+         *     }
+         */
         ResolveBody: {
             /** @description The documented solution (required). */
             solution: string;
             solution_type?: string | null;
         };
-        /** @description A supervisor's word when returning an article to its author. */
+        /**
+         * @description A supervisor's word when returning an article to its author.
+         * @example {
+         *       "note": "Agregue una captura de la pantalla de cambio de contraseña"
+         *     }
+         */
         ReviewNote: {
             note: string;
         };
@@ -3635,7 +4934,14 @@ export interface components {
             group: string;
             organization: string;
         };
-        /** @description At `at_share` of a clock's target (1.0 = breach), do `action` — once per case. */
+        /**
+         * @description At `at_share` of a clock's target (1.0 = breach), do `action` — once per case.
+         * @example {
+         *       "action": "notify_supervisor",
+         *       "at_share": 0.8,
+         *       "clock": "ttr"
+         *     }
+         */
         Rule: {
             action: components["schemas"]["RuleAction"];
             /**
@@ -3656,34 +4962,84 @@ export interface components {
         RuleAction: "notify_supervisor" | "escalate" | "reassign" | "raise_priority";
         /** @description Satisfaction surveys sent in the period (see the surveys module for what "satisfied" means). */
         Satisfaction: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 301
+             */
             answered: number;
             /**
              * Format: int64
              * @description Sent and no longer waiting: answered, expired (accepted) or withdrawn.
+             * @example 380
              */
             concluded: number;
             /**
              * Format: double
              * @description CSAT: `satisfied / answered` in percent.
+             * @example 91.7
              */
             csat_pct?: number | null;
             /**
              * Format: double
              * @description Mean rating (1–5) of the answers.
+             * @example 4.5
              */
             mean_rating?: number | null;
             /**
              * Format: double
              * @description `answered / concluded` in percent.
+             * @example 79.2
              */
             response_rate_pct?: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 276
+             */
             satisfied: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 398
+             */
             sent: number;
         };
-        /** @description A service: what it is, who may ask for it, what a request must bring, who solves it, how fast. */
+        /**
+         * @description A service: what it is, who may ask for it, what a request must bring, who solves it, how fast.
+         * @example {
+         *       "audience": {
+         *         "area_ids": [],
+         *         "everyone": true,
+         *         "group_ids": [],
+         *         "roles": []
+         *       },
+         *       "availability": "Lunes a viernes, 7:30 a. m. a 5:00 p. m.",
+         *       "default_priority": "medium",
+         *       "default_type": "incident",
+         *       "form_fields": [
+         *         {
+         *           "key": "placa_equipo",
+         *           "label": {
+         *             "en": "Asset tag",
+         *             "es": "Placa del equipo"
+         *           },
+         *           "required": true,
+         *           "type": "text"
+         *         }
+         *       ],
+         *       "objective": "Restablecer la impresión en las dependencias",
+         *       "promised_resolution": "8 horas hábiles",
+         *       "required_attachments": [],
+         *       "resolution_minutes": 480,
+         *       "responsible_group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+         *       "routes": [
+         *         {
+         *           "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+         *           "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56"
+         *         }
+         *       ],
+         *       "scope": "Impresoras de red y multifuncionales de la entidad",
+         *       "sla_policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a"
+         *     }
+         */
         ServiceDetail: {
             audience: components["schemas"]["Audience"];
             /** @description When it is provided, e.g. "Lunes a viernes 8:00 a.m. – 5:00 p.m.". */
@@ -3726,6 +5082,43 @@ export interface components {
             routes?: components["schemas"]["RouteDoc"][];
             scope?: string | null;
         };
+        /**
+         * @example {
+         *       "audience": {
+         *         "area_ids": [],
+         *         "everyone": true,
+         *         "group_ids": [],
+         *         "roles": []
+         *       },
+         *       "availability": "Lunes a viernes, 7:30 a. m. a 5:00 p. m.",
+         *       "default_priority": "medium",
+         *       "default_type": "incident",
+         *       "form_fields": [
+         *         {
+         *           "key": "placa_equipo",
+         *           "label": {
+         *             "en": "Asset tag",
+         *             "es": "Placa del equipo"
+         *           },
+         *           "required": true,
+         *           "type": "text"
+         *         }
+         *       ],
+         *       "objective": "Restablecer la impresión en las dependencias",
+         *       "promised_resolution": "8 horas hábiles",
+         *       "required_attachments": [],
+         *       "resolution_minutes": 480,
+         *       "responsible_group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+         *       "routes": [
+         *         {
+         *           "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+         *           "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56"
+         *         }
+         *       ],
+         *       "scope": "Impresoras de red y multifuncionales de la entidad",
+         *       "sla_policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a"
+         *     }
+         */
         ServiceInput: {
             audience?: null | components["schemas"]["Audience"];
             availability?: string | null;
@@ -3744,12 +5137,24 @@ export interface components {
             /** Format: uuid */
             sla_policy_id?: string | null;
         };
+        /**
+         * @example {
+         *       "group_id": "0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23",
+         *       "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56"
+         *     }
+         */
         ServiceRoute: {
             /** Format: uuid */
             group_id: string;
             /** Format: uuid */
             organization_id: string;
         };
+        /**
+         * @example {
+         *       "absent_until": "2026-12-11T22:00:00Z",
+         *       "note": "Vacaciones; regresa el 14 de diciembre"
+         *     }
+         */
         SetAvailability: {
             /**
              * Format: date-time
@@ -3758,6 +5163,14 @@ export interface components {
             absent_until?: string | null;
             note?: string | null;
         };
+        /**
+         * @example {
+         *       "user_ids": [
+         *         "0193a5a4-5f60-7172-8d84-9e0f1a2b3c45",
+         *         "0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"
+         *       ]
+         *     }
+         */
         SetMembers: {
             /** @description The complete member list (agents, supervisors or admins). */
             user_ids: string[];
@@ -3765,17 +5178,46 @@ export interface components {
         /** @enum {string} */
         SlaBy: "priority" | "service";
         SlaPolicy: {
+            /** @example true */
             active: boolean;
-            /** Format: double */
+            /**
+             * Format: double
+             * @example 0.75
+             */
             at_risk_share: number;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a8-93a4-75b6-a1c8-3c4d5e6f7089
+             */
             calendar_id?: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a
+             */
             id: string;
+            /** @example ANS Mesa TIC */
             name: string;
+            /**
+             * @example [
+             *       {
+             *         "action": "notify_supervisor",
+             *         "at_share": 0.8,
+             *         "clock": "ttr"
+             *       },
+             *       {
+             *         "action": "escalate",
+             *         "at_share": 1,
+             *         "clock": "ttr",
+             *         "group_id": "0193a5b0-1c2d-7e3f-8a4b-5c6d7e8f9a0b"
+             *       }
+             *     ]
+             */
             rules: components["schemas"]["Rule"][];
             targets: components["schemas"]["Targets"];
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 2
+             */
             version: number;
         };
         SlaReport: {
@@ -3786,17 +5228,57 @@ export interface components {
         /** @description SLA figures of the cases resolved in the period, for one priority or one service. */
         SlaRow: {
             attention: components["schemas"]["Compliance"];
-            /** @description The priority (`critical`…) or the service's id. */
+            /**
+             * @description The priority (`critical`…) or the service's id.
+             * @example high
+             */
             key: string;
-            /** @description Spanish label of the priority, or the service's name. */
+            /**
+             * @description Spanish label of the priority, or the service's name.
+             * @example Alta
+             */
             name: string;
             resolution: components["schemas"]["Compliance"];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 84
+             */
             resolved: number;
             time_to_attend: components["schemas"]["TimeStats"];
             time_to_resolve: components["schemas"]["TimeStats"];
         };
-        /** @description Both clocks of a case, as the API shows them. */
+        /**
+         * @description Both clocks of a case, as the API shows them.
+         * @example {
+         *       "policy_id": "0193a5a9-a4b5-76c7-b2d9-4d5e6f70819a",
+         *       "policy_version": 2,
+         *       "resolution": {
+         *         "due_at": "2026-12-03T21:15:00Z",
+         *         "elapsed_minutes": 95,
+         *         "paused": false,
+         *         "remaining_minutes": 385,
+         *         "state": "within",
+         *         "target_minutes": 480
+         *       },
+         *       "resolution_rule": {
+         *         "priority": "high",
+         *         "source": "priority"
+         *       },
+         *       "response": {
+         *         "due_at": "2026-12-03T15:15:00Z",
+         *         "elapsed_minutes": 27,
+         *         "met": true,
+         *         "paused": false,
+         *         "remaining_minutes": 0,
+         *         "state": "within",
+         *         "target_minutes": 120
+         *       },
+         *       "response_rule": {
+         *         "priority": "high",
+         *         "source": "priority"
+         *       }
+         *     }
+         */
         SlaView: {
             /** Format: uuid */
             policy_id: string;
@@ -3811,6 +5293,12 @@ export interface components {
             /** @description Which rule set the attention target: the priority table or one of the policy's overrides. */
             response_rule: components["schemas"]["AppliedTarget"];
         };
+        /**
+         * @example {
+         *       "solution_type": "Reemplazo de repuesto",
+         *       "text": "Se reemplazó el rodillo de arrastre y se limpió el sensor de papel; la impresora imprime con normalidad."
+         *     }
+         */
         Solution: {
             /** @description E.g. `remote`, `on_site`, `workaround`, `configuration`. */
             solution_type?: string | null;
@@ -3824,12 +5312,22 @@ export interface components {
         Suggestion: {
             audience: components["schemas"]["ArticleAudience"];
             category?: null | components["schemas"]["Named"];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+             */
             desk_id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5aa-b5c6-77d8-83ea-5e6f708192ab
+             */
             id: string;
-            /** @description The symptom's first 200 characters. */
+            /**
+             * @description The symptom's first 200 characters.
+             * @example No puedo entrar al correo: la contraseña venció
+             */
             symptom: string;
+            /** @example Cómo cambiar la contraseña del correo institucional */
             title: string;
         };
         /**
@@ -3843,14 +5341,21 @@ export interface components {
         Summary: {
             /** @description Time to attend (from registration until an agent took the case) against its target. */
             attention: components["schemas"]["Compliance"];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 49
+             */
             backlog_end: number;
             /**
              * Format: int64
              * @description Open cases (registered, neither resolved nor closed) when the period began and when it ended.
+             * @example 35
              */
             backlog_start: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 371
+             */
             closed: number;
             /** @description Level changes upward in the period, by the level reached. */
             escalations: components["schemas"]["LevelCount"][];
@@ -3858,32 +5363,48 @@ export interface components {
              * Format: int64
              * @description First-contact resolution: resolved at level 1, never reopened, and with no escalation, no
              *     transfer to another desk and no hand-over from one agent to another in its audit trail.
+             * @example 141
              */
             first_contact: number;
-            /** Format: double */
+            /**
+             * Format: double
+             * @example 35.4
+             */
             first_contact_pct?: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 412
+             */
             opened: number;
             period: components["schemas"]["ReportPeriod"];
             /**
              * Format: int64
              * @description Cases handed from one agent to another.
+             * @example 27
              */
             reassignments: number;
             /**
              * Format: int64
              * @description Cases rejected (out of scope, redirected).
+             * @example 6
              */
             rejections: number;
-            /** Format: double */
+            /**
+             * Format: double
+             * @example 2.3
+             */
             reopen_pct?: number | null;
             /**
              * Format: int64
              * @description Resolved cases that had been reopened at least once before this resolution.
+             * @example 9
              */
             reopened: number;
             resolution: components["schemas"]["Compliance"];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 398
+             */
             resolved: number;
             satisfaction: components["schemas"]["Satisfaction"];
             time_to_attend: components["schemas"]["TimeStats"];
@@ -3891,17 +5412,22 @@ export interface components {
             /**
              * Format: int64
              * @description Cases sent from these desks to another desk.
+             * @example 11
              */
             transfers: number;
         };
         /** @description A survey as the requester (and the case's staff) see it. */
         Survey: {
             answer?: null | components["schemas"]["SurveyAnswer"];
-            /** @description Whether "Was it solved?" is asked. */
+            /**
+             * @description Whether "Was it solved?" is asked.
+             * @example true
+             */
             ask_solved: boolean;
             /**
              * Format: date-time
              * @description The answer is taken until then; past it the case closes as accepted by silence.
+             * @example 2026-12-08T16:00:00Z
              */
             expires_at: string;
             /**
@@ -3912,21 +5438,37 @@ export interface components {
             /**
              * Format: date-time
              * @description When the solution was given (the survey sent).
+             * @example 2026-12-04T16:00:00Z
              */
             sent_at: string;
+            /** @example Impresoras y escáneres */
             service: string;
-            /** @description The solution being rated, while the case is resolved. */
+            /**
+             * @description The solution being rated, while the case is resolved.
+             * @example Se reemplazó el rodillo de arrastre y se limpió el sensor de papel.
+             */
             solution?: string | null;
             state: components["schemas"]["SurveyState"];
+            /** @example La impresora del piso 4 no imprime */
             subject: string;
             /**
              * Format: int64
              * @description The case's number, subject and service.
+             * @example 1042
              */
             ticket_number: number;
             /** @description The case's status now (after an answer: `closed`, or back at work). */
             ticket_status: components["schemas"]["Status"];
         };
+        /**
+         * @example {
+         *       "answered_at": "2026-12-04T19:30:00Z",
+         *       "comment": "Muy buena atención, el técnico llegó rápido",
+         *       "rating": 5,
+         *       "satisfied": true,
+         *       "solved": true
+         *     }
+         */
         SurveyAnswer: {
             /** Format: date-time */
             answered_at: string;
@@ -3937,7 +5479,14 @@ export interface components {
             satisfied: boolean;
             solved?: boolean | null;
         };
-        /** @description The requester's verdict. */
+        /**
+         * @description The requester's verdict.
+         * @example {
+         *       "comment": "Muy buena atención, el técnico llegó rápido",
+         *       "rating": 5,
+         *       "solved": true
+         *     }
+         */
         SurveyAnswerInput: {
             /** @description Becomes a public follow-up of the case. */
             comment?: string | null;
@@ -3956,26 +5505,56 @@ export interface components {
         SurveyDefinition: {
             /** @description How long the requester has; then the case closes as accepted by silence. */
             acceptance_delay: components["schemas"]["Delay"];
-            /** @description The rating (1–5) and a free comment are always asked; "Was it solved?" when true. */
+            /**
+             * @description The rating (1–5) and a free comment are always asked; "Was it solved?" when true.
+             * @example true
+             */
             ask_solved: boolean;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+             */
             desk_id: string;
-            /** @description Reminders, in hours before the deadline. */
+            /**
+             * @description Reminders, in hours before the deadline.
+             * @example [
+             *       24
+             *     ]
+             */
             reminder_hours_before: number[];
             /**
              * Format: int32
              * @description Lowest satisfied rating: below it (default: 2 or less) the case reopens. The desk's
              *     `survey_satisfied_min`.
+             * @example 4
              */
             satisfied_min_rating: number;
-            /** @description Staff may close a resolved case with a recorded reason (e.g. accepted by phone). */
+            /**
+             * @description Staff may close a resolved case with a recorded reason (e.g. accepted by phone).
+             * @example false
+             */
             staff_may_close: boolean;
             /**
              * Format: int32
              * @description The desk's row version, for `If-Match`.
+             * @example 1
              */
             version: number;
         };
+        /**
+         * @example {
+         *       "acceptance_delay": {
+         *         "amount": 48,
+         *         "unit": "hours"
+         *       },
+         *       "ask_solved": true,
+         *       "reminder_hours_before": [
+         *         24
+         *       ],
+         *       "satisfied_min_rating": 4,
+         *       "staff_may_close": false
+         *     }
+         */
         SurveyDefinitionInput: {
             acceptance_delay: components["schemas"]["Delay"];
             ask_solved: boolean;
@@ -3986,47 +5565,66 @@ export interface components {
         };
         /** @description One row of results. */
         SurveyResultRow: {
-            /** Format: double */
+            /**
+             * Format: double
+             * @example 4.6
+             */
             average_rating?: number | null;
             /**
              * Format: double
              * @description CSAT: the share of responses that were satisfied.
+             * @example 0.917
              */
             csat?: number | null;
             /**
              * @description The desk, service, group or agent id, or the period's first day (`YYYY-MM-DD`); `null` for
              *     resolutions without a group or agent.
+             * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
              */
             key?: string | null;
-            /** @description The desk's, service's, group's or agent's name. */
+            /**
+             * @description The desk's, service's, group's or agent's name.
+             * @example Tecnologías de la Información
+             */
             name?: string | null;
             /**
              * Format: int64
              * @description Still waiting for an answer (left out of the rates).
+             * @example 14
              */
             pending: number;
             /**
              * Format: double
              * @description Reopened by survey over the surveys whose time is over.
+             * @example 0.075
              */
             reopen_rate?: number | null;
             /**
              * Format: int64
              * @description Responses that reopened the case ("Abierto por encuesta").
+             * @example 8
              */
             reopened: number;
             /**
              * Format: double
              * @description Responses over the surveys whose time is over (answered, expired or withdrawn).
+             * @example 0.906
              */
             response_rate?: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 96
+             */
             responses: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 88
+             */
             satisfied: number;
             /**
              * Format: int64
              * @description Surveys sent (one per resolution).
+             * @example 120
              */
             sent: number;
         };
@@ -4073,6 +5671,34 @@ export interface components {
         };
         /** @enum {string} */
         TargetSource: "priority" | "override" | "service";
+        /**
+         * @example {
+         *       "critical": {
+         *         "tto_minutes": 60,
+         *         "ttr_minutes": 240
+         *       },
+         *       "high": {
+         *         "tto_minutes": 120,
+         *         "ttr_minutes": 480
+         *       },
+         *       "low": {
+         *         "tto_minutes": 1080,
+         *         "ttr_minutes": 2700
+         *       },
+         *       "medium": {
+         *         "tto_minutes": 300,
+         *         "ttr_minutes": 1080
+         *       },
+         *       "overrides": [
+         *         {
+         *           "priority": "low",
+         *           "ticket_type": "request",
+         *           "tto_minutes": 1080,
+         *           "ttr_minutes": 4320
+         *         }
+         *       ]
+         *     }
+         */
         Targets: {
             critical: components["schemas"]["Target"];
             high: components["schemas"]["Target"];
@@ -4086,87 +5712,150 @@ export interface components {
         };
         /** @description A case (solicitud / caso / ticket). */
         Ticket: {
-            /** @description What the caller may do now. */
+            /**
+             * @description What the caller may do now.
+             * @example [
+             *       "hold",
+             *       "escalate",
+             *       "resolve",
+             *       "reject"
+             *     ]
+             */
             allowed_actions: components["schemas"]["Action"][];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a6-7182-7394-8fa6-1a2b3c4d5e67
+             */
             area_id?: string | null;
             assigned_agent?: null | components["schemas"]["Named"];
             assigned_group?: null | components["schemas"]["Named"];
             channel: components["schemas"]["Channel"];
             /** Format: date-time */
             closed_at?: string | null;
+            /** @example 602 885 6000 ext. 1420 */
             contact_phone?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             created_at: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34
+             */
             created_by_id: string;
+            /** @example Desde esta mañana la impresora del piso 4 muestra "atasco de papel" aunque no tiene papel atascado. */
             description: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+             */
             desk_id: string;
             /**
              * @description The reference of the document the case came from (e.g. a letter's filing number in the
              *     document-management system).
+             * @example 2026ER004512
              */
             external_reference?: string | null;
             /** @description Values of the service's extra fields. */
             fields: unknown;
             hold?: null | components["schemas"]["Hold"];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90
+             */
             id: string;
             impact?: null | components["schemas"]["Level3"];
             /**
              * Format: int32
              * @description Support level working the case: 1, 2 or 3.
+             * @example 1
              */
             level: number;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a7-8293-74a5-90b7-2b3c4d5e6f78
+             */
             location_id?: string | null;
             /**
              * Format: int64
              * @description The consecutive human number, e.g. 1234.
+             * @example 1042
              */
             number: number;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+             */
             organization_id?: string | null;
             priority: components["schemas"]["Priority"];
             rejection?: null | components["schemas"]["Rejection"];
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 0
+             */
             reopen_count: number;
             reopen_reason?: null | components["schemas"]["ReopenReason"];
             requester: components["schemas"]["Named"];
-            /** @description The requester's email, to reach them (staff who work the case only). */
+            /**
+             * @description The requester's email, to reach them (staff who work the case only).
+             * @example lucia.martinez@cali.gov.co
+             */
             requester_email?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-04T18:15:00Z
+             */
             resolution_due_at?: string | null;
             /** Format: date-time */
             resolved_at?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T18:15:00Z
+             */
             response_due_at?: string | null;
             service: components["schemas"]["Named"];
             sla?: null | components["schemas"]["SlaView"];
             solution?: null | components["schemas"]["Solution"];
             status: components["schemas"]["Status"];
+            /** @example La impresora del piso 4 no imprime */
             subject: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:42:00Z
+             */
             taken_at?: string | null;
             type: components["schemas"]["TicketType"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T15:40:00Z
+             */
             updated_at: string;
             urgency?: null | components["schemas"]["Level3"];
             /**
              * Format: int32
              * @description Row version, for `If-Match`.
+             * @example 4
              */
             version: number;
         };
         /** @description One entry of the audit trail. */
         TicketEvent: {
             actor?: null | components["schemas"]["Named"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T15:40:00Z
+             */
             created_at: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5c5-2e3f-7041-9b52-6c7d8e9f0a12
+             */
             id: string;
-            /** @description `created`, `status`, `assignment`, `level`, `priority`, `classification`, `followup`, `attachment`, … */
+            /**
+             * @description `created`, `status`, `assignment`, `level`, `priority`, `classification`, `followup`, `attachment`, …
+             * @example level
+             */
             kind: string;
             new_value?: unknown;
             old_value?: unknown;
@@ -4184,39 +5873,59 @@ export interface components {
             assigned_agent?: null | components["schemas"]["Named"];
             assigned_group?: null | components["schemas"]["Named"];
             channel: components["schemas"]["Channel"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             created_at: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+             */
             desk_id: string;
+            /** @example 2026ER004512 */
             external_reference?: string | null;
             hold_reason?: null | components["schemas"]["HoldReason"];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90
+             */
             id: string;
             /**
              * Format: int32
              * @description Support level working the case: 1, 2 or 3.
+             * @example 1
              */
             level: number;
             /**
              * Format: int64
              * @description The consecutive human number, e.g. 1234.
+             * @example 1042
              */
             number: number;
             priority: components["schemas"]["Priority"];
             reopen_reason?: null | components["schemas"]["ReopenReason"];
             requester: components["schemas"]["Named"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-04T18:15:00Z
+             */
             resolution_due_at?: string | null;
             service: components["schemas"]["Named"];
             sla?: null | components["schemas"]["SlaView"];
             status: components["schemas"]["Status"];
+            /** @example La impresora del piso 4 no imprime */
             subject: string;
             type: components["schemas"]["TicketType"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T15:40:00Z
+             */
             updated_at: string;
             /**
              * Format: int32
              * @description Row version, for `If-Match`.
+             * @example 4
              */
             version: number;
         };
@@ -4227,13 +5936,20 @@ export interface components {
         TicketType: "incident" | "request";
         /** @description Mean and 90th percentile of business minutes. */
         TimeStats: {
-            /** Format: double */
+            /**
+             * Format: double
+             * @example 212.5
+             */
             mean_minutes?: number | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 398
+             */
             measured: number;
             /**
              * Format: double
              * @description Continuous 90th percentile (`percentile_cont(0.9)`).
+             * @example 540
              */
             p90_minutes?: number | null;
         };
@@ -4243,6 +5959,34 @@ export interface components {
          * @enum {string}
          */
         TlsMode: "tls" | "starttls" | "none";
+        /**
+         * @example {
+         *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwMTkzYTVhMyJ9.c2lnbmF0dXJh",
+         *       "expires_in": 900,
+         *       "refresh_expires_in": 1209600,
+         *       "refresh_token": "fTyaQeLwW2yNHi86S1xtfo-QobLD1OX2BxgpOktcbX4",
+         *       "token_type": "Bearer",
+         *       "user": {
+         *         "active": true,
+         *         "area_id": "0193a5a6-7182-7394-8fa6-1a2b3c4d5e67",
+         *         "auth_source": "directory",
+         *         "created_at": "2026-03-02T13:00:00Z",
+         *         "display_name": "Lucía Martínez",
+         *         "email": "lucia.martinez@cali.gov.co",
+         *         "id": "0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34",
+         *         "identity_number": "52123456",
+         *         "last_login_at": "2026-12-03T13:15:00Z",
+         *         "locale": "es-CO",
+         *         "location_id": "0193a5a7-8293-74a5-90b7-2b3c4d5e6f78",
+         *         "organization_id": "0193a5a5-6071-7283-9e95-0f1a2b3c4d56",
+         *         "phone": "602 885 6000 ext. 2310",
+         *         "role": "requester",
+         *         "updated_at": "2026-12-03T13:15:00Z",
+         *         "username": "lucia.martinez",
+         *         "version": 3
+         *       }
+         *     }
+         */
         TokenResponse: {
             /** @description JWT for `Authorization: Bearer`. */
             access_token: string;
@@ -4271,25 +6015,38 @@ export interface components {
             /**
              * Format: int64
              * @description Cases registered in the period (all of them, not only the rows shown).
+             * @example 412
              */
             total: number;
         };
         /** @description Cases registered in the period for one service or category. */
         TopRow: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 73
+             */
             cases: number;
             /**
              * Format: uuid
              * @description Id of the service or category; `null` for services at the root of the catalog.
+             * @example 0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12
              */
             id?: string | null;
+            /** @example Impresoras y escáneres */
             name: string;
             /**
              * Format: double
              * @description Share of the period's registered cases, in percent.
+             * @example 17.7
              */
             share_pct?: number | null;
         };
+        /**
+         * @example {
+         *       "reason": "El caso es de impresión, no de equipos de cómputo",
+         *       "service_id": "0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12"
+         *     }
+         */
         TransferBody: {
             /** @description Why the case belongs there. */
             reason: string;
@@ -4305,10 +6062,24 @@ export interface components {
          * @enum {string}
          */
         UnknownSender: "register" | "instruct";
+        /**
+         * @example {
+         *       "name": "Subdirección de Tesorería Distrital"
+         *     }
+         */
         UpdateArea: {
             active?: boolean | null;
             name?: string | null;
         };
+        /**
+         * @example {
+         *       "auto_close_hours": 72,
+         *       "supervisor_ids": [
+         *         "0193a5b1-2d3e-7f40-9b5c-6d7e8f9a0b1c"
+         *       ],
+         *       "survey_satisfied_min": 4
+         *     }
+         */
         UpdateDesk: {
             active?: boolean | null;
             /** Format: int32 */
@@ -4331,6 +6102,12 @@ export interface components {
             survey_satisfied_min?: number | null;
             timezone?: string | null;
         };
+        /**
+         * @example {
+         *       "description": "Técnicos de primer nivel en sitio",
+         *       "name": "Soporte en sitio - Nivel 1"
+         *     }
+         */
         UpdateGroup: {
             active?: boolean | null;
             description?: string | null;
@@ -4339,6 +6116,11 @@ export interface components {
             level?: number | null;
             name?: string | null;
         };
+        /**
+         * @example {
+         *       "address": "Avenida 2 Norte # 10-70, piso 4, Cali"
+         *     }
+         */
         UpdateLocation: {
             active?: boolean | null;
             address?: string | null;
@@ -4346,6 +6128,13 @@ export interface components {
             /** Format: uuid */
             organization_id?: string | null;
         };
+        /**
+         * @example {
+         *       "identity_number": "52123456",
+         *       "locale": "es-CO",
+         *       "phone": "310 555 1234"
+         *     }
+         */
         UpdateMe: {
             /**
              * @description One's identity document number (a desk may require it to register cases). Dots and
@@ -4356,6 +6145,12 @@ export interface components {
             locale?: string | null;
             phone?: string | null;
         };
+        /**
+         * @example {
+         *       "description": "Fallas de impresión, escaneo, tóner y papel",
+         *       "name": "Impresoras, escáneres y multifuncionales"
+         *     }
+         */
         UpdateNode: {
             active?: boolean | null;
             code?: string | null;
@@ -4363,15 +6158,36 @@ export interface components {
             name?: string | null;
             service?: null | components["schemas"]["ServiceInput"];
         };
+        /**
+         * @example {
+         *       "disabled": [
+         *         "followup",
+         *         "survey_reminder"
+         *       ]
+         *     }
+         */
         UpdateNotificationPreferences: {
             /** @description The optional kinds the caller does not want (replaces the list). */
             disabled: components["schemas"]["Kind"][];
         };
+        /**
+         * @example {
+         *       "name": "Secretaría de Hacienda Distrital",
+         *       "short_name": "SHD"
+         *     }
+         */
         UpdateOrganization: {
             active?: boolean | null;
             name?: string | null;
             short_name?: string | null;
         };
+        /**
+         * @example {
+         *       "area_id": "0193a5a6-7182-7394-8fa6-1a2b3c4d5e67",
+         *       "phone": "602 885 6000 ext. 2311",
+         *       "role": "agent"
+         *     }
+         */
         UpdateUser: {
             active?: boolean | null;
             /** Format: uuid */
@@ -4390,6 +6206,16 @@ export interface components {
             phone?: string | null;
             role?: null | components["schemas"]["Role"];
         };
+        /**
+         * @example {
+         *       "active": true,
+         *       "events": [
+         *         "case.registered",
+         *         "case.state_changed",
+         *         "survey.answered"
+         *       ]
+         *     }
+         */
         UpdateWebhook: {
             /** @description false pauses it; true enables it again (as `POST …/enable`). */
             active?: boolean | null;
@@ -4405,34 +6231,67 @@ export interface components {
              * @description Agents: absent (not assigned new cases) until this instant.
              */
             absent_until?: string | null;
+            /** @example true */
             active: boolean;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a6-7182-7394-8fa6-1a2b3c4d5e67
+             */
             area_id?: string | null;
             auth_source: components["schemas"]["AuthSource"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-03-02T13:00:00Z
+             */
             created_at: string;
+            /** @example Lucía Martínez */
             display_name: string;
+            /** @example lucia.martinez@cali.gov.co */
             email?: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34
+             */
             id: string;
-            /** @description The identity document's number (cédula); a desk may require it at registration. */
+            /**
+             * @description The identity document's number (cédula); a desk may require it at registration.
+             * @example 52123456
+             */
             identity_number?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             last_login_at?: string | null;
-            /** @description BCP 47 tag of the preferred language: `es-CO` or `en`. */
+            /**
+             * @description BCP 47 tag of the preferred language: `es-CO` or `en`.
+             * @example es-CO
+             */
             locale: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a7-8293-74a5-90b7-2b3c4d5e6f78
+             */
             location_id?: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+             */
             organization_id?: string | null;
+            /** @example 602 885 6000 ext. 2310 */
             phone?: string | null;
             role: components["schemas"]["Role"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             updated_at: string;
+            /** @example lucia.martinez */
             username: string;
             /**
              * Format: int32
              * @description Row version, for `If-Match` on updates.
+             * @example 3
              */
             version: number;
         };
@@ -4442,11 +6301,22 @@ export interface components {
         };
         /** @enum {string} */
         View: "requested" | "mine" | "my_groups" | "unassigned" | "all" | "unstaffed";
-        /** @description Where the reader opened the article. */
+        /**
+         * @description Where the reader opened the article.
+         * @example {
+         *       "from_suggestion": true
+         *     }
+         */
         ViewInput: {
             /** @description Opened from the suggestions of the new-request form. */
             from_suggestion?: boolean;
         };
+        /**
+         * @example {
+         *       "id": "0193a5c6-3f40-7152-8c63-7d8e9f0a1b23",
+         *       "views": 128
+         *     }
+         */
         ViewRecorded: {
             /**
              * Format: uuid
@@ -4468,24 +6338,47 @@ export interface components {
             /**
              * Format: int64
              * @description Open cases at the end of the bucket (or of the period, if it ends first).
+             * @example 49
              */
             backlog: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 88
+             */
             closed: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 97
+             */
             opened: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @example 92
+             */
             resolved: number;
             /**
              * Format: date
              * @description First day of the bucket (a Monday for weeks).
+             * @example 2026-11-30
              */
             start: string;
         };
-        /** @description "Was this helpful?" */
+        /**
+         * @description "Was this helpful?"
+         * @example {
+         *       "helpful": true
+         *     }
+         */
         VoteInput: {
             helpful: boolean;
         };
+        /**
+         * @example {
+         *       "helpful": 31,
+         *       "my_vote": true,
+         *       "not_helpful": 2
+         *     }
+         */
         VoteTally: {
             /** Format: int64 */
             helpful: number;
@@ -4498,35 +6391,62 @@ export interface components {
             /**
              * @description Inactive: no event is queued for it and its pending deliveries wait (disabled by an admin,
              *     or by Mesa after failing for long: see `disabled_reason`).
+             * @example true
              */
             active: boolean;
             /**
              * Format: int32
              * @description Failed attempts since its last success.
+             * @example 0
              */
             consecutive_failures: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-11-02T15:00:00Z
+             */
             created_at: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5ae-f90a-7b1c-872e-92a3b4c5d6ef
+             */
             created_by_id?: string | null;
+            /** @example Gestión documental: estado de los radicados */
             description?: string | null;
             /** Format: date-time */
             disabled_at?: string | null;
             disabled_reason?: string | null;
-            /** @description The event types it receives. */
+            /**
+             * @description The event types it receives.
+             * @example [
+             *       "case.registered",
+             *       "case.state_changed"
+             *     ]
+             */
             events: string[];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193a5ac-d7e8-79fa-a50c-708192a3b4cd
+             */
             id: string;
             /**
              * @description The HMAC-SHA256 key (only in the answers of creation and rotation): keep it in the
              *     receiver to check `Mesa-Signature`.
              */
             secret?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-03T13:15:00Z
+             */
             updated_at: string;
-            /** @description Where events are POSTed. */
+            /**
+             * @description Where events are POSTed.
+             * @example https://orfeo.cali.gov.co/integraciones/mesa
+             */
             url: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @example 2
+             */
             version: number;
         };
     };
@@ -4541,9 +6461,15 @@ export interface operations {
     list_tokens: {
         parameters: {
             query?: {
-                /** @description Only the tokens acting as this user (admins; others see only their own). */
+                /**
+                 * @description Only the tokens acting as this user (admins; others see only their own).
+                 * @example 0193a5ae-f90a-7b1c-872e-92a3b4c5d6ef
+                 */
                 user_id?: string;
-                /** @description Page size, 1–200 (default 50). */
+                /**
+                 * @description Page size, 1–200 (default 50).
+                 * @example 50
+                 */
                 limit?: number;
                 cursor?: string;
             };
@@ -4729,6 +6655,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -4805,6 +6732,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -4878,13 +6806,25 @@ export interface operations {
     list_areas: {
         parameters: {
             query?: {
-                /** @description Only active (`true`) or inactive (`false`) rows. */
+                /**
+                 * @description Only active (`true`) or inactive (`false`) rows.
+                 * @example true
+                 */
                 active?: boolean;
-                /** @description Case-insensitive text contained in the name. */
+                /**
+                 * @description Case-insensitive text contained in the name.
+                 * @example hacienda
+                 */
                 q?: string;
-                /** @description Rows of this organization (areas, locations). */
+                /**
+                 * @description Rows of this organization (areas, locations).
+                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 */
                 organization_id?: string;
-                /** @description Page size, 1–200 (default 50). */
+                /**
+                 * @description Page size, 1–200 (default 50).
+                 * @example 50
+                 */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
@@ -5079,6 +7019,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -5155,6 +7096,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -5238,10 +7180,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -5782,6 +7728,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -5857,9 +7804,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -5983,11 +7932,15 @@ export interface operations {
     list_holidays: {
         parameters: {
             query?: {
-                /** @description Default: the current year. */
+                /**
+                 * @description Default: the current year.
+                 * @example 2026
+                 */
                 year?: number;
             };
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -6082,6 +8035,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -6158,6 +8112,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -6233,10 +8188,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -6362,6 +8321,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -6476,7 +8436,10 @@ export interface operations {
     list_desks: {
         parameters: {
             query?: {
-                /** @description Admins and supervisors may list inactive desks too. */
+                /**
+                 * @description Admins and supervisors may list inactive desks too.
+                 * @example true
+                 */
                 include_inactive?: boolean;
             };
             header?: never;
@@ -6669,6 +8632,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -6744,10 +8708,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -6862,11 +8830,15 @@ export interface operations {
     get_catalog: {
         parameters: {
             query?: {
-                /** @description Staff only: include deactivated nodes. */
+                /**
+                 * @description Staff only: include deactivated nodes.
+                 * @example true
+                 */
                 include_inactive?: boolean;
             };
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -6961,6 +8933,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -7037,6 +9010,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -7144,6 +9118,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -7260,7 +9235,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Desk id */
+                /**
+                 * @description Desk id
+                 * @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90
+                 */
                 id: string;
             };
             cookie?: never;
@@ -7337,9 +9315,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Desk id */
+                /**
+                 * @description Desk id
+                 * @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90
+                 */
                 id: string;
+                /** @example assigned */
                 kind: components["schemas"]["Kind"];
+                /** @example es */
                 lang: components["schemas"]["Lang"];
             };
             cookie?: never;
@@ -7416,9 +9399,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Desk id */
+                /**
+                 * @description Desk id
+                 * @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90
+                 */
                 id: string;
+                /** @example assigned */
                 kind: components["schemas"]["Kind"];
+                /** @example es */
                 lang: components["schemas"]["Lang"];
             };
             cookie?: never;
@@ -7526,9 +9514,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Desk id */
+                /**
+                 * @description Desk id
+                 * @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90
+                 */
                 id: string;
+                /** @example assigned */
                 kind: components["schemas"]["Kind"];
+                /** @example es */
                 lang: components["schemas"]["Lang"];
             };
             cookie?: never;
@@ -7604,9 +9597,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Desk id */
+                /**
+                 * @description Desk id
+                 * @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90
+                 */
                 id: string;
+                /** @example assigned */
                 kind: components["schemas"]["Kind"];
+                /** @example es */
                 lang: components["schemas"]["Lang"];
             };
             cookie?: never;
@@ -7715,6 +9713,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -7790,10 +9789,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -7910,7 +9913,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Desk */
+                /**
+                 * @description Desk
+                 * @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90
+                 */
                 id: string;
             };
             cookie?: never;
@@ -7987,6 +9993,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -8063,10 +10070,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The desk's ETag (row version) */
+                /**
+                 * @description The desk's ETag (row version)
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -8182,8 +10193,11 @@ export interface operations {
     list_groups: {
         parameters: {
             query?: {
+                /** @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01 */
                 desk_id?: string;
+                /** @example 1 */
                 level?: number;
+                /** @example true */
                 active?: boolean;
             };
             header?: never;
@@ -8376,6 +10390,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -8451,10 +10466,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -8580,7 +10599,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Support group */
+                /**
+                 * @description Support group
+                 * @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90
+                 */
                 id: string;
             };
             cookie?: never;
@@ -8657,6 +10679,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -8803,6 +10826,7 @@ export interface operations {
                 /**
                  * @description `true` (the default): report what would change and write nothing. `false`: apply the
                  *     whole file in one transaction, or nothing if any row has an error.
+                 * @example true
                  */
                 dry_run?: boolean;
             };
@@ -8920,6 +10944,7 @@ export interface operations {
                 /**
                  * @description `true` (the default): report what would change and write nothing. `false`: apply the
                  *     whole file in one transaction, or nothing if any row has an error.
+                 * @example true
                  */
                 dry_run?: boolean;
             };
@@ -9037,6 +11062,7 @@ export interface operations {
                 /**
                  * @description `true` (the default): report what would change and write nothing. `false`: apply the
                  *     whole file in one transaction, or nothing if any row has an error.
+                 * @example true
                  */
                 dry_run?: boolean;
             };
@@ -9151,11 +11177,20 @@ export interface operations {
     list_jobs: {
         parameters: {
             query?: {
-                /** @description Only jobs in this state (default: all). */
+                /**
+                 * @description Only jobs in this state (default: all).
+                 * @example failed
+                 */
                 state?: components["schemas"]["JobState"];
-                /** @description Only jobs of this kind, e.g. `sla_recompute`. */
+                /**
+                 * @description Only jobs of this kind, e.g. `sla_recompute`.
+                 * @example sla_recompute
+                 */
                 kind?: string;
-                /** @description Page size, 1–200 (default 50). */
+                /**
+                 * @description Page size, 1–200 (default 50).
+                 * @example 50
+                 */
                 limit?: number;
                 cursor?: string;
             };
@@ -9244,7 +11279,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Job id */
+                /**
+                 * @description Job id
+                 * @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90
+                 */
                 id: string;
             };
             cookie?: never;
@@ -9329,22 +11367,34 @@ export interface operations {
     list_articles: {
         parameters: {
             query?: {
-                /** @description Only this desk's articles. */
+                /**
+                 * @description Only this desk's articles.
+                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 */
                 desk?: string;
-                /** @description Only this category's articles. */
+                /**
+                 * @description Only this category's articles.
+                 * @example 0193a5ab-c6d7-78e9-94fb-6f708192a3bc
+                 */
                 category?: string;
                 /**
                  * @description Only articles in this status (staff; requesters only ever see published ones). The review
                  *     queue is `status=in_review`.
+                 * @example in_review
                  */
                 status?: components["schemas"]["ArticleStatus"];
+                /** @example public */
                 audience?: components["schemas"]["ArticleAudience"];
                 /**
                  * @description Spanish full-text search (accents ignored) over title, symptom and steps; the results
                  *     then come by relevance, in one page.
+                 * @example contraseña correo
                  */
                 q?: string;
-                /** @description Page size, 1–200 (default 50). */
+                /**
+                 * @description Page size, 1–200 (default 50).
+                 * @example 20
+                 */
                 limit?: number;
                 cursor?: string;
             };
@@ -9530,6 +11580,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -9606,10 +11657,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The article's ETag (row version) */
+                /**
+                 * @description The article's ETag (row version)
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -9726,9 +11781,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -9833,6 +11890,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -9940,7 +11998,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
+                /** @example 0193a5b9-3e4f-7a50-b612-c3d4e5f60718 */
                 file: string;
             };
             cookie?: never;
@@ -10016,13 +12076,20 @@ export interface operations {
     diff_versions: {
         parameters: {
             query: {
-                /** @description The older revision. */
+                /**
+                 * @description The older revision.
+                 * @example 2
+                 */
                 from: number;
-                /** @description The newer revision. */
+                /**
+                 * @description The newer revision.
+                 * @example 3
+                 */
                 to: number;
             };
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -10116,9 +12183,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -10222,9 +12291,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -10350,9 +12421,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -10457,6 +12530,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -10533,6 +12607,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -10649,6 +12724,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -10859,6 +12935,7 @@ export interface operations {
     stats: {
         parameters: {
             query: {
+                /** @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01 */
                 desk: string;
             };
             header?: never;
@@ -10944,11 +13021,20 @@ export interface operations {
     suggestions: {
         parameters: {
             query: {
-                /** @description What the requester is typing (the subject): at most 200 characters. */
+                /**
+                 * @description What the requester is typing (the subject): at most 200 characters.
+                 * @example no puedo entrar al correo
+                 */
                 q: string;
-                /** @description The desk the request is for (default: every desk the caller reads). */
+                /**
+                 * @description The desk the request is for (default: every desk the caller reads).
+                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 */
                 desk?: string;
-                /** @description How many, 1–20 (default 5). */
+                /**
+                 * @description How many, 1–20 (default 5).
+                 * @example 5
+                 */
                 limit?: number;
             };
             header?: never;
@@ -11036,7 +13122,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The view's id */
+                /**
+                 * @description The view's id
+                 * @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90
+                 */
                 id: string;
             };
             cookie?: never;
@@ -11119,13 +13208,25 @@ export interface operations {
     list_locations: {
         parameters: {
             query?: {
-                /** @description Only active (`true`) or inactive (`false`) rows. */
+                /**
+                 * @description Only active (`true`) or inactive (`false`) rows.
+                 * @example true
+                 */
                 active?: boolean;
-                /** @description Case-insensitive text contained in the name. */
+                /**
+                 * @description Case-insensitive text contained in the name.
+                 * @example hacienda
+                 */
                 q?: string;
-                /** @description Rows of this organization (areas, locations). */
+                /**
+                 * @description Rows of this organization (areas, locations).
+                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 */
                 organization_id?: string;
-                /** @description Page size, 1–200 (default 50). */
+                /**
+                 * @description Page size, 1–200 (default 50).
+                 * @example 50
+                 */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
@@ -11320,6 +13421,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -11396,6 +13498,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -11479,10 +13582,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -11930,13 +14037,25 @@ export interface operations {
     list_organizations: {
         parameters: {
             query?: {
-                /** @description Only active (`true`) or inactive (`false`) rows. */
+                /**
+                 * @description Only active (`true`) or inactive (`false`) rows.
+                 * @example true
+                 */
                 active?: boolean;
-                /** @description Case-insensitive text contained in the name. */
+                /**
+                 * @description Case-insensitive text contained in the name.
+                 * @example hacienda
+                 */
                 q?: string;
-                /** @description Rows of this organization (areas, locations). */
+                /**
+                 * @description Rows of this organization (areas, locations).
+                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 */
                 organization_id?: string;
-                /** @description Page size, 1–200 (default 50). */
+                /**
+                 * @description Page size, 1–200 (default 50).
+                 * @example 50
+                 */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
@@ -12131,6 +14250,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -12208,6 +14328,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -12291,10 +14412,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -12418,11 +14543,20 @@ export interface operations {
     list_outbox: {
         parameters: {
             query?: {
-                /** @description Only mails in this state (default: all). */
+                /**
+                 * @description Only mails in this state (default: all).
+                 * @example failed
+                 */
                 state?: components["schemas"]["MailState"];
-                /** @description Only the mails of this case. */
+                /**
+                 * @description Only the mails of this case.
+                 * @example 1042
+                 */
                 ticket?: number;
-                /** @description Page size, 1–200 (default 50). */
+                /**
+                 * @description Page size, 1–200 (default 50).
+                 * @example 50
+                 */
                 limit?: number;
                 cursor?: string;
             };
@@ -12511,6 +14645,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -12587,6 +14722,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -12718,42 +14854,84 @@ export interface operations {
     report_cases: {
         parameters: {
             query?: {
-                /** @description Desk. Default: every desk the caller supervises (every desk for admins). */
+                /**
+                 * @description Desk. Default: every desk the caller supervises (every desk for admins).
+                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 */
                 desk?: string;
-                /** @description Requester's organization recorded on the case. */
+                /**
+                 * @description Requester's organization recorded on the case.
+                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 */
                 organization?: string;
+                /** @example 0193a5a6-7182-7394-8fa6-1a2b3c4d5e67 */
                 area?: string;
+                /** @example 0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12 */
                 service?: string;
-                /** @description Support group the case is assigned to now. */
+                /**
+                 * @description Support group the case is assigned to now.
+                 * @example 0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23
+                 */
                 group?: string;
-                /** @description Agent the case is assigned to now. */
+                /**
+                 * @description Agent the case is assigned to now.
+                 * @example 0193a5a4-5f60-7172-8d84-9e0f1a2b3c45
+                 */
                 agent?: string;
-                /** @description `incident` or `request`. */
+                /**
+                 * @description `incident` or `request`.
+                 * @example incident
+                 */
                 type?: string;
-                /** @description `critical`, `high`, `medium` or `low`. */
+                /**
+                 * @description `critical`, `high`, `medium` or `low`.
+                 * @example high
+                 */
                 priority?: string;
-                /** @description `portal`, `phone`, `api`, `email` or `letter`. */
+                /**
+                 * @description `portal`, `phone`, `api`, `email` or `letter`.
+                 * @example portal
+                 */
                 channel?: string;
-                /** @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`. */
+                /**
+                 * @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`.
+                 * @example 2026-11-01
+                 */
                 from?: string;
-                /** @description Last day of the period, included. Default: today. */
+                /**
+                 * @description Last day of the period, included. Default: today.
+                 * @example 2026-11-30
+                 */
                 to?: string;
-                /** @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`). */
+                /**
+                 * @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`).
+                 * @example week
+                 */
                 granularity?: string;
-                /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
+                /**
+                 * @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`.
+                 * @example priority
+                 */
                 by?: string;
-                /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
+                /**
+                 * @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV.
+                 * @example json
+                 */
                 format?: string;
                 /**
                  * @description The figure: `opened`, `resolved`, `closed`, `backlog` (open when the period ended),
                  *     `attention_met`, `attention_missed`, `resolution_met`, `resolution_missed`,
                  *     `first_contact`, `reopened` (of the cases resolved in the period), `escalated` or
                  *     `rejected` (in the period).
+                 * @example resolution_missed
                  */
                 measure?: string;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
-                /** @description Cases per page, 1–200 (default 50). */
+                /**
+                 * @description Cases per page, 1–200 (default 50).
+                 * @example 50
+                 */
                 limit?: number;
             };
             header?: never;
@@ -12848,13 +15026,25 @@ export interface operations {
     report_quarterly: {
         parameters: {
             query?: {
-                /** @description The desk (required). */
+                /**
+                 * @description The desk (required).
+                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 */
                 desk?: string;
-                /** @description e.g. `2026`. */
+                /**
+                 * @description e.g. `2026`.
+                 * @example 2026
+                 */
                 year?: string;
-                /** @description 1–4 (January–March is 1). */
+                /**
+                 * @description 1–4 (January–March is 1).
+                 * @example 4
+                 */
                 quarter?: string;
-                /** @description `pdf` or `xlsx`; without it, `Accept` decides (PDF unless it asks for the spreadsheet type). */
+                /**
+                 * @description `pdf` or `xlsx`; without it, `Accept` decides (PDF unless it asks for the spreadsheet type).
+                 * @example pdf
+                 */
                 format?: string;
             };
             header?: never;
@@ -12951,31 +15141,69 @@ export interface operations {
     report_sla: {
         parameters: {
             query?: {
-                /** @description Desk. Default: every desk the caller supervises (every desk for admins). */
+                /**
+                 * @description Desk. Default: every desk the caller supervises (every desk for admins).
+                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 */
                 desk?: string;
-                /** @description Requester's organization recorded on the case. */
+                /**
+                 * @description Requester's organization recorded on the case.
+                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 */
                 organization?: string;
+                /** @example 0193a5a6-7182-7394-8fa6-1a2b3c4d5e67 */
                 area?: string;
+                /** @example 0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12 */
                 service?: string;
-                /** @description Support group the case is assigned to now. */
+                /**
+                 * @description Support group the case is assigned to now.
+                 * @example 0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23
+                 */
                 group?: string;
-                /** @description Agent the case is assigned to now. */
+                /**
+                 * @description Agent the case is assigned to now.
+                 * @example 0193a5a4-5f60-7172-8d84-9e0f1a2b3c45
+                 */
                 agent?: string;
-                /** @description `incident` or `request`. */
+                /**
+                 * @description `incident` or `request`.
+                 * @example incident
+                 */
                 type?: string;
-                /** @description `critical`, `high`, `medium` or `low`. */
+                /**
+                 * @description `critical`, `high`, `medium` or `low`.
+                 * @example high
+                 */
                 priority?: string;
-                /** @description `portal`, `phone`, `api`, `email` or `letter`. */
+                /**
+                 * @description `portal`, `phone`, `api`, `email` or `letter`.
+                 * @example portal
+                 */
                 channel?: string;
-                /** @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`. */
+                /**
+                 * @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`.
+                 * @example 2026-11-01
+                 */
                 from?: string;
-                /** @description Last day of the period, included. Default: today. */
+                /**
+                 * @description Last day of the period, included. Default: today.
+                 * @example 2026-11-30
+                 */
                 to?: string;
-                /** @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`). */
+                /**
+                 * @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`).
+                 * @example week
+                 */
                 granularity?: string;
-                /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
+                /**
+                 * @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`.
+                 * @example priority
+                 */
                 by?: string;
-                /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
+                /**
+                 * @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV.
+                 * @example json
+                 */
                 format?: string;
             };
             header?: never;
@@ -13072,31 +15300,69 @@ export interface operations {
     report_summary: {
         parameters: {
             query?: {
-                /** @description Desk. Default: every desk the caller supervises (every desk for admins). */
+                /**
+                 * @description Desk. Default: every desk the caller supervises (every desk for admins).
+                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 */
                 desk?: string;
-                /** @description Requester's organization recorded on the case. */
+                /**
+                 * @description Requester's organization recorded on the case.
+                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 */
                 organization?: string;
+                /** @example 0193a5a6-7182-7394-8fa6-1a2b3c4d5e67 */
                 area?: string;
+                /** @example 0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12 */
                 service?: string;
-                /** @description Support group the case is assigned to now. */
+                /**
+                 * @description Support group the case is assigned to now.
+                 * @example 0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23
+                 */
                 group?: string;
-                /** @description Agent the case is assigned to now. */
+                /**
+                 * @description Agent the case is assigned to now.
+                 * @example 0193a5a4-5f60-7172-8d84-9e0f1a2b3c45
+                 */
                 agent?: string;
-                /** @description `incident` or `request`. */
+                /**
+                 * @description `incident` or `request`.
+                 * @example incident
+                 */
                 type?: string;
-                /** @description `critical`, `high`, `medium` or `low`. */
+                /**
+                 * @description `critical`, `high`, `medium` or `low`.
+                 * @example high
+                 */
                 priority?: string;
-                /** @description `portal`, `phone`, `api`, `email` or `letter`. */
+                /**
+                 * @description `portal`, `phone`, `api`, `email` or `letter`.
+                 * @example portal
+                 */
                 channel?: string;
-                /** @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`. */
+                /**
+                 * @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`.
+                 * @example 2026-11-01
+                 */
                 from?: string;
-                /** @description Last day of the period, included. Default: today. */
+                /**
+                 * @description Last day of the period, included. Default: today.
+                 * @example 2026-11-30
+                 */
                 to?: string;
-                /** @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`). */
+                /**
+                 * @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`).
+                 * @example week
+                 */
                 granularity?: string;
-                /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
+                /**
+                 * @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`.
+                 * @example priority
+                 */
                 by?: string;
-                /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
+                /**
+                 * @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV.
+                 * @example json
+                 */
                 format?: string;
             };
             header?: never;
@@ -13193,33 +15459,74 @@ export interface operations {
     report_top: {
         parameters: {
             query?: {
-                /** @description Desk. Default: every desk the caller supervises (every desk for admins). */
+                /**
+                 * @description Desk. Default: every desk the caller supervises (every desk for admins).
+                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 */
                 desk?: string;
-                /** @description Requester's organization recorded on the case. */
+                /**
+                 * @description Requester's organization recorded on the case.
+                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 */
                 organization?: string;
+                /** @example 0193a5a6-7182-7394-8fa6-1a2b3c4d5e67 */
                 area?: string;
+                /** @example 0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12 */
                 service?: string;
-                /** @description Support group the case is assigned to now. */
+                /**
+                 * @description Support group the case is assigned to now.
+                 * @example 0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23
+                 */
                 group?: string;
-                /** @description Agent the case is assigned to now. */
+                /**
+                 * @description Agent the case is assigned to now.
+                 * @example 0193a5a4-5f60-7172-8d84-9e0f1a2b3c45
+                 */
                 agent?: string;
-                /** @description `incident` or `request`. */
+                /**
+                 * @description `incident` or `request`.
+                 * @example incident
+                 */
                 type?: string;
-                /** @description `critical`, `high`, `medium` or `low`. */
+                /**
+                 * @description `critical`, `high`, `medium` or `low`.
+                 * @example high
+                 */
                 priority?: string;
-                /** @description `portal`, `phone`, `api`, `email` or `letter`. */
+                /**
+                 * @description `portal`, `phone`, `api`, `email` or `letter`.
+                 * @example portal
+                 */
                 channel?: string;
-                /** @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`. */
+                /**
+                 * @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`.
+                 * @example 2026-11-01
+                 */
                 from?: string;
-                /** @description Last day of the period, included. Default: today. */
+                /**
+                 * @description Last day of the period, included. Default: today.
+                 * @example 2026-11-30
+                 */
                 to?: string;
-                /** @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`). */
+                /**
+                 * @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`).
+                 * @example week
+                 */
                 granularity?: string;
-                /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
+                /**
+                 * @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`.
+                 * @example priority
+                 */
                 by?: string;
-                /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
+                /**
+                 * @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV.
+                 * @example json
+                 */
                 format?: string;
-                /** @description 1–100 (default 10). */
+                /**
+                 * @description 1–100 (default 10).
+                 * @example 10
+                 */
                 limit?: number;
             };
             header?: never;
@@ -13316,31 +15623,69 @@ export interface operations {
     report_volume: {
         parameters: {
             query?: {
-                /** @description Desk. Default: every desk the caller supervises (every desk for admins). */
+                /**
+                 * @description Desk. Default: every desk the caller supervises (every desk for admins).
+                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 */
                 desk?: string;
-                /** @description Requester's organization recorded on the case. */
+                /**
+                 * @description Requester's organization recorded on the case.
+                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 */
                 organization?: string;
+                /** @example 0193a5a6-7182-7394-8fa6-1a2b3c4d5e67 */
                 area?: string;
+                /** @example 0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12 */
                 service?: string;
-                /** @description Support group the case is assigned to now. */
+                /**
+                 * @description Support group the case is assigned to now.
+                 * @example 0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23
+                 */
                 group?: string;
-                /** @description Agent the case is assigned to now. */
+                /**
+                 * @description Agent the case is assigned to now.
+                 * @example 0193a5a4-5f60-7172-8d84-9e0f1a2b3c45
+                 */
                 agent?: string;
-                /** @description `incident` or `request`. */
+                /**
+                 * @description `incident` or `request`.
+                 * @example incident
+                 */
                 type?: string;
-                /** @description `critical`, `high`, `medium` or `low`. */
+                /**
+                 * @description `critical`, `high`, `medium` or `low`.
+                 * @example high
+                 */
                 priority?: string;
-                /** @description `portal`, `phone`, `api`, `email` or `letter`. */
+                /**
+                 * @description `portal`, `phone`, `api`, `email` or `letter`.
+                 * @example portal
+                 */
                 channel?: string;
-                /** @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`. */
+                /**
+                 * @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`.
+                 * @example 2026-11-01
+                 */
                 from?: string;
-                /** @description Last day of the period, included. Default: today. */
+                /**
+                 * @description Last day of the period, included. Default: today.
+                 * @example 2026-11-30
+                 */
                 to?: string;
-                /** @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`). */
+                /**
+                 * @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`).
+                 * @example week
+                 */
                 granularity?: string;
-                /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
+                /**
+                 * @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`.
+                 * @example priority
+                 */
                 by?: string;
-                /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
+                /**
+                 * @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV.
+                 * @example json
+                 */
                 format?: string;
             };
             header?: never;
@@ -13609,6 +15954,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -13684,9 +16030,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -13810,15 +16158,30 @@ export interface operations {
     survey_results: {
         parameters: {
             query?: {
-                /** @description `desk` (default), `service`, `group`, `agent` (who resolved), or `period`. */
+                /**
+                 * @description `desk` (default), `service`, `group`, `agent` (who resolved), or `period`.
+                 * @example period
+                 */
                 group_by?: components["schemas"]["GroupBy"];
-                /** @description With `group_by=period`: `day`, `week`, `month` (default), `quarter`, `year`. */
+                /**
+                 * @description With `group_by=period`: `day`, `week`, `month` (default), `quarter`, `year`.
+                 * @example month
+                 */
                 period?: components["schemas"]["Period"];
-                /** @description Surveys sent (cases resolved) at or after (RFC 3339). */
+                /**
+                 * @description Surveys sent (cases resolved) at or after (RFC 3339).
+                 * @example 2026-10-01T05:00:00Z
+                 */
                 from?: string;
-                /** @description Surveys sent before (RFC 3339). */
+                /**
+                 * @description Surveys sent before (RFC 3339).
+                 * @example 2027-01-01T05:00:00Z
+                 */
                 to?: string;
-                /** @description One desk only. */
+                /**
+                 * @description One desk only.
+                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 */
                 desk_id?: string;
             };
             header?: never;
@@ -13906,7 +16269,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The link's token */
+                /**
+                 * @description The link's token
+                 * @example AZOlsnwefUqfPiuMTW4akF8cjiqbPU9gcaLD1OX2Bxg
+                 */
                 token: string;
             };
             cookie?: never;
@@ -13959,7 +16325,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The link's token */
+                /**
+                 * @description The link's token
+                 * @example AZOlsnwefUqfPiuMTW4akF8cjiqbPU9gcaLD1OX2Bxg
+                 */
                 token: string;
             };
             cookie?: never;
@@ -14063,46 +16432,74 @@ export interface operations {
                  * @description `requested` ("Mis solicitudes", the default for requesters), `mine`, `my_groups`,
                  *     `unassigned`, `unstaffed` (open cases waiting in a group with no available member),
                  *     `all` (default for staff: every case of their desks).
+                 * @example my_groups
                  */
                 view?: components["schemas"]["View"];
-                /** @description Comma-separated statuses, e.g. `new,assigned`. */
+                /**
+                 * @description Comma-separated statuses, e.g. `new,assigned`.
+                 * @example new,assigned
+                 */
                 status?: string;
-                /** @description Comma-separated priorities. */
+                /**
+                 * @description Comma-separated priorities.
+                 * @example critical,high
+                 */
                 priority?: string;
+                /** @example incident */
                 type?: components["schemas"]["TicketType"];
+                /** @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01 */
                 desk_id?: string;
+                /** @example 0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12 */
                 service_id?: string;
+                /** @example 1 */
                 level?: number;
+                /** @example 0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34 */
                 requester_id?: string;
-                /** @description Registered at or after (RFC 3339). */
+                /**
+                 * @description Registered at or after (RFC 3339).
+                 * @example 2026-12-01T05:00:00Z
+                 */
                 created_from?: string;
-                /** @description Registered before (RFC 3339). */
+                /**
+                 * @description Registered before (RFC 3339).
+                 * @example 2026-12-04T05:00:00Z
+                 */
                 created_to?: string;
                 /**
                  * @description Changed at or after (RFC 3339): with `sort=changed`, an incremental sync. A change is
                  *     stamped with the instant its request began, so one committing while a sync reads may
                  *     carry an instant just before the last one the sync saw: ask again from a minute before
                  *     it, and keep each case's highest `version`.
+                 * @example 2026-12-03T13:00:00Z
                  */
                 updated_since?: string;
                 /**
                  * @description Spanish full-text search over subject, description, external reference and follow-ups
                  *     (accents ignored). A case number (`6` or `#6`) finds that case first.
+                 * @example impresora piso 4
                  */
                 q?: string;
-                /** @description Exactly this document reference (e.g. a letter's filing number). */
+                /**
+                 * @description Exactly this document reference (e.g. a letter's filing number).
+                 * @example 2026ER004512
+                 */
                 external_reference?: string;
                 /**
                  * @description Cases back at work after a resolution for this reason: `survey` lists those reopened by
                  *     an unsatisfied survey ("Abierto por encuesta").
+                 * @example survey
                  */
                 reopen_reason?: components["schemas"]["ReopenReason"];
                 /**
                  * @description `number` (newest first, default), `updated` (latest change first), `due`, `changed`
                  *     (oldest change first, for sync).
+                 * @example updated
                  */
                 sort?: components["schemas"]["Sort"];
-                /** @description Page size, 1–200 (default 50). */
+                /**
+                 * @description Page size, 1–200 (default 50).
+                 * @example 50
+                 */
                 limit?: number;
                 cursor?: string;
             };
@@ -14189,7 +16586,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Unique per logical creation; retries with the same key return the first case */
+                /**
+                 * @description Unique per logical creation; retries with the same key return the first case
+                 * @example 0193a5d0-6a7b-7c8d-9e0f-1a2b3c4d5e6f
+                 */
                 "Idempotency-Key"?: string | null;
             };
             path?: never;
@@ -14373,6 +16773,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -14449,10 +16850,14 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match": string;
             };
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -14588,6 +16993,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -14664,6 +17070,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -14771,9 +17178,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -14899,6 +17308,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -14975,7 +17385,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 1042 */
                 number: number;
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -15052,9 +17464,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -15157,9 +17571,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -15284,9 +17700,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -15412,9 +17830,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -15540,6 +17960,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -15616,6 +18037,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -15692,6 +18114,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -15807,9 +18230,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -15935,6 +18360,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -16051,9 +18477,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -16178,9 +18606,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -16305,9 +18735,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -16432,9 +18864,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -16538,6 +18972,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -16614,6 +19049,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -16738,10 +19174,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before acting */
+                /**
+                 * @description ETag (row version) read before acting
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -16844,9 +19284,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @example "4" */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 1042 */
                 number: number;
             };
             cookie?: never;
@@ -16970,12 +19412,21 @@ export interface operations {
     list_users: {
         parameters: {
             query?: {
+                /** @example agent */
                 role?: components["schemas"]["Role"];
+                /** @example true */
                 active?: boolean;
+                /** @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56 */
                 organization_id?: string;
-                /** @description Text in the username, display name or email. */
+                /**
+                 * @description Text in the username, display name or email.
+                 * @example martinez
+                 */
                 q?: string;
-                /** @description Page size, 1–200 (default 50). */
+                /**
+                 * @description Page size, 1–200 (default 50).
+                 * @example 50
+                 */
                 limit?: number;
                 cursor?: string;
             };
@@ -17169,6 +19620,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -17245,6 +19697,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -17328,10 +19781,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -17457,6 +19914,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -17904,6 +20362,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -17980,6 +20439,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -18054,10 +20514,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag (row version) read before editing */
+                /**
+                 * @description ETag (row version) read before editing
+                 * @example "4"
+                 */
                 "If-Match"?: string;
             };
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -18172,14 +20636,21 @@ export interface operations {
     list_deliveries: {
         parameters: {
             query?: {
-                /** @description Only deliveries in this state (default: all). */
+                /**
+                 * @description Only deliveries in this state (default: all).
+                 * @example failed
+                 */
                 state?: components["schemas"]["DeliveryState"];
-                /** @description Page size, 1–200 (default 50). */
+                /**
+                 * @description Page size, 1–200 (default 50).
+                 * @example 50
+                 */
                 limit?: number;
                 cursor?: string;
             };
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -18274,7 +20745,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
+                /** @example 0193a5c4-1d2e-7f30-8a41-5b6c7d8e9f01 */
                 delivery_id: string;
             };
             cookie?: never;
@@ -18361,6 +20834,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -18437,6 +20911,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
@@ -18513,6 +20988,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e1a90 */
                 id: string;
             };
             cookie?: never;
