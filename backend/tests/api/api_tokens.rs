@@ -226,12 +226,13 @@ async fn every_operation_refuses_a_token_without_its_scope() {
     assert!(walked > 120, "walked only {walked} operations");
 
     // With the scope, the same token kind gets through (the admin's role allows everything).
-    let cases: [(&str, Method, &str, Option<Value>, u16); 6] = [
+    let cases: [(&str, Method, &str, Option<Value>, u16); 7] = [
         ("tickets:read", Method::GET, "/tickets?view=all", None, 200),
         ("catalog:read", Method::GET, "/desks", None, 200),
         ("profile:read", Method::GET, "/me", None, 200),
         ("profile:write", Method::PATCH, "/me", Some(json!({"phone": "601 3000000"})), 200),
-        ("admin", Method::GET, "/users", None, 200),
+        ("users:read", Method::GET, "/users", None, 200),
+        ("admin", Method::GET, "/jobs", None, 200),
         ("reports:read", Method::GET, "/reports/summary", None, 200),
     ];
     for (scope, m, url, body, status) in cases {
