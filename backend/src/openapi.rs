@@ -79,7 +79,36 @@ pub fn complete(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     ApiTokenScopes.modify(&mut api);
     EnforcedByEveryRoute.modify(&mut api);
     DeclaredAccess.modify(&mut api);
+    OptionalParametersStartEmpty.modify(&mut api);
     api
+}
+
+/// Swagger UI fills "Try it out" with every parameter's `example` and offers no way to stop it
+/// (swagger-api/swagger-ui#5776): a list with sixteen optional filters, all prefilled, answers
+/// nothing useful. So an optional parameter's example moves into its description, where readers
+/// and generators still find it; required parameters keep theirs.
+struct OptionalParametersStartEmpty;
+
+impl Modify for OptionalParametersStartEmpty {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::Required;
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+            for param in ops.into_iter().flatten().flat_map(|op| op.parameters.iter_mut().flatten()) {
+                if param.required == Required::True {
+                    continue;
+                }
+                // `Parameter::example` has no accessor: edit its JSON form.
+                let mut json = serde_json::to_value(&*param).expect("a parameter serializes");
+                let Some(example) = json.as_object_mut().and_then(|o| o.remove("example")) else { continue };
+                let shown = example.as_str().map_or_else(|| example.to_string(), str::to_owned);
+                let description = param.description.take().unwrap_or_default();
+                json["description"] =
+                    if description.contains(&format!("`{shown}`")) { description.into() } else { format!("{description}\n\nExample: `{shown}`.").trim_start().into() };
+                *param = serde_json::from_value(json).expect("the edited parameter deserializes");
+            }
+        }
+    }
 }
 
 /// Says outright what a client needs to call an operation: the server (the one serving the

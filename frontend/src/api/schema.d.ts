@@ -6463,12 +6463,14 @@ export interface operations {
             query?: {
                 /**
                  * @description Only the tokens acting as this user (admins; others see only their own).
-                 * @example 0193a5ae-f90a-7b1c-872e-92a3b4c5d6ef
+                 *
+                 *     Example: `0193a5ae-f90a-7b1c-872e-92a3b4c5d6ef`.
                  */
                 user_id?: string;
                 /**
                  * @description Page size, 1–200 (default 50).
-                 * @example 50
+                 *
+                 *     Example: `50`.
                  */
                 limit?: number;
                 cursor?: string;
@@ -6806,24 +6808,24 @@ export interface operations {
     list_areas: {
         parameters: {
             query?: {
-                /**
-                 * @description Only active (`true`) or inactive (`false`) rows.
-                 * @example true
-                 */
+                /** @description Only active (`true`) or inactive (`false`) rows. */
                 active?: boolean;
                 /**
                  * @description Case-insensitive text contained in the name.
-                 * @example hacienda
+                 *
+                 *     Example: `hacienda`.
                  */
                 q?: string;
                 /**
                  * @description Rows of this organization (areas, locations).
-                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 *
+                 *     Example: `0193a5a5-6071-7283-9e95-0f1a2b3c4d56`.
                  */
                 organization_id?: string;
                 /**
                  * @description Page size, 1–200 (default 50).
-                 * @example 50
+                 *
+                 *     Example: `50`.
                  */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
@@ -7182,7 +7184,8 @@ export interface operations {
             header?: {
                 /**
                  * @description ETag (row version) read before editing
-                 * @example "4"
+                 *
+                 *     Example: `"4"`.
                  */
                 "If-Match"?: string;
             };
@@ -7804,7 +7807,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -7934,7 +7937,8 @@ export interface operations {
             query?: {
                 /**
                  * @description Default: the current year.
-                 * @example 2026
+                 *
+                 *     Example: `2026`.
                  */
                 year?: number;
             };
@@ -8190,7 +8194,8 @@ export interface operations {
             header?: {
                 /**
                  * @description ETag (row version) read before editing
-                 * @example "4"
+                 *
+                 *     Example: `"4"`.
                  */
                 "If-Match"?: string;
             };
@@ -8438,7 +8443,8 @@ export interface operations {
             query?: {
                 /**
                  * @description Admins and supervisors may list inactive desks too.
-                 * @example true
+                 *
+                 *     Example: `true`.
                  */
                 include_inactive?: boolean;
             };
@@ -8710,7 +8716,8 @@ export interface operations {
             header?: {
                 /**
                  * @description ETag (row version) read before editing
-                 * @example "4"
+                 *
+                 *     Example: `"4"`.
                  */
                 "If-Match"?: string;
             };
@@ -8832,7 +8839,8 @@ export interface operations {
             query?: {
                 /**
                  * @description Staff only: include deactivated nodes.
-                 * @example true
+                 *
+                 *     Example: `true`.
                  */
                 include_inactive?: boolean;
             };
@@ -9791,7 +9799,8 @@ export interface operations {
             header?: {
                 /**
                  * @description ETag (row version) read before editing
-                 * @example "4"
+                 *
+                 *     Example: `"4"`.
                  */
                 "If-Match"?: string;
             };
@@ -10072,7 +10081,8 @@ export interface operations {
             header?: {
                 /**
                  * @description The desk's ETag (row version)
-                 * @example "4"
+                 *
+                 *     Example: `"4"`.
                  */
                 "If-Match"?: string;
             };
@@ -10193,11 +10203,11 @@ export interface operations {
     list_groups: {
         parameters: {
             query?: {
-                /** @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01 */
+                /** @description Example: `0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01`. */
                 desk_id?: string;
-                /** @example 1 */
+                /** @description Example: `1`. */
                 level?: number;
-                /** @example true */
+                /** @description Example: `true`. */
                 active?: boolean;
             };
             header?: never;
@@ -10468,7 +10478,8 @@ export interface operations {
             header?: {
                 /**
                  * @description ETag (row version) read before editing
-                 * @example "4"
+                 *
+                 *     Example: `"4"`.
                  */
                 "If-Match"?: string;
             };
@@ -10826,7 +10837,6 @@ export interface operations {
                 /**
                  * @description `true` (the default): report what would change and write nothing. `false`: apply the
                  *     whole file in one transaction, or nothing if any row has an error.
-                 * @example true
                  */
                 dry_run?: boolean;
             };
@@ -10944,7 +10954,6 @@ export interface operations {
                 /**
                  * @description `true` (the default): report what would change and write nothing. `false`: apply the
                  *     whole file in one transaction, or nothing if any row has an error.
-                 * @example true
                  */
                 dry_run?: boolean;
             };
@@ -11062,7 +11071,6 @@ export interface operations {
                 /**
                  * @description `true` (the default): report what would change and write nothing. `false`: apply the
                  *     whole file in one transaction, or nothing if any row has an error.
-                 * @example true
                  */
                 dry_run?: boolean;
             };
@@ -11179,17 +11187,16 @@ export interface operations {
             query?: {
                 /**
                  * @description Only jobs in this state (default: all).
-                 * @example failed
+                 *
+                 *     Example: `failed`.
                  */
                 state?: components["schemas"]["JobState"];
-                /**
-                 * @description Only jobs of this kind, e.g. `sla_recompute`.
-                 * @example sla_recompute
-                 */
+                /** @description Only jobs of this kind, e.g. `sla_recompute`. */
                 kind?: string;
                 /**
                  * @description Page size, 1–200 (default 50).
-                 * @example 50
+                 *
+                 *     Example: `50`.
                  */
                 limit?: number;
                 cursor?: string;
@@ -11369,31 +11376,36 @@ export interface operations {
             query?: {
                 /**
                  * @description Only this desk's articles.
-                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 *
+                 *     Example: `0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01`.
                  */
                 desk?: string;
                 /**
                  * @description Only this category's articles.
-                 * @example 0193a5ab-c6d7-78e9-94fb-6f708192a3bc
+                 *
+                 *     Example: `0193a5ab-c6d7-78e9-94fb-6f708192a3bc`.
                  */
                 category?: string;
                 /**
                  * @description Only articles in this status (staff; requesters only ever see published ones). The review
                  *     queue is `status=in_review`.
-                 * @example in_review
+                 *
+                 *     Example: `in_review`.
                  */
                 status?: components["schemas"]["ArticleStatus"];
-                /** @example public */
+                /** @description Example: `public`. */
                 audience?: components["schemas"]["ArticleAudience"];
                 /**
                  * @description Spanish full-text search (accents ignored) over title, symptom and steps; the results
                  *     then come by relevance, in one page.
-                 * @example contraseña correo
+                 *
+                 *     Example: `contraseña correo`.
                  */
                 q?: string;
                 /**
                  * @description Page size, 1–200 (default 50).
-                 * @example 20
+                 *
+                 *     Example: `20`.
                  */
                 limit?: number;
                 cursor?: string;
@@ -11659,7 +11671,8 @@ export interface operations {
             header?: {
                 /**
                  * @description The article's ETag (row version)
-                 * @example "4"
+                 *
+                 *     Example: `"4"`.
                  */
                 "If-Match"?: string;
             };
@@ -11781,7 +11794,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -12183,7 +12196,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -12291,7 +12304,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -12421,7 +12434,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -13028,12 +13041,14 @@ export interface operations {
                 q: string;
                 /**
                  * @description The desk the request is for (default: every desk the caller reads).
-                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 *
+                 *     Example: `0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01`.
                  */
                 desk?: string;
                 /**
                  * @description How many, 1–20 (default 5).
-                 * @example 5
+                 *
+                 *     Example: `5`.
                  */
                 limit?: number;
             };
@@ -13208,24 +13223,24 @@ export interface operations {
     list_locations: {
         parameters: {
             query?: {
-                /**
-                 * @description Only active (`true`) or inactive (`false`) rows.
-                 * @example true
-                 */
+                /** @description Only active (`true`) or inactive (`false`) rows. */
                 active?: boolean;
                 /**
                  * @description Case-insensitive text contained in the name.
-                 * @example hacienda
+                 *
+                 *     Example: `hacienda`.
                  */
                 q?: string;
                 /**
                  * @description Rows of this organization (areas, locations).
-                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 *
+                 *     Example: `0193a5a5-6071-7283-9e95-0f1a2b3c4d56`.
                  */
                 organization_id?: string;
                 /**
                  * @description Page size, 1–200 (default 50).
-                 * @example 50
+                 *
+                 *     Example: `50`.
                  */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
@@ -13584,7 +13599,8 @@ export interface operations {
             header?: {
                 /**
                  * @description ETag (row version) read before editing
-                 * @example "4"
+                 *
+                 *     Example: `"4"`.
                  */
                 "If-Match"?: string;
             };
@@ -14037,24 +14053,24 @@ export interface operations {
     list_organizations: {
         parameters: {
             query?: {
-                /**
-                 * @description Only active (`true`) or inactive (`false`) rows.
-                 * @example true
-                 */
+                /** @description Only active (`true`) or inactive (`false`) rows. */
                 active?: boolean;
                 /**
                  * @description Case-insensitive text contained in the name.
-                 * @example hacienda
+                 *
+                 *     Example: `hacienda`.
                  */
                 q?: string;
                 /**
                  * @description Rows of this organization (areas, locations).
-                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 *
+                 *     Example: `0193a5a5-6071-7283-9e95-0f1a2b3c4d56`.
                  */
                 organization_id?: string;
                 /**
                  * @description Page size, 1–200 (default 50).
-                 * @example 50
+                 *
+                 *     Example: `50`.
                  */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
@@ -14414,7 +14430,8 @@ export interface operations {
             header?: {
                 /**
                  * @description ETag (row version) read before editing
-                 * @example "4"
+                 *
+                 *     Example: `"4"`.
                  */
                 "If-Match"?: string;
             };
@@ -14545,17 +14562,20 @@ export interface operations {
             query?: {
                 /**
                  * @description Only mails in this state (default: all).
-                 * @example failed
+                 *
+                 *     Example: `failed`.
                  */
                 state?: components["schemas"]["MailState"];
                 /**
                  * @description Only the mails of this case.
-                 * @example 1042
+                 *
+                 *     Example: `1042`.
                  */
                 ticket?: number;
                 /**
                  * @description Page size, 1–200 (default 50).
-                 * @example 50
+                 *
+                 *     Example: `50`.
                  */
                 limit?: number;
                 cursor?: string;
@@ -14856,81 +14876,69 @@ export interface operations {
             query?: {
                 /**
                  * @description Desk. Default: every desk the caller supervises (every desk for admins).
-                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 *
+                 *     Example: `0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01`.
                  */
                 desk?: string;
                 /**
                  * @description Requester's organization recorded on the case.
-                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 *
+                 *     Example: `0193a5a5-6071-7283-9e95-0f1a2b3c4d56`.
                  */
                 organization?: string;
-                /** @example 0193a5a6-7182-7394-8fa6-1a2b3c4d5e67 */
+                /** @description Example: `0193a5a6-7182-7394-8fa6-1a2b3c4d5e67`. */
                 area?: string;
-                /** @example 0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12 */
+                /** @description Example: `0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12`. */
                 service?: string;
                 /**
                  * @description Support group the case is assigned to now.
-                 * @example 0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23
+                 *
+                 *     Example: `0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23`.
                  */
                 group?: string;
                 /**
                  * @description Agent the case is assigned to now.
-                 * @example 0193a5a4-5f60-7172-8d84-9e0f1a2b3c45
+                 *
+                 *     Example: `0193a5a4-5f60-7172-8d84-9e0f1a2b3c45`.
                  */
                 agent?: string;
-                /**
-                 * @description `incident` or `request`.
-                 * @example incident
-                 */
+                /** @description `incident` or `request`. */
                 type?: string;
-                /**
-                 * @description `critical`, `high`, `medium` or `low`.
-                 * @example high
-                 */
+                /** @description `critical`, `high`, `medium` or `low`. */
                 priority?: string;
-                /**
-                 * @description `portal`, `phone`, `api`, `email` or `letter`.
-                 * @example portal
-                 */
+                /** @description `portal`, `phone`, `api`, `email` or `letter`. */
                 channel?: string;
                 /**
                  * @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`.
-                 * @example 2026-11-01
+                 *
+                 *     Example: `2026-11-01`.
                  */
                 from?: string;
                 /**
                  * @description Last day of the period, included. Default: today.
-                 * @example 2026-11-30
+                 *
+                 *     Example: `2026-11-30`.
                  */
                 to?: string;
-                /**
-                 * @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`).
-                 * @example week
-                 */
+                /** @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`). */
                 granularity?: string;
-                /**
-                 * @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`.
-                 * @example priority
-                 */
+                /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
                 by?: string;
-                /**
-                 * @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV.
-                 * @example json
-                 */
+                /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
                 format?: string;
                 /**
                  * @description The figure: `opened`, `resolved`, `closed`, `backlog` (open when the period ended),
                  *     `attention_met`, `attention_missed`, `resolution_met`, `resolution_missed`,
                  *     `first_contact`, `reopened` (of the cases resolved in the period), `escalated` or
                  *     `rejected` (in the period).
-                 * @example resolution_missed
                  */
                 measure?: string;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
                 /**
                  * @description Cases per page, 1–200 (default 50).
-                 * @example 50
+                 *
+                 *     Example: `50`.
                  */
                 limit?: number;
             };
@@ -15028,23 +15036,19 @@ export interface operations {
             query?: {
                 /**
                  * @description The desk (required).
-                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 *
+                 *     Example: `0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01`.
                  */
                 desk?: string;
-                /**
-                 * @description e.g. `2026`.
-                 * @example 2026
-                 */
+                /** @description e.g. `2026`. */
                 year?: string;
                 /**
                  * @description 1–4 (January–March is 1).
-                 * @example 4
+                 *
+                 *     Example: `4`.
                  */
                 quarter?: string;
-                /**
-                 * @description `pdf` or `xlsx`; without it, `Accept` decides (PDF unless it asks for the spreadsheet type).
-                 * @example pdf
-                 */
+                /** @description `pdf` or `xlsx`; without it, `Accept` decides (PDF unless it asks for the spreadsheet type). */
                 format?: string;
             };
             header?: never;
@@ -15143,67 +15147,55 @@ export interface operations {
             query?: {
                 /**
                  * @description Desk. Default: every desk the caller supervises (every desk for admins).
-                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 *
+                 *     Example: `0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01`.
                  */
                 desk?: string;
                 /**
                  * @description Requester's organization recorded on the case.
-                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 *
+                 *     Example: `0193a5a5-6071-7283-9e95-0f1a2b3c4d56`.
                  */
                 organization?: string;
-                /** @example 0193a5a6-7182-7394-8fa6-1a2b3c4d5e67 */
+                /** @description Example: `0193a5a6-7182-7394-8fa6-1a2b3c4d5e67`. */
                 area?: string;
-                /** @example 0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12 */
+                /** @description Example: `0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12`. */
                 service?: string;
                 /**
                  * @description Support group the case is assigned to now.
-                 * @example 0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23
+                 *
+                 *     Example: `0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23`.
                  */
                 group?: string;
                 /**
                  * @description Agent the case is assigned to now.
-                 * @example 0193a5a4-5f60-7172-8d84-9e0f1a2b3c45
+                 *
+                 *     Example: `0193a5a4-5f60-7172-8d84-9e0f1a2b3c45`.
                  */
                 agent?: string;
-                /**
-                 * @description `incident` or `request`.
-                 * @example incident
-                 */
+                /** @description `incident` or `request`. */
                 type?: string;
-                /**
-                 * @description `critical`, `high`, `medium` or `low`.
-                 * @example high
-                 */
+                /** @description `critical`, `high`, `medium` or `low`. */
                 priority?: string;
-                /**
-                 * @description `portal`, `phone`, `api`, `email` or `letter`.
-                 * @example portal
-                 */
+                /** @description `portal`, `phone`, `api`, `email` or `letter`. */
                 channel?: string;
                 /**
                  * @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`.
-                 * @example 2026-11-01
+                 *
+                 *     Example: `2026-11-01`.
                  */
                 from?: string;
                 /**
                  * @description Last day of the period, included. Default: today.
-                 * @example 2026-11-30
+                 *
+                 *     Example: `2026-11-30`.
                  */
                 to?: string;
-                /**
-                 * @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`).
-                 * @example week
-                 */
+                /** @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`). */
                 granularity?: string;
-                /**
-                 * @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`.
-                 * @example priority
-                 */
+                /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
                 by?: string;
-                /**
-                 * @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV.
-                 * @example json
-                 */
+                /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
                 format?: string;
             };
             header?: never;
@@ -15302,67 +15294,55 @@ export interface operations {
             query?: {
                 /**
                  * @description Desk. Default: every desk the caller supervises (every desk for admins).
-                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 *
+                 *     Example: `0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01`.
                  */
                 desk?: string;
                 /**
                  * @description Requester's organization recorded on the case.
-                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 *
+                 *     Example: `0193a5a5-6071-7283-9e95-0f1a2b3c4d56`.
                  */
                 organization?: string;
-                /** @example 0193a5a6-7182-7394-8fa6-1a2b3c4d5e67 */
+                /** @description Example: `0193a5a6-7182-7394-8fa6-1a2b3c4d5e67`. */
                 area?: string;
-                /** @example 0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12 */
+                /** @description Example: `0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12`. */
                 service?: string;
                 /**
                  * @description Support group the case is assigned to now.
-                 * @example 0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23
+                 *
+                 *     Example: `0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23`.
                  */
                 group?: string;
                 /**
                  * @description Agent the case is assigned to now.
-                 * @example 0193a5a4-5f60-7172-8d84-9e0f1a2b3c45
+                 *
+                 *     Example: `0193a5a4-5f60-7172-8d84-9e0f1a2b3c45`.
                  */
                 agent?: string;
-                /**
-                 * @description `incident` or `request`.
-                 * @example incident
-                 */
+                /** @description `incident` or `request`. */
                 type?: string;
-                /**
-                 * @description `critical`, `high`, `medium` or `low`.
-                 * @example high
-                 */
+                /** @description `critical`, `high`, `medium` or `low`. */
                 priority?: string;
-                /**
-                 * @description `portal`, `phone`, `api`, `email` or `letter`.
-                 * @example portal
-                 */
+                /** @description `portal`, `phone`, `api`, `email` or `letter`. */
                 channel?: string;
                 /**
                  * @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`.
-                 * @example 2026-11-01
+                 *
+                 *     Example: `2026-11-01`.
                  */
                 from?: string;
                 /**
                  * @description Last day of the period, included. Default: today.
-                 * @example 2026-11-30
+                 *
+                 *     Example: `2026-11-30`.
                  */
                 to?: string;
-                /**
-                 * @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`).
-                 * @example week
-                 */
+                /** @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`). */
                 granularity?: string;
-                /**
-                 * @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`.
-                 * @example priority
-                 */
+                /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
                 by?: string;
-                /**
-                 * @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV.
-                 * @example json
-                 */
+                /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
                 format?: string;
             };
             header?: never;
@@ -15461,71 +15441,60 @@ export interface operations {
             query?: {
                 /**
                  * @description Desk. Default: every desk the caller supervises (every desk for admins).
-                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 *
+                 *     Example: `0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01`.
                  */
                 desk?: string;
                 /**
                  * @description Requester's organization recorded on the case.
-                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 *
+                 *     Example: `0193a5a5-6071-7283-9e95-0f1a2b3c4d56`.
                  */
                 organization?: string;
-                /** @example 0193a5a6-7182-7394-8fa6-1a2b3c4d5e67 */
+                /** @description Example: `0193a5a6-7182-7394-8fa6-1a2b3c4d5e67`. */
                 area?: string;
-                /** @example 0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12 */
+                /** @description Example: `0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12`. */
                 service?: string;
                 /**
                  * @description Support group the case is assigned to now.
-                 * @example 0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23
+                 *
+                 *     Example: `0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23`.
                  */
                 group?: string;
                 /**
                  * @description Agent the case is assigned to now.
-                 * @example 0193a5a4-5f60-7172-8d84-9e0f1a2b3c45
+                 *
+                 *     Example: `0193a5a4-5f60-7172-8d84-9e0f1a2b3c45`.
                  */
                 agent?: string;
-                /**
-                 * @description `incident` or `request`.
-                 * @example incident
-                 */
+                /** @description `incident` or `request`. */
                 type?: string;
-                /**
-                 * @description `critical`, `high`, `medium` or `low`.
-                 * @example high
-                 */
+                /** @description `critical`, `high`, `medium` or `low`. */
                 priority?: string;
-                /**
-                 * @description `portal`, `phone`, `api`, `email` or `letter`.
-                 * @example portal
-                 */
+                /** @description `portal`, `phone`, `api`, `email` or `letter`. */
                 channel?: string;
                 /**
                  * @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`.
-                 * @example 2026-11-01
+                 *
+                 *     Example: `2026-11-01`.
                  */
                 from?: string;
                 /**
                  * @description Last day of the period, included. Default: today.
-                 * @example 2026-11-30
+                 *
+                 *     Example: `2026-11-30`.
                  */
                 to?: string;
-                /**
-                 * @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`).
-                 * @example week
-                 */
+                /** @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`). */
                 granularity?: string;
-                /**
-                 * @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`.
-                 * @example priority
-                 */
+                /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
                 by?: string;
-                /**
-                 * @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV.
-                 * @example json
-                 */
+                /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
                 format?: string;
                 /**
                  * @description 1–100 (default 10).
-                 * @example 10
+                 *
+                 *     Example: `10`.
                  */
                 limit?: number;
             };
@@ -15625,67 +15594,55 @@ export interface operations {
             query?: {
                 /**
                  * @description Desk. Default: every desk the caller supervises (every desk for admins).
-                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 *
+                 *     Example: `0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01`.
                  */
                 desk?: string;
                 /**
                  * @description Requester's organization recorded on the case.
-                 * @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56
+                 *
+                 *     Example: `0193a5a5-6071-7283-9e95-0f1a2b3c4d56`.
                  */
                 organization?: string;
-                /** @example 0193a5a6-7182-7394-8fa6-1a2b3c4d5e67 */
+                /** @description Example: `0193a5a6-7182-7394-8fa6-1a2b3c4d5e67`. */
                 area?: string;
-                /** @example 0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12 */
+                /** @description Example: `0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12`. */
                 service?: string;
                 /**
                  * @description Support group the case is assigned to now.
-                 * @example 0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23
+                 *
+                 *     Example: `0193a5a2-3d4e-7f50-8b62-7c8d9e0f1a23`.
                  */
                 group?: string;
                 /**
                  * @description Agent the case is assigned to now.
-                 * @example 0193a5a4-5f60-7172-8d84-9e0f1a2b3c45
+                 *
+                 *     Example: `0193a5a4-5f60-7172-8d84-9e0f1a2b3c45`.
                  */
                 agent?: string;
-                /**
-                 * @description `incident` or `request`.
-                 * @example incident
-                 */
+                /** @description `incident` or `request`. */
                 type?: string;
-                /**
-                 * @description `critical`, `high`, `medium` or `low`.
-                 * @example high
-                 */
+                /** @description `critical`, `high`, `medium` or `low`. */
                 priority?: string;
-                /**
-                 * @description `portal`, `phone`, `api`, `email` or `letter`.
-                 * @example portal
-                 */
+                /** @description `portal`, `phone`, `api`, `email` or `letter`. */
                 channel?: string;
                 /**
                  * @description First day of the period (America/Bogota), `YYYY-MM-DD`. Default: 29 days before `to`.
-                 * @example 2026-11-01
+                 *
+                 *     Example: `2026-11-01`.
                  */
                 from?: string;
                 /**
                  * @description Last day of the period, included. Default: today.
-                 * @example 2026-11-30
+                 *
+                 *     Example: `2026-11-30`.
                  */
                 to?: string;
-                /**
-                 * @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`).
-                 * @example week
-                 */
+                /** @description Volume only: `day`, `week` (ISO, from Monday) or `month` (default `day`). */
                 granularity?: string;
-                /**
-                 * @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`.
-                 * @example priority
-                 */
+                /** @description SLA: `priority` (default) or `service`; top: `service` (default) or `category`. */
                 by?: string;
-                /**
-                 * @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV.
-                 * @example json
-                 */
+                /** @description `json` (default) or `csv`; `Accept: text/csv` also selects CSV. */
                 format?: string;
             };
             header?: never;
@@ -16030,7 +15987,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -16158,29 +16115,26 @@ export interface operations {
     survey_results: {
         parameters: {
             query?: {
-                /**
-                 * @description `desk` (default), `service`, `group`, `agent` (who resolved), or `period`.
-                 * @example period
-                 */
+                /** @description `desk` (default), `service`, `group`, `agent` (who resolved), or `period`. */
                 group_by?: components["schemas"]["GroupBy"];
-                /**
-                 * @description With `group_by=period`: `day`, `week`, `month` (default), `quarter`, `year`.
-                 * @example month
-                 */
+                /** @description With `group_by=period`: `day`, `week`, `month` (default), `quarter`, `year`. */
                 period?: components["schemas"]["Period"];
                 /**
                  * @description Surveys sent (cases resolved) at or after (RFC 3339).
-                 * @example 2026-10-01T05:00:00Z
+                 *
+                 *     Example: `2026-10-01T05:00:00Z`.
                  */
                 from?: string;
                 /**
                  * @description Surveys sent before (RFC 3339).
-                 * @example 2027-01-01T05:00:00Z
+                 *
+                 *     Example: `2027-01-01T05:00:00Z`.
                  */
                 to?: string;
                 /**
                  * @description One desk only.
-                 * @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01
+                 *
+                 *     Example: `0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01`.
                  */
                 desk_id?: string;
             };
@@ -16432,37 +16386,36 @@ export interface operations {
                  * @description `requested` ("Mis solicitudes", the default for requesters), `mine`, `my_groups`,
                  *     `unassigned`, `unstaffed` (open cases waiting in a group with no available member),
                  *     `all` (default for staff: every case of their desks).
-                 * @example my_groups
                  */
                 view?: components["schemas"]["View"];
-                /**
-                 * @description Comma-separated statuses, e.g. `new,assigned`.
-                 * @example new,assigned
-                 */
+                /** @description Comma-separated statuses, e.g. `new,assigned`. */
                 status?: string;
                 /**
                  * @description Comma-separated priorities.
-                 * @example critical,high
+                 *
+                 *     Example: `critical,high`.
                  */
                 priority?: string;
-                /** @example incident */
+                /** @description Example: `incident`. */
                 type?: components["schemas"]["TicketType"];
-                /** @example 0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01 */
+                /** @description Example: `0193a5a0-1b2c-7d3e-8f40-5a6b7c8d9e01`. */
                 desk_id?: string;
-                /** @example 0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12 */
+                /** @description Example: `0193a5a1-2c3d-7e4f-9a51-6b7c8d9e0f12`. */
                 service_id?: string;
-                /** @example 1 */
+                /** @description Example: `1`. */
                 level?: number;
-                /** @example 0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34 */
+                /** @description Example: `0193a5a3-4e5f-7061-9c73-8d9e0f1a2b34`. */
                 requester_id?: string;
                 /**
                  * @description Registered at or after (RFC 3339).
-                 * @example 2026-12-01T05:00:00Z
+                 *
+                 *     Example: `2026-12-01T05:00:00Z`.
                  */
                 created_from?: string;
                 /**
                  * @description Registered before (RFC 3339).
-                 * @example 2026-12-04T05:00:00Z
+                 *
+                 *     Example: `2026-12-04T05:00:00Z`.
                  */
                 created_to?: string;
                 /**
@@ -16470,35 +16423,37 @@ export interface operations {
                  *     stamped with the instant its request began, so one committing while a sync reads may
                  *     carry an instant just before the last one the sync saw: ask again from a minute before
                  *     it, and keep each case's highest `version`.
-                 * @example 2026-12-03T13:00:00Z
+                 *
+                 *     Example: `2026-12-03T13:00:00Z`.
                  */
                 updated_since?: string;
                 /**
                  * @description Spanish full-text search over subject, description, external reference and follow-ups
                  *     (accents ignored). A case number (`6` or `#6`) finds that case first.
-                 * @example impresora piso 4
+                 *
+                 *     Example: `impresora piso 4`.
                  */
                 q?: string;
                 /**
                  * @description Exactly this document reference (e.g. a letter's filing number).
-                 * @example 2026ER004512
+                 *
+                 *     Example: `2026ER004512`.
                  */
                 external_reference?: string;
                 /**
                  * @description Cases back at work after a resolution for this reason: `survey` lists those reopened by
                  *     an unsatisfied survey ("Abierto por encuesta").
-                 * @example survey
                  */
                 reopen_reason?: components["schemas"]["ReopenReason"];
                 /**
                  * @description `number` (newest first, default), `updated` (latest change first), `due`, `changed`
                  *     (oldest change first, for sync).
-                 * @example updated
                  */
                 sort?: components["schemas"]["Sort"];
                 /**
                  * @description Page size, 1–200 (default 50).
-                 * @example 50
+                 *
+                 *     Example: `50`.
                  */
                 limit?: number;
                 cursor?: string;
@@ -16588,7 +16543,8 @@ export interface operations {
             header?: {
                 /**
                  * @description Unique per logical creation; retries with the same key return the first case
-                 * @example 0193a5d0-6a7b-7c8d-9e0f-1a2b3c4d5e6f
+                 *
+                 *     Example: `0193a5d0-6a7b-7c8d-9e0f-1a2b3c4d5e6f`.
                  */
                 "Idempotency-Key"?: string | null;
             };
@@ -17178,7 +17134,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -17464,7 +17420,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -17571,7 +17527,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -17700,7 +17656,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -17830,7 +17786,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -18230,7 +18186,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -18477,7 +18433,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -18606,7 +18562,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -18735,7 +18691,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -18864,7 +18820,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -19176,7 +19132,8 @@ export interface operations {
             header?: {
                 /**
                  * @description ETag (row version) read before acting
-                 * @example "4"
+                 *
+                 *     Example: `"4"`.
                  */
                 "If-Match"?: string;
             };
@@ -19284,7 +19241,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @example "4" */
+                /** @description Example: `"4"`. */
                 "If-Match"?: string;
             };
             path: {
@@ -19412,20 +19369,22 @@ export interface operations {
     list_users: {
         parameters: {
             query?: {
-                /** @example agent */
+                /** @description Example: `agent`. */
                 role?: components["schemas"]["Role"];
-                /** @example true */
+                /** @description Example: `true`. */
                 active?: boolean;
-                /** @example 0193a5a5-6071-7283-9e95-0f1a2b3c4d56 */
+                /** @description Example: `0193a5a5-6071-7283-9e95-0f1a2b3c4d56`. */
                 organization_id?: string;
                 /**
                  * @description Text in the username, display name or email.
-                 * @example martinez
+                 *
+                 *     Example: `martinez`.
                  */
                 q?: string;
                 /**
                  * @description Page size, 1–200 (default 50).
-                 * @example 50
+                 *
+                 *     Example: `50`.
                  */
                 limit?: number;
                 cursor?: string;
@@ -19783,7 +19742,8 @@ export interface operations {
             header?: {
                 /**
                  * @description ETag (row version) read before editing
-                 * @example "4"
+                 *
+                 *     Example: `"4"`.
                  */
                 "If-Match"?: string;
             };
@@ -20516,7 +20476,8 @@ export interface operations {
             header?: {
                 /**
                  * @description ETag (row version) read before editing
-                 * @example "4"
+                 *
+                 *     Example: `"4"`.
                  */
                 "If-Match"?: string;
             };
@@ -20638,12 +20599,14 @@ export interface operations {
             query?: {
                 /**
                  * @description Only deliveries in this state (default: all).
-                 * @example failed
+                 *
+                 *     Example: `failed`.
                  */
                 state?: components["schemas"]["DeliveryState"];
                 /**
                  * @description Page size, 1–200 (default 50).
-                 * @example 50
+                 *
+                 *     Example: `50`.
                  */
                 limit?: number;
                 cursor?: string;
