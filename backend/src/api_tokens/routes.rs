@@ -21,7 +21,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// The API token routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create_token).service(list_tokens).service(get_token).service(revoke_token);
+    cfg.service(create_token).service(list_tokens).service(list_scopes).service(get_token).service(revoke_token);
 }
 
 const MAX_NAME: usize = 100;
@@ -232,6 +232,32 @@ pub async fn list_tokens(state: web::Data<AppState>, user: CurrentUser, query: w
     let rows: Vec<ApiToken> = select.order((api_tokens::created_at.desc(), api_tokens::id.desc())).limit(limit + 1).load(&mut conn).await?;
     let (items, next_cursor) = paginate(rows, limit, |t| Cursor { key: t.created_at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true), id: t.id });
     Ok(web::Json(ApiTokenPage { items, next_cursor }))
+}
+
+/// A scope, and whether the caller may put it on a token acting as them.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"scope": "reports:read", "grantable": false}))]
+pub struct ScopeChoice {
+    pub scope: &'static str,
+    /// Their role allows it (`admin` for admins; `reports:read` and `catalog:write` for
+    /// supervisors and admins; `users:read` for staff; the rest for everyone).
+    pub grantable: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScopeChoices {
+    pub items: Vec<ScopeChoice>,
+}
+
+/// Every scope in the API's order, and which the caller may grant to a token of their own: a
+/// token form offers these instead of repeating the rule.
+#[utoipa::path(tag = "api tokens", security(("bearer_auth" = [])),
+    responses((status = 200, body = ScopeChoices),
+        Unauthenticated))]
+#[get("/api-tokens/scopes")]
+pub async fn list_scopes(user: CurrentUser) -> web::Json<ScopeChoices> {
+    let items = SCOPES.iter().map(|&scope| ScopeChoice { scope, grantable: grantable(user.role(), scope) }).collect();
+    web::Json(ScopeChoices { items })
 }
 
 /// The token, if the caller may see it (theirs; admins: any); 404 otherwise.

@@ -167,6 +167,34 @@ async fn people_mint_only_what_their_role_allows_and_see_only_their_own() {
     assert_eq!(app.get(&format!("/api-tokens/{own}"), &admin).await.status, 200);
 }
 
+/// What `GET /api-tokens/scopes` offers is exactly what minting accepts, for each role.
+#[tokio::test]
+async fn the_scopes_offered_are_the_ones_a_token_may_get() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.create_local_user("pedro.perez", "Clave.Pedro2026", Role::Requester).await;
+    app.create_local_user("ana.agente", "Clave.Ana2026", Role::Agent).await;
+    app.create_local_user("sara.supervisora", "Clave.Sara2026", Role::Supervisor).await;
+    let people = [
+        (admin, SCOPES.len()),
+        (app.token("sara.supervisora", "Clave.Sara2026").await, SCOPES.len() - 1),
+        (app.token("ana.agente", "Clave.Ana2026").await, SCOPES.len() - 3),
+        (app.token("pedro.perez", "Clave.Pedro2026").await, SCOPES.len() - 4),
+    ];
+    for (token, expected) in people {
+        let offered = app.get("/api-tokens/scopes", &token).await;
+        assert_eq!(offered.status, 200, "{}", offered.body);
+        let items = offered.body["items"].as_array().unwrap();
+        assert_eq!(items.iter().map(|i| i["scope"].as_str().unwrap()).collect::<Vec<_>>(), SCOPES);
+        assert_eq!(items.iter().filter(|i| i["grantable"] == true).count(), expected, "{}", offered.body);
+        for item in items {
+            let r = mint(&app, &token, json!({"name": "x", "scopes": [item["scope"]]})).await;
+            assert_eq!(r.status == 201, item["grantable"] == true, "{item}: {}", r.body);
+        }
+    }
+    app.call(Method::GET, "/api-tokens/scopes", None, None).await.assert_problem(401, "invalid_token");
+}
+
 #[tokio::test]
 async fn an_api_token_mints_no_tokens_of_either_kind() {
     let app = spawn_app().await;
