@@ -136,6 +136,14 @@ export const routes: RouteObject[] = [
                     path: 'api-tokens',
                     lazy: async () => ({ Component: (await import('./routes/admin/api-tokens')).AdminApiTokensRoute }),
                   },
+                  {
+                    path: 'webhooks',
+                    lazy: async () => ({ Component: (await import('./routes/admin/webhooks')).AdminWebhooksRoute }),
+                  },
+                  {
+                    path: 'webhooks/:id',
+                    lazy: async () => ({ Component: (await import('./routes/admin/webhook')).AdminWebhookRoute }),
+                  },
                 ],
               },
               {

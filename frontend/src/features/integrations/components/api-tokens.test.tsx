@@ -149,6 +149,7 @@ describe('every API token (admins)', SLOW, () => {
     );
     const nav = await screen.findByRole('navigation', { name: 'Secciones de administración' }, { timeout: 10_000 });
     expect(within(nav).getByRole('link', { name: 'Tokens de API' })).toBeTruthy();
+    expect(within(nav).getByRole('link', { name: 'Webhooks' })).toBeTruthy();
     const table = await screen.findByRole('table', { name: 'Tokens de API de todas las personas, los más recientes primero' });
     expect(await within(table).findByText('Lucía Martínez')).toBeTruthy();
     expect(await within(table).findByText('Ana Pérez')).toBeTruthy();
