@@ -81,7 +81,7 @@ export function Deliveries({ webhookId }: { webhookId: string }) {
                       </details>
                     </Table.Td>
                     <Table.Td>
-                      <Badge color={COLORS[d.state]} variant="light">
+                      <Badge color={COLORS[d.state]} variant="light" style={{ minWidth: 'max-content' }}>
                         {t(`deliveries.states.${d.state}`)}
                       </Badge>
                     </Table.Td>

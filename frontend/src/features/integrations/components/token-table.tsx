@@ -85,7 +85,7 @@ export function TokenTable({ userId }: { userId: string | null }) {
                         : t('tokens.never_used')}
                     </Table.Td>
                     <Table.Td>
-                      <Badge color={COLORS[state]} variant="light">
+                      <Badge color={COLORS[state]} variant="light" style={{ minWidth: 'max-content' }}>
                         {t(`tokens.states.${state}`)}
                       </Badge>
                     </Table.Td>

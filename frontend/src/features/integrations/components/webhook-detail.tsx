@@ -31,7 +31,7 @@ export function WebhookDetail({ webhook, onDeleted }: { webhook: Webhook; onDele
   return (
     <Stack gap="lg">
       <Group gap="xs">
-        <Badge color={STATE_COLORS[state]} variant="light">
+        <Badge color={STATE_COLORS[state]} variant="light" style={{ minWidth: 'max-content' }}>
           {t(`webhooks.states.${state}`)}
         </Badge>
         {webhook.description && <Text size="sm">{webhook.description}</Text>}

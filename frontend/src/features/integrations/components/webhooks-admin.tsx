@@ -108,7 +108,7 @@ function WebhookTable({ hooks, hrefFor }: { hooks: Webhook[]; hrefFor: (id: stri
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={STATE_COLORS[state]} variant="light">
+                  <Badge color={STATE_COLORS[state]} variant="light" style={{ minWidth: 'max-content' }}>
                     {t(`webhooks.states.${state}`)}
                   </Badge>
                 </Table.Td>
