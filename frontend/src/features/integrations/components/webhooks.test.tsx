@@ -163,4 +163,36 @@ describe('webhooks', SLOW, () => {
     await user.click(within(form).getByRole('button', { name: 'Guardar cambios' }));
     await waitFor(() => expect(within(form).getByRole('alert').textContent).toContain('Alguien cambió este webhook'));
   });
+
+  test('one Mesa disabled says why and is enabled again; a new secret is shown once', async () => {
+    let current = hook({ active: false, consecutive_failures: 10, disabled_at: '2026-12-04T09:00:00Z', disabled_reason: '10 failed attempts in a row since 2026-12-04 07:55 UTC' });
+    const { user, stub } = setup(`/admin/webhooks/${ID}`, {
+      [`GET /api/v1/webhooks/${ID}`]: () => json(200, current),
+      [`GET /api/v1/webhooks/${ID}/deliveries`]: () => json(200, { items: [], next_cursor: null }),
+      [`POST /api/v1/webhooks/${ID}/enable`]: () => {
+        current = hook({ version: 4 });
+        return json(200, current);
+      },
+      [`POST /api/v1/webhooks/${ID}/rotate-secret`]: () => {
+        current = hook({ version: 5 });
+        return json(200, { ...current, secret: 'whsec_ffeeddccbbaa99887766554433221100' });
+      },
+    });
+    expect(await screen.findByText('Mesa desactivó este webhook por fallar durante mucho tiempo: 10 failed attempts in a row since 2026-12-04 07:55 UTC', {}, { timeout: 10_000 })).toBeTruthy();
+    expect(screen.getByText('Desactivado por fallas')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Activar de nuevo' }));
+    expect(await screen.findByText('El webhook está activo otra vez; sus entregas pendientes se enviarán.')).toBeTruthy();
+    expect(stub.calls(`POST /api/v1/webhooks/${ID}/enable`)).toHaveLength(1);
+    expect(screen.queryByText(/Mesa desactivó este webhook/)).toBeNull();
+    expect(within(screen.getByRole('form', { name: 'Configuración' })).getByRole('switch', { name: /^Activo/ })).toHaveProperty('checked', true);
+
+    await user.click(screen.getByRole('button', { name: 'Generar un secreto nuevo' }));
+    const dialog = await screen.findByRole('dialog', { name: '¿Generar un secreto de firma nuevo?' });
+    expect(dialog.textContent).toContain('El secreto actual deja de firmar de inmediato');
+    await user.click(within(dialog).getByRole('button', { name: 'Generar un secreto nuevo' }));
+    const secret = await screen.findByRole('region', { name: 'Copie el secreto de firma ahora' });
+    expect((within(secret).getByLabelText('Secreto de firma') as HTMLInputElement).value).toBe('whsec_ffeeddccbbaa99887766554433221100');
+    await user.click(within(secret).getByRole('button', { name: 'Ya lo guardé' }));
+    expect(document.body.textContent).not.toContain('whsec_ffeedd');
+  });
 });
