@@ -83,6 +83,11 @@ export const routes: RouteObject[] = [
                 lazy: async () => ({ Component: (await import('./routes/register')).RegisterRoute }),
               },
               {
+                // Everyone's own API tokens (from the user menu).
+                path: 'api-tokens',
+                lazy: async () => ({ Component: (await import('./routes/api-tokens')).ApiTokensRoute }),
+              },
+              {
                 // Administration: its own chunk; each section another, loaded on first visit.
                 path: 'admin',
                 lazy: async () => ({ Component: (await import('./routes/admin/admin-layout')).AdminLayout }),
@@ -126,6 +131,18 @@ export const routes: RouteObject[] = [
                   {
                     path: 'mail',
                     lazy: async () => ({ Component: (await import('./routes/admin/mail')).AdminMailRoute }),
+                  },
+                  {
+                    path: 'api-tokens',
+                    lazy: async () => ({ Component: (await import('./routes/admin/api-tokens')).AdminApiTokensRoute }),
+                  },
+                  {
+                    path: 'webhooks',
+                    lazy: async () => ({ Component: (await import('./routes/admin/webhooks')).AdminWebhooksRoute }),
+                  },
+                  {
+                    path: 'webhooks/:id',
+                    lazy: async () => ({ Component: (await import('./routes/admin/webhook')).AdminWebhookRoute }),
                   },
                 ],
               },

@@ -48,6 +48,7 @@ describe('app shell', () => {
     await user.click(await screen.findByRole('button', { name: 'Menú de usuario de Lucía Martínez' }));
     const menu = await screen.findByRole('menu');
     expect(menu.textContent).toContain('Solicitante');
+    expect(within(menu).getByRole('menuitem', { name: 'Mis tokens de API' }).getAttribute('href')).toBe('/api-tokens');
     expect(within(menu).getByRole('menuitem', { name: 'Cerrar sesión' })).toBeTruthy();
   });
 

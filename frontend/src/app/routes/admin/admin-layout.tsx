@@ -5,7 +5,7 @@ import { useMe } from '@/features/auth/api/get-me';
 import type { Role } from '@/features/auth/lib/roles';
 import { RequireManager } from '../../components/require-manager';
 
-type SectionKey = 'catalog' | 'organizations' | 'people' | 'groups' | 'service_levels' | 'desks' | 'mail';
+type SectionKey = 'catalog' | 'organizations' | 'people' | 'groups' | 'service_levels' | 'desks' | 'mail' | 'api_tokens' | 'webhooks';
 type Section = { path: string; label: string; roles: readonly Role[] };
 
 /** Sections both supervisors (for their desks) and admins manage. */
@@ -28,6 +28,9 @@ export const SECTIONS: readonly { path: string; key: SectionKey; roles: readonly
   { path: 'catalog', key: 'catalog', roles: MANAGERS },
   // Templates: the desk's managers; the outbox and jobs tabs inside show to admins only.
   { path: 'mail', key: 'mail', roles: MANAGERS },
+  // Integrations: the API lists every person's tokens and manages webhooks for admins only.
+  { path: 'api-tokens', key: 'api_tokens', roles: ADMINS },
+  { path: 'webhooks', key: 'webhooks', roles: ADMINS },
 ];
 
 /** The frame of `/admin/*`: the sections' navigation above the section's page. */

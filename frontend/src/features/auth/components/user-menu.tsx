@@ -1,5 +1,6 @@
 import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { useMe } from '../api/get-me';
 import { useLogout } from '../api/logout';
 import { roleLabelKey } from './role-label';
@@ -13,7 +14,7 @@ function initials(name: string): string {
     .join('');
 }
 
-/** The signed-in user's name and role, opening a menu with "Cerrar sesión". */
+/** The signed-in user's name and role, opening a menu with their API tokens and "Cerrar sesión". */
 export function UserMenu() {
   const { t } = useTranslation();
   const me = useMe();
@@ -50,6 +51,9 @@ export function UserMenu() {
           )}
         </Menu.Label>
         <Menu.Divider />
+        <Menu.Item component={Link} to="/api-tokens">
+          {t('shell.api_tokens')}
+        </Menu.Item>
         <Menu.Item onClick={() => logout.mutate()} disabled={logout.isPending}>
           {t('auth.logout')}
         </Menu.Item>

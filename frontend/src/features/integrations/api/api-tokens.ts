@@ -1,0 +1,61 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { components } from '@/api/schema';
+import { api } from '@/shared/api/client';
+import { unwrap } from '@/shared/api/pages';
+import { sent } from '../lib/problems';
+
+type Schemas = components['schemas'];
+export type ApiToken = Schemas['ApiToken'];
+export type CreateApiToken = Schemas['CreateApiToken'];
+export type CreatedApiToken = Schemas['CreatedApiToken'];
+
+export const tokenKeys = {
+  all: ['api-tokens'] as const,
+  /** `userId`: one person's tokens; null: every token (admins). */
+  list: (userId: string | null) => ['api-tokens', 'list', userId] as const,
+  owner: (id: string) => ['api-tokens', 'owner', id] as const,
+};
+
+/**
+ * GET /api/v1/api-tokens, newest first, with "load more". The API lists a non-admin's own tokens
+ * only and an admin's every token, so "mine" asks for the caller's `user_id` explicitly.
+ */
+export function useApiTokens(userId: string | null) {
+  return useInfiniteQuery({
+    queryKey: tokenKeys.list(userId),
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) =>
+      unwrap(await api.GET('/api/v1/api-tokens', { params: { query: { user_id: userId ?? undefined, cursor: pageParam, limit: 50 } } })),
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+}
+
+/** POST /api/v1/api-tokens: the answer holds the secret, this once (never cached). */
+export function useCreateApiToken() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: CreateApiToken) => sent(await api.POST('/api/v1/api-tokens', { body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: tokenKeys.all }),
+  });
+}
+
+/** DELETE /api/v1/api-tokens/{id}: refused from the next request on. */
+export function useRevokeApiToken() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (token: ApiToken) => {
+      sent(await api.DELETE('/api/v1/api-tokens/{id}', { params: { path: { id: token.id } } }));
+      return token;
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: tokenKeys.all }),
+  });
+}
+
+/** The person a token acts as (admins' list: the API gives only the id). */
+export function useTokenOwner(id: string) {
+  return useQuery({
+    queryKey: tokenKeys.owner(id),
+    staleTime: 5 * 60_000,
+    queryFn: async () => unwrap(await api.GET('/api/v1/users/{id}', { params: { path: { id } } })),
+  });
+}

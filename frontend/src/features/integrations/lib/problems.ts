@@ -1,0 +1,67 @@
+import { asProblem, type FieldError, type Problem } from '@/shared/api/problem';
+
+/** A refused write: its status and the problem document (with field errors for a 422). */
+export class SaveError extends Error {
+  readonly status: number;
+  readonly problem: Problem | null;
+  constructor(status: number, problem: Problem | null) {
+    super(`HTTP ${status}`);
+    this.name = 'SaveError';
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/** openapi-fetch result of a write → its data, or a thrown SaveError. */
+export function sent<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.error === undefined && result.response.ok) return result.data as T;
+  throw new SaveError(result.response.status, asProblem(result.error));
+}
+
+/**
+ * The field errors of a refused write by the form's input: `allowed_networks.2` and `events.0`
+ * belong to the list input they index (`allowed_networks`, `events`); the first error of an
+ * input wins.
+ */
+export function fieldErrorsOf(error: unknown, inputs: readonly string[]): Record<string, FieldError> {
+  const out: Record<string, FieldError> = {};
+  if (error instanceof SaveError) {
+    for (const e of error.problem?.errors ?? []) {
+      const input = inputs.find((name) => e.field === name || e.field.startsWith(`${name}.`));
+      if (input) out[input] ??= e;
+    }
+  }
+  return out;
+}
+
+/** The position a field error names in a list input (`allowed_networks.2` → 2), if any. */
+export function indexOf(error: FieldError): number | null {
+  const match = /\.(\d+)$/.exec(error.field);
+  return match ? Number(match[1]) : null;
+}
+
+/** The i18n key of a field error's code (the server's message is English and for programs). */
+export function fieldErrorKey(code: string) {
+  switch (code) {
+    case 'required':
+    case 'too_long':
+    case 'in_the_past':
+    case 'not_grantable':
+    case 'invalid_choice':
+    case 'forbidden_address':
+    case 'too_many':
+      return `errors.${code}` as const;
+    default:
+      return 'errors.invalid' as const;
+  }
+}
+
+/** The i18n key of a refused write as a whole (shown above the form). */
+export function formErrorKey(error: unknown) {
+  if (!(error instanceof SaveError)) return 'errors.network' as const;
+  if (error.status === 422 || error.status === 400) return 'errors.summary' as const;
+  if (error.status === 409) return 'errors.conflict' as const;
+  if (error.status === 412) return 'errors.stale' as const;
+  if (error.status === 403) return 'errors.forbidden' as const;
+  return 'errors.failed' as const;
+}
