@@ -25,6 +25,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/api-tokens/scopes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every scope in the API's order, and which the caller may grant to a token of their own: a
+         *     token form offers these instead of repeating the rule.
+         */
+        get: operations["list_scopes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-tokens/{id}": {
         parameters: {
             query?: never;
@@ -5003,6 +5023,24 @@ export interface components {
             sent: number;
         };
         /**
+         * @description A scope, and whether the caller may put it on a token acting as them.
+         * @example {
+         *       "grantable": false,
+         *       "scope": "reports:read"
+         *     }
+         */
+        ScopeChoice: {
+            /**
+             * @description Their role allows it (`admin` for admins; `reports:read` and `catalog:write` for
+             *     supervisors and admins; `users:read` for staff; the rest for everyone).
+             */
+            grantable: boolean;
+            scope: string;
+        };
+        ScopeChoices: {
+            items: components["schemas"]["ScopeChoice"][];
+        };
+        /**
          * @description A service: what it is, who may ask for it, what a request must bring, who solves it, how fast.
          * @example {
          *       "audience": {
@@ -6615,6 +6653,71 @@ export interface operations {
             };
             /** @description A field or query parameter is invalid; `errors` names each one (`validation_failed`). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this token or from this address (`rate_limited`); `Retry-After` says when to try again. Every answer carries the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-07) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per minute (the tighter of the token's and the address's limit) */
+                    "RateLimit-Limit"?: number;
+                    /** @description The limit and its window, e.g. `600;w=60` */
+                    "RateLimit-Policy"?: string;
+                    /** @description Requests left now */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the whole quota is available again */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached; `Retry-After` says when to try again (`database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_scopes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScopeChoices"];
+                };
+            };
+            /** @description Missing, invalid or expired access token (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (`forbidden`), or the API token lacks the operation's scope (`insufficient_scope`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,7 +14,17 @@ export const tokenKeys = {
   /** `userId`: one person's tokens; null: every token (admins). */
   list: (userId: string | null) => ['api-tokens', 'list', userId] as const,
   owner: (id: string) => ['api-tokens', 'owner', id] as const,
+  scopes: ['api-tokens', 'scopes'] as const,
 };
+
+/** GET /api/v1/api-tokens/scopes: the scopes the caller's role may put on a token, in the API's order. */
+export function useGrantableScopes() {
+  return useQuery({
+    queryKey: tokenKeys.scopes,
+    staleTime: Infinity,
+    queryFn: async () => unwrap(await api.GET('/api/v1/api-tokens/scopes')).items.filter((s) => s.grantable).map((s) => s.scope),
+  });
+}
 
 /**
  * GET /api/v1/api-tokens, newest first, with "load more". The API lists a non-admin's own tokens

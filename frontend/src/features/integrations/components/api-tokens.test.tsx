@@ -5,6 +5,7 @@ import { sessionStore } from '@/shared/api/session';
 import { adminUser, problem, requesterUser, tokenResponse } from '@/test/fixtures';
 import { json, stubApi, type Handler } from '@/test/fetch-stub';
 import { renderApp } from '@/test/render-app';
+import { SCOPES } from '../lib/scopes';
 
 type Schemas = components['schemas'];
 
@@ -31,13 +32,16 @@ function setup(path: string, handlers: Record<string, Handler>, me = requesterUs
   const stub = stubApi({
     'GET /api/v1/me': () => json(200, me),
     'GET /api/v1/tickets/queues': () => json(200, { mine: 0, my_groups: 0, unassigned: 0 }),
+    // What the API answers a requester: every scope, some not theirs to grant.
+    'GET /api/v1/api-tokens/scopes': () =>
+      json(200, { items: SCOPES.map((scope) => ({ scope, grantable: !['admin', 'reports:read', 'catalog:write', 'users:read'].includes(scope) })) }),
     ...handlers,
   });
   return { ...renderApp(path), stub };
 }
 
 describe('my API tokens', SLOW, () => {
-  test('reached from the user menu; offers the role’s scopes; problems at their fields; the secret once', async () => {
+  test('reached from the user menu; offers the scopes the API says the caller may grant; problems at their fields; the secret once', async () => {
     let stored: Schemas['ApiToken'][] = [];
     const { user, stub } = setup('/', {
       'GET /api/v1/api-tokens': () => json(200, { items: stored, next_cursor: null }),
@@ -58,7 +62,7 @@ describe('my API tokens', SLOW, () => {
     // Only the caller's own tokens, even for an admin (the API would list everyone's).
     expect(new URL(stub.calls('GET /api/v1/api-tokens')[0]!.url).searchParams.get('user_id')).toBe(requesterUser.id);
 
-    // A requester may not grant admin, reports, catalog changes nor people lookups.
+    // Only what the API says the caller may grant, in its order.
     const scopes = screen.getByRole('group', { name: /^Permisos/ });
     expect(within(scopes).getAllByRole('checkbox').map((c) => c.getAttribute('value'))).toEqual([
       'tickets:read',

@@ -26,7 +26,7 @@ export function MyApiTokens({ me }: { me: User }) {
           <Text size="sm">{t('secret.token_usage')}</Text>
         </OneTimeSecret>
       )}
-      <CreateTokenForm role={me.role} onCreated={setCreated} />
+      <CreateTokenForm onCreated={setCreated} />
       <Stack gap="xs" component="section" aria-labelledby="my-tokens-title">
         <Title order={2} size="h3" id="my-tokens-title">
           {t('tokens.list')}

@@ -1,20 +1,18 @@
 import { Button, Checkbox, Group, Paper, SimpleGrid, Stack, TextInput, Textarea, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import type { components } from '@/api/schema';
-import { useCreateApiToken, type CreatedApiToken } from '../api/api-tokens';
+import { useCreateApiToken, useGrantableScopes, type CreatedApiToken } from '../api/api-tokens';
 import { useIntegrationsT } from '../lib/bundle';
 import { fieldErrorsOf } from '../lib/problems';
-import { expiresAtFromLastDay, grantableScopes, listOf, scopeKey, today } from '../lib/scopes';
+import { expiresAtFromLastDay, isScope, listOf, scopeKey, today } from '../lib/scopes';
 import { messageOf, SaveAlert } from './save-alert';
-
-type Role = components['schemas']['Role'];
 
 const INPUTS = ['name', 'scopes', 'expires_at', 'allowed_networks'] as const;
 
-/** A new token acting as the caller: a name, the scopes the caller's role may grant, an optional last day and networks. */
-export function CreateTokenForm({ role, onCreated }: { role: Role; onCreated: (created: CreatedApiToken) => void }) {
+/** A new token acting as the caller: a name, the scopes the API says the caller may grant, an optional last day and networks. */
+export function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedApiToken) => void }) {
   const t = useIntegrationsT();
   const create = useCreateApiToken();
+  const grantable = useGrantableScopes();
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>([]);
   const [lastDay, setLastDay] = useState('');
@@ -83,8 +81,8 @@ export function CreateTokenForm({ role, onCreated }: { role: Role; onCreated: (c
             error={msg('scopes')}
           >
             <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs" spacing="xs">
-              {grantableScopes(role).map((scope) => (
-                <Checkbox key={scope} value={scope} label={scope} description={t(scopeKey(scope))} />
+              {(grantable.data ?? []).map((scope) => (
+                <Checkbox key={scope} value={scope} label={scope} description={isScope(scope) ? t(scopeKey(scope)) : undefined} />
               ))}
             </SimpleGrid>
           </Checkbox.Group>

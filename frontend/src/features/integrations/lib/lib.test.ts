@@ -1,14 +1,17 @@
 import { describe, expect, test } from 'vitest';
 import { EVENTS, eventKey, webhookState } from './events';
 import { fieldErrorsOf, SaveError } from './problems';
-import { expiresAtFromLastDay, grantableScopes, listOf, SCOPES, scopeKey, tokenState } from './scopes';
+import en from '../locales/en.json';
+import es from '../locales/es.json';
+import { expiresAtFromLastDay, isScope, listOf, SCOPES, scopeKey, tokenState } from './scopes';
 
 describe('scopes', () => {
-  test('a role grants what the API lets it (api_tokens::scopes::grantable)', () => {
-    expect(grantableScopes('admin')).toEqual([...SCOPES]);
-    expect(grantableScopes('supervisor')).toEqual(SCOPES.filter((s) => s !== 'admin'));
-    expect(grantableScopes('agent')).toEqual(SCOPES.filter((s) => !['admin', 'reports:read', 'catalog:write'].includes(s)));
-    expect(grantableScopes('requester')).toEqual(SCOPES.filter((s) => !['admin', 'reports:read', 'catalog:write', 'users:read'].includes(s)));
+  test('every scope the SPA knows is described in both languages', () => {
+    for (const locale of [es, en]) {
+      for (const scope of SCOPES) expect(locale.scopes[scopeKey(scope).slice('scopes.'.length) as keyof typeof locale.scopes], scope).toBeTruthy();
+    }
+    expect(isScope('users:read')).toBe(true);
+    expect(isScope('tickets:delete')).toBe(false);
   });
 
   test('keys without i18next separators', () => {

@@ -1,9 +1,8 @@
 import type { components } from '@/api/schema';
 
-type Role = components['schemas']['Role'];
 type ApiToken = components['schemas']['ApiToken'];
 
-/** Every scope a token may hold, in the API's order (`CreateApiToken.scopes`). */
+/** The scopes this SPA has descriptions for (`GET /api-tokens/scopes` says which the caller may grant). */
 export const SCOPES = [
   'tickets:read',
   'tickets:write',
@@ -19,28 +18,6 @@ export const SCOPES = [
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
-
-/**
- * The scopes a user of this role may put on a token, as the API grants them
- * (`api_tokens::scopes::grantable`): `admin` for admins; reports and catalog changes for
- * supervisors and admins; looking people up for staff. Only to offer the right choices: the API
- * refuses the others (`not_grantable`).
- */
-export function grantableScopes(role: Role): Scope[] {
-  return SCOPES.filter((scope) => {
-    switch (scope) {
-      case 'admin':
-        return role === 'admin';
-      case 'reports:read':
-      case 'catalog:write':
-        return role === 'admin' || role === 'supervisor';
-      case 'users:read':
-        return role !== 'requester';
-      default:
-        return true;
-    }
-  });
-}
 
 export function isScope(value: string): value is Scope {
   return (SCOPES as readonly string[]).includes(value);
