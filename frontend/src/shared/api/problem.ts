@@ -11,6 +11,24 @@ export function asProblem(error: unknown): Problem | null {
   return null;
 }
 
+/** A refused write: its status and the problem document (with field errors for a 422). */
+export class SaveError extends Error {
+  readonly status: number;
+  readonly problem: Problem | null;
+  constructor(status: number, problem: Problem | null) {
+    super(`HTTP ${status}`);
+    this.name = 'SaveError';
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/** openapi-fetch result of a write → its data, or a thrown SaveError. */
+export function sent<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.error === undefined && result.response.ok) return result.data as T;
+  throw new SaveError(result.response.status, asProblem(result.error));
+}
+
 /** `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | null {
   if (value === null) return null;

@@ -1,22 +1,6 @@
-import { asProblem, type FieldError, type Problem } from '@/shared/api/problem';
+import { SaveError, type FieldError } from '@/shared/api/problem';
 
-/** A refused write: its status and the problem document (with field errors for a 422). */
-export class SaveError extends Error {
-  readonly status: number;
-  readonly problem: Problem | null;
-  constructor(status: number, problem: Problem | null) {
-    super(`HTTP ${status}`);
-    this.name = 'SaveError';
-    this.status = status;
-    this.problem = problem;
-  }
-}
-
-/** openapi-fetch result of a write → its data, or a thrown SaveError. */
-export function sent<T>(result: { data?: T; error?: unknown; response: Response }): T {
-  if (result.error === undefined && result.response.ok) return result.data as T;
-  throw new SaveError(result.response.status, asProblem(result.error));
-}
+export { SaveError, sent } from '@/shared/api/problem';
 
 /**
  * The field errors of a refused write by the form's input: `allowed_networks.2` and `events.0`
