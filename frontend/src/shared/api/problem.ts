@@ -29,6 +29,16 @@ export function sent<T>(result: { data?: T; error?: unknown; response: Response 
   throw new SaveError(result.response.status, asProblem(result.error));
 }
 
+/** The i18n key of a refused write as a whole (shown above the form); each feature's bundle words these keys. */
+export function formErrorKey(error: unknown) {
+  if (!(error instanceof SaveError)) return 'errors.network' as const;
+  if (error.status === 422 || error.status === 400) return 'errors.summary' as const;
+  if (error.status === 409) return 'errors.conflict' as const;
+  if (error.status === 412) return 'errors.stale' as const;
+  if (error.status === 403) return 'errors.forbidden' as const;
+  return 'errors.failed' as const;
+}
+
 /** `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | null {
   if (value === null) return null;

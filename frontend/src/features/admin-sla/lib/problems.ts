@@ -1,6 +1,6 @@
 import { SaveError, type FieldError } from '@/shared/api/problem';
 
-export { SaveError, sent } from '@/shared/api/problem';
+export { formErrorKey, SaveError, sent } from '@/shared/api/problem';
 
 /** The field errors of a refused write, by field path (`targets.high.tto_minutes`). */
 export function fieldErrorsOf(error: unknown): Record<string, FieldError> {
@@ -30,16 +30,6 @@ export function fieldErrorKey(code: string, message = '') {
     default:
       return 'errors.invalid' as const;
   }
-}
-
-/** The i18n key of a refused write as a whole (shown above the form). */
-export function formErrorKey(error: unknown) {
-  if (!(error instanceof SaveError)) return 'errors.network' as const;
-  if (error.status === 422 || error.status === 400) return 'errors.summary' as const;
-  if (error.status === 409) return 'errors.conflict' as const;
-  if (error.status === 412) return 'errors.stale' as const;
-  if (error.status === 403) return 'errors.forbidden' as const;
-  return 'errors.failed' as const;
 }
 
 /** Business minutes ↔ the hours an admin types (1.5 h = 90 min). */
