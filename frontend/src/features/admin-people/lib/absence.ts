@@ -3,26 +3,13 @@
  * form asks for the last day away, in the browser's time zone: absent until the start of the
  * next day.
  */
-export function absentUntilFromLastDay(lastDay: string): string | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(lastDay);
-  if (!match) return null;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const check = new Date(year, month - 1, day);
-  if (check.getFullYear() !== year || check.getMonth() !== month - 1 || check.getDate() !== day) return null;
-  return new Date(year, month - 1, day + 1).toISOString();
-}
+export { endOfLastDay as absentUntilFromLastDay, today } from '@/shared/lib/days';
 
 /** The form's "last day away" for an `absent_until` set by it (the day before, local time). */
 export function lastDayFromAbsentUntil(absentUntil: string): string {
   const date = new Date(new Date(absentUntil).getTime() - 1);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-/** Today as `YYYY-MM-DD` in the browser's time zone (the earliest last day the form accepts). */
-export function today(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 /** Absent now: `absent_until` is in the future. */

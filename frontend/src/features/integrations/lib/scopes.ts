@@ -39,24 +39,8 @@ export function tokenState(token: Pick<ApiToken, 'revoked_at' | 'expires_at'>, n
   return 'active';
 }
 
-/**
- * The form's "valid until" day (`YYYY-MM-DD`, the browser's time zone, inclusive) as the API's
- * `expires_at`: the start of the next day. Null for a text that is no calendar day.
- */
-export function expiresAtFromLastDay(lastDay: string): string | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(lastDay);
-  if (!match) return null;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const check = new Date(year, month - 1, day);
-  if (check.getFullYear() !== year || check.getMonth() !== month - 1 || check.getDate() !== day) return null;
-  return new Date(year, month - 1, day + 1).toISOString();
-}
-
-/** Today as `YYYY-MM-DD` in the browser's time zone (the earliest day the form offers). */
-export function today(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
+/** The form's "valid until" day (inclusive) as the API's `expires_at`: the start of the next day. */
+export { endOfLastDay as expiresAtFromLastDay, today } from '@/shared/lib/days';
 
 /** A text area's lines (or comma-separated items), trimmed, the empty ones left out. */
 export function listOf(text: string): string[] {
