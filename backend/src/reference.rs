@@ -1,4 +1,5 @@
-//! Reference data: desks, catalog nodes and services, support groups, calendars and SLA policies.
+//! Reference data: desks, catalog nodes and services, support groups, calendars, SLA policies
+//! and which events the webhooks subscribe to.
 //! Almost every request reads them; admins change them rarely. Each process keeps one copy in
 //! memory and reloads it when `reference_generation` moves: triggers bump that number on every
 //! committed change to those tables, and the caller's own query reads it (`auth::CurrentUser`),
@@ -57,6 +58,9 @@ pub struct Reference {
     /// front, and lists showed them with one more statement per page. A rename bumps the
     /// generation (migration 000014), so no name here is older than this copy.
     user_names: RwLock<HashMap<Uuid, String>>,
+    /// The events some active webhook subscribes to (migration 000030 bumps the generation when
+    /// a subscription changes): a change that nobody listens to skips the subscribers' query.
+    webhook_events: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -64,6 +68,7 @@ struct Doc {
     desks: HashMap<Uuid, DeskRef>,
     groups: HashMap<Uuid, GroupRef>,
     nodes: Vec<NodeRef>,
+    webhook_events: Vec<String>,
 }
 
 impl Reference {
@@ -84,7 +89,8 @@ impl Reference {
                 'groups', COALESCE((SELECT json_object_agg(g.id, json_build_object('desk_id', g.desk_id, 'name', g.name, 'level', g.level, 'active', g.active))
                           FROM support_groups g), '{{}}'::json),
                 'nodes', COALESCE((SELECT json_agg(json_build_object('desk_id', n.desk_id, 'node', {}))
-                         FROM catalog_nodes n LEFT JOIN services s ON s.node_id = n.id), '[]'::json)
+                         FROM catalog_nodes n LEFT JOIN services s ON s.node_id = n.id), '[]'::json),
+                'webhook_events', COALESCE((SELECT json_agg(DISTINCT e) FROM webhooks w, unnest(w.events) e WHERE w.active), '[]'::json)
              )::text AS doc",
             crate::catalog::queries::NODE_JSON
         );
@@ -105,7 +111,14 @@ impl Reference {
             groups: doc.groups,
             nodes: doc.nodes.into_iter().map(|n| (n.node.id, n)).collect(),
             user_names: RwLock::default(),
+            webhook_events: doc.webhook_events,
         })
+    }
+
+    /// Whether an active webhook subscribes to one of these events, as of this copy: a webhook
+    /// created while a request runs may miss that request's change, as it would a moment earlier.
+    pub fn webhooks_want(&self, events: &[&str]) -> bool {
+        self.webhook_events.iter().any(|e| events.contains(&e.as_str()))
     }
 
     /// The display names of these people; only those not met yet are read.

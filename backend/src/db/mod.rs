@@ -37,8 +37,9 @@ diesel::define_sql_function! {
 }
 
 diesel::define_sql_function! {
-    /// Registers a case: picks its agent, inserts it and its first events; returns
-    /// `{"number", "agent_id", "agent_name"}` (see migrations 000013 and 000018).
+    /// Registers a case: picks its agent, inserts it, its first events and its `registered`
+    /// notification; returns `{"number", "agent_id", "agent_name"}` (migrations 000013, 000018
+    /// and 000030).
     #[allow(clippy::too_many_arguments)]
     fn register_ticket(
         group: Nullable<diesel::sql_types::Uuid>, id: diesel::sql_types::Uuid, desk: diesel::sql_types::Uuid, service: diesel::sql_types::Uuid,
@@ -47,7 +48,7 @@ diesel::define_sql_function! {
         requester: diesel::sql_types::Uuid, created_by: diesel::sql_types::Uuid, channel: Text, fields: Jsonb, now: Timestamptz,
         policy: Nullable<diesel::sql_types::Uuid>, policy_version: Nullable<Int4>, response_due: Nullable<Timestamptz>,
         resolution_due: Nullable<Timestamptz>, created_event: diesel::sql_types::Uuid, created_value: Jsonb, assignment_event: diesel::sql_types::Uuid,
-        level: diesel::sql_types::Int2, external_reference: Nullable<Text>
+        level: diesel::sql_types::Int2, external_reference: Nullable<Text>, notification: diesel::sql_types::Uuid, notification_data: Jsonb
     ) -> Jsonb;
 }
 

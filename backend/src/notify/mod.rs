@@ -116,6 +116,12 @@ pub async fn record_change(conn: &mut AsyncPgConnection, old: &TicketRow, new: &
     }
 }
 
+/// The data of a case's `registered` notification, which `register_ticket()` writes with the
+/// case itself (completing the agent it picks).
+pub fn registered_data(t: &TicketRow) -> Value {
+    snapshot(t, json!({}))
+}
+
 /// Writes one notification of a case.
 pub async fn record(conn: &mut AsyncPgConnection, kind: Kind, t: &TicketRow, actor: Option<Uuid>, data: Value, now: DateTime<Utc>) -> QueryResult<()> {
     diesel::insert_into(notifications::table)

@@ -135,6 +135,9 @@ fn write_canonical(v: &serde_json::Value, out: &mut Vec<u8>) {
     }
 }
 
+/// The webhook event of a registration.
+const REGISTERED: &str = "case.registered";
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -187,9 +190,10 @@ pub async fn create_ticket(state: web::Data<AppState>, user: CurrentUser, req: H
     }
     let prepared = prepare(&mut conn, &reference, &user, upload.data, &upload.files, None).await?;
     let user_id = user.0.id;
-    let (row, agent_name) = if idempotency.is_none() && upload.files.is_empty() && prepared.identity_number.is_none() {
-        // The common case: the case and its notification, nothing else.
-        conn.transaction(async |conn| insert(conn, &reference, &prepared, user_id).await).await?
+    let (row, agent_name) = if idempotency.is_none() && upload.files.is_empty() && prepared.identity_number.is_none() && !reference.webhooks_want(&[REGISTERED]) {
+        // The common case, one statement: atomic without BEGIN and COMMIT, and the group's
+        // assignment lock (`pick_agent`) is held for that statement only.
+        insert(&mut conn, &reference, &prepared, user_id).await?
     } else {
         // Files go to storage first; if the transaction then fails they are removed again.
         let mut stored = Vec::new();
@@ -481,10 +485,11 @@ pub async fn register(
     Ok(row)
 }
 
-/// Inserts the case with its SLA due dates, picks its agent and records the `created` and
-/// `assignment` events — one prepared statement (`register_ticket`, migrations 000013 and 000018)
-/// — and its `registered` mail notification; run it in a transaction. Returns the case and its
-/// agent's name.
+/// Inserts the case with its SLA due dates, picks its agent, records the `created` and
+/// `assignment` events and its `registered` mail notification (Apertura) — one prepared
+/// statement, `register_ticket` (migrations 000013, 000018, 000030) — and its webhooks'
+/// deliveries. Run it in a transaction unless no webhook wants `case.registered`. Returns the
+/// case and its agent's name.
 async fn insert(conn: &mut AsyncPgConnection, reference: &Reference, p: &Prepared, created_by: Uuid) -> AppResult<(TicketRow, Option<String>)> {
     let now = Utc::now();
     // A routed case is assigned to its group at once, with or without an available agent.
@@ -570,6 +575,8 @@ async fn insert(conn: &mut AsyncPgConnection, reference: &Reference, p: &Prepare
         Uuid::now_v7(),
         row.level,
         row.external_reference.as_deref(),
+        Uuid::now_v7(),
+        crate::notify::registered_data(&row),
     ))
     .get_result(conn)
     .await?;
@@ -582,10 +589,9 @@ async fn insert(conn: &mut AsyncPgConnection, reference: &Reference, p: &Prepare
     let inserted: Inserted = serde_json::from_value(registered).map_err(|e| AppError::Internal(anyhow::anyhow!("register_ticket answered: {e}")))?;
     row.number = inserted.number;
     row.assigned_agent_id = inserted.agent_id;
-    // Apertura: mailed to the requester and the case's group by the mail jobs.
-    crate::notify::record(conn, crate::notify::Kind::Registered, &row, Some(created_by), serde_json::json!({}), now).await?;
-    // Its webhooks' deliveries, in the same transaction.
-    crate::webhooks::record(conn, reference, &row, &[("case.registered", serde_json::json!({}))], now).await?;
+    // Its webhooks' deliveries, in the same transaction (none without a subscriber: see
+    // `create_ticket`).
+    crate::webhooks::record(conn, reference, &row, &[(REGISTERED, serde_json::json!({}))], now).await?;
     Ok((row, inserted.agent_name))
 }
 

@@ -230,7 +230,7 @@ pub async fn write(
     // `GET /tickets/{number}/followups` shows it); a private one never leaves the agents.
     if visibility == Visibility::Public {
         crate::notify::record_followup(conn, &ticket, user_id, id, body, Utc::now()).await?;
-        if crate::webhooks::wanted(conn, &["case.followup_added"]).await? {
+        if reference.webhooks_want(&["case.followup_added"]) {
             let followup = render(conn, reference, &ticket, vec![row.clone()]).await?.pop();
             let data = serde_json::json!({"followup": followup});
             crate::webhooks::record(conn, reference, &ticket, &[("case.followup_added", data)], Utc::now()).await?;

@@ -59,20 +59,17 @@ pub async fn record_change(conn: &mut AsyncPgConnection, reference: &Reference, 
     record(conn, reference, new, &types, now).await
 }
 
-/// Whether an active webhook subscribes to one of these events: lets a caller skip rendering
-/// data nobody will receive.
-pub async fn wanted(conn: &mut AsyncPgConnection, names: &[&str]) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(webhooks::table.filter(webhooks::active.eq(true)).filter(webhooks::events.overlaps_with(names)))).get_result(conn).await
-}
-
 /// Queues events of a case (each with its own data, merged with `ticket`) for the active webhooks
 /// subscribed to them, in the caller's transaction. Nothing is read or rendered when no webhook
-/// wants them, so a change pays one indexed query.
+/// wants them ([`Reference::webhooks_want`]), so such a change pays no query.
 pub async fn record(conn: &mut AsyncPgConnection, reference: &Reference, ticket: &TicketRow, types: &[(&'static str, Value)], now: DateTime<Utc>) -> AppResult<()> {
     if types.is_empty() {
         return Ok(());
     }
     let names: Vec<&str> = types.iter().map(|(t, _)| *t).collect();
+    if !reference.webhooks_want(&names) {
+        return Ok(());
+    }
     let subscribers: Vec<(Uuid, Vec<String>)> =
         webhooks::table.filter(webhooks::active.eq(true)).filter(webhooks::events.overlaps_with(&names)).select((webhooks::id, webhooks::events)).load(conn).await?;
     if subscribers.is_empty() {

@@ -379,6 +379,33 @@ async fn bad_input_is_named_and_stores_nothing() {
     assert_eq!(d.count_tickets().await, 0);
 }
 
+/// A registration that no webhook listens to is one statement (`register_ticket()`, without
+/// BEGIN): its `registered` notification stands or falls with the case, and carries the agent
+/// the statement picked.
+#[tokio::test]
+async fn a_registration_whose_notification_cannot_be_written_stores_nothing() {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use mesa::db::schema::{notifications, ticket_events};
+    let d = desk().await;
+    let mut c = d.app.pool.get().await.unwrap();
+    diesel::sql_query("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$").execute(&mut c).await.unwrap();
+    diesel::sql_query("CREATE TRIGGER refuse_notification BEFORE INSERT ON notifications FOR EACH ROW EXECUTE FUNCTION refuse()").execute(&mut c).await.unwrap();
+    let r = d.app.post("/tickets", Some(&d.pedro), json!({"service_id": d.service, "subject": "Sin aviso", "description": "Detalle", "fields": {"placa_equipo": "PC-0042"}})).await;
+    assert_eq!(r.status, 500, "{}", r.body);
+    assert_eq!(d.count_tickets().await, 0);
+    assert_eq!(ticket_events::table.count().get_result::<i64>(&mut c).await.unwrap(), 0, "no event of a case that was not stored");
+    diesel::sql_query("DROP TRIGGER refuse_notification ON notifications").execute(&mut c).await.unwrap();
+
+    let case = d.open(&d.pedro, "Con aviso").await;
+    let agent = case["assigned_agent"]["id"].clone();
+    assert!(agent.is_string(), "routed to an available agent: {case}");
+    let sent: Vec<(String, Value)> = notifications::table.select((notifications::kind, notifications::data)).load(&mut c).await.unwrap();
+    let [(kind, data)] = &sent[..] else { panic!("one notification: {sent:?}") };
+    assert_eq!(kind, "registered");
+    assert_eq!((data["agent_id"].clone(), data["status"].clone(), data["level"].clone()), (agent, json!("assigned"), json!(1)), "{data}");
+}
+
 fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec()
 }

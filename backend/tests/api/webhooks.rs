@@ -403,6 +403,34 @@ async fn the_outbox_row_is_written_in_the_changes_own_transaction() {
     assert_eq!((entries[0]["event_type"].clone(), entries[0]["payload"]["data"]["ticket"]["status"].clone()), (json!("case.state_changed"), json!("in_progress")));
 }
 
+/// Whether a webhook listens is read from the cached reference data (so a change nobody listens
+/// to pays no query): every change of a subscription reaches the very next request.
+#[tokio::test]
+async fn a_subscription_change_applies_to_the_next_registration() {
+    let d = desk().await;
+    let (id, _) = hook(&d.app, &d.admin, free_port(), json!(["survey.answered"])).await;
+    let queued = async |id: &str| log(&d.app, &d.admin, id).await.len();
+    d.open(&d.pedro, "Nadie escucha el registro").await;
+    assert_eq!(queued(&id).await, 0);
+    for (change, subject, expected) in [
+        (json!({"events": ["case.registered"]}), "Ahora se escucha", 1),
+        (json!({"active": false}), "Desactivado", 1),
+        (json!({"active": true}), "Activo otra vez", 2),
+        (json!({"events": ["case.registered", "case.escalated"]}), "Con otro evento más", 3),
+    ] {
+        let r = d.app.patch(&format!("/webhooks/{id}"), &d.admin, change.clone()).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        d.open(&d.pedro, subject).await;
+        assert_eq!(queued(&id).await, expected, "after {change}");
+    }
+    // Deleted, nothing is queued any more; a new webhook hears the next registration.
+    assert_eq!(d.app.call(Method::DELETE, &format!("/webhooks/{id}"), Some(&d.admin), None).await.status, 204);
+    d.open(&d.pedro, "Sin webhook").await;
+    let (other, _) = hook(&d.app, &d.admin, free_port(), json!(["case.registered"])).await;
+    d.open(&d.pedro, "Webhook nuevo").await;
+    assert_eq!(queued(&other).await, 1);
+}
+
 #[tokio::test]
 async fn ssrf_targets_are_refused_until_an_admin_allows_the_host() {
     let d = desk().await;
