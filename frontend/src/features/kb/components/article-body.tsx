@@ -1,3 +1,4 @@
+import '@mantine/core/styles/Typography.css';
 import { Anchor, Badge, Group, List, Stack, Text, Title, Typography } from '@mantine/core';
 import type { Article } from '../api/kb';
 import { useKbStrings } from '../lib/strings';

@@ -1,3 +1,4 @@
+import '@mantine/core/styles/Typography.css';
 import { Alert, Button, CloseButton, Grid, Group, NativeSelect, Paper, Stack, Text, TextInput, Textarea, Title, Typography } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState, type FormEvent } from 'react';

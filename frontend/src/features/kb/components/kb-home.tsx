@@ -1,3 +1,4 @@
+import '@mantine/core/styles/Chip.css';
 import { Anchor, Badge, Chip, Group, Paper, Stack, Tabs, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { Link, useSearchParams } from 'react-router';
