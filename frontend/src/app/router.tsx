@@ -113,6 +113,10 @@ export const routes: RouteObject[] = [
                     lazy: async () => ({ Component: (await import('./routes/admin/person')).AdminPersonRoute }),
                   },
                   {
+                    path: 'imports',
+                    lazy: async () => ({ Component: (await import('./routes/admin/imports')).AdminImportsRoute }),
+                  },
+                  {
                     path: 'groups',
                     lazy: async () => ({ Component: (await import('./routes/admin/groups')).AdminGroupsRoute }),
                   },

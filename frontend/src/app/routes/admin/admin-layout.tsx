@@ -5,7 +5,7 @@ import { useMe } from '@/features/auth/api/get-me';
 import type { Role } from '@/features/auth/lib/roles';
 import { RequireManager } from '../../components/require-manager';
 
-type SectionKey = 'catalog' | 'organizations' | 'people' | 'groups' | 'service_levels' | 'desks' | 'mail' | 'api_tokens' | 'webhooks';
+type SectionKey = 'catalog' | 'organizations' | 'people' | 'imports' | 'groups' | 'service_levels' | 'desks' | 'mail' | 'api_tokens' | 'webhooks';
 type Section = { path: string; label: string; roles: readonly Role[] };
 
 /** Sections both supervisors (for their desks) and admins manage. */
@@ -21,6 +21,8 @@ export const SECTIONS: readonly { path: string; key: SectionKey; roles: readonly
   { path: 'organizations', key: 'organizations', roles: ADMINS },
   // Supervisors look people up and set their availability; only admins change accounts.
   { path: 'people', key: 'people', roles: MANAGERS },
+  // Organizations, areas and people in bulk, from a spreadsheet export (the API's `require_admin`).
+  { path: 'imports', key: 'imports', roles: ADMINS },
   { path: 'groups', key: 'groups', roles: MANAGERS },
   // Calendars and SLA policies are written by admins only (the API's `require_admin`).
   { path: 'service-levels', key: 'service_levels', roles: ADMINS },

@@ -242,7 +242,7 @@ describe('admin navigation', SLOW, () => {
   test('an admin gets every section, in the order a desk is built', async () => {
     setup('/admin/desks', { 'GET /api/v1/desks': () => json(200, []), 'GET /api/v1/calendars': () => json(200, []), 'GET /api/v1/sla-policies': () => json(200, []) });
     const nav = await screen.findByRole('navigation', { name: 'Secciones de administración' }, { timeout: 10_000 });
-    await waitFor(() => expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Organizaciones, áreas y sedes', 'Personas', 'Grupos', 'Niveles de servicio', 'Mesas', 'Catálogo', 'Correo', 'Tokens de API', 'Webhooks']));
+    await waitFor(() => expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Organizaciones, áreas y sedes', 'Personas', 'Importar (CSV)', 'Grupos', 'Niveles de servicio', 'Mesas', 'Catálogo', 'Correo', 'Tokens de API', 'Webhooks']));
     expect(await screen.findByText('No gestiona ninguna mesa.')).toBeTruthy();
   });
 
