@@ -62,6 +62,10 @@ pub struct ApiToken {
     /// The user it acts as.
     #[schema(example = "0193a5ae-f90a-7b1c-872e-92a3b4c5d6ef")]
     pub user_id: Uuid,
+    /// That user's display name.
+    #[schema(example = "Integración Gestión Documental")]
+    #[diesel(select_expression = users::display_name, select_expression_type = users::display_name)]
+    pub user_name: String,
     #[schema(example = "0193a5ae-f90a-7b1c-872e-92a3b4c5d6ef")]
     pub created_by_id: Uuid,
     #[schema(example = "Gestión documental — radicación")]
@@ -154,7 +158,7 @@ pub async fn create_token(state: web::Data<AppState>, user: CurrentUser, body: J
     let networks = check_networks(&mut e, b.allowed_networks.as_deref().unwrap_or_default());
     e.finish()?;
     let token = super::generate();
-    let row: ApiToken = diesel::insert_into(api_tokens::table)
+    let id: Uuid = diesel::insert_into(api_tokens::table)
         .values((
             api_tokens::id.eq(Uuid::now_v7()),
             api_tokens::user_id.eq(acting_as),
@@ -167,11 +171,17 @@ pub async fn create_token(state: web::Data<AppState>, user: CurrentUser, body: J
             api_tokens::expires_at.eq(b.expires_at),
             api_tokens::created_at.eq(now),
         ))
-        .returning(ApiToken::as_returning())
+        .returning(api_tokens::id)
         .get_result(&mut conn)
         .await?;
+    let row = with_owner().filter(api_tokens::id.eq(id)).select(ApiToken::as_select()).first(&mut conn).await?;
     log::info!("api token {} created for user {} by {}", row.id, row.user_id, user.0.id);
     Ok(HttpResponse::Created().json(CreatedApiToken { token, api_token: row }))
+}
+
+/// The tokens with the user each acts as (`ApiToken::user_name`).
+fn with_owner() -> diesel::dsl::InnerJoinOn<api_tokens::table, users::table, diesel::dsl::Eq<users::id, api_tokens::user_id>> {
+    api_tokens::table.inner_join(users::table.on(users::id.eq(api_tokens::user_id)))
 }
 
 /// Known scopes, each once, in the order of [`SCOPES`]; all grantable for `role` (when known).
@@ -217,7 +227,7 @@ pub async fn list_tokens(state: web::Data<AppState>, user: CurrentUser, query: w
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let after = q.cursor.as_deref().map(Cursor::decode_time).transpose()?;
-    let mut select = api_tokens::table.select(ApiToken::as_select()).into_boxed();
+    let mut select = with_owner().select(ApiToken::as_select()).into_boxed();
     if user.role() != Role::Admin {
         // A non-admin asking for someone else's sees their own, which are none of that user's.
         select = select.filter(api_tokens::user_id.eq(user.0.id));
@@ -262,7 +272,7 @@ pub async fn list_scopes(user: CurrentUser) -> web::Json<ScopeChoices> {
 
 /// The token, if the caller may see it (theirs; admins: any); 404 otherwise.
 async fn visible(conn: &mut diesel_async::AsyncPgConnection, user: &CurrentUser, id: Uuid) -> AppResult<ApiToken> {
-    let mut select = api_tokens::table.find(id).select(ApiToken::as_select()).into_boxed();
+    let mut select = with_owner().filter(api_tokens::id.eq(id)).select(ApiToken::as_select()).into_boxed();
     if user.role() != Role::Admin {
         select = select.filter(api_tokens::user_id.eq(user.0.id));
     }

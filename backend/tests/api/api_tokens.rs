@@ -93,6 +93,14 @@ async fn expired_foreign_network_deactivated_and_forged_tokens_are_refused() {
     let r = mint(&app, &admin, json!({"name": "de servicio", "scopes": ["tickets:read"], "user_id": agent_id})).await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.body["api_token"]["user_id"], agent_id.to_string());
+    // Lists name the user a token acts as, so an admin need not look each one up.
+    let agent_name = app.get(&format!("/users/{agent_id}"), &admin).await.body["display_name"].clone();
+    assert!(agent_name.is_string());
+    assert_eq!(r.body["api_token"]["user_name"], agent_name);
+    let listed = app.get(&format!("/api-tokens?user_id={agent_id}"), &admin).await.body["items"].clone();
+    assert_eq!((listed.as_array().unwrap().len(), listed[0]["user_name"].clone()), (1, agent_name.clone()));
+    let token_id = r.body["api_token"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(app.get(&format!("/api-tokens/{token_id}"), &admin).await.body["user_name"], agent_name);
     let service = r.body["token"].as_str().unwrap().to_owned();
     assert_eq!(app.get("/tickets", &service).await.status, 200);
     diesel::update(users::table.find(agent_id)).set(users::active.eq(false)).execute(&mut conn).await.unwrap();

@@ -2132,6 +2132,11 @@ export interface components {
              * @example 0193a5ae-f90a-7b1c-872e-92a3b4c5d6ef
              */
             user_id: string;
+            /**
+             * @description That user's display name.
+             * @example Integración Gestión Documental
+             */
+            user_name: string;
         };
         ApiTokenPage: {
             items: components["schemas"]["ApiToken"][];

@@ -13,7 +13,6 @@ export const tokenKeys = {
   all: ['api-tokens'] as const,
   /** `userId`: one person's tokens; null: every token (admins). */
   list: (userId: string | null) => ['api-tokens', 'list', userId] as const,
-  owner: (id: string) => ['api-tokens', 'owner', id] as const,
   scopes: ['api-tokens', 'scopes'] as const,
 };
 
@@ -58,14 +57,5 @@ export function useRevokeApiToken() {
       return token;
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: tokenKeys.all }),
-  });
-}
-
-/** The person a token acts as (admins' list: the API gives only the id). */
-export function useTokenOwner(id: string) {
-  return useQuery({
-    queryKey: tokenKeys.owner(id),
-    staleTime: 5 * 60_000,
-    queryFn: async () => unwrap(await api.GET('/api/v1/users/{id}', { params: { path: { id } } })),
   });
 }

@@ -14,6 +14,7 @@ const SLOW = { timeout: 30_000 };
 const token = (overrides: Partial<Schemas['ApiToken']> = {}): Schemas['ApiToken'] => ({
   id: '0193a5ad-e8f9-7a0b-b61d-8192a3b4c5de',
   user_id: requesterUser.id,
+  user_name: requesterUser.display_name,
   created_by_id: requesterUser.id,
   name: 'Gestión documental',
   prefix: 'mesa_Ab3xYz9',
@@ -145,9 +146,7 @@ describe('every API token (admins)', SLOW, () => {
       '/admin/api-tokens',
       {
         'GET /api/v1/api-tokens': () =>
-          json(200, { items: [token(), token({ id: 't2', user_id: adminUser.id, name: 'Respaldo', scopes: ['admin'], expires_at: '2026-01-01T05:00:00Z' })], next_cursor: null }),
-        [`GET /api/v1/users/${requesterUser.id}`]: () => json(200, requesterUser),
-        [`GET /api/v1/users/${adminUser.id}`]: () => json(200, adminUser),
+          json(200, { items: [token(), token({ id: 't2', user_id: adminUser.id, user_name: adminUser.display_name, name: 'Respaldo', scopes: ['admin'], expires_at: '2026-01-01T05:00:00Z' })], next_cursor: null }),
       },
       adminUser,
     );

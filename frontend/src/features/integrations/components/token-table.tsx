@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EmptyState, ErrorState, LoadingState } from '@/shared/components/states';
 import { formatDateTime } from '@/shared/lib/format';
-import { useApiTokens, useRevokeApiToken, useTokenOwner, type ApiToken } from '../api/api-tokens';
+import { useApiTokens, useRevokeApiToken, type ApiToken } from '../api/api-tokens';
 import { useIntegrationsT } from '../lib/bundle';
 import { isScope, scopeKey, tokenState, type TokenState } from '../lib/scopes';
 
@@ -64,7 +64,7 @@ export function TokenTable({ userId }: { userId: string | null }) {
                     </Table.Td>
                     {showOwner && (
                       <Table.Td>
-                        <Owner id={token.user_id} />
+                        <Text size="sm">{token.user_name}</Text>
                       </Table.Td>
                     )}
                     <Table.Td>
@@ -141,17 +141,5 @@ export function TokenTable({ userId }: { userId: string | null }) {
         </Modal>
       )}
     </Stack>
-  );
-}
-
-function Owner({ id }: { id: string }) {
-  const t = useIntegrationsT();
-  const owner = useTokenOwner(id);
-  if (owner.isPending) return <Text size="sm">…</Text>;
-  if (owner.isError) return <Text size="sm">{t('tokens.unknown_user')}</Text>;
-  return (
-    <Text size="sm">
-      {owner.data.display_name} <Text span size="xs">({owner.data.username})</Text>
-    </Text>
   );
 }
