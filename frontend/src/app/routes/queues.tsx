@@ -11,13 +11,14 @@ import { DEFAULT_FILTERS, type TableFilters } from '@/features/tickets/lib/saved
 import { useAskedSearchParams } from '@/shared/hooks/use-asked-search-params';
 import { Page } from '../components/page';
 import { RequireStaff } from '../components/require-staff';
+import { isOneOf } from '@/shared/lib/one-of';
 
 const QUEUES = ['mine', 'my_groups', 'unassigned'] as const;
 type Queue = (typeof QUEUES)[number];
 type Tab = Queue | 'table';
 
 function isTab(value: string | null): value is Tab {
-  return value === 'table' || (QUEUES as readonly string[]).includes(value ?? '');
+  return value === 'table' || isOneOf(QUEUES, value);
 }
 
 const FILTER_KEYS = Object.keys(DEFAULT_FILTERS) as (keyof TableFilters)[];

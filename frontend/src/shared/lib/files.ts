@@ -1,3 +1,5 @@
+import { isOneOf } from './one-of';
+
 /** A problem with one file: `code` picks the translated message. */
 export type FileProblem = { code: string; max?: number };
 
@@ -22,6 +24,6 @@ export function checkFile(file: { name: string; size: number }): FileProblem | n
   if (file.size === 0) return { code: 'empty' };
   if (file.size > FILE_LIMITS.maxBytes) return { code: 'too_large', max: FILE_LIMITS.maxBytes };
   const extension = extensionOf(file.name);
-  if (extension && !(ACCEPTED_EXTENSIONS as readonly string[]).includes(extension)) return { code: 'unsupported_type' };
+  if (extension && !isOneOf(ACCEPTED_EXTENSIONS, extension)) return { code: 'unsupported_type' };
   return null;
 }

@@ -1,4 +1,5 @@
 import type { CatalogT } from './strings';
+import { isOneOf } from '@/shared/lib/one-of';
 
 const SHEET = ['objective', 'scope', 'availability', 'promised_resolution', 'resolution_minutes', 'default_type', 'default_priority'] as const;
 
@@ -9,7 +10,7 @@ export function pathLabel(path: string, t: CatalogT): string {
   if (parts[0] !== 'service') return path;
   const [, what, index, ...rest] = parts;
   const n = Number(index) + 1;
-  if ((SHEET as readonly string[]).includes(what ?? '')) return t(`sheet.${what as (typeof SHEET)[number]}`);
+  if (isOneOf(SHEET, what)) return t(`sheet.${what}`);
   if (what === 'sla_policy_id') return t('sheet.sla_policy');
   if (what === 'responsible_group_id') return t('sheet.responsible_group');
   if (what === 'audience') return t('sheet.section_who');

@@ -1,4 +1,5 @@
 import type { CatalogT } from './strings';
+import { isOneOf } from '@/shared/lib/one-of';
 
 const CODES = [
   'required',
@@ -17,5 +18,5 @@ const CODES = [
 
 /** The translated wording of a server problem code (a generic one for codes it does not know). */
 export function problemText(code: string, t: CatalogT): string {
-  return (CODES as readonly string[]).includes(code) ? t(`errors.${code as (typeof CODES)[number]}`) : t('errors.invalid');
+  return isOneOf(CODES, code) ? t(`errors.${code}`) : t('errors.invalid');
 }

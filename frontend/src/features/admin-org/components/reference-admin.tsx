@@ -18,6 +18,7 @@ import { EmptyState, ErrorState, LoadingState } from '@/shared/components/states
 import { ReferenceError, useReferenceChange, useReferenceList, type Kind, type Row } from '../api/reference-admin';
 import { filterRows } from '../lib/filter';
 import { useOrgStrings, type OrgT } from './strings';
+import { isOneOf } from '@/shared/lib/one-of';
 
 const KINDS: readonly Kind[] = ['organization', 'area', 'location'];
 
@@ -255,7 +256,7 @@ function EditDialog({
     const code = problems[field];
     if (!code) return null;
     const known = ['required', 'too_long', 'already_exists', 'unknown_reference'] as const;
-    return (known as readonly string[]).includes(code) ? t(`errors.${code as (typeof known)[number]}`) : t('errors.invalid');
+    return isOneOf(known, code) ? t(`errors.${code}`) : t('errors.invalid');
   };
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {

@@ -1,4 +1,5 @@
 import type { Problem } from '@/shared/api/problem';
+import { isOneOf } from '@/shared/lib/one-of';
 
 /** The problem of each input, by the API's field name (`username`, `user_ids.1`…), as its code. */
 export type FieldCodes = Record<string, string>;
@@ -63,9 +64,9 @@ export type FieldCode = (typeof FIELD_CODES)[number];
 export type GeneralCode = (typeof GENERAL_CODES)[number];
 
 export function fieldCode(code: string): FieldCode {
-  return (FIELD_CODES as readonly string[]).includes(code) ? (code as FieldCode) : 'invalid';
+  return isOneOf(FIELD_CODES, code) ? code : 'invalid';
 }
 
 export function generalCode(code: string): GeneralCode {
-  return (GENERAL_CODES as readonly string[]).includes(code) ? (code as GeneralCode) : 'unexpected';
+  return isOneOf(GENERAL_CODES, code) ? code : 'unexpected';
 }

@@ -1,12 +1,13 @@
 import { foldForSearch } from '@/shared/lib/text';
 import type { FieldChange, FieldError, ImportAction, ImportReport, ImportRow, ImportTotals } from '../api/imports';
+import { isOneOf } from '@/shared/lib/one-of';
 
 /** Which rows of a report the table shows. `changes`: the rows an apply writes (create and update). */
 export const ROW_FILTERS = ['all', 'error', 'changes', 'create', 'update', 'unchanged'] as const;
 export type RowFilter = (typeof ROW_FILTERS)[number];
 
 export function isRowFilter(value: string): value is RowFilter {
-  return (ROW_FILTERS as readonly string[]).includes(value);
+  return isOneOf(ROW_FILTERS, value);
 }
 
 /** Rows per page of the table: a file may have 10,000 rows, the page shows this many at once. */
@@ -69,7 +70,7 @@ const ROW_ERROR_CODES = [
 export type RowErrorCode = (typeof ROW_ERROR_CODES)[number];
 
 export function rowErrorCode(code: string): RowErrorCode {
-  return (ROW_ERROR_CODES as readonly string[]).includes(code) ? (code as RowErrorCode) : 'invalid';
+  return isOneOf(ROW_ERROR_CODES, code) ? code : 'invalid';
 }
 
 /** The problems with a file as a whole (a 422 `validation_failed`: `field` is the header, or `file`). */
@@ -81,7 +82,7 @@ const PASSWORD_HEADERS = new Set(['password', 'contrasena', 'clave', 'pass', 'pw
 
 export function fileErrorCode(error: FieldError): FileErrorCode {
   if (error.code === 'unknown_column' && PASSWORD_HEADERS.has(foldForSearch(error.field).replace(/[\s-]+/g, '_'))) return 'password_column';
-  return (FILE_ERROR_CODES as readonly string[]).includes(error.code) ? (error.code as FileErrorCode) : 'other';
+  return isOneOf(FILE_ERROR_CODES, error.code) ? error.code : 'other';
 }
 
 /** The fields a report's changes name, with words in both languages; others are shown as sent. */
@@ -103,7 +104,7 @@ export const CHANGE_FIELDS = [
 export type ChangeField = (typeof CHANGE_FIELDS)[number];
 
 export function isChangeField(field: string): field is ChangeField {
-  return (CHANGE_FIELDS as readonly string[]).includes(field);
+  return isOneOf(CHANGE_FIELDS, field);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { components } from '@/api/schema';
+import { isOneOf } from '@/shared/lib/one-of';
 
 type Webhook = components['schemas']['Webhook'];
 
@@ -19,7 +20,7 @@ export const EVENTS = [
 export type EventType = (typeof EVENTS)[number] | 'ping';
 
 export function isEventType(value: string): value is EventType {
-  return value === 'ping' || (EVENTS as readonly string[]).includes(value);
+  return value === 'ping' || isOneOf(EVENTS, value);
 }
 
 type Keyed<S extends string> = S extends `${infer A}.${infer B}` ? `${A}_${B}` : S;

@@ -1,4 +1,5 @@
 import type { components } from '@/api/schema';
+import { isOneOf } from '@/shared/lib/one-of';
 
 type ApiToken = components['schemas']['ApiToken'];
 
@@ -20,7 +21,7 @@ export const SCOPES = [
 export type Scope = (typeof SCOPES)[number];
 
 export function isScope(value: string): value is Scope {
-  return (SCOPES as readonly string[]).includes(value);
+  return isOneOf(SCOPES, value);
 }
 
 type Keyed<S extends string> = S extends `${infer A}:${infer B}` ? `${A}_${B}` : S;

@@ -1,4 +1,5 @@
 import { DEFAULT_PRESET, GRANULARITIES, defaultGranularity, isDay, presetRange, type Day, type Granularity } from './period';
+import { isOneOf } from '@/shared/lib/one-of';
 
 /** The filters every report takes (ids are UUIDs; `type`, `priority`, `channel` the API's codes). */
 export const FILTER_KEYS = ['desk', 'service', 'group', 'agent', 'organization', 'type', 'priority', 'channel'] as const;
@@ -26,7 +27,7 @@ export function viewFromParams(params: URLSearchParams, now: Day): ReportView {
     if (value) filters[key] = value;
   }
   const g = params.get('granularity');
-  const granularity = (GRANULARITIES as readonly string[]).includes(g ?? '') ? (g as Granularity) : defaultGranularity(from, to);
+  const granularity = isOneOf(GRANULARITIES, g) ? g : defaultGranularity(from, to);
   const slaBy: SlaBy = params.get('sla_by') === 'service' ? 'service' : 'priority';
   return { filters, granularity, slaBy };
 }

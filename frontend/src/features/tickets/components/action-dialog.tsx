@@ -4,13 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { AssigneeFields } from './assignee-fields';
 import { useTicketAction, type ActionError, type ActionRequest } from '../api/tickets';
 import type { Action, Group as SupportGroup, HoldReason, Level3, Priority, Ticket, TicketType } from '../lib/types';
+import { isOneOf } from '@/shared/lib/one-of';
 
 /** Actions that need more than a click: they open this dialog. */
 export const DIALOG_ACTIONS = ['assign', 'classify', 'escalate', 'hold', 'resolve', 'reject', 'reopen', 'cancel', 'close'] as const;
 export type DialogAction = (typeof DIALOG_ACTIONS)[number];
 
 export function needsDialog(action: Action): action is DialogAction {
-  return (DIALOG_ACTIONS as readonly string[]).includes(action);
+  return isOneOf(DIALOG_ACTIONS, action);
 }
 
 type Errors = Record<string, string>;
