@@ -12,8 +12,13 @@ export function endOfLastDay(lastDay: string): string | null {
   return new Date(year, month - 1, day + 1).toISOString();
 }
 
+/** The calendar day of an instant as `YYYY-MM-DD`, in the browser's time zone. */
+export function localDay(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
 /** Today as `YYYY-MM-DD` in the browser's time zone (the earliest last day a form offers). */
 export function today(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  return localDay(now);
 }

@@ -1,3 +1,5 @@
+import { localDay } from '@/shared/lib/days';
+
 /**
  * An absence is kept by the API as one instant, `absent_until` (no new cases until then). The
  * form asks for the last day away, in the browser's time zone: absent until the start of the
@@ -7,9 +9,7 @@ export { endOfLastDay as absentUntilFromLastDay, today } from '@/shared/lib/days
 
 /** The form's "last day away" for an `absent_until` set by it (the day before, local time). */
 export function lastDayFromAbsentUntil(absentUntil: string): string {
-  const date = new Date(new Date(absentUntil).getTime() - 1);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  return localDay(new Date(new Date(absentUntil).getTime() - 1));
 }
 
 /** Absent now: `absent_until` is in the future. */
